@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QStringList>
+
+namespace inkstream::app {
+
+class PublishCommand final
+{
+public:
+    // arguments[0] is the program, arguments[1] the subcommand name. Returns the exit code.
+    static int run(const QStringList &arguments);
+};
+
+} // namespace inkstream::app

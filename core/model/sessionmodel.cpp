@@ -1,0 +1,423 @@
+#include "core/model/sessionmodel.h"
+
+#include "core/model/languageguesser.h"
+
+#include <QJsonArray>
+
+namespace inkstream::core {
+
+namespace {
+
+const std::array<QString, 3> kFileStates = {QStringLiteral("writing"), QStringLiteral("complete"),
+                                            QStringLiteral("error")};
+const std::array<QString, 4> kStepStates = {QStringLiteral("pending"), QStringLiteral("active"),
+                                            QStringLiteral("complete"), QStringLiteral("error")};
+const std::array<QString, 4> kSessionStates = {QStringLiteral("idle"), QStringLiteral("running"),
+                                               QStringLiteral("complete"), QStringLiteral("error")};
+const std::array<QString, 2> kChatStates = {QStringLiteral("streaming"), QStringLiteral("complete")};
+
+template<typename Enum, std::size_t N>
+bool enumFromText(const std::array<QString, N> &names, const QString &text, Enum *out)
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == text) {
+            *out = static_cast<Enum>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+template<typename Enum, std::size_t N>
+QString enumText(const std::array<QString, N> &names, Enum value)
+{
+    return names[static_cast<std::size_t>(value)];
+}
+
+} // namespace
+
+TextPosition advancePosition(TextPosition from, QStringView text)
+{
+    const qsizetype lastBreak = text.lastIndexOf(u'\n');
+    if (lastBreak < 0) {
+        from.column += int(text.size());
+        return from;
+    }
+    from.line += int(text.count(u'\n'));
+    from.column = int(text.size() - lastBreak - 1);
+    return from;
+}
+
+SessionModel::SessionModel(QObject *parent)
+    : QObject(parent)
+{
+}
+
+QString SessionModel::fileStateText(FileState state)
+{
+    return enumText(kFileStates, state);
+}
+
+QString SessionModel::stepStateText(StepState state)
+{
+    return enumText(kStepStates, state);
+}
+
+QString SessionModel::sessionStateText(SessionState state)
+{
+    return enumText(kSessionStates, state);
+}
+
+bool SessionModel::apply(const Event &event)
+{
+    if (!event.sessionId.isEmpty() && m_sessionId.isEmpty())
+        m_sessionId = event.sessionId;
+
+    bool applied = true;
+    if (const auto *code = std::get_if<CodeEvent>(&event.payload))
+        applied = applyCode(*code);
+    else if (const auto *step = std::get_if<StepEvent>(&event.payload))
+        applied = applyStep(*step);
+    else if (const auto *progress = std::get_if<ProgressEvent>(&event.payload))
+        applied = applyProgress(*progress);
+    else if (const auto *chat = std::get_if<ChatEvent>(&event.payload))
+        applied = applyChat(*chat);
+    else if (const auto *session = std::get_if<SessionEvent>(&event.payload))
+        applied = applySession(*session);
+    else if (const auto *snapshot = std::get_if<SnapshotEvent>(&event.payload)) {
+        QString error;
+        applied = loadSnapshot(snapshot->state, &error);
+        if (!applied)
+            fail(error);
+    }
+    // ConnectedEvent carries nothing for the model.
+
+    if (event.sequence > m_lastSequence)
+        m_lastSequence = event.sequence;
+    if (applied)
+        Q_EMIT eventApplied(event);
+    return applied;
+}
+
+void SessionModel::clear()
+{
+    m_files.clear();
+    m_fileIndex.clear();
+    m_chat.clear();
+    m_chatIndex.clear();
+    m_steps = {};
+    m_progress = 0;
+    m_progressDetail.clear();
+    m_state = SessionState::Idle;
+    m_sessionError.clear();
+    m_sessionId.clear();
+    m_lastSequence = 0;
+    Q_EMIT modelReset();
+}
+
+bool SessionModel::fail(const QString &message)
+{
+    Q_EMIT errorReported(message);
+    return false;
+}
+
+void SessionModel::setState(SessionState state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT sessionStateChanged(state);
+}
+
+int SessionModel::ensureFile(const QString &name, const QString &language)
+{
+    const int existing = fileIndex(name);
+    if (existing >= 0)
+        return existing;
+    SessionFile file;
+    file.name = name;
+    file.language = language.isEmpty() ? LanguageGuesser::languageForFileName(name) : language;
+    m_files.append(file);
+    const int index = int(m_files.size() - 1);
+    m_fileIndex.insert(name, index);
+    Q_EMIT fileAdded(index);
+    return index;
+}
+
+bool SessionModel::applyCode(const CodeEvent &code)
+{
+    if (code.fileName.isEmpty())
+        return fail(QStringLiteral("code event without a file name"));
+    if (m_state == SessionState::Idle)
+        setState(SessionState::Running);
+
+    const bool isNew = fileIndex(code.fileName) < 0;
+    const int index = ensureFile(code.fileName, code.language);
+    SessionFile &file = m_files[index];
+
+    switch (code.type) {
+    case CodeEvent::Type::Start: {
+        if (!code.language.isEmpty())
+            file.language = code.language;
+        const bool hadContent = !file.content.isEmpty();
+        if (!isNew) {
+            // A new stream into an existing file rewrites it; keep what was there for diffs.
+            file.previousContent = file.content;
+            file.content.clear();
+            file.end = {};
+            file.error.clear();
+        }
+        const bool stateChanged = file.state != FileState::Writing;
+        file.state = FileState::Writing;
+        if (hadContent)
+            Q_EMIT fileTextReset(index);
+        if (stateChanged || isNew)
+            Q_EMIT fileStateChanged(index);
+        return true;
+    }
+    case CodeEvent::Type::Delta: {
+        if (code.delta.isEmpty())
+            return true;
+        const bool wasWriting = file.state == FileState::Writing;
+        file.state = FileState::Writing;
+        file.content.append(code.delta);
+        file.end = advancePosition(file.end, code.delta);
+        Q_EMIT fileTextAppended(index, code.delta);
+        if (!wasWriting)
+            Q_EMIT fileStateChanged(index);
+        return true;
+    }
+    case CodeEvent::Type::Complete: {
+        if (code.hasFullContent && code.fullContent != file.content) {
+            // fullContent is authoritative (seed 000): correct the accumulated deltas.
+            const bool hadDeltas = !file.content.isEmpty();
+            file.content = code.fullContent;
+            file.end = advancePosition({}, file.content);
+            Q_EMIT fileTextReset(index);
+            if (hadDeltas)
+                Q_EMIT contentCorrected(index);
+        }
+        file.state = FileState::Complete;
+        file.error.clear();
+        Q_EMIT fileStateChanged(index);
+        return true;
+    }
+    case CodeEvent::Type::Error:
+        file.state = FileState::Error;
+        file.error = code.error.isEmpty() ? QStringLiteral("unknown error") : code.error;
+        Q_EMIT fileStateChanged(index);
+        return true;
+    }
+    return fail(QStringLiteral("code event of unknown type"));
+}
+
+bool SessionModel::applyStep(const StepEvent &step)
+{
+    const auto index = static_cast<std::size_t>(step.step);
+    if (index >= m_steps.size())
+        return fail(QStringLiteral("step event for an unknown step"));
+    if (m_state == SessionState::Idle)
+        setState(SessionState::Running);
+    StepInfo &info = m_steps[index];
+    switch (step.status) {
+    case StepEvent::Status::Start:
+        info.state = StepState::Active;
+        break;
+    case StepEvent::Status::Complete:
+        info.state = StepState::Complete;
+        break;
+    case StepEvent::Status::Error:
+        info.state = StepState::Error;
+        break;
+    }
+    if (!step.detail.isEmpty() || step.status == StepEvent::Status::Start)
+        info.detail = step.detail;
+    Q_EMIT stepChanged(int(index));
+    return true;
+}
+
+bool SessionModel::applyProgress(const ProgressEvent &progress)
+{
+    if (progress.percent < 0 || progress.percent > 100)
+        return fail(QStringLiteral("progress %1 is outside 0..100").arg(progress.percent));
+    m_progress = progress.percent;
+    m_progressDetail = progress.detail;
+    Q_EMIT progressChanged(m_progress, m_progressDetail);
+    return true;
+}
+
+int SessionModel::ensureChatMessage(const QString &id, ChatRole role)
+{
+    const int existing = m_chatIndex.value(id, -1);
+    if (existing >= 0)
+        return existing;
+    ChatMessage message;
+    message.id = id;
+    message.role = role;
+    message.timestamp = QDateTime::currentDateTimeUtc();
+    m_chat.append(message);
+    const int index = int(m_chat.size() - 1);
+    m_chatIndex.insert(id, index);
+    Q_EMIT chatMessageAdded(index);
+    return index;
+}
+
+bool SessionModel::applyChat(const ChatEvent &chat)
+{
+    if (chat.messageId.isEmpty())
+        return fail(QStringLiteral("chat event without a message id"));
+    if (m_state == SessionState::Idle)
+        setState(SessionState::Running);
+    const int index = ensureChatMessage(chat.messageId, chat.role);
+    ChatMessage &message = m_chat[index];
+    if (!chat.delta.isEmpty()) {
+        message.text.append(chat.delta);
+        Q_EMIT chatTextAppended(index, chat.delta);
+    }
+    if (chat.type == ChatEvent::Type::Complete && message.state != ChatState::Complete) {
+        message.state = ChatState::Complete;
+        Q_EMIT chatMessageStateChanged(index);
+    }
+    return true;
+}
+
+bool SessionModel::applySession(const SessionEvent &session)
+{
+    if (session.type == SessionEvent::Type::Complete) {
+        m_sessionError.clear();
+        setState(SessionState::Complete);
+    } else {
+        m_sessionError = session.error.isEmpty() ? QStringLiteral("unknown error") : session.error;
+        setState(SessionState::Error);
+    }
+    return true;
+}
+
+QJsonObject SessionModel::toSnapshot() const
+{
+    QJsonArray files;
+    for (const SessionFile &file : m_files) {
+        QJsonObject entry{{QStringLiteral("name"), file.name},
+                          {QStringLiteral("language"), file.language},
+                          {QStringLiteral("content"), file.content},
+                          {QStringLiteral("state"), fileStateText(file.state)}};
+        if (!file.error.isEmpty())
+            entry.insert(QStringLiteral("error"), file.error);
+        files.append(entry);
+    }
+    QJsonArray chat;
+    for (const ChatMessage &message : m_chat) {
+        chat.append(QJsonObject{
+            {QStringLiteral("id"), message.id},
+            {QStringLiteral("role"), chatRoleText(message.role)},
+            {QStringLiteral("text"), message.text},
+            {QStringLiteral("state"), enumText(kChatStates, message.state)},
+            {QStringLiteral("timestamp"), message.timestamp.toString(Qt::ISODateWithMs)}});
+    }
+    QJsonArray steps;
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        steps.append(QJsonObject{{QStringLiteral("name"), stepNameText(StepName(i))},
+                                 {QStringLiteral("state"), stepStateText(m_steps[i].state)},
+                                 {QStringLiteral("detail"), m_steps[i].detail}});
+    }
+    QJsonObject snapshot{{QStringLiteral("version"), 1},
+                         {QStringLiteral("sessionId"), m_sessionId},
+                         {QStringLiteral("lastSequence"), qint64(m_lastSequence)},
+                         {QStringLiteral("state"), sessionStateText(m_state)},
+                         {QStringLiteral("progress"), m_progress},
+                         {QStringLiteral("progressDetail"), m_progressDetail},
+                         {QStringLiteral("steps"), steps},
+                         {QStringLiteral("files"), files},
+                         {QStringLiteral("chat"), chat}};
+    if (!m_sessionError.isEmpty())
+        snapshot.insert(QStringLiteral("error"), m_sessionError);
+    return snapshot;
+}
+
+bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
+{
+    auto reject = [error](const QString &why) {
+        if (error)
+            *error = QStringLiteral("malformed snapshot: ") + why;
+        return false;
+    };
+    if (snapshot.value(QStringLiteral("version")).toInt() != 1)
+        return reject(QStringLiteral("unsupported version"));
+
+    QList<SessionFile> files;
+    QHash<QString, int> fileIndex;
+    for (const QJsonValue &value : snapshot.value(QStringLiteral("files")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        SessionFile file;
+        file.name = entry.value(QStringLiteral("name")).toString();
+        if (file.name.isEmpty() || fileIndex.contains(file.name))
+            return reject(QStringLiteral("file without a name, or listed twice"));
+        file.language = entry.value(QStringLiteral("language")).toString();
+        file.content = entry.value(QStringLiteral("content")).toString();
+        file.error = entry.value(QStringLiteral("error")).toString();
+        if (!enumFromText(kFileStates, entry.value(QStringLiteral("state")).toString(), &file.state))
+            return reject(QStringLiteral("file %1 has an unknown state").arg(file.name));
+        file.end = advancePosition({}, file.content);
+        fileIndex.insert(file.name, int(files.size()));
+        files.append(file);
+    }
+
+    QList<ChatMessage> chat;
+    QHash<QString, int> chatIndex;
+    for (const QJsonValue &value : snapshot.value(QStringLiteral("chat")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        ChatMessage message;
+        message.id = entry.value(QStringLiteral("id")).toString();
+        if (message.id.isEmpty() || chatIndex.contains(message.id))
+            return reject(QStringLiteral("chat message without an id, or listed twice"));
+        if (!chatRoleFromText(entry.value(QStringLiteral("role")).toString(), &message.role))
+            return reject(QStringLiteral("chat message %1 has an unknown role").arg(message.id));
+        message.text = entry.value(QStringLiteral("text")).toString();
+        if (!enumFromText(kChatStates, entry.value(QStringLiteral("state")).toString(),
+                          &message.state))
+            return reject(QStringLiteral("chat message %1 has an unknown state").arg(message.id));
+        message.timestamp = QDateTime::fromString(
+            entry.value(QStringLiteral("timestamp")).toString(), Qt::ISODateWithMs);
+        chatIndex.insert(message.id, int(chat.size()));
+        chat.append(message);
+    }
+
+    std::array<StepInfo, StepCount> steps{};
+    for (const QJsonValue &value : snapshot.value(QStringLiteral("steps")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        StepName name = StepName::Planning;
+        if (!stepNameFromText(entry.value(QStringLiteral("name")).toString(), &name))
+            return reject(QStringLiteral("unknown step"));
+        StepInfo &info = steps[static_cast<std::size_t>(name)];
+        if (!enumFromText(kStepStates, entry.value(QStringLiteral("state")).toString(),
+                          &info.state))
+            return reject(QStringLiteral("step with an unknown state"));
+        info.detail = entry.value(QStringLiteral("detail")).toString();
+    }
+
+    SessionState state = SessionState::Idle;
+    if (!enumFromText(kSessionStates, snapshot.value(QStringLiteral("state")).toString(), &state))
+        return reject(QStringLiteral("unknown session state"));
+    const int progress = snapshot.value(QStringLiteral("progress")).toInt(-1);
+    if (progress < 0 || progress > 100)
+        return reject(QStringLiteral("progress outside 0..100"));
+    const qint64 lastSequence = snapshot.value(QStringLiteral("lastSequence")).toInteger(-1);
+    if (lastSequence < 0)
+        return reject(QStringLiteral("lastSequence is not a non-negative number"));
+
+    m_files = std::move(files);
+    m_fileIndex = std::move(fileIndex);
+    m_chat = std::move(chat);
+    m_chatIndex = std::move(chatIndex);
+    m_steps = steps;
+    m_progress = progress;
+    m_progressDetail = snapshot.value(QStringLiteral("progressDetail")).toString();
+    m_state = state;
+    m_sessionError = snapshot.value(QStringLiteral("error")).toString();
+    m_sessionId = snapshot.value(QStringLiteral("sessionId")).toString();
+    m_lastSequence = quint64(lastSequence);
+    Q_EMIT modelReset();
+    return true;
+}
+
+} // namespace inkstream::core

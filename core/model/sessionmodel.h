@@ -1,0 +1,125 @@
+#pragma once
+
+#include "core/protocol/event.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <array>
+
+namespace inkstream::core {
+
+enum class FileState { Writing, Complete, Error };
+enum class StepState { Pending, Active, Complete, Error };
+enum class ChatState { Streaming, Complete };
+enum class SessionState { Idle, Running, Complete, Error };
+
+struct SessionFile
+{
+    QString name;
+    QString language;        // LanguageGuesser name ("Python"), empty when unknown
+    QString content;
+    QString previousContent; // content before the current stream rewrote the file, for diffs
+    FileState state = FileState::Writing;
+    TextPosition end;        // stream position: where the next delta goes
+    QString error;
+};
+
+struct StepInfo
+{
+    StepState state = StepState::Pending;
+    QString detail;
+};
+
+struct ChatMessage
+{
+    QString id;
+    ChatRole role = ChatRole::Assistant;
+    QString text;
+    ChatState state = ChatState::Streaming;
+    QDateTime timestamp;
+};
+
+// The one session model both the publisher and the viewer keep. It applies typed events;
+// appends cost O(delta). Widgets observe it through the signals below.
+class SessionModel final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionModel)
+
+public:
+    explicit SessionModel(QObject *parent = nullptr);
+
+    // Applies one event. An event that cannot be applied is reported through errorReported
+    // and returns false; the model stays consistent either way.
+    bool apply(const Event &event);
+    void clear();
+
+    const QList<SessionFile> &files() const { return m_files; }
+    int fileIndex(const QString &name) const { return m_fileIndex.value(name, -1); }
+    const QList<ChatMessage> &chat() const { return m_chat; }
+    const std::array<StepInfo, StepCount> &steps() const { return m_steps; }
+    int progress() const { return m_progress; }
+    QString progressDetail() const { return m_progressDetail; }
+    SessionState state() const { return m_state; }
+    QString sessionError() const { return m_sessionError; }
+    QString sessionId() const { return m_sessionId; }
+    quint64 lastSequence() const { return m_lastSequence; }
+
+    // Full state as JSON (the `snapshot` event and GET .../snapshot); see docs/protocol.md.
+    QJsonObject toSnapshot() const;
+    // Replaces the whole state; on a malformed snapshot returns false and leaves it unchanged.
+    bool loadSnapshot(const QJsonObject &snapshot, QString *error = nullptr);
+
+    static QString fileStateText(FileState state);
+    static QString stepStateText(StepState state);
+    static QString sessionStateText(SessionState state);
+
+Q_SIGNALS:
+    void fileAdded(int index);
+    void fileTextAppended(int index, const QString &delta);
+    void fileTextReset(int index); // content replaced as a whole
+    void fileStateChanged(int index);
+    void contentCorrected(int index); // `complete` carried content that differed from the deltas
+    void chatMessageAdded(int index);
+    void chatTextAppended(int index, const QString &delta);
+    void chatMessageStateChanged(int index);
+    void stepChanged(int step);
+    void progressChanged(int percent, const QString &detail);
+    void sessionStateChanged(inkstream::core::SessionState state);
+    void modelReset(); // after clear() or loadSnapshot()
+    void errorReported(const QString &message);
+    void eventApplied(const inkstream::core::Event &event);
+
+private:
+    bool applyCode(const CodeEvent &code);
+    bool applyStep(const StepEvent &step);
+    bool applyProgress(const ProgressEvent &progress);
+    bool applyChat(const ChatEvent &chat);
+    bool applySession(const SessionEvent &session);
+    int ensureFile(const QString &name, const QString &language);
+    int ensureChatMessage(const QString &id, ChatRole role);
+    void setState(SessionState state);
+    bool fail(const QString &message);
+
+    QList<SessionFile> m_files;
+    QHash<QString, int> m_fileIndex;
+    QList<ChatMessage> m_chat;
+    QHash<QString, int> m_chatIndex;
+    std::array<StepInfo, StepCount> m_steps;
+    int m_progress = 0;
+    QString m_progressDetail;
+    SessionState m_state = SessionState::Idle;
+    QString m_sessionError;
+    QString m_sessionId;
+    quint64 m_lastSequence = 0;
+};
+
+// Advances a stream position over text (line breaks: LF; CR LF counts as one).
+TextPosition advancePosition(TextPosition from, QStringView text);
+
+} // namespace inkstream::core

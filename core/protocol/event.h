@@ -1,0 +1,110 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <variant>
+
+// The typed events every part of Inkstream speaks internally. Wire dialects decode into these;
+// SessionModel applies them; the publisher encodes them. See docs/protocol.md for the JSON.
+namespace inkstream::core {
+
+struct TextPosition
+{
+    int line = 0;   // zero-based, as in seed 000
+    int column = 0; // zero-based, in UTF-16 code units of the line
+    friend bool operator==(const TextPosition &, const TextPosition &) = default;
+};
+
+// `connected`: sent once per subscriber when its stream opens.
+struct ConnectedEvent
+{
+    QString clientId;
+    friend bool operator==(const ConnectedEvent &, const ConnectedEvent &) = default;
+};
+
+// `code`: the seed 000 shape, type inside the JSON.
+struct CodeEvent
+{
+    enum class Type { Start, Delta, Complete, Error };
+    Type type = Type::Delta;
+    QString fileName;
+    QString delta;            // Delta only
+    TextPosition position;    // Delta only: where the delta starts
+    bool hasPosition = false;
+    QString fullContent;      // Complete only (authoritative when present)
+    bool hasFullContent = false;
+    QString error;            // Error only
+    QString language;         // optional hint on Start
+    friend bool operator==(const CodeEvent &, const CodeEvent &) = default;
+};
+
+enum class StepName { Planning, Generating, Validating, Complete };
+inline constexpr int StepCount = 4;
+
+// `step`: one of the four tracker steps starts, completes or fails.
+struct StepEvent
+{
+    enum class Status { Start, Complete, Error };
+    StepName step = StepName::Planning;
+    Status status = Status::Start;
+    QString detail; // sub-step text ("Planning API structure...")
+    friend bool operator==(const StepEvent &, const StepEvent &) = default;
+};
+
+// `progress`: overall percentage 0..100 with a line of detail.
+struct ProgressEvent
+{
+    int percent = 0;
+    QString detail;
+    friend bool operator==(const ProgressEvent &, const ProgressEvent &) = default;
+};
+
+enum class ChatRole { Assistant, User, System, Event };
+
+// `chat`: a chat message streams token by token.
+struct ChatEvent
+{
+    enum class Type { Start, Delta, Complete };
+    Type type = Type::Delta;
+    QString messageId;
+    ChatRole role = ChatRole::Assistant;
+    QString delta; // Delta (and optionally Start: initial text)
+    friend bool operator==(const ChatEvent &, const ChatEvent &) = default;
+};
+
+// `session`: the whole session completes or fails.
+struct SessionEvent
+{
+    enum class Type { Complete, Error };
+    Type type = Type::Complete;
+    QString error;
+    friend bool operator==(const SessionEvent &, const SessionEvent &) = default;
+};
+
+// `snapshot`: the full state of a session (SnapshotCodec's JSON), for late joiners and re-sync.
+struct SnapshotEvent
+{
+    QJsonObject state;
+    friend bool operator==(const SnapshotEvent &, const SnapshotEvent &) = default;
+};
+
+using EventPayload = std::variant<ConnectedEvent, CodeEvent, StepEvent, ProgressEvent, ChatEvent,
+                                  SessionEvent, SnapshotEvent>;
+
+struct Event
+{
+    quint64 sequence = 0; // per-session, monotonic, starts at 1; 0 = not sequenced
+    QString sessionId;
+    EventPayload payload;
+    friend bool operator==(const Event &, const Event &) = default;
+};
+
+// Wire names of enum values, shared by every codec. Unknown names return false.
+QString eventName(const EventPayload &payload); // "code", "step", ...
+QString stepNameText(StepName step);            // "planning", ...
+bool stepNameFromText(QStringView text, StepName *out);
+QString chatRoleText(ChatRole role);            // "assistant", ...
+bool chatRoleFromText(QStringView text, ChatRole *out);
+
+} // namespace inkstream::core

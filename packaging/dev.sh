@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine:
+#   packaging/dev.sh demo   install what is missing, build, launch the local demo
+#   packaging/dev.sh test   install what is missing, build, run every test
+# Re-running is incremental: installed packages are skipped, Ninja rebuilds only what changed.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=${1:-}
+case "$mode" in
+demo | test) ;;
+*)
+    echo "usage: $0 demo|test" >&2
+    exit 64
+    ;;
+esac
+
+"$root/packaging/install-deps.sh" "$mode"
+
+cd "$root"
+preset=default
+if [ ! -f build/build.ninja ]; then
+    cmake --preset "$preset"
+fi
+cmake --build --preset "$preset" -j "$(nproc)"
+
+if [ "$mode" = demo ]; then
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        echo "No display found: set DISPLAY (or run under xvfb-run) to see the demo window." >&2
+        exit 1
+    fi
+    exec ./build/app/inkstream --demo
+fi
+
+ctest --preset "$preset" -j "$(nproc)"

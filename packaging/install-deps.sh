@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Inkstream needs for building (demo) or testing (test), skipping
+# what is already there. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+mode=${1:-test}
+build_packages=(
+    cmake ninja-build g++ ccache pkg-config
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
+    libgl-dev libvulkan-dev
+    libkf5syntaxhighlighting-dev # type-checks the KSyntaxHighlighting backend (DESIGN.md)
+)
+test_packages=(
+    curl xvfb xauth imagemagick
+)
+packages=("${build_packages[@]}")
+if [ "$mode" = test ]; then
+    packages+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+    if [ "$status" != installed ]; then
+        missing+=("$package")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+        echo "Need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq "${missing[@]}"

@@ -1,0 +1,269 @@
+#include "core/model/sessionmodel.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace inkstream::core;
+
+namespace {
+
+Event makeEvent(quint64 sequence, EventPayload payload)
+{
+    return Event{sequence, QStringLiteral("s1"), std::move(payload)};
+}
+
+CodeEvent code(CodeEvent::Type type, const QString &file, const QString &text = {})
+{
+    CodeEvent event;
+    event.type = type;
+    event.fileName = file;
+    if (type == CodeEvent::Type::Delta)
+        event.delta = text;
+    if (type == CodeEvent::Type::Complete && !text.isNull()) {
+        event.fullContent = text;
+        event.hasFullContent = true;
+    }
+    if (type == CodeEvent::Type::Error)
+        event.error = text;
+    return event;
+}
+
+ChatEvent chat(ChatEvent::Type type, const QString &id, const QString &delta = {})
+{
+    ChatEvent event;
+    event.type = type;
+    event.messageId = id;
+    event.delta = delta;
+    return event;
+}
+
+} // namespace
+
+class TestSessionModel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void deltas_appendInOrderAndTrackPosition()
+    {
+        SessionModel model;
+        QSignalSpy added(&model, &SessionModel::fileAdded);
+        QSignalSpy appended(&model, &SessionModel::fileTextAppended);
+        QVERIFY(model.apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.py")))));
+        QVERIFY(model.apply(makeEvent(2, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
+                                              QStringLiteral("def f():\n")))));
+        QVERIFY(model.apply(makeEvent(3, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
+                                              QStringLiteral("    return \"é🎉\"")))));
+        QCOMPARE(added.count(), 1);
+        QCOMPARE(appended.count(), 2);
+        QCOMPARE(appended.at(1).at(1).toString(), QStringLiteral("    return \"é🎉\""));
+        const SessionFile &file = model.files().at(0);
+        QCOMPARE(file.content, QStringLiteral("def f():\n    return \"é🎉\""));
+        QCOMPARE(file.language, QStringLiteral("Python"));
+        QCOMPARE(file.state, FileState::Writing);
+        QCOMPARE(file.end.line, 1);
+        QCOMPARE(file.end.column, 16); // 🎉 counts as two UTF-16 units
+        QCOMPARE(model.lastSequence(), quint64(3));
+        QCOMPARE(model.state(), SessionState::Running);
+    }
+
+    void complete_withMatchingContent_doesNotCorrect()
+    {
+        SessionModel model;
+        QSignalSpy corrected(&model, &SessionModel::contentCorrected);
+        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"),
+                                      QStringLiteral("let a = 1;"))));
+        QVERIFY(model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
+                                              QStringLiteral("let a = 1;")))));
+        QCOMPARE(corrected.count(), 0);
+        QCOMPARE(model.files().at(0).state, FileState::Complete);
+    }
+
+    void complete_withDifferentContent_isAuthoritativeAndReported()
+    {
+        SessionModel model;
+        QSignalSpy corrected(&model, &SessionModel::contentCorrected);
+        QSignalSpy reset(&model, &SessionModel::fileTextReset);
+        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"),
+                                      QStringLiteral("let a"))));
+        model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
+                                      QStringLiteral("let a = 2;\n"))));
+        QCOMPARE(model.files().at(0).content, QStringLiteral("let a = 2;\n"));
+        QCOMPARE(model.files().at(0).end.line, 1);
+        QCOMPARE(corrected.count(), 1);
+        QCOMPARE(reset.count(), 1);
+    }
+
+    void restart_keepsPreviousContentForDiff()
+    {
+        SessionModel model;
+        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("m.rs"),
+                                      QStringLiteral("fn a() {}"))));
+        model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("m.rs"))));
+        QSignalSpy reset(&model, &SessionModel::fileTextReset);
+        model.apply(makeEvent(3, code(CodeEvent::Type::Start, QStringLiteral("m.rs"))));
+        const SessionFile &file = model.files().at(0);
+        QCOMPARE(file.content, QString());
+        QCOMPARE(file.previousContent, QStringLiteral("fn a() {}"));
+        QCOMPARE(file.state, FileState::Writing);
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(model.files().size(), 1);
+    }
+
+    void codeError_marksFile()
+    {
+        SessionModel model;
+        model.apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.go"))));
+        model.apply(makeEvent(2, code(CodeEvent::Type::Error, QStringLiteral("a.go"),
+                                      QStringLiteral("Failed to stream code"))));
+        QCOMPARE(model.files().at(0).state, FileState::Error);
+        QCOMPARE(model.files().at(0).error, QStringLiteral("Failed to stream code"));
+    }
+
+    void codeWithoutFileName_isRejected()
+    {
+        SessionModel model;
+        QSignalSpy errors(&model, &SessionModel::errorReported);
+        QVERIFY(!model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QString(),
+                                               QStringLiteral("x")))));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(model.files().isEmpty());
+    }
+
+    void chat_streamsTokenByToken()
+    {
+        SessionModel model;
+        QSignalSpy appended(&model, &SessionModel::chatTextAppended);
+        model.apply(makeEvent(1, chat(ChatEvent::Type::Start, QStringLiteral("m1"))));
+        model.apply(makeEvent(2, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
+                                      QStringLiteral("Hello "))));
+        model.apply(makeEvent(3, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
+                                      QStringLiteral("world"))));
+        model.apply(makeEvent(4, chat(ChatEvent::Type::Complete, QStringLiteral("m1"))));
+        QCOMPARE(model.chat().size(), 1);
+        QCOMPARE(model.chat().at(0).text, QStringLiteral("Hello world"));
+        QCOMPARE(model.chat().at(0).state, ChatState::Complete);
+        QCOMPARE(appended.count(), 2);
+    }
+
+    void steps_progressAndSession()
+    {
+        SessionModel model;
+        QSignalSpy stepSpy(&model, &SessionModel::stepChanged);
+        model.apply(makeEvent(1, StepEvent{StepName::Planning, StepEvent::Status::Start,
+                                           QStringLiteral("Planning API structure...")}));
+        model.apply(makeEvent(2, StepEvent{StepName::Planning, StepEvent::Status::Complete, {}}));
+        model.apply(makeEvent(3, StepEvent{StepName::Generating, StepEvent::Status::Start, {}}));
+        QCOMPARE(model.steps()[0].state, StepState::Complete);
+        QCOMPARE(model.steps()[0].detail, QStringLiteral("Planning API structure..."));
+        QCOMPARE(model.steps()[1].state, StepState::Active);
+        QCOMPARE(model.steps()[2].state, StepState::Pending);
+        QCOMPARE(stepSpy.count(), 3);
+
+        QVERIFY(model.apply(makeEvent(4, ProgressEvent{40, QStringLiteral("2 of 5 files")})));
+        QCOMPARE(model.progress(), 40);
+        QVERIFY(!model.apply(makeEvent(5, ProgressEvent{140, {}})));
+        QCOMPARE(model.progress(), 40);
+
+        QSignalSpy stateSpy(&model, &SessionModel::sessionStateChanged);
+        model.apply(makeEvent(6, SessionEvent{SessionEvent::Type::Error, QStringLiteral("boom")}));
+        QCOMPARE(model.state(), SessionState::Error);
+        QCOMPARE(model.sessionError(), QStringLiteral("boom"));
+        QCOMPARE(stateSpy.count(), 1);
+    }
+
+    void snapshot_roundTripsEverything()
+    {
+        SessionModel source;
+        source.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
+                                       QStringLiteral("print('ü')\n"))));
+        source.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("a.py"))));
+        source.apply(makeEvent(3, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"),
+                                       QStringLiteral("export {}"))));
+        source.apply(makeEvent(4, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
+                                       QStringLiteral("narration"))));
+        source.apply(makeEvent(5, StepEvent{StepName::Validating, StepEvent::Status::Start,
+                                            QStringLiteral("Validating...")}));
+        source.apply(makeEvent(6, ProgressEvent{75, QStringLiteral("almost")}));
+
+        SessionModel copy;
+        QSignalSpy reset(&copy, &SessionModel::modelReset);
+        QString error;
+        QVERIFY2(copy.loadSnapshot(source.toSnapshot(), &error), qPrintable(error));
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(copy.toSnapshot(), source.toSnapshot());
+        QCOMPARE(copy.lastSequence(), quint64(6));
+        QCOMPARE(copy.files().at(1).content, QStringLiteral("export {}"));
+        QCOMPARE(copy.files().at(1).end.column, 9);
+        QCOMPARE(copy.fileIndex(QStringLiteral("b.ts")), 1);
+
+        // Streaming continues after a snapshot exactly where it left off.
+        copy.apply(makeEvent(7, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"),
+                                     QStringLiteral(";"))));
+        QCOMPARE(copy.files().at(1).content, QStringLiteral("export {};"));
+    }
+
+    void snapshotEvent_isAppliedLikeLoad()
+    {
+        SessionModel source;
+        source.apply(makeEvent(9, code(CodeEvent::Type::Delta, QStringLiteral("z.c"),
+                                       QStringLiteral("int x;"))));
+        SessionModel viewer;
+        QVERIFY(viewer.apply(makeEvent(9, SnapshotEvent{source.toSnapshot()})));
+        QCOMPARE(viewer.files().at(0).content, QStringLiteral("int x;"));
+        QCOMPARE(viewer.lastSequence(), quint64(9));
+    }
+
+    void malformedSnapshot_leavesModelUnchanged_data()
+    {
+        QTest::addColumn<QByteArray>("patchKey");
+        QTest::addColumn<QJsonValue>("patchValue");
+        QTest::newRow("wrong version") << QByteArray("version") << QJsonValue(7);
+        QTest::newRow("bad state") << QByteArray("state") << QJsonValue(QStringLiteral("dancing"));
+        QTest::newRow("progress too big") << QByteArray("progress") << QJsonValue(101);
+        QTest::newRow("negative sequence") << QByteArray("lastSequence") << QJsonValue(-3);
+        QTest::newRow("nameless file")
+            << QByteArray("files")
+            << QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("state"),
+                                                  QStringLiteral("complete")}}});
+        QTest::newRow("duplicate file")
+            << QByteArray("files")
+            << QJsonValue(QJsonArray{
+                   QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                               {QStringLiteral("state"), QStringLiteral("complete")}},
+                   QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                               {QStringLiteral("state"), QStringLiteral("complete")}}});
+        QTest::newRow("unknown chat role")
+            << QByteArray("chat")
+            << QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("m")},
+                                                 {QStringLiteral("role"), QStringLiteral("cat")},
+                                                 {QStringLiteral("state"),
+                                                  QStringLiteral("complete")}}});
+    }
+    void malformedSnapshot_leavesModelUnchanged()
+    {
+        QFETCH(QByteArray, patchKey);
+        QFETCH(QJsonValue, patchValue);
+        SessionModel model;
+        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("keep.txt"),
+                                      QStringLiteral("kept"))));
+        QJsonObject snapshot = model.toSnapshot();
+        snapshot.insert(QString::fromLatin1(patchKey), patchValue);
+        const QJsonObject before = model.toSnapshot();
+        QString error;
+        QVERIFY(!model.loadSnapshot(snapshot, &error));
+        QVERIFY(error.startsWith(QStringLiteral("malformed snapshot")));
+        QCOMPARE(model.toSnapshot(), before);
+    }
+
+    void advancePosition_countsLines()
+    {
+        QCOMPARE(advancePosition({}, u"abc"), (TextPosition{0, 3}));
+        QCOMPARE(advancePosition({2, 4}, u"x\ny\nzz"), (TextPosition{4, 2}));
+        QCOMPARE(advancePosition({0, 5}, u"\n"), (TextPosition{1, 0}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionModel)
+#include "tst_sessionmodel.moc"
