@@ -1,14 +1,159 @@
 #include "app/servecommand.h"
 
+#include "core/server/demoscript.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QSocketNotifier>
 #include <QTextStream>
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace inkstream::app {
 
-// Placeholder until the command lands; exits 2 so no caller mistakes it for success.
+namespace {
+
+int g_signalFds[2] = {-1, -1};
+
+extern "C" void onTerminationSignal(int)
+{
+    // Only async-signal-safe work here: wake the event loop through the pipe.
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(g_signalFds[0], &byte, 1);
+}
+
+// SIGINT/SIGTERM quit the event loop cleanly (self-pipe + QSocketNotifier), so destructors
+// close every stream and the exit code is 0.
+bool installSignalHandlers(QObject *context)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier] {
+        notifier->setEnabled(false);
+        char byte = 0;
+        [[maybe_unused]] const ssize_t got = ::read(g_signalFds[1], &byte, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGINT, &action, nullptr) == 0
+        && ::sigaction(SIGTERM, &action, nullptr) == 0;
+}
+
+} // namespace
+
 int ServeCommand::run(const QStringList &arguments)
 {
-    QTextStream(stderr) << arguments.value(1) << ": not built yet\n";
-    return 2;
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the Inkstream publisher headless. Opens one session and prints its URL\n"
+        "(http://HOST:PORT/api/sessions/ID) as the first line on stdout; viewers follow that\n"
+        "URL, and `inkstream publish URL FILE...` streams files into it. Stops on "
+        "SIGINT/SIGTERM."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("serve"), QStringLiteral("The subcommand."));
+    const QCommandLineOption bindOption(QStringLiteral("bind"),
+                                        QStringLiteral("Address to listen on (default 127.0.0.1)."),
+                                        QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"),
+        QStringLiteral("Port to listen on; 0 picks a free port (default 8080)."),
+        QStringLiteral("N"), QStringLiteral("8080"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QStringLiteral(
+            "Play the scripted demo session; it starts when the first viewer connects."));
+    const QCommandLineOption speedOption(QStringLiteral("speed"),
+                                         QStringLiteral("Demo speed factor (default 1)."),
+                                         QStringLiteral("FACTOR"), QStringLiteral("1"));
+    const QCommandLineOption keepAliveOption(
+        QStringLiteral("keep-alive"),
+        QStringLiteral("Seconds between `: ping` keep-alive comments; 0 disables (default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30"));
+    parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption});
+    parser.process(arguments);
+
+    if (parser.positionalArguments().size() > 1) {
+        err << "inkstream serve: unexpected argument " << parser.positionalArguments().at(1)
+            << '\n';
+        return 2;
+    }
+    QHostAddress address;
+    if (!address.setAddress(parser.value(bindOption))) {
+        err << "inkstream serve: --bind needs an IP address, not " << parser.value(bindOption)
+            << '\n';
+        return 2;
+    }
+    bool ok = false;
+    const uint port = parser.value(portOption).toUInt(&ok);
+    if (!ok || port > 65535) {
+        err << "inkstream serve: --port needs a number from 0 to 65535\n";
+        return 2;
+    }
+    const int keepAlive = parser.value(keepAliveOption).toInt(&ok);
+    if (!ok || keepAlive < 0) {
+        err << "inkstream serve: --keep-alive needs a number of seconds (0 disables)\n";
+        return 2;
+    }
+    const double speed = parser.value(speedOption).toDouble(&ok);
+    if (!ok || !(speed > 0.0)) {
+        err << "inkstream serve: --speed needs a positive number\n";
+        return 2;
+    }
+
+    core::SessionHub hub;
+    core::Publisher publisher(&hub);
+    publisher.setKeepAliveInterval(std::chrono::seconds(keepAlive));
+    if (!publisher.listen(address, quint16(port))) {
+        err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
+            << ": " << publisher.errorString() << '\n';
+        return 1;
+    }
+    core::Session *session = hub.createSession();
+
+    core::DemoScript *demo = nullptr;
+    if (parser.isSet(demoOption)) {
+        demo = new core::DemoScript(session, &hub);
+        demo->setSpeed(speed);
+        QString error;
+        if (!demo->load(core::DemoScript::defaultScriptPath(), &error)) {
+            err << "inkstream serve: " << error << '\n';
+            return 1;
+        }
+        // The point of the demo is watching it being written: wait for the first viewer.
+        QObject::connect(
+            &publisher, &core::Publisher::subscriberConnected, demo,
+            [demo, id = session->id(), started = false](const QString &sessionId) mutable {
+                if (sessionId == id && !started)
+                    started = demo->start();
+            });
+    }
+
+    if (!installSignalHandlers(&publisher))
+        err << "inkstream serve: cannot install signal handlers; stop with SIGKILL\n";
+
+    // The URL is the first line on stdout and is flushed at once: scripts read it.
+    const QByteArray url = publisher.sessionUrl(session->id()).toString().toUtf8() + '\n';
+    std::fwrite(url.constData(), 1, size_t(url.size()), stdout);
+    std::fflush(stdout);
+    err << "inkstream serve: listening on " << publisher.baseUrl().toString()
+        << (demo ? " (demo starts when the first viewer connects)" : "") << "; stop with Ctrl+C\n";
+    err.flush();
+
+    const int code = QCoreApplication::exec();
+    err << "inkstream serve: stopped\n";
+    return code;
 }
 
 } // namespace inkstream::app

@@ -1,14 +1,406 @@
 #include "app/watchcommand.h"
 
+#include "core/client/outputdirectory.h"
+#include "core/client/sessionclient.h"
+#include "core/client/sseclient.h"
+#include "core/model/sessionmodel.h"
+
+#include <QCommandLineParser>
+#include <QCryptographicHash>
+#include <QEventLoop>
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
 #include <QTextStream>
+#include <QTimer>
+#include <chrono>
+#include <memory>
+#include <optional>
 
 namespace inkstream::app {
 
-// Placeholder until the command lands; exits 2 so no caller mistakes it for success.
+namespace {
+
+using core::ConnectionState;
+using core::FileState;
+using core::OutputDirectory;
+using core::SessionClient;
+using core::SessionModel;
+using core::SessionState;
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitTimeout = 3;
+constexpr qsizetype kMaxErrors = 1000;
+
+struct WatchOptions
+{
+    QUrl url;
+    QString outputDir;
+    std::optional<std::chrono::milliseconds> idleAfter; // --until idle:N; empty = complete
+    std::optional<std::chrono::milliseconds> timeout;
+    QString summaryPath; // "-" = stdout, empty = none
+    int maxAttempts = 5;
+};
+
+// Seconds as given on the command line ("2", "0.5") to milliseconds; > 0.
+std::optional<std::chrono::milliseconds> parseSeconds(const QString &text)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || !(seconds > 0) || seconds > 31536000)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
+}
+
+QString sha256Hex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+// One run of `watch`: follows the session, writes completed files, ends on the --until
+// condition, the timeout, or a connection that failed for good.
+class WatchRun final
+{
+public:
+    explicit WatchRun(const WatchOptions &options)
+        : m_options(options)
+        , m_client(&m_model)
+    {
+        if (!options.outputDir.isEmpty())
+            m_output = std::make_unique<OutputDirectory>(options.outputDir);
+    }
+
+    int exec();
+
+private:
+    void finish(const QString &status);
+    void addError(const QString &message);
+    void onFileStateChanged(int index);
+    void onModelReset();
+    void checkSessionState();
+    void writeFile(int index);
+    bool acceptName(const QString &name);
+    QJsonObject summary() const;
+    bool writeSummary();
+
+    WatchOptions m_options;
+    SessionModel m_model;
+    SessionClient m_client;
+    std::unique_ptr<OutputDirectory> m_output;
+    QEventLoop m_loop;
+    QTimer m_idleTimer;
+    QTimer m_timeoutTimer;
+    QString m_status;
+    QStringList m_errors;
+    quint64 m_errorCount = 0;
+    QSet<QString> m_refusedNames;
+    QHash<QString, QByteArray> m_written; // name -> sha256 of the bytes last written
+};
+
+int WatchRun::exec()
+{
+    if (m_output) {
+        QString error;
+        if (!m_output->open(&error)) {
+            addError(error);
+            m_status = QStringLiteral("error");
+            writeSummary();
+            return kExitError;
+        }
+    }
+
+    QObject::connect(&m_model, &SessionModel::fileStateChanged, &m_loop,
+                     [this](int index) { onFileStateChanged(index); });
+    QObject::connect(&m_model, &SessionModel::fileAdded, &m_loop,
+                     [this](int index) { acceptName(m_model.files().at(index).name); });
+    QObject::connect(&m_model, &SessionModel::modelReset, &m_loop, [this] { onModelReset(); });
+    QObject::connect(&m_model, &SessionModel::sessionStateChanged, &m_loop,
+                     [this](SessionState) { checkSessionState(); });
+    QObject::connect(&m_client, &SessionClient::errorOccurred, &m_loop,
+                     [this](const QString &message) { addError(message); });
+    QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop, [this] {
+        if (m_options.idleAfter)
+            m_idleTimer.start(*m_options.idleAfter);
+    });
+    QObject::connect(&m_client, &SessionClient::stateChanged, &m_loop,
+                     [this](ConnectionState state) {
+                         if (!m_status.isEmpty())
+                             return;
+                         if (state == ConnectionState::Error) {
+                             addError(m_client.errorString());
+                             finish(QStringLiteral("error"));
+                         } else if (state == ConnectionState::Disconnected) {
+                             // Only the server closes it while we watch (HTTP 204).
+                             addError(m_client.errorString().isEmpty() ? QStringLiteral(
+                                          "the connection was closed before the session completed")
+                                                                       : m_client.errorString());
+                             finish(QStringLiteral("error"));
+                         }
+                     });
+
+    m_idleTimer.setSingleShot(true);
+    QObject::connect(&m_idleTimer, &QTimer::timeout, &m_loop,
+                     [this] { finish(QStringLiteral("idle")); });
+    m_timeoutTimer.setSingleShot(true);
+    QObject::connect(&m_timeoutTimer, &QTimer::timeout, &m_loop, [this] {
+        addError(
+            QStringLiteral("timed out after %1 s").arg(double(m_options.timeout->count()) / 1000));
+        finish(QStringLiteral("timeout"));
+    });
+
+    core::ReconnectPolicy policy;
+    policy.maxAttempts = m_options.maxAttempts;
+    m_client.setReconnectPolicy(policy);
+    if (m_options.idleAfter)
+        m_idleTimer.start(*m_options.idleAfter);
+    if (m_options.timeout)
+        m_timeoutTimer.start(*m_options.timeout);
+    m_client.connectTo(m_options.url);
+    if (m_status.isEmpty())
+        m_loop.exec();
+
+    m_idleTimer.stop();
+    m_timeoutTimer.stop();
+    m_client.disconnectFromSession();
+    // Files still being written (or failed) are kept as far as they arrived; the summary has
+    // their state.
+    for (int i = 0; i < m_model.files().size(); ++i)
+        writeFile(i);
+
+    const bool summaryWritten = writeSummary();
+    if (m_status == u"complete" || m_status == u"idle")
+        return summaryWritten ? kExitOk : kExitError;
+    return m_status == u"timeout" ? kExitTimeout : kExitError;
+}
+
+void WatchRun::finish(const QString &status)
+{
+    if (!m_status.isEmpty())
+        return;
+    m_status = status;
+    m_loop.quit();
+}
+
+void WatchRun::addError(const QString &message)
+{
+    ++m_errorCount;
+    if (m_errors.size() < kMaxErrors)
+        m_errors.append(message);
+}
+
+void WatchRun::onFileStateChanged(int index)
+{
+    if (m_model.files().at(index).state == FileState::Complete)
+        writeFile(index);
+}
+
+void WatchRun::onModelReset()
+{
+    // A snapshot replaced everything: write what it holds complete, then see if it is over.
+    for (int i = 0; i < m_model.files().size(); ++i) {
+        if (acceptName(m_model.files().at(i).name)
+            && m_model.files().at(i).state == FileState::Complete)
+            writeFile(i);
+    }
+    checkSessionState();
+}
+
+void WatchRun::checkSessionState()
+{
+    if (m_model.state() == SessionState::Complete) {
+        finish(QStringLiteral("complete"));
+    } else if (m_model.state() == SessionState::Error && m_status.isEmpty()) {
+        addError(QStringLiteral("the session failed: %1").arg(m_model.sessionError()));
+        finish(QStringLiteral("error"));
+    }
+}
+
+// False (and the error recorded once) for a name that must never be written.
+bool WatchRun::acceptName(const QString &name)
+{
+    if (m_refusedNames.contains(name))
+        return false;
+    QString reason;
+    if (OutputDirectory::isSafeRelativeName(name, &reason))
+        return true;
+    m_refusedNames.insert(name);
+    addError(QStringLiteral("refused file name \"%1\": %2").arg(name, reason));
+    return false;
+}
+
+void WatchRun::writeFile(int index)
+{
+    const core::SessionFile &file = m_model.files().at(index);
+    if (!m_output || !acceptName(file.name))
+        return;
+    const QByteArray bytes = file.content.toUtf8();
+    const QByteArray digest = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
+    const auto written = m_written.constFind(file.name);
+    if (written != m_written.cend() && *written == digest)
+        return;
+    QString error;
+    if (m_output->write(file.name, bytes, &error)) {
+        m_written.insert(file.name, digest);
+    } else {
+        m_refusedNames.insert(file.name); // report once, never retry a refused or failing path
+        addError(error);
+    }
+}
+
+QJsonObject WatchRun::summary() const
+{
+    QJsonArray files;
+    for (const core::SessionFile &file : m_model.files()) {
+        if (m_refusedNames.contains(file.name))
+            continue;
+        const QByteArray bytes = file.content.toUtf8();
+        files.append(
+            QJsonObject {{QStringLiteral("name"), file.name},
+                         {QStringLiteral("sha256"), sha256Hex(bytes)},
+                         {QStringLiteral("bytes"), qint64(bytes.size())},
+                         {QStringLiteral("state"), SessionModel::fileStateText(file.state)}});
+    }
+    QJsonArray chat;
+    for (const core::ChatMessage &message : m_model.chat())
+        chat.append(QJsonObject {{QStringLiteral("role"), core::chatRoleText(message.role)},
+                                 {QStringLiteral("text"), message.text}});
+    QJsonArray steps;
+    for (int i = 0; i < core::StepCount; ++i)
+        steps.append(QJsonObject {
+            {QStringLiteral("name"), core::stepNameText(core::StepName(i))},
+            {QStringLiteral("state"), SessionModel::stepStateText(m_model.steps().at(i).state)}});
+    QStringList errors = m_errors;
+    if (m_errorCount > quint64(m_errors.size()))
+        errors.append(QStringLiteral("... and %1 more errors").arg(m_errorCount - m_errors.size()));
+    return {{QStringLiteral("status"), m_status},
+            {QStringLiteral("files"), files},
+            {QStringLiteral("chat"), chat},
+            {QStringLiteral("steps"), steps},
+            {QStringLiteral("progress"), m_model.progress()},
+            {QStringLiteral("events"), qint64(m_client.eventsReceived())},
+            {QStringLiteral("reconnects"), m_client.reconnects()},
+            {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
+            {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
+}
+
+bool WatchRun::writeSummary()
+{
+    const QByteArray json = QJsonDocument(summary()).toJson(QJsonDocument::Indented);
+    if (m_options.summaryPath.isEmpty())
+        return true;
+    QFile file;
+    const bool toStdout = m_options.summaryPath == u"-";
+    if (toStdout)
+        file.open(stdout, QIODevice::WriteOnly);
+    else
+        file.setFileName(m_options.summaryPath);
+    if ((!toStdout && !file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        || file.write(json) != json.size() || !file.flush()) {
+        QTextStream(stderr) << "watch: cannot write the summary to " << m_options.summaryPath
+                            << ": " << file.errorString() << '\n';
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 int WatchCommand::run(const QStringList &arguments)
 {
-    QTextStream(stderr) << arguments.value(1) << ": not built yet\n";
-    return 2;
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Follows a session headless. Writes each received file under DIR when it completes\n"
+        "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
+        "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
+        "reconnects, duplicatesDropped, errors.\n"
+        "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
+    parser.addPositionalArgument(
+        QStringLiteral("SESSION_URL"),
+        QStringLiteral("http://HOST:PORT/api/sessions/ID (or its /stream)."));
+    const QCommandLineOption outputOption(QStringLiteral("output"),
+                                          QStringLiteral("Write the session's files under DIR."),
+                                          QStringLiteral("DIR"));
+    const QCommandLineOption untilOption(
+        QStringLiteral("until"),
+        QStringLiteral("When to stop: \"complete\" (the session completes; default) or "
+                       "\"idle:SECONDS\" (no event for that long, or the session completes)."),
+        QStringLiteral("CONDITION"), QStringLiteral("complete"));
+    const QCommandLineOption timeoutOption(
+        QStringLiteral("timeout"), QStringLiteral("Give up after SECONDS (status timeout)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption summaryOption(
+        QStringLiteral("summary"),
+        QStringLiteral("Write the JSON summary to FILE, or stdout with -."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption attemptsOption(
+        QStringLiteral("max-attempts"),
+        QStringLiteral("Reconnection attempts in a row before giving up; 0 = never (default 5)."),
+        QStringLiteral("N"), QStringLiteral("5"));
+    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption});
+    if (!parser.parse(arguments)) {
+        err << "watch: " << parser.errorText() << '\n';
+        return kExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return kExitOk;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << "inkstream " << INKSTREAM_VERSION << '\n';
+        return kExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2) {
+        err << "watch: expected exactly one SESSION_URL\n" << parser.helpText();
+        return kExitUsage;
+    }
+
+    WatchOptions options;
+    options.url = QUrl(positional.at(1), QUrl::StrictMode);
+    const QString scheme = options.url.scheme();
+    if (!options.url.isValid() || (scheme != u"http" && scheme != u"https")
+        || options.url.host().isEmpty()) {
+        err << "watch: not an http(s) URL: " << positional.at(1) << '\n';
+        return kExitUsage;
+    }
+    options.outputDir = parser.value(outputOption);
+    const QString until = parser.value(untilOption);
+    if (until.startsWith(QStringLiteral("idle:"))) {
+        options.idleAfter = parseSeconds(until.mid(5));
+        if (!options.idleAfter) {
+            err << "watch: --until idle:SECONDS needs a positive number of seconds\n";
+            return kExitUsage;
+        }
+    } else if (until != u"complete") {
+        err << "watch: --until takes \"complete\" or \"idle:SECONDS\", not \"" << until << "\"\n";
+        return kExitUsage;
+    }
+    if (parser.isSet(timeoutOption)) {
+        options.timeout = parseSeconds(parser.value(timeoutOption));
+        if (!options.timeout) {
+            err << "watch: --timeout needs a positive number of seconds\n";
+            return kExitUsage;
+        }
+    }
+    options.summaryPath = parser.value(summaryOption);
+    bool attemptsOk = false;
+    options.maxAttempts = parser.value(attemptsOption).toInt(&attemptsOk);
+    if (!attemptsOk || options.maxAttempts < 0) {
+        err << "watch: --max-attempts needs a number >= 0\n";
+        return kExitUsage;
+    }
+
+    WatchRun run(options);
+    return run.exec();
 }
 
 } // namespace inkstream::app

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "core/client/connectionstate.h"
+#include "core/client/reconnectpolicy.h"
+#include "core/protocol/event.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace inkstream::core {
+
+class SessionModel;
+class SseClient;
+
+// Follows a session URL into a SessionModel: SSE events are decoded with EventCodec and
+// applied in sequence order. An event whose sequence was already applied is dropped (counted
+// in duplicatesDropped()); a `snapshot` replaces the model's state; a malformed or unknown
+// event is reported (errorOccurred, errors()) and the stream goes on. The SseClient underneath
+// reconnects with Last-Event-ID = the last applied sequence, so nothing is lost or doubled.
+class SessionClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionClient)
+
+public:
+    // The model is not owned; it must outlive the client.
+    explicit SessionClient(SessionModel *model, QObject *parent = nullptr);
+
+    // Clears the model and the counters, then follows `sessionUrl`:
+    // http://HOST:PORT/api/sessions/ID (the stream is ID/stream) or the .../stream URL itself.
+    void connectTo(const QUrl &sessionUrl);
+    // Closes the stream (state Disconnected); the model keeps what arrived.
+    void disconnectFromSession();
+    // Manual reconnect with a fresh backoff, resuming after the last applied sequence.
+    void reconnectNow();
+
+    ConnectionState state() const;
+    QString errorString() const;
+    QUrl sessionUrl() const { return m_sessionUrl; }
+    QUrl streamUrl() const { return m_streamUrl; }
+    SessionModel *model() const { return m_model; }
+    SseClient *transport() const { return m_sse; }
+    void setReconnectPolicy(const ReconnectPolicy &policy);
+
+    quint64 eventsReceived() const { return m_eventsReceived; } // decoded, duplicates included
+    int reconnects() const;
+    quint64 duplicatesDropped() const { return m_duplicatesDropped; }
+    quint64 lastSequence() const { return m_lastSequence; } // last applied
+    // Every error so far, oldest first: rejected events and, last, a fatal connection error.
+    // Holds at most maxErrors() entries; errorCount() counts them all.
+    QStringList errors() const { return m_errors; }
+    quint64 errorCount() const { return m_errorCount; }
+    static constexpr qsizetype maxErrors() { return 1000; }
+
+    // The stream URL for a session URL: ".../stream" appended unless it is already there.
+    static QUrl streamUrlFor(const QUrl &sessionUrl);
+
+Q_SIGNALS:
+    void stateChanged(inkstream::core::ConnectionState state);
+    // Every decoded event, before it is applied (or dropped as a duplicate). `wireBytes` is the
+    // size of its SSE frame.
+    void eventReceived(const inkstream::core::Event &event, qsizetype wireBytes);
+    void errorOccurred(const QString &message); // non-fatal: malformed event etc.
+
+private:
+    void onSseEvent(const QByteArray &type, const QByteArray &data, const QByteArray &lastEventId);
+    void onStateChanged(ConnectionState state);
+    void syncResumeId();
+    void recordError(const QString &message);
+
+    SessionModel *m_model = nullptr;
+    SseClient *m_sse = nullptr;
+    QUrl m_sessionUrl;
+    QUrl m_streamUrl;
+    quint64 m_eventsReceived = 0;
+    quint64 m_duplicatesDropped = 0;
+    quint64 m_lastSequence = 0;
+    QStringList m_errors;
+    quint64 m_errorCount = 0;
+    quint64 m_generation = 0; // bumps on connectTo() and disconnectFromSession()
+    bool m_applying = false; // model errors raised now belong to the event being applied
+    QString m_modelError;
+};
+
+} // namespace inkstream::core

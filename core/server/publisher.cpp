@@ -1,0 +1,604 @@
+#include "core/server/publisher.h"
+
+#include "core/model/sessionmodel.h"
+#include "core/protocol/eventcodec.h"
+#include "core/server/chunker.h"
+#include "core/server/filestreamer.h"
+#include "core/server/serverlog.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <cmath>
+#include <limits>
+
+namespace inkstream::core {
+
+namespace {
+
+using Status = QHttpServerResponder::StatusCode;
+using Method = QHttpServerRequest::Method;
+
+constexpr int kMaxChunkSize = 1 << 20;
+constexpr int kMaxDelayMs = 60000;
+
+QByteArray methodText(Method method)
+{
+    switch (method) {
+    case Method::Get:
+        return QByteArrayLiteral("GET");
+    case Method::Post:
+        return QByteArrayLiteral("POST");
+    case Method::Put:
+        return QByteArrayLiteral("PUT");
+    case Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    case Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    default:
+        return QByteArrayLiteral("OTHER");
+    }
+}
+
+// An optional integer member in [min, max]; false with a reason when it is present but isn't.
+bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int max, int *out,
+                     QString *detail)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined() || value.isNull())
+        return true;
+    const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
+    if (!value.isDouble() || std::floor(number) != number || number < min || number > max) {
+        *detail
+            = QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max);
+        return false;
+    }
+    *out = int(number);
+    return true;
+}
+
+QString hostForUrl(const QHostAddress &address)
+{
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        return QHostAddress(QHostAddress::LocalHost).toString();
+    if (address == QHostAddress::AnyIPv6)
+        return QHostAddress(QHostAddress::LocalHostIPv6).toString();
+    return address.toString();
+}
+
+} // namespace
+
+Publisher::Publisher(SessionHub *hub, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_hub(hub)
+{
+    Q_ASSERT(hub);
+    for (Session *session : hub->sessions())
+        attachSession(session);
+    connect(hub, &SessionHub::sessionCreated, this, &Publisher::attachSession);
+    connect(&m_keepAliveTimer, &QTimer::timeout, this, &Publisher::sendKeepAlive);
+    setKeepAliveInterval(m_keepAliveInterval);
+}
+
+Publisher::~Publisher()
+{
+    // The sockets outlive this body (they are children of the QTcpServer); make sure none of
+    // their last signals reaches a half-destroyed publisher.
+    for (const QList<Subscriber> &subscribers : std::as_const(m_subscribers)) {
+        for (const Subscriber &subscriber : subscribers) {
+            if (subscriber.socket)
+                subscriber.socket->disconnect(this);
+        }
+    }
+    for (const QMetaObject::Connection &connection : std::as_const(m_pendingCompletions))
+        disconnect(connection);
+}
+
+bool Publisher::listen(const QHostAddress &address, quint16 port)
+{
+    if (m_tcpServer) {
+        m_errorString = QStringLiteral("already listening on port %1").arg(this->port());
+        return false;
+    }
+    auto *server = new QTcpServer(this);
+    if (!server->listen(address, port)) {
+        m_errorString = server->errorString();
+        qCWarning(lcServer, "cannot listen on %s port %u: %s", qPrintable(address.toString()),
+                  unsigned(port), qPrintable(m_errorString));
+        delete server;
+        return false;
+    }
+    bind(server);
+    m_tcpServer = server;
+    m_address = address;
+    m_errorString.clear();
+    qCInfo(lcServer, "listening on %s", qPrintable(baseUrl().toString()));
+    return true;
+}
+
+quint16 Publisher::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : quint16(0);
+}
+
+QUrl Publisher::baseUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(hostForUrl(m_address));
+    url.setPort(port());
+    return url;
+}
+
+QUrl Publisher::sessionUrl(const QString &sessionId) const
+{
+    QUrl url = baseUrl();
+    url.setPath(QStringLiteral("/api/sessions/") + sessionId);
+    return url;
+}
+
+void Publisher::setKeepAliveInterval(std::chrono::milliseconds interval)
+{
+    m_keepAliveInterval = interval;
+    if (interval.count() > 0)
+        m_keepAliveTimer.start(interval);
+    else
+        m_keepAliveTimer.stop();
+}
+
+int Publisher::subscriberCount() const
+{
+    return int(m_subscriberKeys.size());
+}
+
+int Publisher::subscriberCount(const QString &sessionId) const
+{
+    return int(m_subscribers.value(sessionId).size());
+}
+
+void Publisher::attachSession(Session *session)
+{
+    const QString id = session->id();
+    connect(session, &Session::eventPublished, this,
+            [this, id](const Event &, const QByteArray &frame) { broadcast(id, frame); });
+    connect(session, &QObject::destroyed, this, [this, id] {
+        // Its viewers would wait forever on a stream that can no longer carry anything.
+        for (const Subscriber &subscriber : m_subscribers.value(id)) {
+            if (subscriber.socket)
+                subscriber.socket->disconnectFromHost();
+        }
+        if (const auto pending = m_pendingCompletions.constFind(id);
+            pending != m_pendingCompletions.cend()) {
+            disconnect(*pending);
+            m_pendingCompletions.erase(pending);
+        }
+    });
+}
+
+// ---- HTTP dispatch ----------------------------------------------------------------------
+
+bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const Method method = request.method();
+    const QString path = request.url().path();
+    qCDebug(lcServer, "%s %s from %s", methodText(method).constData(), qPrintable(path),
+            qPrintable(request.remoteAddress().toString()));
+
+    bool declaredLengthOk = true;
+    const qint64 declaredLength
+        = request.value(QByteArrayLiteral("content-length")).toLongLong(&declaredLengthOk);
+    if (request.body().size() > m_maxBodySize
+        || (declaredLengthOk && declaredLength > m_maxBodySize)) {
+        respondError(request, socket, Status::PayloadTooLarge,
+                     QStringLiteral("request body too large"),
+                     QStringLiteral("the body has %1 bytes; the limit is %2 bytes")
+                         .arg(qMax(qint64(request.body().size()), declaredLength))
+                         .arg(m_maxBodySize));
+        socket->disconnectFromHost();
+        return true;
+    }
+
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    const auto onlyGet = [&]() {
+        if (method == Method::Get)
+            return true;
+        respondError(request, socket, Status::MethodNotAllowed,
+                     QStringLiteral("method not allowed"),
+                     QStringLiteral("%1 accepts GET").arg(path), QByteArrayLiteral("GET"));
+        return false;
+    };
+    const auto onlyPost = [&]() {
+        if (method == Method::Post)
+            return true;
+        respondError(request, socket, Status::MethodNotAllowed,
+                     QStringLiteral("method not allowed"),
+                     QStringLiteral("%1 accepts POST").arg(path), QByteArrayLiteral("POST"));
+        return false;
+    };
+
+    if (parts == QStringList {QStringLiteral("healthz")}) {
+        if (onlyGet())
+            respondJson(request, socket, Status::Ok,
+                        {{QStringLiteral("status"), QStringLiteral("ok")}});
+        return true;
+    }
+
+    if (parts.size() >= 2 && parts[0] == u"api" && parts[1] == u"sessions" && m_hub) {
+        if (parts.size() == 2) {
+            if (method == Method::Get)
+                listSessions(request, socket);
+            else if (method == Method::Post)
+                createSession(request, socket);
+            else
+                respondError(request, socket, Status::MethodNotAllowed,
+                             QStringLiteral("method not allowed"),
+                             QStringLiteral("%1 accepts GET and POST").arg(path),
+                             QByteArrayLiteral("GET, POST"));
+            return true;
+        }
+        Session *session = m_hub->session(parts[2]);
+        if (!session) {
+            respondError(request, socket, Status::NotFound, QStringLiteral("unknown session"),
+                         QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
+            return true;
+        }
+        if (parts.size() == 3) {
+            if (onlyGet())
+                respondJson(request, socket, Status::Ok, sessionInfo(session));
+            return true;
+        }
+        if (parts.size() == 4) {
+            const QString &action = parts[3];
+            if (action == u"stream") {
+                if (onlyGet())
+                    openStream(request, socket, session);
+                return true;
+            }
+            if (action == u"snapshot") {
+                if (onlyGet())
+                    respondJson(request, socket, Status::Ok, session->snapshot());
+                return true;
+            }
+            if (action == u"files") {
+                if (onlyPost())
+                    postFiles(request, socket, session);
+                return true;
+            }
+            if (action == u"complete") {
+                if (onlyPost())
+                    postComplete(request, socket, session);
+                return true;
+            }
+        }
+    }
+
+    respondError(
+        request, socket, Status::NotFound, QStringLiteral("not found"),
+        QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(methodText(method)), path));
+    return true;
+}
+
+void Publisher::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    respondError(request, socket, Status::NotFound, QStringLiteral("not found"),
+                 QStringLiteral("no route for %1").arg(request.url().path()));
+}
+
+// ---- responses --------------------------------------------------------------------------
+
+void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                            const QJsonObject &body, const QByteArray &allow)
+{
+    QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    json.append('\n');
+    QHttpServerResponder responder = makeResponder(request, socket);
+    responder.writeStatusLine(status);
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(json.size()));
+    responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+    if (!allow.isEmpty())
+        responder.writeHeader(QByteArrayLiteral("Allow"), allow);
+    responder.writeBody(json);
+    qCDebug(lcServer, "-> %d", int(status));
+}
+
+void Publisher::respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                             const QString &error, const QString &detail, const QByteArray &allow)
+{
+    qCInfo(lcServer, "%s %s -> %d %s: %s", methodText(request.method()).constData(),
+           qPrintable(request.url().path()), int(status), qPrintable(error), qPrintable(detail));
+    respondJson(request, socket, status,
+                {{QStringLiteral("error"), error}, {QStringLiteral("detail"), detail}}, allow);
+}
+
+bool Publisher::parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket,
+                                QJsonObject *object, bool allowEmpty)
+{
+    const QByteArray body = request.body();
+    if (allowEmpty && body.trimmed().isEmpty()) {
+        *object = {};
+        return true;
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                     QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset));
+        return false;
+    }
+    if (!document.isObject()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                     QStringLiteral("the body must be a JSON object"));
+        return false;
+    }
+    *object = document.object();
+    return true;
+}
+
+QJsonObject Publisher::sessionInfo(Session *session) const
+{
+    QUrl streamUrl = sessionUrl(session->id());
+    streamUrl.setPath(streamUrl.path() + QStringLiteral("/stream"));
+    return {{QStringLiteral("id"), session->id()},
+            {QStringLiteral("url"), sessionUrl(session->id()).toString()},
+            {QStringLiteral("streamUrl"), streamUrl.toString()},
+            {QStringLiteral("lastSequence"), qint64(session->lastSequence())},
+            {QStringLiteral("state"), SessionModel::sessionStateText(session->model()->state())},
+            {QStringLiteral("files"), int(session->model()->files().size())},
+            {QStringLiteral("subscribers"), subscriberCount(session->id())},
+            {QStringLiteral("createdAt"), session->createdAt().toString(Qt::ISODateWithMs)}};
+}
+
+// ---- routes -----------------------------------------------------------------------------
+
+void Publisher::listSessions(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QJsonArray sessions;
+    for (Session *session : m_hub->sessions())
+        sessions.append(sessionInfo(session));
+    respondJson(request, socket, Status::Ok, {{QStringLiteral("sessions"), sessions}});
+}
+
+void Publisher::createSession(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QJsonObject body;
+    if (!parseJsonObject(request, socket, &body, true))
+        return;
+    const QJsonValue idValue = body.value(QStringLiteral("id"));
+    if (!idValue.isUndefined() && !idValue.isNull() && !idValue.isString()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"),
+                     QStringLiteral("\"id\" must be a string"));
+        return;
+    }
+    const QString id = idValue.toString();
+    if (!id.isEmpty() && !SessionHub::isValidSessionId(id)) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid session id"),
+                     QStringLiteral("a session id has 1 to 64 characters of A-Z a-z 0-9 _ -"));
+        return;
+    }
+    if (!id.isEmpty() && m_hub->session(id)) {
+        respondError(request, socket, Status::Conflict, QStringLiteral("session exists"),
+                     QStringLiteral("a session with id \"%1\" exists already").arg(id));
+        return;
+    }
+    Session *session = m_hub->createSession(id);
+    if (!session) {
+        respondError(request, socket, Status::InternalServerError,
+                     QStringLiteral("cannot create session"), QStringLiteral("see the server log"));
+        return;
+    }
+    respondJson(request, socket, Status::Created, sessionInfo(session));
+}
+
+void Publisher::postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+{
+    QJsonObject body;
+    if (!parseJsonObject(request, socket, &body))
+        return;
+    const QJsonValue fileName = body.value(QStringLiteral("fileName"));
+    const QJsonValue content = body.value(QStringLiteral("content"));
+    if (!fileName.isString() || !content.isString()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("missing field"),
+                     QStringLiteral("\"fileName\" and \"content\" (strings) are required"));
+        return;
+    }
+    ChunkOptions options;
+    QString detail;
+    if (!readOptionalInt(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize, &options.chunkSize,
+                         &detail)
+        || !readOptionalInt(body, QStringLiteral("delayMs"), 0, kMaxDelayMs, &options.delayMs,
+                            &detail)) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"), detail);
+        return;
+    }
+    const QJsonValue instant = body.value(QStringLiteral("instant"));
+    if (!instant.isUndefined() && !instant.isNull() && !instant.isBool()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"),
+                     QStringLiteral("\"instant\" must be true or false"));
+        return;
+    }
+    options.instant = instant.toBool(false);
+
+    const QString name = fileName.toString();
+    if (!FileStreamer::validateFileName(name, &detail)) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid file name"),
+                     detail + QStringLiteral(": ") + name);
+        return;
+    }
+    const QString text = content.toString();
+    FileStreamer *streamer = session->fileStreamer();
+    streamer->enqueue(name, text, options);
+    qCInfo(lcServer, "session %s: accepted %s (%lld characters, chunk %d, delay %d ms%s)",
+           qPrintable(session->id()), qPrintable(name), static_cast<long long>(text.size()),
+           options.chunkSize, options.delayMs, options.instant ? ", instant" : "");
+    respondJson(request, socket, Status::Accepted,
+                {{QStringLiteral("accepted"), true},
+                 {QStringLiteral("sessionId"), session->id()},
+                 {QStringLiteral("fileName"), name},
+                 {QStringLiteral("chunks"),
+                  options.instant ? 0 : qint64(Chunker::chunkCount(text, options.chunkSize))},
+                 {QStringLiteral("queuedFiles"), qint64(streamer->pendingFiles())}});
+}
+
+void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *socket,
+                             Session *session)
+{
+    QJsonObject body;
+    if (!parseJsonObject(request, socket, &body, true))
+        return;
+    const QJsonValue errorValue = body.value(QStringLiteral("error"));
+    if (!errorValue.isUndefined() && !errorValue.isNull() && !errorValue.isString()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"),
+                     QStringLiteral("\"error\" must be a string"));
+        return;
+    }
+    SessionEvent event;
+    if (!errorValue.toString().isEmpty()) {
+        event.type = SessionEvent::Type::Error;
+        event.error = errorValue.toString();
+    }
+
+    const QString id = session->id();
+    FileStreamer *streamer = session->fileStreamer();
+    if (streamer->isIdle()) {
+        m_pendingCompletions.remove(id);
+        const Event published = session->publish(event);
+        respondJson(request, socket, Status::Accepted,
+                    {{QStringLiteral("accepted"), true},
+                     {QStringLiteral("pending"), false},
+                     {QStringLiteral("sequence"), qint64(published.sequence)}});
+        return;
+    }
+    // Files are still being typed: complete once the queue drains, and only once.
+    if (!m_pendingCompletions.contains(id)) {
+        const QPointer<Session> guard(session);
+        m_pendingCompletions.insert(
+            id, connect(streamer, &FileStreamer::idle, this, [this, guard, id, event] {
+                disconnect(m_pendingCompletions.take(id));
+                if (guard)
+                    guard->publish(event);
+            }));
+    }
+    respondJson(request, socket, Status::Accepted,
+                {{QStringLiteral("accepted"), true},
+                 {QStringLiteral("pending"), true},
+                 {QStringLiteral("queuedFiles"), qint64(streamer->pendingFiles())}});
+}
+
+// ---- SSE --------------------------------------------------------------------------------
+
+void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+{
+    QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
+    if (lastIdText.isEmpty())
+        lastIdText = request.query().queryItemValue(QStringLiteral("lastEventId")).toLatin1();
+    bool hasLastId = false;
+    const quint64 lastId = lastIdText.isEmpty() ? 0 : lastIdText.toULongLong(&hasLastId);
+    if (!lastIdText.isEmpty() && !hasLastId)
+        qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
+
+    // A client that already holds the current state needs no snapshot; anyone else who is
+    // behind (or holds state from elsewhere) gets the full state first.
+    const quint64 current = session->lastSequence();
+    const bool sendSnapshot = hasLastId ? lastId != current : current > 0;
+
+    const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
+    QByteArray preamble = QByteArrayLiteral("retry: ")
+        + QByteArray::number(qint64(m_retryInterval.count())) + QByteArrayLiteral("\n\n");
+    // `connected` is per subscriber and not part of the session's sequence: sequence 0.
+    preamble += EventCodec::encodeSse(Event {0, session->id(), ConnectedEvent {clientId}});
+    if (sendSnapshot)
+        preamble += EventCodec::encodeSse(session->snapshotEvent());
+
+    QHttpServerResponder responder = makeResponder(request, socket);
+    responder.writeStatusLine(Status::Ok);
+    responder.writeHeaders(
+        {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
+         {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
+         {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
+         {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}});
+    responder.writeBody(preamble);
+
+    const QString sessionId = session->id();
+    m_subscribers[sessionId].append(Subscriber {QPointer<QTcpSocket>(socket), clientId});
+    m_subscriberKeys.insert(socket, SubscriberKey {sessionId, clientId});
+    connect(socket, &QAbstractSocket::disconnected, this,
+            [this, socket] { removeSubscriber(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { removeSubscriber(socket); });
+
+    qCInfo(lcServer, "session %s: %s subscribed from %s (last id %s, %s)", qPrintable(sessionId),
+           qPrintable(clientId), qPrintable(request.remoteAddress().toString()),
+           hasLastId ? lastIdText.constData() : "none",
+           sendSnapshot ? "snapshot sent" : "no snapshot needed");
+    Q_EMIT subscriberConnected(sessionId, clientId);
+}
+
+void Publisher::removeSubscriber(QTcpSocket *socket)
+{
+    // `socket` may be mid-destruction: it is only a key here, never dereferenced.
+    const auto key = m_subscriberKeys.constFind(socket);
+    if (key == m_subscriberKeys.cend())
+        return;
+    const SubscriberKey removed = *key;
+    m_subscriberKeys.erase(key);
+    if (auto list = m_subscribers.find(removed.sessionId); list != m_subscribers.end()) {
+        list->removeIf([socket](const Subscriber &subscriber) {
+            return subscriber.socket.isNull() || subscriber.socket.data() == socket;
+        });
+        if (list->isEmpty())
+            m_subscribers.erase(list);
+    }
+    qCInfo(lcServer, "session %s: %s left", qPrintable(removed.sessionId),
+           qPrintable(removed.clientId));
+    Q_EMIT subscriberDisconnected(removed.sessionId, removed.clientId);
+}
+
+bool Publisher::writeTo(const Subscriber &subscriber, const QByteArray &bytes,
+                        QList<QPointer<QTcpSocket>> *overflowing)
+{
+    QTcpSocket *socket = subscriber.socket.data();
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    if (socket->bytesToWrite() + bytes.size() > m_maxPendingBytes) {
+        qCWarning(lcServer, "%s reads too slowly (%lld bytes unsent); dropping it",
+                  qPrintable(subscriber.clientId), static_cast<long long>(socket->bytesToWrite()));
+        overflowing->append(subscriber.socket);
+        return false;
+    }
+    return socket->write(bytes) == bytes.size();
+}
+
+void Publisher::broadcast(const QString &sessionId, const QByteArray &bytes)
+{
+    const auto found = m_subscribers.constFind(sessionId);
+    if (found == m_subscribers.cend())
+        return;
+    // A copy: dropping a subscriber below edits the list.
+    const QList<Subscriber> subscribers = *found;
+    QList<QPointer<QTcpSocket>> overflowing;
+    for (const Subscriber &subscriber : subscribers)
+        writeTo(subscriber, bytes, &overflowing);
+    for (const QPointer<QTcpSocket> &socket : std::as_const(overflowing)) {
+        if (socket)
+            socket->abort();
+    }
+}
+
+void Publisher::sendKeepAlive()
+{
+    static const QByteArray ping = QByteArrayLiteral(": ping\n\n");
+    const QStringList sessionIds = m_subscribers.keys();
+    for (const QString &sessionId : sessionIds)
+        broadcast(sessionId, ping);
+}
+
+} // namespace inkstream::core

@@ -1,0 +1,124 @@
+#pragma once
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHostAddress>
+#include <QHttpServerResponder>
+#include <QJsonObject>
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+#include <chrono>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace inkstream::core {
+
+class Session;
+class SessionHub;
+
+// The embedded HTTP publisher (docs/protocol.md): SSE streams, snapshots and the publishing
+// API for the sessions of a SessionHub. Derived from QAbstractHttpServer, not QHttpServer,
+// because it must own the socket of an open-ended SSE response (DESIGN.md, platform facts):
+// subscribers are held as QPointer<QTcpSocket>, dropped on `disconnected`, and nothing is
+// ever written to a socket that is gone.
+class Publisher final : public QAbstractHttpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Publisher)
+
+public:
+    explicit Publisher(SessionHub *hub, QObject *parent = nullptr);
+    ~Publisher() override;
+
+    // Port 0 picks a free port. Failure leaves the publisher not listening; errorString() says
+    // why (for example, the address is in use).
+    bool listen(const QHostAddress &address, quint16 port);
+    bool isListening() const { return m_tcpServer != nullptr; }
+    QString errorString() const { return m_errorString; }
+    QHostAddress address() const { return m_address; }
+    quint16 port() const;
+    // http://HOST:PORT, where HOST is the bound address (loopback when bound to "any").
+    QUrl baseUrl() const;
+    // http://HOST:PORT/api/sessions/ID
+    QUrl sessionUrl(const QString &sessionId) const;
+    SessionHub *hub() const { return m_hub; }
+
+    // `: ping` comments on every stream; 0 disables. Default 30 s.
+    void setKeepAliveInterval(std::chrono::milliseconds interval);
+    std::chrono::milliseconds keepAliveInterval() const { return m_keepAliveInterval; }
+    // The `retry:` reconnection hint sent when a stream opens. Default 3000 ms.
+    void setRetryInterval(std::chrono::milliseconds interval) { m_retryInterval = interval; }
+    std::chrono::milliseconds retryInterval() const { return m_retryInterval; }
+    // Larger request bodies are answered with 413. Default 8 MiB.
+    void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
+    qint64 maxBodySize() const { return m_maxBodySize; }
+    // A subscriber with more unsent bytes than this is dropped (it reconnects and resumes).
+    // Default 16 MiB.
+    void setMaxPendingBytes(qint64 bytes) { m_maxPendingBytes = bytes; }
+    qint64 maxPendingBytes() const { return m_maxPendingBytes; }
+
+    int subscriberCount() const;
+    int subscriberCount(const QString &sessionId) const;
+
+Q_SIGNALS:
+    void subscriberConnected(const QString &sessionId, const QString &clientId);
+    void subscriberDisconnected(const QString &sessionId, const QString &clientId);
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    using Status = QHttpServerResponder::StatusCode;
+
+    struct Subscriber
+    {
+        QPointer<QTcpSocket> socket;
+        QString clientId;
+    };
+    struct SubscriberKey
+    {
+        QString sessionId;
+        QString clientId;
+    };
+
+    void attachSession(Session *session);
+    void openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void removeSubscriber(QTcpSocket *socket);
+    void broadcast(const QString &sessionId, const QByteArray &bytes);
+    void sendKeepAlive();
+    bool writeTo(const Subscriber &subscriber, const QByteArray &bytes,
+                 QList<QPointer<QTcpSocket>> *overflowing);
+
+    void listSessions(const QHttpServerRequest &request, QTcpSocket *socket);
+    void createSession(const QHttpServerRequest &request, QTcpSocket *socket);
+    void postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void postComplete(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    QJsonObject sessionInfo(Session *session) const;
+    bool parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *object,
+                         bool allowEmpty = false);
+
+    void respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                     const QJsonObject &body, const QByteArray &allow = {});
+    void respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                      const QString &error, const QString &detail, const QByteArray &allow = {});
+
+    QPointer<SessionHub> m_hub;
+    QTcpServer *m_tcpServer = nullptr;
+    QHostAddress m_address;
+    QString m_errorString;
+    QHash<QString, QList<Subscriber>> m_subscribers; // by session id
+    QHash<QTcpSocket *, SubscriberKey> m_subscriberKeys;
+    QHash<QString, QMetaObject::Connection> m_pendingCompletions; // by session id
+    QTimer m_keepAliveTimer;
+    std::chrono::milliseconds m_keepAliveInterval {30000};
+    std::chrono::milliseconds m_retryInterval {3000};
+    qint64 m_maxBodySize = 8 * 1024 * 1024;
+    qint64 m_maxPendingBytes = 16 * 1024 * 1024;
+};
+
+} // namespace inkstream::core

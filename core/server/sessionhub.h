@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+namespace inkstream::core {
+
+class Session;
+
+// All sessions of one publisher, by id. Owns them.
+class SessionHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionHub)
+
+public:
+    explicit SessionHub(QObject *parent = nullptr);
+
+    // A random id when `id` is empty. Returns nullptr (and logs) when the id is taken or not
+    // URL-safe (isValidSessionId).
+    Session *createSession(const QString &id = {});
+    Session *session(const QString &id) const;
+    QList<Session *> sessions() const { return m_sessions; } // in creation order
+
+    // 1..64 characters of [A-Za-z0-9_-].
+    static bool isValidSessionId(QStringView id);
+    // 16 URL-safe characters (96 random bits).
+    static QString generateId();
+
+Q_SIGNALS:
+    void sessionCreated(inkstream::core::Session *session);
+
+private:
+    QList<Session *> m_sessions;
+    QHash<QString, Session *> m_byId;
+};
+
+} // namespace inkstream::core

@@ -1,0 +1,490 @@
+#include "core/protocol/eventcodec.h"
+#include "tests/client/rawhttpserver.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace inkstream::core;
+
+namespace {
+
+QString binary()
+{
+    return qEnvironmentVariable("INKSTREAM_BINARY");
+}
+
+// A child process that is always stopped when the test ends, pass or fail.
+class ChildProcess
+{
+public:
+    ChildProcess() = default;
+    ChildProcess(const ChildProcess &) = delete;
+    ChildProcess &operator=(const ChildProcess &) = delete;
+    ~ChildProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.terminate();
+            if (!process.waitForFinished(10000))
+                process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+    // The first stdout line (serve prints its session URL there).
+    QString readLine(int timeoutMs = 15000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!process.canReadLine() && timer.elapsed() < timeoutMs
+               && process.state() != QProcess::NotRunning)
+            process.waitForReadyRead(200);
+        return QString::fromUtf8(process.readLine()).trimmed();
+    }
+    QProcess process;
+};
+
+struct Finished
+{
+    bool ok = false; // exited on its own, in time
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Finished waitFor(QProcess &process, int timeoutMs = 120000)
+{
+    Finished result;
+    result.ok = (process.state() == QProcess::NotRunning || process.waitForFinished(timeoutMs))
+        && process.exitStatus() == QProcess::NormalExit;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+QString sha256Hex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+// About `targetBytes` of UTF-8 source with 1-, 2-, 3- and 4-byte characters on every line.
+QByteArray generatedSource(qsizetype targetBytes)
+{
+    QByteArray bytes;
+    for (int line = 0; bytes.size() < targetBytes; ++line) {
+        bytes += QStringLiteral(
+                     "# %1 caf\u00e9 na\u00efve \u00e0\u00e7\u00f1 \u6f22\u5b57\u304b\u306a "
+                     "\U0001F600\U0001F680\U0001F9EA\n"
+                     "def f_%1(x):\n    return \"\u03bb \u2192 \u221e \u4e2d\u6587\" * x\r\n\n")
+                     .arg(line)
+                     .toUtf8();
+    }
+    return bytes;
+}
+
+QStringList filesBelow(const QString &dir)
+{
+    QStringList names;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        names.append(QDir(dir).relativeFilePath(it.next()));
+    names.sort();
+    return names;
+}
+
+QByteArray codeFrames(quint64 *sequence, const QString &name, const QString &content)
+{
+    CodeEvent start;
+    start.type = CodeEvent::Type::Start;
+    start.fileName = name;
+    CodeEvent delta;
+    delta.type = CodeEvent::Type::Delta;
+    delta.fileName = name;
+    delta.delta = content;
+    delta.hasPosition = true;
+    CodeEvent complete;
+    complete.type = CodeEvent::Type::Complete;
+    complete.fileName = name;
+    const QString session = QStringLiteral("crafted");
+    QByteArray frames = EventCodec::encodeSse(Event {++*sequence, session, start});
+    frames += EventCodec::encodeSse(Event {++*sequence, session, delta});
+    frames += EventCodec::encodeSse(Event {++*sequence, session, complete});
+    return frames;
+}
+
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void servePublishWatch_fileIsByteIdentical();
+    void watch_refusesNamesOutsideOutputDir();
+    void watch_unknownSession_isAnError();
+    void watch_idleEndsQuietSession();
+    void watch_idle_writesUnfinishedFiles();
+    void watch_timeout_exitsNonZero();
+    void watch_usageErrors_data();
+    void watch_usageErrors();
+    void curl_showsSseFrames();
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY2(QFileInfo(binary()).isExecutable(), "INKSTREAM_BINARY must name the built inkstream");
+}
+
+void TestCli::servePublishWatch_fileIsByteIdentical()
+{
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray source = generatedSource(200 * 1024);
+    QVERIFY(source.size() >= 200 * 1024);
+    const QString sourcePath = dir.filePath(QStringLiteral("unicode_source.py"));
+    {
+        QFile file(sourcePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(source), source.size());
+    }
+    const QString outputDir = dir.filePath(QStringLiteral("out"));
+
+    // The viewer follows from the start; publish runs while it watches.
+    ChildProcess watch;
+    watch.process.start(binary(),
+                        {QStringLiteral("watch"), url, QStringLiteral("--output"), outputDir,
+                         QStringLiteral("--summary"), QStringLiteral("-"),
+                         QStringLiteral("--timeout"), QStringLiteral("100")});
+    QVERIFY(watch.process.waitForStarted());
+
+    QProcess publish;
+    publish.start(binary(),
+                  {QStringLiteral("publish"), url, sourcePath, QStringLiteral("--delay-ms"),
+                   QStringLiteral("0"), QStringLiteral("--complete")});
+    const Finished published = waitFor(publish, 60000);
+    QVERIFY2(published.ok && published.exitCode == 0, published.err.constData());
+
+    const Finished watched = waitFor(watch.process);
+    QVERIFY2(watched.ok, watched.err.constData());
+    QCOMPARE(watched.exitCode, 0);
+    QJsonParseError parseError;
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out, &parseError).object();
+    QVERIFY2(parseError.error == QJsonParseError::NoError, watched.out.left(500).constData());
+
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    QCOMPARE(summary.value(QStringLiteral("errors")).toArray(), QJsonArray());
+    const QJsonArray files = summary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 1);
+    const QJsonObject file = files.at(0).toObject();
+    QCOMPARE(file.value(QStringLiteral("name")).toString(), QStringLiteral("unicode_source.py"));
+    QCOMPARE(file.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+    QCOMPARE(file.value(QStringLiteral("bytes")).toInteger(), source.size());
+    QCOMPARE(file.value(QStringLiteral("sha256")).toString(), sha256Hex(source));
+    QVERIFY(summary.value(QStringLiteral("events")).toInteger() > 1000);
+    QVERIFY(summary.contains(QStringLiteral("reconnects")));
+    QCOMPARE(summary.value(QStringLiteral("duplicatesDropped")).toInteger(), 0);
+
+    QFile written(outputDir + QStringLiteral("/unicode_source.py"));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray writtenBytes = written.readAll();
+    QCOMPARE(sha256Hex(writtenBytes), sha256Hex(source));
+    QVERIFY(writtenBytes == source);
+    QCOMPARE(filesBelow(outputDir), QStringList {QStringLiteral("unicode_source.py")});
+}
+
+void TestCli::watch_refusesNamesOutsideOutputDir()
+{
+    const QString absoluteName = QStringLiteral("/tmp/abs.txt");
+    const bool absoluteExisted = QFileInfo::exists(absoluteName);
+    const QByteArray absoluteBefore = [&] {
+        QFile file(absoluteName);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }();
+
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        quint64 sequence = 0;
+        QByteArray body = RawHttpServer::streamHead() + "retry: 100\n\n";
+        body += codeFrames(&sequence, QStringLiteral("../../etc/passwd"),
+                           QStringLiteral("root::0:0"));
+        body += codeFrames(&sequence, QStringLiteral("/tmp/abs.txt"), QStringLiteral("absolute"));
+        body += codeFrames(&sequence, QStringLiteral("a/../../x"), QStringLiteral("climb"));
+        body += codeFrames(&sequence, QStringLiteral("good/ok.txt"),
+                           QStringLiteral("fine \u00e9\n"));
+        body += EventCodec::encodeSse(
+            Event {++sequence, QStringLiteral("crafted"), SessionEvent {}});
+        request.socket->write(body);
+    });
+
+    QTemporaryDir dir;
+    const QString outputDir = dir.filePath(QStringLiteral("one/two/out"));
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"),
+                 server.url(QStringLiteral("/api/sessions/crafted")).toString(),
+                 QStringLiteral("--output"), outputDir, QStringLiteral("--summary"),
+                 QStringLiteral("-"), QStringLiteral("--timeout"), QStringLiteral("30")});
+    // The server lives in this process: keep its event loop turning while watch runs.
+    QTRY_VERIFY_WITH_TIMEOUT(watch.state() == QProcess::NotRunning, 40000);
+    const Finished watched = waitFor(watch, 1000);
+    QVERIFY2(watched.ok, watched.err.constData());
+    QCOMPARE(watched.exitCode, 0);
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+
+    const QJsonArray files = summary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.at(0).toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("good/ok.txt"));
+    const QJsonArray errors = summary.value(QStringLiteral("errors")).toArray();
+    QCOMPARE(errors.size(), 3);
+    const QStringList refused = {QStringLiteral("../../etc/passwd"), QStringLiteral("/tmp/abs.txt"),
+                                 QStringLiteral("a/../../x")};
+    for (qsizetype i = 0; i < refused.size(); ++i) {
+        const QString error = errors.at(i).toString();
+        QVERIFY2(error.contains(QStringLiteral("refused file name \"%1\"").arg(refused.at(i))),
+                 qPrintable(error));
+    }
+
+    // Only the good file exists, and only inside DIR.
+    QCOMPARE(filesBelow(dir.path()), QStringList {QStringLiteral("one/two/out/good/ok.txt")});
+    QFile good(outputDir + QStringLiteral("/good/ok.txt"));
+    QVERIFY(good.open(QIODevice::ReadOnly));
+    QCOMPARE(good.readAll(), QStringLiteral("fine \u00e9\n").toUtf8());
+    QCOMPARE(QFileInfo::exists(absoluteName), absoluteExisted);
+    if (absoluteExisted) {
+        QFile file(absoluteName);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), absoluteBefore);
+    }
+}
+
+void TestCli::watch_unknownSession_isAnError()
+{
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY(!url.isEmpty());
+
+    QTemporaryDir dir;
+    const QString summaryPath = dir.filePath(QStringLiteral("summary.json"));
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), url + QStringLiteral("-missing"),
+                 QStringLiteral("--summary"), summaryPath});
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 1);
+    QFile file(summaryPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject summary = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+    const QString error = summary.value(QStringLiteral("errors")).toArray().at(0).toString();
+    QVERIFY2(error.startsWith(QStringLiteral("no such session")), qPrintable(error));
+}
+
+void TestCli::watch_idleEndsQuietSession()
+{
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY(!url.isEmpty());
+
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), url, QStringLiteral("--until"),
+                 QStringLiteral("idle:0.5"), QStringLiteral("--summary"), QStringLiteral("-")});
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 0);
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("idle"));
+    QCOMPARE(summary.value(QStringLiteral("files")).toArray(), QJsonArray());
+    QCOMPARE(summary.value(QStringLiteral("steps")).toArray().size(), 4);
+    QCOMPARE(summary.value(QStringLiteral("progress")).toInt(-1), 0);
+}
+
+void TestCli::watch_idle_writesUnfinishedFiles()
+{
+    // A file that starts but never completes, then silence.
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        CodeEvent start;
+        start.type = CodeEvent::Type::Start;
+        start.fileName = QStringLiteral("half.txt");
+        CodeEvent delta;
+        delta.type = CodeEvent::Type::Delta;
+        delta.fileName = start.fileName;
+        delta.delta = QStringLiteral("so far \u00e9");
+        const QString session = QStringLiteral("quiet");
+        request.socket->write(RawHttpServer::streamHead()
+                              + EventCodec::encodeSse(Event {1, session, start})
+                              + EventCodec::encodeSse(Event {2, session, delta}));
+    });
+
+    QTemporaryDir dir;
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"),
+                 server.url(QStringLiteral("/api/sessions/quiet")).toString(),
+                 QStringLiteral("--output"), dir.path(), QStringLiteral("--until"),
+                 QStringLiteral("idle:0.3"), QStringLiteral("--summary"), QStringLiteral("-")});
+    QTRY_VERIFY_WITH_TIMEOUT(watch.state() == QProcess::NotRunning, 30000);
+    const Finished watched = waitFor(watch);
+    QVERIFY2(watched.ok, watched.err.constData());
+    QCOMPARE(watched.exitCode, 0);
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("idle"));
+    const QJsonObject file = summary.value(QStringLiteral("files")).toArray().at(0).toObject();
+    QCOMPARE(file.value(QStringLiteral("state")).toString(), QStringLiteral("writing"));
+    const QByteArray expected = QStringLiteral("so far \u00e9").toUtf8();
+    QCOMPARE(file.value(QStringLiteral("sha256")).toString(), sha256Hex(expected));
+    QFile written(dir.filePath(QStringLiteral("half.txt")));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), expected);
+}
+
+void TestCli::watch_timeout_exitsNonZero()
+{
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY(!url.isEmpty());
+
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), url, QStringLiteral("--timeout"), QStringLiteral("0.5"),
+                 QStringLiteral("--summary"), QStringLiteral("-")});
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 3);
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("timeout"));
+    QVERIFY(summary.value(QStringLiteral("events")).toInteger() >= 1); // `connected`
+}
+
+void TestCli::watch_usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no URL") << QStringList {} << QStringLiteral("exactly one SESSION_URL");
+    QTest::newRow("not http") << QStringList {QStringLiteral("ftp://x/y")}
+                              << QStringLiteral("not an http(s) URL");
+    QTest::newRow("bad --until") << QStringList {
+        QStringLiteral("http://127.0.0.1:1/api/sessions/x"), QStringLiteral("--until"),
+        QStringLiteral(
+            "forever")} << QStringLiteral("--until takes");
+    QTest::newRow("bad idle seconds")
+        << QStringList {QStringLiteral("http://127.0.0.1:1/api/sessions/x"),
+                        QStringLiteral("--until"), QStringLiteral("idle:-1")}
+        << QStringLiteral("positive number of seconds");
+    QTest::newRow("bad timeout") << QStringList {
+        QStringLiteral("http://127.0.0.1:1/api/sessions/x"), QStringLiteral("--timeout"),
+        QStringLiteral("soon")} << QStringLiteral("--timeout needs");
+}
+
+void TestCli::watch_usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QProcess watch;
+    watch.start(binary(), QStringList {QStringLiteral("watch")} + arguments);
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(watched.err).contains(message), watched.err.constData());
+}
+
+void TestCli::curl_showsSseFrames()
+{
+    const QString curl = QStringLiteral("/usr/bin/curl");
+    if (!QFileInfo(curl).isExecutable())
+        QSKIP("curl is not installed (packaging/install-deps installs it)");
+
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY(!url.isEmpty());
+
+    ChildProcess stream;
+    stream.process.start(
+        curl, {QStringLiteral("-N"), QStringLiteral("-s"), url + QStringLiteral("/stream")});
+    QByteArray received;
+    auto waitForText = [&](const QByteArray &text) {
+        QElapsedTimer timer;
+        timer.start();
+        while (!received.contains(text) && timer.elapsed() < 30000) {
+            stream.process.waitForReadyRead(200);
+            received += stream.process.readAllStandardOutput();
+        }
+        return received.contains(text);
+    };
+    QVERIFY2(waitForText("event: connected\n"), received.constData());
+
+    QTemporaryDir dir;
+    const QString sourcePath = dir.filePath(QStringLiteral("hello.py"));
+    {
+        QFile file(sourcePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("print(\"h\u00e9llo \u6f22 \U0001F600\")\nprint(2)\n").toUtf8());
+    }
+    QProcess publish;
+    publish.start(binary(),
+                  {QStringLiteral("publish"), url, sourcePath, QStringLiteral("--delay-ms"),
+                   QStringLiteral("0"), QStringLiteral("--complete")});
+    QVERIFY(waitFor(publish, 30000).exitCode == 0);
+    QVERIFY2(waitForText("event: session\n"), received.constData());
+    received += "\n"; // the last frame may still lack its blank line
+
+    // Every frame: optional id: N, event: NAME, one data: line of one-line JSON.
+    const QList<QByteArray> frames = received.split('\n');
+    int codeFramesSeen = 0;
+    QRegularExpression idLine(QStringLiteral("^id: \\d+$"));
+    QRegularExpression eventLine(QStringLiteral("^event: [a-z]+$"));
+    qsizetype ids = 0;
+    for (const QByteArray &line : frames) {
+        if (line.isEmpty() || line.startsWith("retry: ") || line.startsWith(':'))
+            continue;
+        const QString text = QString::fromUtf8(line);
+        if (line.startsWith("id: ")) {
+            QVERIFY2(idLine.match(text).hasMatch(), line.constData());
+            ++ids;
+        } else if (line.startsWith("event: ")) {
+            QVERIFY2(eventLine.match(text).hasMatch(), line.constData());
+            codeFramesSeen += line == "event: code";
+        } else {
+            QVERIFY2(line.startsWith("data: {"), line.constData());
+            QJsonParseError error;
+            QJsonDocument::fromJson(line.mid(6), &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        }
+    }
+    QVERIFY(codeFramesSeen >= 3); // start, deltas, complete
+    QVERIFY(ids >= 4);
+    QVERIFY(received.contains("\"fileName\":\"hello.py\""));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,706 @@
+#include "core/model/sessionmodel.h"
+#include "core/server/filestreamer.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <memory>
+
+using namespace inkstream::core;
+
+namespace {
+
+struct SseFrame
+{
+    QByteArray id;
+    bool hasId = false;
+    QByteArray event;
+    QList<QByteArray> data; // one entry per `data:` line
+    QList<QByteArray> comments;
+    QByteArray retry;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(data.value(0)).object(); }
+};
+
+// A deliberately dumb SSE reader on a raw socket, independent of the project's parser: it
+// checks the exact bytes the publisher writes (LF line ends, one `data:` line per event).
+class RawSseClient
+{
+public:
+    RawSseClient(quint16 port, const QByteArray &target, const QByteArray &extraHeaders = {})
+    {
+        QObject::connect(
+            &socket, &QTcpSocket::connected, &socket, [this, port, target, extraHeaders] {
+                socket.write("GET " + target
+                             + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+                             + "\r\nAccept: text/event-stream\r\n" + extraHeaders + "\r\n");
+            });
+        QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [this] {
+            buffer += socket.readAll();
+            parse();
+        });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+    QList<SseFrame> events(const QByteArray &name) const
+    {
+        QList<SseFrame> result;
+        for (const SseFrame &frame : frames) {
+            if (frame.event == name)
+                result.append(frame);
+        }
+        return result;
+    }
+    QList<SseFrame> dispatched() const // frames that carry an event (not comments or retry)
+    {
+        QList<SseFrame> result;
+        for (const SseFrame &frame : frames) {
+            if (!frame.event.isEmpty())
+                result.append(frame);
+        }
+        return result;
+    }
+    bool hasSessionEvent() const { return !events("session").isEmpty(); }
+
+    QTcpSocket socket;
+    QByteArray buffer;
+    bool headersDone = false;
+    QByteArray statusLine;
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+    QList<SseFrame> frames;
+
+private:
+    void parse()
+    {
+        if (!headersDone) {
+            const qsizetype end = buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QList<QByteArray> lines = buffer.left(end).split('\n');
+            statusLine = lines.value(0).trimmed();
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines[i].indexOf(':');
+                headers.insert(lines[i].left(colon).trimmed().toLower(),
+                               lines[i].mid(colon + 1).trimmed());
+            }
+            buffer.remove(0, end + 4);
+            headersDone = true;
+        }
+        qsizetype end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+            SseFrame frame;
+            for (const QByteArray &line : buffer.left(end).split('\n')) {
+                if (line.startsWith(':'))
+                    frame.comments.append(line.mid(1).trimmed());
+                else if (line.startsWith("id: ")) {
+                    frame.id = line.mid(4);
+                    frame.hasId = true;
+                } else if (line.startsWith("event: "))
+                    frame.event = line.mid(7);
+                else if (line.startsWith("data: "))
+                    frame.data.append(line.mid(6));
+                else if (line.startsWith("retry: "))
+                    frame.retry = line.mid(7);
+            }
+            frames.append(frame);
+            buffer.remove(0, end + 2);
+        }
+    }
+};
+
+struct HttpResult
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json;
+    QByteArray contentType;
+};
+
+HttpResult sendRequest(QNetworkAccessManager &manager, const QByteArray &verb, const QUrl &url,
+                       const QByteArray &body = {})
+{
+    QNetworkRequest request(url);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QNetworkReply *reply = manager.sendCustomRequest(request, verb, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(30000);
+    HttpResult result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.json = QJsonDocument::fromJson(result.body).object();
+    result.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    reply->deleteLater();
+    return result;
+}
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray fileBody(const QString &name, const QString &content, int chunkSize = 5, int delayMs = 0)
+{
+    return json({{QStringLiteral("fileName"), name},
+                 {QStringLiteral("content"), content},
+                 {QStringLiteral("chunkSize"), chunkSize},
+                 {QStringLiteral("delayMs"), delayMs}});
+}
+
+// One publisher on a free loopback port with a session "s1".
+struct Fixture
+{
+    Fixture()
+        : publisher(&hub)
+    {
+        session = hub.createSession(QStringLiteral("s1"));
+        listening = publisher.listen(QHostAddress::LocalHost, 0);
+    }
+    QUrl url(const QString &path) const
+    {
+        QUrl result = publisher.baseUrl();
+        result.setPath(path);
+        return result;
+    }
+    SessionHub hub;
+    Publisher publisher;
+    Session *session = nullptr;
+    bool listening = false;
+    QNetworkAccessManager manager;
+};
+
+QString mixedContent()
+{
+    return QStringLiteral("# -*- coding: utf-8 -*-\n"
+                          "GREETING = \"héllo wörld 🎉 — 漢字かな\"\n"
+                          "def shout(text: str) -> str:\n"
+                          "    return text.upper() + \" 👩‍💻\"\n");
+}
+
+} // namespace
+
+class TestPublisher final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void healthz_answersOk()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        const HttpResult result = sendRequest(f.manager, "GET", f.url(QStringLiteral("/healthz")));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.contentType, QByteArray("application/json"));
+        QCOMPARE(result.json.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    }
+
+    void sessionUrl_hasHostPortAndId()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QVERIFY(f.publisher.port() > 0);
+        QCOMPARE(f.publisher.sessionUrl(QStringLiteral("s1")).toString(),
+                 QStringLiteral("http://127.0.0.1:%1/api/sessions/s1").arg(f.publisher.port()));
+    }
+
+    void listen_onTakenPort_failsWithReason()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        SessionHub hub;
+        Publisher second(&hub);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot listen")));
+        QVERIFY(!second.listen(QHostAddress::LocalHost, f.publisher.port()));
+        QVERIFY(!second.isListening());
+        QVERIFY(!second.errorString().isEmpty());
+    }
+
+    void stream_sendsHeadersRetryConnectedAndSequencedEvents()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QSignalSpy subscribed(&f.publisher, &Publisher::subscriberConnected);
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(subscribed.count() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+
+        QCOMPARE(client.statusLine, QByteArray("HTTP/1.1 200 OK"));
+        QCOMPARE(client.headers.value("content-type"), QByteArray("text/event-stream"));
+        QCOMPARE(client.headers.value("cache-control"), QByteArray("no-cache"));
+        QCOMPARE(client.headers.value("x-accel-buffering"), QByteArray("no"));
+        QCOMPARE(client.headers.value("connection"), QByteArray("keep-alive"));
+        QCOMPARE(client.frames.first().retry, QByteArray("3000"));
+
+        const SseFrame connected = client.events("connected").first();
+        QVERIFY2(!connected.hasId, "connected is not part of the session's sequence");
+        QCOMPARE(connected.data.size(), 1);
+        QVERIFY(!connected.json().value(QStringLiteral("clientId")).toString().isEmpty());
+        QVERIFY(client.events("snapshot").isEmpty()); // nothing happened yet
+
+        f.session->publish(ProgressEvent {42, QStringLiteral("Halfway")});
+        f.session->publish(StepEvent {StepName::Planning, StepEvent::Status::Start,
+                                      QStringLiteral("Planning...")});
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("step").size() == 1, 10000);
+        const SseFrame progress = client.events("progress").first();
+        QCOMPARE(progress.id, QByteArray("1"));
+        QCOMPARE(progress.data.size(), 1);
+        QCOMPARE(progress.json().value(QStringLiteral("percent")).toInt(), 42);
+        QCOMPARE(client.events("step").first().id, QByteArray("2"));
+        QCOMPARE(f.publisher.subscriberCount(QStringLiteral("s1")), 1);
+    }
+
+    void stream_readByNetworkAccessManager_arrivesIncrementally()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QNetworkRequest request(f.url(QStringLiteral("/api/sessions/s1/stream")));
+        request.setRawHeader("Accept", "text/event-stream");
+        std::unique_ptr<QNetworkReply> reply(f.manager.get(request));
+        QByteArray received;
+        connect(reply.get(), &QNetworkReply::readyRead, this,
+                [&] { received += reply->readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: connected"), 10000);
+        QCOMPARE(reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(),
+                 QByteArray("text/event-stream"));
+        f.session->publish(ProgressEvent {7, QStringLiteral("x")});
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("id: 1\nevent: progress\ndata: {"), 10000);
+        QVERIFY(!reply->isFinished());
+        reply->abort();
+    }
+
+    void postFiles_streamCarriesTheSourceExactly_data()
+    {
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<int>("chunkSize");
+        QTest::addColumn<bool>("instant");
+        QTest::newRow("multi-byte, chunk 5") << mixedContent() << 5 << false;
+        QTest::newRow("multi-byte, chunk 1") << mixedContent() << 1 << false;
+        QTest::newRow("20 KB, chunk 64") << mixedContent().repeated(100) << 64 << false;
+        QTest::newRow("instant") << mixedContent() << 5 << true;
+    }
+
+    void postFiles_streamCarriesTheSourceExactly()
+    {
+        QFETCH(QString, content);
+        QFETCH(int, chunkSize);
+        QFETCH(bool, instant);
+        Fixture f;
+        QVERIFY(f.listening);
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+
+        QJsonObject body {{QStringLiteral("fileName"), QStringLiteral("src/shout.py")},
+                          {QStringLiteral("content"), content},
+                          {QStringLiteral("chunkSize"), chunkSize},
+                          {QStringLiteral("delayMs"), 0}};
+        if (instant)
+            body.insert(QStringLiteral("instant"), true);
+        const HttpResult posted = sendRequest(
+            f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/files")), json(body));
+        QCOMPARE(posted.status, 202);
+        QCOMPARE(posted.json.value(QStringLiteral("accepted")).toBool(), true);
+
+        const auto complete = [&] {
+            for (const SseFrame &frame : client.events("code")) {
+                if (frame.json().value(QStringLiteral("type")).toString() == u"complete")
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(complete(), 30000);
+
+        QString joined;
+        quint64 expectedId = 1;
+        for (const SseFrame &frame : client.dispatched()) {
+            if (frame.event == "connected")
+                continue;
+            QCOMPARE(frame.id, QByteArray::number(expectedId++));
+            QCOMPARE(frame.data.size(), 1);
+            const QJsonObject data = frame.json();
+            QCOMPARE(data.value(QStringLiteral("fileName")).toString(),
+                     QStringLiteral("src/shout.py"));
+            const QString type = data.value(QStringLiteral("type")).toString();
+            if (type == u"delta")
+                joined += data.value(QStringLiteral("delta")).toString();
+            if (type == u"complete")
+                QCOMPARE(data.value(QStringLiteral("fullContent")).toString(), content);
+        }
+        QCOMPARE(joined, instant ? QString() : content);
+        QCOMPARE(f.session->model()->files().first().content, content);
+    }
+
+    void snapshot_returnsTheSessionState()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        const HttpResult posted
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/files")),
+                          fileBody(QStringLiteral("a.py"), mixedContent(), 50));
+        QCOMPARE(posted.status, 202);
+        QVERIFY(idle.count() > 0 || idle.wait(10000)); // typing may finish during the POST
+
+        const HttpResult snapshot
+            = sendRequest(f.manager, "GET", f.url(QStringLiteral("/api/sessions/s1/snapshot")));
+        QCOMPARE(snapshot.status, 200);
+        QCOMPARE(snapshot.json.value(QStringLiteral("sessionId")).toString(), QStringLiteral("s1"));
+        QCOMPARE(snapshot.json.value(QStringLiteral("lastSequence")).toInteger(),
+                 qint64(f.session->lastSequence()));
+        const QJsonObject file
+            = snapshot.json.value(QStringLiteral("files")).toArray().first().toObject();
+        QCOMPARE(file.value(QStringLiteral("name")).toString(), QStringLiteral("a.py"));
+        QCOMPARE(file.value(QStringLiteral("content")).toString(), mixedContent());
+        QCOMPARE(file.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+    }
+
+    void lateJoiner_getsSnapshotThenLiveEvents()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QVERIFY(f.session->fileStreamer()->enqueue(QStringLiteral("early.ts"),
+                                                   QStringLiteral("let x = 1;\n"),
+                                                   ChunkOptions {5, 0, false}));
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        QVERIFY(idle.wait(10000));
+        const quint64 last = f.session->lastSequence();
+        QVERIFY(last > 0);
+
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("snapshot").size() == 1, 10000);
+        const QList<SseFrame> dispatched = client.dispatched();
+        QCOMPARE(dispatched.at(0).event, QByteArray("connected"));
+        QCOMPARE(dispatched.at(1).event, QByteArray("snapshot"));
+        QCOMPARE(dispatched.at(1).id, QByteArray::number(last));
+        QCOMPARE(dispatched.at(1).data.size(), 1);
+        const QJsonObject state = dispatched.at(1).json().value(QStringLiteral("state")).toObject();
+        QCOMPARE(state.value(QStringLiteral("files"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("content"))
+                     .toString(),
+                 QStringLiteral("let x = 1;\n"));
+
+        f.session->publish(ProgressEvent {50, QStringLiteral("later")});
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("progress").size() == 1, 10000);
+        QCOMPARE(client.events("progress").first().id, QByteArray::number(last + 1));
+    }
+
+    void resume_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("headers");
+        QTest::addColumn<bool>("snapshotExpected");
+        QTest::newRow("Last-Event-ID is current")
+            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 3\r\n") << false;
+        QTest::newRow("lastEventId query is current")
+            << QByteArray("/api/sessions/s1/stream?lastEventId=3") << QByteArray() << false;
+        QTest::newRow("Last-Event-ID is behind")
+            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 1\r\n") << true;
+        QTest::newRow("Last-Event-ID is unreadable")
+            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: x\r\n") << true;
+        QTest::newRow("no Last-Event-ID")
+            << QByteArray("/api/sessions/s1/stream") << QByteArray() << true;
+    }
+
+    void resume()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, headers);
+        QFETCH(bool, snapshotExpected);
+        Fixture f;
+        QVERIFY(f.listening);
+        for (int i = 1; i <= 3; ++i)
+            f.session->publish(ProgressEvent {i, QString()});
+
+        RawSseClient client(f.publisher.port(), target, headers);
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+        f.session->publish(ProgressEvent {4, QString()});
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("progress").size() == 1, 10000);
+        QCOMPARE(client.events("snapshot").size(), snapshotExpected ? 1 : 0);
+        QCOMPARE(client.events("progress").first().id, QByteArray("4"));
+    }
+
+    void keepAlive_sendsPingComments()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        f.publisher.setKeepAliveInterval(std::chrono::milliseconds(50));
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
+        const auto pings = [&] {
+            int count = 0;
+            for (const SseFrame &frame : client.frames)
+                count += int(frame.comments.count("ping"));
+            return count;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pings() >= 2, 10000);
+    }
+
+    void errors_answerJson_data()
+    {
+        QTest::addColumn<QByteArray>("verb");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("error");
+
+        const QString files = QStringLiteral("/api/sessions/s1/files");
+        QTest::newRow("unknown session stream")
+            << QByteArray("GET") << QStringLiteral("/api/sessions/nope/stream") << QByteArray()
+            << 404 << QStringLiteral("unknown session");
+        QTest::newRow("unknown session files")
+            << QByteArray("POST") << QStringLiteral("/api/sessions/nope/files")
+            << fileBody(QStringLiteral("a.py"), QStringLiteral("x")) << 404
+            << QStringLiteral("unknown session");
+        QTest::newRow("unknown session snapshot")
+            << QByteArray("GET") << QStringLiteral("/api/sessions/nope/snapshot") << QByteArray()
+            << 404 << QStringLiteral("unknown session");
+        QTest::newRow("unknown route") << QByteArray("GET") << QStringLiteral("/nothing/here")
+                                       << QByteArray() << 404 << QStringLiteral("not found");
+        QTest::newRow("GET on files") << QByteArray("GET") << files << QByteArray() << 405
+                                      << QStringLiteral("method not allowed");
+        QTest::newRow("malformed JSON")
+            << QByteArray("POST") << files << QByteArray("{\"fileName\": ") << 400
+            << QStringLiteral("malformed JSON");
+        QTest::newRow("JSON array") << QByteArray("POST") << files << QByteArray("[1, 2]") << 400
+                                    << QStringLiteral("malformed JSON");
+        QTest::newRow("missing fileName")
+            << QByteArray("POST") << files
+            << json({{QStringLiteral("content"), QStringLiteral("x")}}) << 400
+            << QStringLiteral("missing field");
+        QTest::newRow("missing content")
+            << QByteArray("POST") << files
+            << json({{QStringLiteral("fileName"), QStringLiteral("a.py")}}) << 400
+            << QStringLiteral("missing field");
+        QTest::newRow("content not a string")
+            << QByteArray("POST") << files
+            << json({{QStringLiteral("fileName"), QStringLiteral("a.py")},
+                     {QStringLiteral("content"), 12}})
+            << 400 << QStringLiteral("missing field");
+        QTest::newRow("chunkSize 0") << QByteArray("POST") << files
+                                     << fileBody(QStringLiteral("a.py"), QStringLiteral("x"), 0)
+                                     << 400 << QStringLiteral("invalid field");
+        QTest::newRow("chunkSize fractional")
+            << QByteArray("POST") << files
+            << QByteArray("{\"fileName\":\"a.py\",\"content\":\"x\",\"chunkSize\":2.5}") << 400
+            << QStringLiteral("invalid field");
+        QTest::newRow("delayMs negative")
+            << QByteArray("POST") << files
+            << fileBody(QStringLiteral("a.py"), QStringLiteral("x"), 5, -1) << 400
+            << QStringLiteral("invalid field");
+        QTest::newRow("instant not a bool")
+            << QByteArray("POST") << files
+            << QByteArray("{\"fileName\":\"a.py\",\"content\":\"x\",\"instant\":\"yes\"}") << 400
+            << QStringLiteral("invalid field");
+        const QStringList badNames = {QStringLiteral("../../etc/passwd"),
+                                      QStringLiteral("/etc/passwd"),
+                                      QStringLiteral("a\\b.py"),
+                                      QStringLiteral("a") + QChar(0) + QStringLiteral("b"),
+                                      QString(),
+                                      QStringLiteral("src/../../x.py")};
+        for (const QString &name : badNames) {
+            QTest::addRow("file name \"%s\"",
+                          qPrintable(QString(name).replace(QChar(0), QStringLiteral("\\0"))))
+                << QByteArray("POST") << files << fileBody(name, QStringLiteral("x")) << 400
+                << QStringLiteral("invalid file name");
+        }
+        QTest::newRow("session id not URL-safe")
+            << QByteArray("POST") << QStringLiteral("/api/sessions")
+            << json({{QStringLiteral("id"), QStringLiteral("a b")}}) << 400
+            << QStringLiteral("invalid session id");
+        QTest::newRow("session id taken") << QByteArray("POST") << QStringLiteral("/api/sessions")
+                                          << json({{QStringLiteral("id"), QStringLiteral("s1")}})
+                                          << 409 << QStringLiteral("session exists");
+    }
+
+    void errors_answerJson()
+    {
+        QFETCH(QByteArray, verb);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, error);
+        Fixture f;
+        QVERIFY(f.listening);
+        const HttpResult result = sendRequest(f.manager, verb, f.url(path), body);
+        QCOMPARE(result.status, status);
+        QCOMPARE(result.contentType, QByteArray("application/json"));
+        QCOMPARE(result.json.value(QStringLiteral("error")).toString(), error);
+        QVERIFY(!result.json.value(QStringLiteral("detail")).toString().isEmpty());
+        QCOMPARE(f.session->lastSequence(), quint64(0)); // nothing was published
+    }
+
+    void oversizedBody_isRefusedWith413_data()
+    {
+        QTest::addColumn<qint64>("limit");
+        QTest::newRow("default 8 MiB") << qint64(0);
+        QTest::newRow("configured 64 KiB") << qint64(64 * 1024);
+    }
+
+    void oversizedBody_isRefusedWith413()
+    {
+        QFETCH(qint64, limit);
+        Fixture f;
+        QVERIFY(f.listening);
+        if (limit > 0)
+            f.publisher.setMaxBodySize(limit);
+        QCOMPARE(f.publisher.maxBodySize(), limit > 0 ? limit : qint64(8 * 1024 * 1024));
+        const QString content(int(f.publisher.maxBodySize()) + 1, u'x');
+        const HttpResult result
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/files")),
+                          fileBody(QStringLiteral("big.txt"), content));
+        QCOMPARE(result.status, 413);
+        QCOMPARE(result.json.value(QStringLiteral("error")).toString(),
+                 QStringLiteral("request body too large"));
+        QCOMPARE(f.session->lastSequence(), quint64(0));
+
+        // The publisher carries on.
+        const HttpResult health = sendRequest(f.manager, "GET", f.url(QStringLiteral("/healthz")));
+        QCOMPARE(health.status, 200);
+    }
+
+    void clientsVanishingMidStream_doNotDisturbTheOthers()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QSignalSpy left(&f.publisher, &Publisher::subscriberDisconnected);
+        RawSseClient steady(f.publisher.port(), "/api/sessions/s1/stream");
+        auto aborting
+            = std::make_unique<RawSseClient>(f.publisher.port(), "/api/sessions/s1/stream");
+        auto deleted
+            = std::make_unique<RawSseClient>(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(QStringLiteral("s1")), 3, 10000);
+
+        const QString content = mixedContent().repeated(400);
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        f.session->fileStreamer()->enqueue(QStringLiteral("big.py"), content,
+                                           ChunkOptions {3, 0, false});
+        QTRY_VERIFY_WITH_TIMEOUT(aborting->events("code").size() > 20, 10000);
+        aborting->socket.abort();
+        QTRY_VERIFY_WITH_TIMEOUT(deleted->events("code").size() > 40, 10000);
+        deleted.reset();
+
+        // Churn: subscribers that connect and vanish while events keep flowing.
+        for (int i = 0; i < 20; ++i) {
+            auto transient
+                = std::make_unique<RawSseClient>(f.publisher.port(), "/api/sessions/s1/stream");
+            QTRY_VERIFY_WITH_TIMEOUT(!transient->events("connected").isEmpty(), 10000);
+            if (i % 2)
+                transient->socket.abort();
+        }
+
+        QVERIFY(idle.count() > 0 || idle.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(left.count() == 22, 10000);
+        QCOMPARE(f.publisher.subscriberCount(QStringLiteral("s1")), 1);
+
+        const auto complete = [&] {
+            const QList<SseFrame> code = steady.events("code");
+            return !code.isEmpty()
+                && code.last().json().value(QStringLiteral("type")).toString() == u"complete";
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(complete(), 30000);
+        QString joined;
+        for (const SseFrame &frame : steady.events("code"))
+            joined += frame.json().value(QStringLiteral("delta")).toString();
+        QCOMPARE(joined, content);
+    }
+
+    void complete_waitsForQueuedFiles()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+        const HttpResult posted = sendRequest(
+            f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/files")),
+            fileBody(QStringLiteral("slow.rs"), QStringLiteral("fn main() {}\n"), 1, 2));
+        QCOMPARE(posted.status, 202);
+        const HttpResult completed
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/complete")));
+        QCOMPARE(completed.status, 202);
+        QCOMPARE(completed.json.value(QStringLiteral("pending")).toBool(), true);
+        // A second request while pending does not publish twice.
+        QCOMPARE(sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/complete")))
+                     .status,
+                 202);
+
+        QTRY_VERIFY_WITH_TIMEOUT(client.hasSessionEvent(), 10000);
+        const QList<SseFrame> frames = client.dispatched();
+        QCOMPARE(frames.last().event, QByteArray("session"));
+        QCOMPARE(frames.last().json().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("complete"));
+        QCOMPARE(frames.at(frames.size() - 2).json().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("complete")); // the file's completion came first
+        QCOMPARE(f.session->model()->state(), SessionState::Complete);
+        QTest::qWait(50);
+        QCOMPARE(client.events("session").size(), 1);
+    }
+
+    void complete_whenIdle_publishesAtOnce()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        const HttpResult completed
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/complete")));
+        QCOMPARE(completed.status, 202);
+        QCOMPARE(completed.json.value(QStringLiteral("pending")).toBool(), false);
+        QCOMPARE(f.session->model()->state(), SessionState::Complete);
+    }
+
+    void sessions_createAndList()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        const HttpResult created
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions")));
+        QCOMPARE(created.status, 201);
+        const QString id = created.json.value(QStringLiteral("id")).toString();
+        QVERIFY(SessionHub::isValidSessionId(id));
+        QCOMPARE(created.json.value(QStringLiteral("url")).toString(),
+                 f.publisher.sessionUrl(id).toString());
+
+        const HttpResult named
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions")),
+                          json({{QStringLiteral("id"), QStringLiteral("my-session_2")}}));
+        QCOMPARE(named.status, 201);
+
+        const HttpResult list
+            = sendRequest(f.manager, "GET", f.url(QStringLiteral("/api/sessions")));
+        QCOMPARE(list.status, 200);
+        QStringList ids;
+        for (const QJsonValue &value : list.json.value(QStringLiteral("sessions")).toArray())
+            ids.append(value.toObject().value(QStringLiteral("id")).toString());
+        QCOMPARE(ids, (QStringList {QStringLiteral("s1"), id, QStringLiteral("my-session_2")}));
+
+        const HttpResult info
+            = sendRequest(f.manager, "GET", f.url(QStringLiteral("/api/sessions/s1")));
+        QCOMPARE(info.status, 200);
+        QCOMPARE(info.json.value(QStringLiteral("state")).toString(), QStringLiteral("idle"));
+    }
+
+    void destroyingThePublisher_withOpenStreams_isClean()
+    {
+        SessionHub hub;
+        Session *session = hub.createSession(QStringLiteral("s1"));
+        auto publisher = std::make_unique<Publisher>(&hub);
+        QVERIFY(publisher->listen(QHostAddress::LocalHost, 0));
+        RawSseClient client(publisher->port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+        publisher.reset();
+        session->publish(ProgressEvent {1, QString()}); // no publisher left to write it
+        QTRY_COMPARE_WITH_TIMEOUT(client.socket.state(), QAbstractSocket::UnconnectedState, 10000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPublisher)
+#include "tst_publisher.moc"

@@ -1,0 +1,259 @@
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+namespace {
+
+QString binary()
+{
+    return qEnvironmentVariable("INKSTREAM_BINARY");
+}
+
+// `inkstream serve` as a child process, stopped with SIGTERM when the test ends.
+class ServeProcess
+{
+public:
+    explicit ServeProcess(const QStringList &extra = {})
+    {
+        process.start(
+            binary(),
+            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
+                + extra);
+    }
+    ~ServeProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.terminate();
+            if (!process.waitForFinished(10000))
+                process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+    // The first stdout line: the session URL.
+    QString readUrl()
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!process.canReadLine() && timer.elapsed() < 15000)
+            process.waitForReadyRead(500);
+        return QString::fromUtf8(process.readLine()).trimmed();
+    }
+    QProcess process;
+};
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runInkstream(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(binary(), arguments);
+    Result result;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+QJsonObject getJson(const QUrl &url)
+{
+    QNetworkAccessManager manager;
+    std::unique_ptr<QNetworkReply> reply(manager.get(QNetworkRequest(url)));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(10000);
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(bytes);
+    return file.fileName();
+}
+
+} // namespace
+
+class TestServePublish final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(binary()).isExecutable(),
+                 "INKSTREAM_BINARY must name the built inkstream");
+    }
+
+    void serve_printsUrlFirst_andPublishStreamsTheFile()
+    {
+        ServeProcess serve;
+        const QString url = serve.readUrl();
+        QVERIFY2(QRegularExpression(
+                     QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/api/sessions/[A-Za-z0-9_-]{16}$"))
+                     .match(url)
+                     .hasMatch(),
+                 qPrintable(url));
+
+        QTemporaryDir dir;
+        const QByteArray source
+            = QByteArrayLiteral("\xEF\xBB\xBF// BOM kept\nconst s = \"héllo 🎉 漢字\";\n")
+                  .repeated(200);
+        const QString path = writeFile(dir, QStringLiteral("greeting.ts"), source);
+        const Result published
+            = runInkstream({QStringLiteral("publish"), url, path, QStringLiteral("--delay-ms"),
+                            QStringLiteral("0"), QStringLiteral("--chunk-size"),
+                            QStringLiteral("7"), QStringLiteral("--complete")});
+        QVERIFY2(published.exitCode == 0, qPrintable(published.err));
+        QVERIFY(published.out.contains(QStringLiteral("published greeting.ts")));
+
+        const QUrl snapshotUrl(url + QStringLiteral("/snapshot"));
+        QJsonObject snapshot;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (snapshot = getJson(snapshotUrl)).value(QStringLiteral("state")).toString()
+                == u"complete",
+            30000);
+        const QJsonObject file
+            = snapshot.value(QStringLiteral("files")).toArray().first().toObject();
+        QCOMPARE(file.value(QStringLiteral("name")).toString(), QStringLiteral("greeting.ts"));
+        QCOMPARE(file.value(QStringLiteral("content")).toString().toUtf8(), source);
+
+        serve.process.terminate();
+        QVERIFY(serve.process.waitForFinished(10000));
+        QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.process.exitCode(), 0);
+    }
+
+    void publish_refused_exitsNonZeroWithTheServersMessage_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("sessionSuffix");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("name climbs out")
+            << QStringList {QStringLiteral("--as"), QStringLiteral("../../etc/passwd")} << QString()
+            << QStringLiteral("invalid file name");
+        QTest::newRow("absolute name")
+            << QStringList {QStringLiteral("--as"), QStringLiteral("/etc/passwd")} << QString()
+            << QStringLiteral("absolute path");
+        QTest::newRow("unknown session")
+            << QStringList {} << QStringLiteral("-not-there") << QStringLiteral("unknown session");
+    }
+
+    void publish_refused_exitsNonZeroWithTheServersMessage()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, sessionSuffix);
+        QFETCH(QString, message);
+        ServeProcess serve;
+        const QString url = serve.readUrl();
+        QVERIFY(!url.isEmpty());
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("ok.py"), "print('ok')\n");
+        const Result result = runInkstream(
+            QStringList {QStringLiteral("publish"), url + sessionSuffix, path} + options);
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    }
+
+    void publish_localProblems_exitNonZero_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // %URL%, %OK%, %BAD% are substituted
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("invalid UTF-8 names the file")
+            << QStringList {QStringLiteral("%URL%"), QStringLiteral("%BAD%")} << 1
+            << QStringLiteral("bad.bin is not valid UTF-8");
+        QTest::newRow("missing file")
+            << QStringList {QStringLiteral("%URL%"), QStringLiteral("/nonexistent/x.py")} << 1
+            << QStringLiteral("cannot read");
+        QTest::newRow("--as with two files")
+            << QStringList {QStringLiteral("%URL%"), QStringLiteral("%OK%"), QStringLiteral("%OK%"),
+                            QStringLiteral("--as"), QStringLiteral("x.py")}
+            << 2 << QStringLiteral("--as renames a single file");
+        QTest::newRow("not a session URL")
+            << QStringList {QStringLiteral("http://127.0.0.1:1/elsewhere"), QStringLiteral("%OK%")}
+            << 2 << QStringLiteral("not a session URL");
+        QTest::newRow("no file") << QStringList {QStringLiteral("%URL%")} << 2
+                                 << QStringLiteral("at least one FILE");
+    }
+
+    void publish_localProblems_exitNonZero()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString ok = writeFile(dir, QStringLiteral("ok.py"), "print('ok')\n");
+        const QString bad = writeFile(dir, QStringLiteral("bad.bin"), QByteArray("ab\xC3\x28zz"));
+        for (QString &argument : arguments) {
+            argument.replace(QStringLiteral("%URL%"),
+                             QStringLiteral("http://127.0.0.1:9/api/sessions/x"));
+            argument.replace(QStringLiteral("%OK%"), ok);
+            argument.replace(QStringLiteral("%BAD%"), bad);
+        }
+        const Result result = runInkstream(QStringList {QStringLiteral("publish")} + arguments);
+        QCOMPARE(result.exitCode, exitCode);
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    }
+
+    void serve_portInUse_exitsOneWithMessage()
+    {
+        QTcpServer blocker;
+        QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+        const Result result = runInkstream({QStringLiteral("serve"), QStringLiteral("--port"),
+                                            QString::number(blocker.serverPort())});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("cannot listen")), qPrintable(result.err));
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void serveDemo_startsForTheFirstViewerAndCompletes()
+    {
+        ServeProcess serve(
+            {QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("500")});
+        const QString url = serve.readUrl();
+        QVERIFY(!url.isEmpty());
+        QTest::qWait(200);
+        QCOMPARE(getJson(QUrl(url + QStringLiteral("/snapshot")))
+                     .value(QStringLiteral("lastSequence"))
+                     .toInteger(),
+                 0);
+
+        QNetworkAccessManager manager;
+        std::unique_ptr<QNetworkReply> stream(
+            manager.get(QNetworkRequest(QUrl(url + QStringLiteral("/stream")))));
+        QByteArray received;
+        connect(stream.get(), &QNetworkReply::readyRead, this,
+                [&] { received += stream->readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: session\n"), 60000);
+        stream->abort();
+
+        const QJsonObject snapshot = getJson(QUrl(url + QStringLiteral("/snapshot")));
+        QCOMPARE(snapshot.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+        QVERIFY(snapshot.value(QStringLiteral("files")).toArray().size() >= 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServePublish)
+#include "tst_servepublish.moc"

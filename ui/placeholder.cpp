@@ -1,0 +1,1 @@
+// replaced as soon as the first source of this library lands
