@@ -1,0 +1,122 @@
+#include "ui/codeeditor.h"
+#include "ui/writingbadge.h"
+
+#include <QScrollBar>
+#include <QTest>
+#include <QTextCursor>
+
+using namespace inkstream::ui;
+
+namespace {
+
+void appendLines(CodeEditor &editor, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        QTextCursor end(editor.document());
+        end.movePosition(QTextCursor::End);
+        end.insertText(QStringLiteral("line %1\n").arg(i));
+        editor.revealInsertionPoint();
+    }
+}
+
+} // namespace
+
+class TestCodeEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void isReadOnly()
+    {
+        CodeEditor editor;
+        QVERIFY(editor.isReadOnly());
+        QCOMPARE(editor.lineWrapMode(), QPlainTextEdit::NoWrap);
+    }
+
+    void lineNumberGutter_growsWithTheLineCount()
+    {
+        CodeEditor editor;
+        const int narrow = editor.lineNumberAreaWidth();
+        QVERIFY(narrow > 0);
+        QCOMPARE(editor.viewport()->geometry().left(), narrow);
+        appendLines(editor, 998); // still three digits
+        QCOMPARE(editor.lineNumberAreaWidth(), narrow);
+        appendLines(editor, 10); // four digits
+        QVERIFY(editor.lineNumberAreaWidth() > narrow);
+        QCOMPARE(editor.viewport()->geometry().left(), editor.lineNumberAreaWidth());
+    }
+
+    void view_followsTheInsertionPoint()
+    {
+        CodeEditor editor;
+        editor.resize(400, 200);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        appendLines(editor, 300);
+        QScrollBar *bar = editor.verticalScrollBar();
+        QVERIFY(bar->maximum() > 0);
+        QCOMPARE(bar->value(), bar->maximum());
+        QVERIFY(editor.followsInsertion());
+    }
+
+    void readerScrollingAway_stopsFollowing_andScrollingBackResumes()
+    {
+        CodeEditor editor;
+        editor.resize(400, 200);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        appendLines(editor, 300);
+        QScrollBar *bar = editor.verticalScrollBar();
+
+        bar->triggerAction(QAbstractSlider::SliderToMinimum); // the reader scrolls to the top
+        QTRY_VERIFY(!editor.followsInsertion());
+        appendLines(editor, 50);
+        QCOMPARE(bar->value(), 0); // left where the reader put it
+
+        bar->triggerAction(QAbstractSlider::SliderToMaximum); // and back to the end
+        QTRY_VERIFY(editor.followsInsertion());
+        appendLines(editor, 50);
+        QCOMPARE(bar->value(), bar->maximum());
+    }
+
+    void writing_blinksTheCaret()
+    {
+        CodeEditor editor;
+        QVERIFY(!editor.isWriting());
+        editor.setWriting(true);
+        QVERIFY(editor.isWriting());
+        editor.setWriting(false);
+        QVERIFY(!editor.isWriting());
+    }
+
+    void zoom_changesTheFontAndTheGutter()
+    {
+        CodeEditor editor;
+        appendLines(editor, 5);
+        const qreal size = editor.font().pointSizeF();
+        const int gutter = editor.lineNumberAreaWidth();
+        editor.zoomBy(3);
+        QVERIFY(editor.font().pointSizeF() > size);
+        QVERIFY(editor.lineNumberAreaWidth() > gutter);
+        editor.zoomBy(-3);
+        QCOMPARE(editor.font().pointSizeF(), size);
+    }
+
+    void badge_pulsesOnlyWhileActive()
+    {
+        WritingBadge badge;
+        QVERIFY(!badge.isActive());
+        QVERIFY(!badge.isVisibleTo(nullptr));
+        QCOMPARE(badge.text(), QStringLiteral("AI Writing Code..."));
+        badge.setActive(true);
+        QVERIFY(badge.isPulsing());
+        QVERIFY(badge.isVisibleTo(nullptr));
+        QVERIFY(badge.sizeHint().width() > badge.fontMetrics().horizontalAdvance(badge.text()));
+        badge.setActive(false);
+        QVERIFY(!badge.isPulsing());
+        QVERIFY(!badge.isVisibleTo(nullptr));
+    }
+};
+
+QTEST_MAIN(TestCodeEditor)
+#include "tst_codeeditor.moc"

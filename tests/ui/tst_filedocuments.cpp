@@ -1,0 +1,100 @@
+#include "core/model/sessionmodel.h"
+#include "eventfeeder.h"
+#include "ui/filedocuments.h"
+#include "ui/highlighting/rulebackend.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QTextDocument>
+
+using namespace inkstream;
+using namespace inkstream::ui;
+
+class TestFileDocuments : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void deltas_areInsertedAtTheEnd_neverReplacingTheText()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+
+        feed.startFile(QStringLiteral("a.py"));
+        QCOMPARE(documents.count(), 1);
+        QTextDocument *document = documents.document(0);
+        QVERIFY(document);
+        QVERIFY(!document->isUndoRedoEnabled());
+
+        int removedCharacters = 0;
+        int changes = 0;
+        connect(document, &QTextDocument::contentsChange, this, [&](int, int removed, int) {
+            removedCharacters += removed;
+            ++changes;
+        });
+        const QString content
+            = QStringLiteral("def caf\u00e9():\n    return '\U0001F600'\n").repeated(50);
+        for (qsizetype i = 0; i < content.size(); i += 7)
+            feed.appendToFile(QStringLiteral("a.py"), content.mid(i, 7));
+        QCOMPARE(document->toPlainText(), content);
+        QCOMPARE(removedCharacters, 0); // appends only: O(delta), never a reset of the text
+        QCOMPARE(changes, int((content.size() + 6) / 7));
+    }
+
+    void eachFile_hasItsOwnDocument()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        QSignalSpy added(&documents, &FileDocuments::documentAdded);
+        feed.typeFile(QStringLiteral("one.rs"), QStringLiteral("fn one() {}\n"));
+        feed.typeFile(QStringLiteral("two.ts"), QStringLiteral("const two = 2;\n"));
+        feed.appendToFile(QStringLiteral("one.rs"), QStringLiteral("// more\n"));
+        QCOMPARE(added.count(), 2);
+        QCOMPARE(documents.document(0)->toPlainText(), QStringLiteral("fn one() {}\n// more\n"));
+        QCOMPARE(documents.document(1)->toPlainText(), QStringLiteral("const two = 2;\n"));
+        QVERIFY(!documents.document(2));
+        QVERIFY(!documents.document(-1));
+    }
+
+    void completeWithDifferentContent_replacesTheText()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        QSignalSpy replaced(&documents, &FileDocuments::documentReplaced);
+        feed.typeFile(QStringLiteral("a.go"), QStringLiteral("package mian\n"));
+        feed.completeFile(QStringLiteral("a.go"), QStringLiteral("package main\n"));
+        QCOMPARE(replaced.count(), 1);
+        QCOMPARE(documents.document(0)->toPlainText(), QStringLiteral("package main\n"));
+    }
+
+    void snapshot_rebuildsEveryDocument()
+    {
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        feedSource.typeFile(QStringLiteral("x.c"), QStringLiteral("int x;\n"));
+        feedSource.typeFile(QStringLiteral("y.sql"), QStringLiteral("SELECT 1;\n"));
+
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        feed.typeFile(QStringLiteral("old.txt"), QStringLiteral("stale"));
+        QSignalSpy aboutToReset(&documents, &FileDocuments::documentsAboutToBeReset);
+        QSignalSpy reset(&documents, &FileDocuments::documentsReset);
+        QVERIFY(model.loadSnapshot(source.toSnapshot()));
+        QCOMPARE(aboutToReset.count(), 1);
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(documents.count(), 2);
+        QCOMPARE(documents.document(0)->toPlainText(), QStringLiteral("int x;\n"));
+        QCOMPARE(documents.document(1)->toPlainText(), QStringLiteral("SELECT 1;\n"));
+    }
+};
+
+QTEST_MAIN(TestFileDocuments)
+#include "tst_filedocuments.moc"

@@ -1,0 +1,76 @@
+#include "core/client/sessionclient.h"
+#include "core/model/sessionmodel.h"
+#include "core/server/demoscript.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+#include "ui/chatpanel.h"
+#include "ui/codeeditor.h"
+#include "ui/editorpane.h"
+#include "ui/mainwindow.h"
+#include "ui/progresstracker.h"
+#include "ui/writingbadge.h"
+
+#include <QListView>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace inkstream;
+
+// The window watching the demo session from the embedded publisher over a loopback socket —
+// the `inkstream --demo` path, at high speed.
+class TestGuiEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void demoSession_endsWithTheWindowShowingThePublishersFiles()
+    {
+        core::SessionHub hub;
+        core::Publisher publisher(&hub);
+        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
+        core::Session *session = hub.createSession();
+        core::DemoScript script(session);
+        QString error;
+        QVERIFY2(script.load(core::DemoScript::defaultScriptPath(), &error), qPrintable(error));
+        script.setSpeed(40);
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        ui::MainWindow window(&model, &client);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // What the reader saw while the stream ran: which files had the badge on.
+        QSet<QString> filesShownWhileWriting;
+        connect(&model, &core::SessionModel::fileTextAppended, this, [&] {
+            if (window.editorPane()->badge()->isActive())
+                filesShownWhileWriting.insert(window.editorPane()->fileName());
+        });
+
+        client.connectTo(publisher.sessionUrl(session->id()));
+        QTRY_COMPARE(publisher.subscriberCount(session->id()), 1);
+        QVERIFY(script.start());
+        QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 60000);
+
+        const core::SessionModel &published = *session->model();
+        QVERIFY(published.files().size() >= 3);
+        QCOMPARE(filesShownWhileWriting.size(), published.files().size());
+        QCOMPARE(window.fileList()->model()->rowCount(), int(published.files().size()));
+        for (int i = 0; i < published.files().size(); ++i) {
+            window.showFile(i);
+            QCOMPARE(window.editorPane()->fileName(), published.files().at(i).name);
+            QCOMPARE(window.editorPane()->editor()->toPlainText(), published.files().at(i).content);
+        }
+        QVERIFY(!window.editorPane()->badge()->isActive());
+        QCOMPARE(window.chatPanel()->messageCount(), int(published.chat().size()));
+        QCOMPARE(window.progressTracker()->currentStep(), -1);
+        for (const core::StepInfo &step : model.steps())
+            QCOMPARE(step.state, core::StepState::Complete);
+        QCOMPARE(model.progress(), 100);
+    }
+};
+
+QTEST_MAIN(TestGuiEndToEnd)
+#include "tst_guiendtoend.moc"

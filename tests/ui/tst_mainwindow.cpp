@@ -1,0 +1,178 @@
+#include "core/client/sessionclient.h"
+#include "core/model/sessionmodel.h"
+#include "eventfeeder.h"
+#include "ui/chatbubble.h"
+#include "ui/chatpanel.h"
+#include "ui/codeeditor.h"
+#include "ui/connectionindicator.h"
+#include "ui/editorpane.h"
+#include "ui/mainwindow.h"
+#include "ui/progresstracker.h"
+#include "ui/writingbadge.h"
+
+#include <QListView>
+#include <QSettings>
+#include <QTest>
+
+using namespace inkstream;
+using namespace inkstream::ui;
+using core::ChatEvent;
+using core::StepEvent;
+using core::StepName;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Fixture
+    {
+        core::SessionModel model;
+        core::SessionClient client {&model};
+        MainWindow window {&model, &client};
+        EventFeeder feed {&model};
+    };
+
+    static QString shownText(const MainWindow &window)
+    {
+        return window.editorPane()->editor()->toPlainText();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        // Every test starts from the defaults, whatever an earlier one saved.
+        QSettings().clear();
+    }
+
+    void startsEmpty()
+    {
+        Fixture f;
+        QCOMPARE(f.window.currentFile(), -1);
+        QVERIFY(f.window.editorPane()->fileName().isEmpty());
+        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QCOMPARE(f.window.fileList()->model()->rowCount(), 0);
+        QCOMPARE(f.window.connectionIndicator()->text(), QStringLiteral("Not connected"));
+        QVERIFY(f.window.followsAi());
+        QVERIFY(!f.window.highlighterName().isEmpty());
+    }
+
+    void streamingFile_isShownWithTheBadge_andFollowed()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("src/app.py"),
+                        QStringLiteral("import os\nprint(os.name)\n"));
+        QCOMPARE(f.window.currentFile(), 0);
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("src/app.py"));
+        QCOMPARE(shownText(f.window), QStringLiteral("import os\nprint(os.name)\n"));
+        QVERIFY(f.window.editorPane()->badge()->isActive());
+        QVERIFY(f.window.editorPane()->editor()->isWriting());
+        QCOMPARE(f.window.fileList()->currentIndex().row(), 0);
+
+        f.feed.completeFile(QStringLiteral("src/app.py"),
+                            QStringLiteral("import os\nprint(os.name)\n"));
+        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QVERIFY(!f.window.editorPane()->editor()->isWriting());
+    }
+
+    void nextFile_switchesTheEditorToIt()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.rs"), QStringLiteral("fn a() {}\n"));
+        f.feed.completeFile(QStringLiteral("a.rs"), QStringLiteral("fn a() {}\n"));
+        f.feed.typeFile(QStringLiteral("b.ts"), QStringLiteral("export const b = 1;\n"));
+        QCOMPARE(f.window.currentFile(), 1);
+        QCOMPARE(shownText(f.window), QStringLiteral("export const b = 1;\n"));
+        QVERIFY(f.window.editorPane()->badge()->isActive());
+        QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
+    }
+
+    void pickingAFile_stopsFollowing_untilAskedAgain()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.rs"), QStringLiteral("fn a() {}\n"));
+        f.feed.completeFile(QStringLiteral("a.rs"), QStringLiteral("fn a() {}\n"));
+        f.feed.typeFile(QStringLiteral("b.ts"), QStringLiteral("let b"));
+
+        // The reader picks a.rs while the AI writes b.ts.
+        f.window.fileList()->setCurrentIndex(f.window.fileList()->model()->index(0, 0));
+        QCOMPARE(f.window.currentFile(), 0);
+        QVERIFY(!f.window.followsAi());
+        QVERIFY(!f.window.editorPane()->badge()->isActive()); // a.rs is not being written
+
+        f.feed.appendToFile(QStringLiteral("b.ts"), QStringLiteral(" = 2;\n"));
+        f.feed.typeFile(QStringLiteral("c.go"), QStringLiteral("package c\n"));
+        QCOMPARE(f.window.currentFile(), 0); // stays where the reader is
+        QCOMPARE(shownText(f.window), QStringLiteral("fn a() {}\n"));
+
+        f.window.setFollowAi(true);
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("c.go"));
+        f.feed.typeFile(QStringLiteral("d.sql"), QStringLiteral("SELECT 1;\n"));
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("d.sql"));
+    }
+
+    void chat_streamsTokenByToken()
+    {
+        Fixture f;
+        f.feed.chat(ChatEvent::Type::Start, QStringLiteral("m1"), {}, core::ChatRole::User);
+        f.feed.chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("Build it"),
+                    core::ChatRole::User);
+        f.feed.chat(ChatEvent::Type::Complete, QStringLiteral("m1"), {}, core::ChatRole::User);
+        f.feed.chat(ChatEvent::Type::Start, QStringLiteral("m2"));
+        f.feed.chat(ChatEvent::Type::Delta, QStringLiteral("m2"), QStringLiteral("Sure"));
+        ChatPanel *chat = f.window.chatPanel();
+        QCOMPARE(chat->messageCount(), 2);
+        QVERIFY(chat->bubble(1)->isStreaming());
+        QCOMPARE(chat->bubble(1)->text(), QStringLiteral("Sure"));
+        f.feed.chat(ChatEvent::Type::Delta, QStringLiteral("m2"), QStringLiteral(", on it."));
+        QCOMPARE(chat->bubble(1)->text(), QStringLiteral("Sure, on it."));
+        f.feed.chat(ChatEvent::Type::Complete, QStringLiteral("m2"));
+        QVERIFY(!chat->bubble(1)->isStreaming());
+        QCOMPARE(chat->transcript(), QStringLiteral("user: Build it\nassistant: Sure, on it."));
+    }
+
+    void tracker_showsTheCurrentStep()
+    {
+        Fixture f;
+        ProgressTracker *tracker = f.window.progressTracker();
+        QCOMPARE(tracker->currentStep(), -1);
+        f.feed.step(StepName::Planning, StepEvent::Status::Start);
+        QCOMPARE(tracker->currentStep(), 0);
+        f.feed.step(StepName::Planning, StepEvent::Status::Complete);
+        f.feed.step(StepName::Generating, StepEvent::Status::Start);
+        QCOMPARE(tracker->currentStep(), 1);
+        core::ProgressEvent progress;
+        progress.percent = 40;
+        progress.detail = QStringLiteral("Generating b.ts");
+        f.feed.apply(progress);
+        QCOMPARE(tracker->detailText(), QStringLiteral("Generating b.ts"));
+    }
+
+    void sessionComplete_stopsTheBadge_andSaysSo()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QVERIFY(f.window.editorPane()->badge()->isActive());
+        f.feed.apply(core::SessionEvent {});
+        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QVERIFY(f.window.windowTitle().contains(QStringLiteral("complete")));
+    }
+
+    void snapshot_keepsTheFileTheReaderIsOn()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        f.feed.typeFile(QStringLiteral("b.py"), QStringLiteral("b = 2\n"));
+        f.window.setFollowAi(false);
+        f.window.showFile(0);
+        const QJsonObject snapshot = f.model.toSnapshot();
+        QVERIFY(f.model.loadSnapshot(snapshot));
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("a.py"));
+        QCOMPARE(shownText(f.window), QStringLiteral("a = 1\n"));
+        QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

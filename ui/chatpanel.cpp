@@ -1,0 +1,96 @@
+#include "ui/chatpanel.h"
+
+#include "core/model/sessionmodel.h"
+#include "ui/chatbubble.h"
+
+#include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QVBoxLayout>
+
+namespace inkstream::ui {
+
+ChatPanel::ChatPanel(core::SessionModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_scrollArea(new QScrollArea(this))
+{
+    auto *title = new QLabel(tr("AI narration"), this);
+    QFont bold = title->font();
+    bold.setBold(true);
+    title->setFont(bold);
+    title->setContentsMargins(12, 8, 12, 8);
+
+    auto *content = new QWidget(m_scrollArea);
+    content->setObjectName(QStringLiteral("chatContent"));
+    m_messages = new QVBoxLayout(content);
+    m_messages->setContentsMargins(10, 6, 10, 10);
+    m_messages->setSpacing(8);
+    m_messages->addStretch(1); // keeps messages at the top while there are few
+    m_scrollArea->setWidget(content);
+    m_scrollArea->setWidgetResizable(true);
+    m_scrollArea->setFrameShape(QFrame::NoFrame);
+    m_scrollArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(title);
+    layout->addWidget(m_scrollArea, 1);
+
+    QScrollBar *bar = m_scrollArea->verticalScrollBar();
+    connect(bar, &QScrollBar::valueChanged, this,
+            [this, bar](int value) { m_stickToBottom = value >= bar->maximum() - 4; });
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (m_stickToBottom)
+            bar->setValue(maximum);
+    });
+
+    connect(m_model, &core::SessionModel::chatMessageAdded, this, &ChatPanel::addMessage);
+    connect(m_model, &core::SessionModel::chatTextAppended, this, &ChatPanel::appendToMessage);
+    connect(m_model, &core::SessionModel::chatMessageStateChanged, this,
+            &ChatPanel::updateMessageState);
+    connect(m_model, &core::SessionModel::modelReset, this, &ChatPanel::rebuild);
+    rebuild();
+}
+
+QString ChatPanel::transcript() const
+{
+    QStringList lines;
+    for (const ChatBubble *bubble : m_bubbles)
+        lines << core::chatRoleText(bubble->role()) + QStringLiteral(": ") + bubble->text();
+    return lines.join(u'\n');
+}
+
+void ChatPanel::addMessage(int index)
+{
+    if (index != m_bubbles.size())
+        return rebuild();
+    const core::ChatMessage &message = m_model->chat().at(index);
+    auto *bubble = new ChatBubble(message.role, message.text,
+                                  message.state == core::ChatState::Streaming, this);
+    m_messages->insertWidget(m_messages->count() - 1, bubble); // before the stretch
+    m_bubbles.append(bubble);
+}
+
+void ChatPanel::appendToMessage(int index, const QString &delta)
+{
+    if (ChatBubble *target = bubble(index))
+        target->appendText(delta);
+}
+
+void ChatPanel::updateMessageState(int index)
+{
+    if (ChatBubble *target = bubble(index))
+        target->setStreaming(m_model->chat().at(index).state == core::ChatState::Streaming);
+}
+
+void ChatPanel::rebuild()
+{
+    qDeleteAll(m_bubbles);
+    m_bubbles.clear();
+    for (int i = 0; i < m_model->chat().size(); ++i)
+        addMessage(i);
+}
+
+} // namespace inkstream::ui

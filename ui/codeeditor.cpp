@@ -1,0 +1,174 @@
+#include "ui/codeeditor.h"
+
+#include "ui/highlighting/codetheme.h"
+#include "ui/linenumberarea.h"
+
+#include <QFontDatabase>
+#include <QPainter>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QWheelEvent>
+
+namespace inkstream::ui {
+
+namespace {
+constexpr int kGutterPadding = 12;
+constexpr int kCaretBlinkMs = 530;
+} // namespace
+
+CodeEditor::CodeEditor(QWidget *parent)
+    : QPlainTextEdit(parent)
+    , m_lineNumberArea(new LineNumberArea(this))
+{
+    setReadOnly(true);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setFrameShape(QFrame::NoFrame);
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSize(qMax(font.pointSize(), 10));
+    setFont(font);
+
+    const CodeTheme &theme = CodeTheme::dark();
+    QPalette palette = this->palette();
+    palette.setColor(QPalette::Base, theme.background);
+    palette.setColor(QPalette::Text, theme.text);
+    palette.setColor(QPalette::Highlight, QColor(0x26, 0x4f, 0x78));
+    palette.setColor(QPalette::HighlightedText, theme.text);
+    setPalette(palette);
+
+    connect(this, &QPlainTextEdit::blockCountChanged, this, &CodeEditor::updateLineNumberAreaWidth);
+    connect(this, &QPlainTextEdit::updateRequest, this, &CodeEditor::updateLineNumberArea);
+    connect(verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] {
+        QMetaObject::invokeMethod(this, &CodeEditor::noteReaderScroll, Qt::QueuedConnection);
+    });
+    m_caretBlink.setInterval(kCaretBlinkMs);
+    connect(&m_caretBlink, &QTimer::timeout, this, [this] {
+        m_caretOn = !m_caretOn;
+        viewport()->update();
+    });
+    updateLineNumberAreaWidth();
+}
+
+int CodeEditor::lineNumberAreaWidth() const
+{
+    int digits = 1;
+    for (int max = qMax(1, blockCount()); max >= 10; max /= 10)
+        ++digits;
+    digits = qMax(digits, 3); // no jump in width while the first 999 lines stream in
+    return kGutterPadding * 2 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+}
+
+void CodeEditor::setWriting(bool writing)
+{
+    if (m_writing == writing)
+        return;
+    m_writing = writing;
+    m_caretOn = true;
+    if (writing)
+        m_caretBlink.start();
+    else
+        m_caretBlink.stop();
+    viewport()->update();
+}
+
+void CodeEditor::revealInsertionPoint()
+{
+    if (m_readerScrolledAway)
+        return;
+    QTextCursor end(document());
+    end.movePosition(QTextCursor::End);
+    setTextCursor(end);
+    ensureCursorVisible(); // horizontally, for a long line being written
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void CodeEditor::zoomBy(int steps)
+{
+    if (steps > 0)
+        zoomIn(steps);
+    else
+        zoomOut(-steps);
+    updateLineNumberAreaWidth();
+}
+
+void CodeEditor::noteReaderScroll()
+{
+    const QScrollBar *bar = verticalScrollBar();
+    m_readerScrolledAway = bar->value() < bar->maximum();
+}
+
+void CodeEditor::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ControlModifier) {
+        zoomBy(event->angleDelta().y() > 0 ? 1 : -1);
+        event->accept();
+        return;
+    }
+    QPlainTextEdit::wheelEvent(event);
+    noteReaderScroll();
+}
+
+void CodeEditor::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    const QRect contents = contentsRect();
+    m_lineNumberArea->setGeometry(
+        QRect(contents.left(), contents.top(), lineNumberAreaWidth(), contents.height()));
+}
+
+void CodeEditor::paintEvent(QPaintEvent *event)
+{
+    QPlainTextEdit::paintEvent(event);
+    if (!m_writing || !m_caretOn)
+        return;
+    QTextCursor end(document());
+    end.movePosition(QTextCursor::End);
+    const QRect caret = cursorRect(end);
+    QPainter painter(viewport());
+    painter.fillRect(QRect(caret.left(), caret.top(), 2, caret.height()),
+                     CodeTheme::dark().insertionCaret);
+}
+
+void CodeEditor::updateLineNumberAreaWidth()
+{
+    setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
+    const QRect contents = contentsRect();
+    m_lineNumberArea->setGeometry(
+        QRect(contents.left(), contents.top(), lineNumberAreaWidth(), contents.height()));
+}
+
+void CodeEditor::updateLineNumberArea(const QRect &rect, int dy)
+{
+    if (dy != 0)
+        m_lineNumberArea->scroll(0, dy);
+    else
+        m_lineNumberArea->update(0, rect.y(), m_lineNumberArea->width(), rect.height());
+}
+
+void CodeEditor::paintLineNumbers(QPaintEvent *event)
+{
+    const CodeTheme &theme = CodeTheme::dark();
+    QPainter painter(m_lineNumberArea);
+    painter.fillRect(event->rect(), theme.gutter);
+    painter.setFont(font());
+
+    const int lastBlock = document()->blockCount() - 1;
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    const int width = m_lineNumberArea->width() - kGutterPadding;
+    const int lineHeight = fontMetrics().height();
+    while (block.isValid() && top <= event->rect().bottom()) {
+        const int bottom = top + qRound(blockBoundingRect(block).height());
+        if (block.isVisible() && bottom >= event->rect().top()) {
+            // The line being written is the last one while streaming.
+            const bool current = m_writing && block.blockNumber() == lastBlock;
+            painter.setPen(current ? theme.currentLineNumber : theme.lineNumber);
+            painter.drawText(0, top, width, lineHeight, Qt::AlignRight,
+                             QString::number(block.blockNumber() + 1));
+        }
+        block = block.next();
+        top = bottom;
+    }
+}
+
+} // namespace inkstream::ui

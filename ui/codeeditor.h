@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QPlainTextEdit>
+#include <QTimer>
+
+namespace inkstream::ui {
+
+class LineNumberArea;
+
+// A read-only code view for streamed files: a line-number gutter, a blinking caret at the
+// insertion point while the AI writes, and a view that follows the insertion point unless the
+// reader has scrolled away to look at something else (scrolling back to the end resumes it).
+class CodeEditor final : public QPlainTextEdit
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CodeEditor)
+
+public:
+    explicit CodeEditor(QWidget *parent = nullptr);
+
+    int lineNumberAreaWidth() const;
+    // Shows the blinking insertion caret at the end of the document.
+    void setWriting(bool writing);
+    bool isWriting() const { return m_writing; }
+    // Whether appends scroll the view; off while the reader looks elsewhere.
+    bool followsInsertion() const { return !m_readerScrolledAway; }
+    // Call after text was appended to the shown document.
+    void revealInsertionPoint();
+    // Ctrl+wheel and the View menu.
+    void zoomBy(int steps);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+
+private:
+    friend class LineNumberArea;
+    void paintLineNumbers(QPaintEvent *event);
+    void updateLineNumberAreaWidth();
+    void updateLineNumberArea(const QRect &rect, int dy);
+    void noteReaderScroll();
+
+    LineNumberArea *m_lineNumberArea = nullptr;
+    QTimer m_caretBlink;
+    bool m_writing = false;
+    bool m_caretOn = true;
+    bool m_readerScrolledAway = false;
+};
+
+} // namespace inkstream::ui

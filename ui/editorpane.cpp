@@ -1,0 +1,93 @@
+#include "ui/editorpane.h"
+
+#include "ui/codeeditor.h"
+#include "ui/highlighting/codetheme.h"
+#include "ui/writingbadge.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextDocumentLayout>
+#include <QStackedWidget>
+#include <QTextDocument>
+#include <QVBoxLayout>
+
+namespace inkstream::ui {
+
+EditorPane::EditorPane(QWidget *parent)
+    : QWidget(parent)
+    , m_editor(new CodeEditor(this))
+    , m_badge(new WritingBadge(this))
+    , m_title(new QLabel(this))
+    , m_language(new QLabel(this))
+    , m_hint(new QLabel(this))
+    , m_stack(new QStackedWidget(this))
+    , m_emptyDocument(new QTextDocument(this))
+{
+    m_emptyDocument->setDocumentLayout(new QPlainTextDocumentLayout(m_emptyDocument));
+
+    auto *header = new QWidget(this);
+    header->setObjectName(QStringLiteral("editorHeader"));
+    header->setAutoFillBackground(true);
+    QPalette headerPalette = header->palette();
+    headerPalette.setColor(QPalette::Window, QColor(0x25, 0x25, 0x26));
+    headerPalette.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    header->setPalette(headerPalette);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette mutedPalette = headerPalette;
+    mutedPalette.setColor(QPalette::WindowText, QColor(0x9d, 0x9d, 0x9d));
+    m_language->setPalette(mutedPalette);
+
+    auto *headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(12, 6, 12, 6);
+    headerLayout->addWidget(m_title);
+    headerLayout->addWidget(m_language);
+    headerLayout->addStretch(1);
+    headerLayout->addWidget(m_badge);
+
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setWordWrap(true);
+    m_hint->setAutoFillBackground(true);
+    QPalette hintPalette = m_hint->palette();
+    hintPalette.setColor(QPalette::Window, CodeTheme::dark().background);
+    hintPalette.setColor(QPalette::WindowText, QColor(0x9d, 0x9d, 0x9d));
+    m_hint->setPalette(hintPalette);
+    m_hint->setText(tr("Waiting for the AI to start writing…"));
+
+    m_stack->addWidget(m_hint);
+    m_stack->addWidget(m_editor);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(header);
+    layout->addWidget(m_stack, 1);
+    showDocument(nullptr, {}, {});
+}
+
+void EditorPane::showDocument(QTextDocument *document, const QString &fileName,
+                              const QString &language)
+{
+    m_fileName = document ? fileName : QString();
+    m_editor->setDocument(document ? document : m_emptyDocument);
+    m_title->setText(document ? fileName : tr("No file"));
+    m_language->setText(language);
+    m_stack->setCurrentWidget(document ? static_cast<QWidget *>(m_editor) : m_hint);
+    if (document)
+        m_editor->revealInsertionPoint();
+}
+
+void EditorPane::setWriting(bool writing)
+{
+    m_badge->setActive(writing);
+    m_editor->setWriting(writing);
+}
+
+void EditorPane::setHint(const QString &hint)
+{
+    m_hint->setText(hint);
+}
+
+} // namespace inkstream::ui

@@ -1,0 +1,30 @@
+#include "ui/highlighting/ksyntaxbackend.h"
+
+#include <KSyntaxHighlighting/Definition>
+#include <KSyntaxHighlighting/SyntaxHighlighter>
+#include <KSyntaxHighlighting/Theme>
+
+namespace inkstream::ui {
+
+KSyntaxBackend::KSyntaxBackend() = default;
+
+QString KSyntaxBackend::name() const
+{
+    return QStringLiteral("KSyntaxHighlighting");
+}
+
+QSyntaxHighlighter *KSyntaxBackend::attach(QTextDocument *document, const QString &language,
+                                           const QString &fileName)
+{
+    auto *highlighter = new KSyntaxHighlighting::SyntaxHighlighter(document);
+    highlighter->setTheme(m_repository.defaultTheme(KSyntaxHighlighting::Repository::DarkTheme));
+    // LanguageGuesser names follow KSyntaxHighlighting's definition names; the file name
+    // covers the rest (and languages the guesser does not know).
+    KSyntaxHighlighting::Definition definition = m_repository.definitionForName(language);
+    if (!definition.isValid())
+        definition = m_repository.definitionForFileName(fileName);
+    highlighter->setDefinition(definition);
+    return highlighter;
+}
+
+} // namespace inkstream::ui

@@ -1,0 +1,20 @@
+#include "ui/highlighting/rulebackend.h"
+
+#include "ui/highlighting/languagerules.h"
+#include "ui/highlighting/rulehighlighter.h"
+
+namespace inkstream::ui {
+
+QString RuleBackend::name() const
+{
+    return QStringLiteral("built-in rules");
+}
+
+QSyntaxHighlighter *RuleBackend::attach(QTextDocument *document, const QString &language,
+                                        const QString &fileName)
+{
+    Q_UNUSED(fileName)
+    return new RuleHighlighter(LanguageRules::forLanguage(language), document);
+}
+
+} // namespace inkstream::ui

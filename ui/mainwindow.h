@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+
+class QAction;
+class QListView;
+class QSplitter;
+
+namespace inkstream::core {
+class SessionClient;
+class SessionModel;
+} // namespace inkstream::core
+
+namespace inkstream::ui {
+
+class ChatPanel;
+class ConnectionIndicator;
+class EditorPane;
+class FileDocuments;
+class FileListModel;
+class HighlighterBackend;
+class ProgressTracker;
+
+// The viewer: progress tracker on top; file list, code editor and AI narration side by side;
+// connection state in the status bar. It observes a SessionModel that a SessionClient fills,
+// and follows the AI from file to file unless the user picks a file to read.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    // Neither model nor client is owned; both must outlive the window.
+    MainWindow(core::SessionModel *model, core::SessionClient *client, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    EditorPane *editorPane() const { return m_editorPane; }
+    ChatPanel *chatPanel() const { return m_chatPanel; }
+    ProgressTracker *progressTracker() const { return m_tracker; }
+    QListView *fileList() const { return m_fileList; }
+    ConnectionIndicator *connectionIndicator() const { return m_connection; }
+    QString highlighterName() const;
+
+    // The file shown in the editor, -1 for none.
+    int currentFile() const { return m_currentFile; }
+    void showFile(int fileIndex);
+    // Whether the editor jumps to whichever file the AI is writing.
+    bool followsAi() const;
+    void setFollowAi(bool follow);
+
+Q_SIGNALS:
+    void localDemoRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void onDocumentAdded(int fileIndex);
+    void onDocumentAppended(int fileIndex);
+    void onDocumentsReset();
+    void onFileStateChanged(int fileIndex);
+    void onUserSelectedFile(int fileIndex);
+    void onSessionStateChanged();
+    void updateWriting();
+    void updateTitle();
+    void connectToUrl();
+    void saveFiles();
+    void showAbout();
+    void restoreSettings();
+    void saveSettings() const;
+
+    core::SessionModel *m_model = nullptr;
+    core::SessionClient *m_client = nullptr;
+    std::unique_ptr<HighlighterBackend> m_backend;
+    FileDocuments *m_documents = nullptr;
+    FileListModel *m_fileModel = nullptr;
+    QListView *m_fileList = nullptr;
+    EditorPane *m_editorPane = nullptr;
+    ChatPanel *m_chatPanel = nullptr;
+    ProgressTracker *m_tracker = nullptr;
+    ConnectionIndicator *m_connection = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QAction *m_followAction = nullptr;
+    int m_currentFile = -1;
+    QString m_currentFileName; // to find the file again after a snapshot rebuilds them
+    bool m_selectingProgrammatically = false;
+};
+
+} // namespace inkstream::ui

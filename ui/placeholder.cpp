@@ -1,1 +1,0 @@
-// replaced as soon as the first source of this library lands

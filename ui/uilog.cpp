@@ -1,0 +1,5 @@
+#include "ui/uilog.h"
+
+namespace inkstream::ui {
+Q_LOGGING_CATEGORY(lcUi, "inkstream.ui", QtInfoMsg)
+}

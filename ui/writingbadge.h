@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QVariantAnimation>
+#include <QWidget>
+
+namespace inkstream::ui {
+
+// The pulsing "AI Writing Code..." pill shown over the editor while a file streams.
+class WritingBadge final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WritingBadge)
+
+public:
+    explicit WritingBadge(QWidget *parent = nullptr);
+
+    // Shows the badge and starts the pulse, or hides it.
+    void setActive(bool active);
+    bool isActive() const { return m_active; }
+    bool isPulsing() const { return m_pulse.state() == QAbstractAnimation::Running; }
+    QString text() const;
+
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QVariantAnimation m_pulse;
+    qreal m_glow = 0.0; // 0..1, driven by m_pulse
+    bool m_active = false;
+};
+
+} // namespace inkstream::ui
