@@ -23,19 +23,31 @@ int usageError(const QString &message)
     return 2;
 }
 
-} // namespace
-
-int GuiCommand::run(int argc, char *argv[])
+struct GuiOptions
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("inkstream"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
-    QApplication::setOrganizationName(QStringLiteral("Inkstream"));
-    QApplication::setApplicationVersion(QStringLiteral(INKSTREAM_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/inkstream.svg")));
-    ui::AppTheme::apply();
+    bool demo = false;
+    QUrl connectUrl;
+    double speed = 1.0;
+};
 
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("inkstream"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Inkstream"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(INKSTREAM_VERSION));
+}
+
+bool hasDisplay()
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true; // offscreen, vnc, ...: the user chose
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+// Returns an exit status when the program should stop here, or -1 to go on.
+int parseOptions(GuiOptions *options)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Watch an AI write code, live.\n\n"
@@ -58,7 +70,7 @@ int GuiCommand::run(int argc, char *argv[])
                                          QStringLiteral("Demo speed factor (default 1)."),
                                          QStringLiteral("FACTOR"), QStringLiteral("1"));
     parser.addOptions({demoOption, connectOption, speedOption});
-    parser.process(app);
+    parser.process(QCoreApplication::arguments());
 
     if (!parser.positionalArguments().isEmpty())
         return usageError(
@@ -66,22 +78,52 @@ int GuiCommand::run(int argc, char *argv[])
     if (parser.isSet(demoOption) && parser.isSet(connectOption))
         return usageError(QStringLiteral("--demo and --connect cannot be combined"));
     bool speedOk = false;
-    const double speed = parser.value(speedOption).toDouble(&speedOk);
-    if (!speedOk || speed <= 0)
+    options->speed = parser.value(speedOption).toDouble(&speedOk);
+    if (!speedOk || options->speed <= 0)
         return usageError(QStringLiteral("--speed needs a positive number"));
-    QUrl connectUrl;
+    options->demo = parser.isSet(demoOption);
     if (parser.isSet(connectOption)) {
-        connectUrl = QUrl::fromUserInput(parser.value(connectOption));
-        if (!connectUrl.isValid()
-            || (connectUrl.scheme() != u"http" && connectUrl.scheme() != u"https"))
+        options->connectUrl = QUrl::fromUserInput(parser.value(connectOption));
+        if (!options->connectUrl.isValid()
+            || (options->connectUrl.scheme() != u"http"
+                && options->connectUrl.scheme() != u"https"))
             return usageError(QStringLiteral("--connect needs an http:// or https:// URL, not '%1'")
                                   .arg(parser.value(connectOption)));
     }
+    return -1;
+}
+
+} // namespace
+
+int GuiCommand::run(int argc, char *argv[])
+{
+    GuiOptions options;
+    // Parsed under a QCoreApplication first, so --help, --version and usage errors work on
+    // machines without a display.
+    {
+        QCoreApplication probe(argc, argv);
+        setApplicationNames();
+        if (const int status = parseOptions(&options); status >= 0)
+            return status;
+    }
+    if (!hasDisplay()) {
+        QTextStream(stderr) << "inkstream: no display to open the window on (set DISPLAY or "
+                               "WAYLAND_DISPLAY, or run under xvfb-run). The headless commands "
+                               "serve, publish, watch and sse-dump need none.\n";
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    setApplicationNames();
+    QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/inkstream.svg")));
+    ui::AppTheme::apply();
 
     core::SessionModel model;
     core::SessionClient client(&model);
     LocalDemo demo;
-    demo.setSpeed(speed);
+    demo.setSpeed(options.speed);
     ui::MainWindow window(&model, &client);
 
     auto startDemo = [&] {
@@ -96,10 +138,10 @@ int GuiCommand::run(int argc, char *argv[])
     QObject::connect(&window, &ui::MainWindow::localDemoRequested, &window, startDemo);
 
     window.show();
-    if (parser.isSet(demoOption))
+    if (options.demo)
         QTimer::singleShot(0, &window, startDemo);
-    else if (connectUrl.isValid())
-        client.connectTo(connectUrl);
+    else if (options.connectUrl.isValid())
+        client.connectTo(options.connectUrl);
     return app.exec();
 }
 

@@ -1,0 +1,93 @@
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTest>
+
+// The GUI's command line works without a display: help, version and usage errors are answered
+// before any window system is touched.
+class TestGuiCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Result run(const QStringList &arguments)
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("DISPLAY"));
+        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("INKSTREAM_BINARY"), arguments);
+        if (!process.waitForFinished(20000)) {
+            process.kill();
+            process.waitForFinished();
+            return {};
+        }
+        Result result;
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = QString::fromUtf8(process.readAllStandardOutput());
+        result.err = QString::fromUtf8(process.readAllStandardError());
+        return result;
+    }
+
+private Q_SLOTS:
+    void version()
+    {
+        const Result result = run({QStringLiteral("--version")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.startsWith(QStringLiteral("inkstream ")));
+    }
+
+    void help_listsTheOptionsAndCommands()
+    {
+        const Result result = run({QStringLiteral("--help")});
+        QCOMPARE(result.exitCode, 0);
+        for (const char *word : {"--demo", "--connect", "serve", "publish", "watch", "sse-dump"})
+            QVERIFY2(result.out.contains(QLatin1String(word)), word);
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown command") << QStringList {QStringLiteral("frobnicate")}
+                                         << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("not an http url")
+            << QStringList {QStringLiteral("--connect"), QStringLiteral("ftp://example.org/x")}
+            << QStringLiteral("--connect needs an http:// or https:// URL");
+        QTest::newRow("demo and connect")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--connect"),
+                            QStringLiteral("http://127.0.0.1:1/api/sessions/x")}
+            << QStringLiteral("cannot be combined");
+        QTest::newRow("bad speed") << QStringList {QStringLiteral("--demo"),
+                                                   QStringLiteral("--speed"),
+                                                   QStringLiteral("fast")}
+                                   << QStringLiteral("--speed needs a positive number");
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Result result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    }
+
+    void noDisplay_isExplained()
+    {
+        const Result result = run({QStringLiteral("--demo")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("no display")), qPrintable(result.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuiCli)
+#include "tst_guicli.moc"
