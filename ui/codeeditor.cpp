@@ -20,8 +20,6 @@ CodeEditor::CodeEditor(QWidget *parent)
     : QPlainTextEdit(parent)
     , m_lineNumberArea(new LineNumberArea(this))
 {
-    setReadOnly(true);
-    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     setLineWrapMode(QPlainTextEdit::NoWrap);
     setFrameShape(QFrame::NoFrame);
     QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
@@ -46,6 +44,7 @@ CodeEditor::CodeEditor(QWidget *parent)
         m_caretOn = !m_caretOn;
         viewport()->update();
     });
+    connect(this, &QPlainTextEdit::cursorPositionChanged, this, &CodeEditor::highlightCurrentLine);
     updateLineNumberAreaWidth();
 }
 
@@ -64,10 +63,13 @@ void CodeEditor::setWriting(bool writing)
         return;
     m_writing = writing;
     m_caretOn = true;
+    // The AI's file is read-only while it writes; afterwards the user may edit it.
+    setReadOnly(writing);
     if (writing)
         m_caretBlink.start();
     else
         m_caretBlink.stop();
+    highlightCurrentLine();
     viewport()->update();
 }
 
@@ -94,7 +96,44 @@ void CodeEditor::zoomBy(int steps)
 void CodeEditor::noteReaderScroll()
 {
     const QScrollBar *bar = verticalScrollBar();
-    m_readerScrolledAway = bar->value() < bar->maximum();
+    const bool away = bar->value() < bar->maximum();
+    if (away == m_readerScrolledAway)
+        return;
+    m_readerScrolledAway = away;
+    Q_EMIT followingChanged(!away);
+}
+
+void CodeEditor::jumpToLive()
+{
+    if (m_readerScrolledAway) {
+        m_readerScrolledAway = false;
+        Q_EMIT followingChanged(true);
+    }
+    revealInsertionPoint();
+}
+
+void CodeEditor::goToLine(int line)
+{
+    const QTextBlock block
+        = document()->findBlockByNumber(qBound(0, line - 1, document()->blockCount() - 1));
+    QTextCursor cursor(block);
+    setTextCursor(cursor);
+    centerCursor();
+    noteReaderScroll();
+}
+
+void CodeEditor::highlightCurrentLine()
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    if (!m_writing) {
+        QTextEdit::ExtraSelection line;
+        line.format.setBackground(QColor(0x2a, 0x2d, 0x2e));
+        line.format.setProperty(QTextFormat::FullWidthSelection, true);
+        line.cursor = textCursor();
+        line.cursor.clearSelection();
+        selections.append(line);
+    }
+    setExtraSelections(selections);
 }
 
 void CodeEditor::wheelEvent(QWheelEvent *event)

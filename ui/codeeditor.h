@@ -7,9 +7,10 @@ namespace inkstream::ui {
 
 class LineNumberArea;
 
-// A read-only code view for streamed files: a line-number gutter, a blinking caret at the
-// insertion point while the AI writes, and a view that follows the insertion point unless the
-// reader has scrolled away to look at something else (scrolling back to the end resumes it).
+// The code view for streamed files: a line-number gutter, the current line highlighted, a
+// blinking caret at the insertion point while the AI writes (read-only then; editable once the
+// file is complete), and a view that follows the insertion point unless the reader has scrolled
+// away to look at something else (scrolling back to the end, or jumpToLive(), resumes it).
 class CodeEditor final : public QPlainTextEdit
 {
     Q_OBJECT
@@ -28,6 +29,13 @@ public:
     void revealInsertionPoint();
     // Ctrl+wheel and the View menu.
     void zoomBy(int steps);
+    // Follows the insertion point again after the reader scrolled away.
+    void jumpToLive();
+    // 1-based; clamped to the document.
+    void goToLine(int line);
+
+Q_SIGNALS:
+    void followingChanged(bool following);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -40,6 +48,7 @@ private:
     void updateLineNumberAreaWidth();
     void updateLineNumberArea(const QRect &rect, int dy);
     void noteReaderScroll();
+    void highlightCurrentLine();
 
     LineNumberArea *m_lineNumberArea = nullptr;
     QTimer m_caretBlink;

@@ -1,12 +1,15 @@
 #include "ui/editorpane.h"
 
 #include "ui/codeeditor.h"
+#include "ui/conflictbar.h"
+#include "ui/findbar.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/writingbadge.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextDocumentLayout>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QTextDocument>
 #include <QVBoxLayout>
@@ -17,6 +20,9 @@ EditorPane::EditorPane(QWidget *parent)
     : QWidget(parent)
     , m_editor(new CodeEditor(this))
     , m_badge(new WritingBadge(this))
+    , m_conflictBar(new ConflictBar(this))
+    , m_findBar(new FindBar(m_editor, this))
+    , m_jumpToLive(new QPushButton(tr("↓ Jump to Live"), this))
     , m_title(new QLabel(this))
     , m_language(new QLabel(this))
     , m_hint(new QLabel(this))
@@ -45,7 +51,12 @@ EditorPane::EditorPane(QWidget *parent)
     headerLayout->addWidget(m_title);
     headerLayout->addWidget(m_language);
     headerLayout->addStretch(1);
+    headerLayout->addWidget(m_jumpToLive);
     headerLayout->addWidget(m_badge);
+    m_jumpToLive->setToolTip(tr("Follow the text the AI is writing again"));
+    m_jumpToLive->hide();
+    connect(m_jumpToLive, &QPushButton::clicked, m_editor, &CodeEditor::jumpToLive);
+    connect(m_editor, &CodeEditor::followingChanged, this, &EditorPane::updateJumpToLive);
 
     m_hint->setAlignment(Qt::AlignCenter);
     m_hint->setWordWrap(true);
@@ -63,7 +74,9 @@ EditorPane::EditorPane(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(header);
+    layout->addWidget(m_conflictBar);
     layout->addWidget(m_stack, 1);
+    layout->addWidget(m_findBar);
     showDocument(nullptr, {}, {});
 }
 
@@ -83,6 +96,12 @@ void EditorPane::setWriting(bool writing)
 {
     m_badge->setActive(writing);
     m_editor->setWriting(writing);
+    updateJumpToLive();
+}
+
+void EditorPane::updateJumpToLive()
+{
+    m_jumpToLive->setVisible(m_editor->isWriting() && !m_editor->followsInsertion());
 }
 
 void EditorPane::setHint(const QString &hint)

@@ -3,12 +3,15 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 class QTextDocument;
 
 namespace inkstream::ui {
 
 class CodeEditor;
+class ConflictBar;
+class FindBar;
 class WritingBadge;
 
 // The centre of the window: a header with the file's name, language and the writing badge
@@ -29,10 +32,19 @@ public:
     QString fileName() const { return m_fileName; }
     CodeEditor *editor() const { return m_editor; }
     WritingBadge *badge() const { return m_badge; }
+    ConflictBar *conflictBar() const { return m_conflictBar; }
+    FindBar *findBar() const { return m_findBar; }
+    // "Jump to live", shown while the AI writes this file and the reader scrolled away.
+    QPushButton *jumpToLiveButton() const { return m_jumpToLive; }
 
 private:
+    void updateJumpToLive();
+
     CodeEditor *m_editor = nullptr;
     WritingBadge *m_badge = nullptr;
+    ConflictBar *m_conflictBar = nullptr;
+    FindBar *m_findBar = nullptr;
+    QPushButton *m_jumpToLive = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_language = nullptr;
     QLabel *m_hint = nullptr;

@@ -4,7 +4,9 @@
 #include "ui/highlighting/highlighterbackend.h"
 
 #include <QFontDatabase>
+#include <QHash>
 #include <QPlainTextDocumentLayout>
+#include <QScopedValueRollback>
 #include <QTextCursor>
 #include <QTextDocument>
 
@@ -19,36 +21,89 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
     connect(m_model, &core::SessionModel::fileAdded, this, &FileDocuments::addDocument);
     connect(m_model, &core::SessionModel::fileTextAppended, this, &FileDocuments::appendText);
     connect(m_model, &core::SessionModel::fileTextReset, this, &FileDocuments::replaceText);
+    connect(m_model, &core::SessionModel::fileStateChanged, this, &FileDocuments::updateUndo);
     connect(m_model, &core::SessionModel::modelReset, this, &FileDocuments::rebuild);
     rebuild();
 }
 
 QTextDocument *FileDocuments::document(int fileIndex) const
 {
-    return m_documents.value(fileIndex, nullptr);
+    return fileIndex >= 0 && fileIndex < m_entries.size() ? m_entries.at(fileIndex).document
+                                                          : nullptr;
+}
+
+bool FileDocuments::isUserEdited(int fileIndex) const
+{
+    return document(fileIndex) && m_entries.at(fileIndex).userEdited;
+}
+
+bool FileDocuments::hasConflict(int fileIndex) const
+{
+    return document(fileIndex) && m_entries.at(fileIndex).mine.has_value();
+}
+
+QString FileDocuments::userText(int fileIndex) const
+{
+    return hasConflict(fileIndex) ? *m_entries.at(fileIndex).mine : QString();
+}
+
+void FileDocuments::resolveConflict(int fileIndex, Choice choice)
+{
+    if (!hasConflict(fileIndex))
+        return;
+    Entry &entry = m_entries[fileIndex];
+    if (choice == Choice::KeepMine) {
+        setText(entry.document, *entry.mine);
+        entry.keepingMine = true;
+    } else {
+        setText(entry.document, m_model->files().at(fileIndex).content);
+        entry.userEdited = false;
+        entry.keepingMine = false;
+    }
+    entry.mine.reset();
+    Q_EMIT documentReplaced(fileIndex);
+    Q_EMIT conflictResolved(fileIndex);
+}
+
+void FileDocuments::setText(QTextDocument *document, const QString &text)
+{
+    const QScopedValueRollback<bool> applying(m_applying, true);
+    document->setPlainText(text);
 }
 
 void FileDocuments::addDocument(int fileIndex)
 {
-    if (fileIndex != m_documents.size())
+    if (fileIndex != m_entries.size())
         return rebuild(); // the model and the documents got out of step; start over
     const core::SessionFile &file = m_model->files().at(fileIndex);
     auto *document = new QTextDocument(this);
-    // Streamed text is not edited: an undo stack would only double the memory.
     document->setUndoRedoEnabled(false);
     document->setDocumentLayout(new QPlainTextDocumentLayout(document));
     document->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    document->setPlainText(file.content);
+    setText(document, file.content);
     m_backend->attach(document, file.language, file.name);
-    m_documents.append(document);
+    connect(document, &QTextDocument::contentsChange, this, [this, document](int, int, int) {
+        if (m_applying)
+            return;
+        for (Entry &entry : m_entries) {
+            if (entry.document == document)
+                entry.userEdited = true;
+        }
+    });
+    Entry entry;
+    entry.document = document;
+    entry.fileName = file.name;
+    m_entries.append(entry);
+    updateUndo(fileIndex);
     Q_EMIT documentAdded(fileIndex);
 }
 
 void FileDocuments::appendText(int fileIndex, const QString &delta)
 {
     QTextDocument *target = document(fileIndex);
-    if (!target)
+    if (!target || m_entries.at(fileIndex).keepingMine || hasConflict(fileIndex))
         return;
+    const QScopedValueRollback<bool> applying(m_applying, true);
     QTextCursor end(target);
     end.movePosition(QTextCursor::End);
     end.insertText(delta);
@@ -60,18 +115,76 @@ void FileDocuments::replaceText(int fileIndex)
     QTextDocument *target = document(fileIndex);
     if (!target)
         return;
-    target->setPlainText(m_model->files().at(fileIndex).content);
+    Entry &entry = m_entries[fileIndex];
+    const core::SessionFile &file = m_model->files().at(fileIndex);
+    const bool newStream = file.state == core::FileState::Writing && file.content.isEmpty();
+    if (newStream)
+        entry.keepingMine = false; // the AI writes the file again: ask again
+    if (entry.keepingMine)
+        return;
+    if (entry.userEdited && !entry.mine) {
+        entry.mine = target->toPlainText();
+        Q_EMIT conflictDetected(fileIndex);
+    }
+    if (entry.mine)
+        return; // the user's text stays on screen until they choose
+    setText(target, file.content);
     Q_EMIT documentReplaced(fileIndex);
+}
+
+void FileDocuments::updateUndo(int fileIndex)
+{
+    QTextDocument *target = document(fileIndex);
+    if (!target)
+        return;
+    // Switching undo on or off also empties the stack, so streamed text is never undoable.
+    const bool editable = m_model->files().at(fileIndex).state != core::FileState::Writing;
+    if (target->isUndoRedoEnabled() != editable)
+        target->setUndoRedoEnabled(editable);
 }
 
 void FileDocuments::rebuild()
 {
+    // A snapshot replaces the model, not the user's edits: remember them by file name.
+    struct Edited
+    {
+        QString text;
+        bool keepingMine = false;
+    };
+    QHash<QString, Edited> edited;
+    for (const Entry &entry : std::as_const(m_entries)) {
+        if (entry.userEdited)
+            edited.insert(
+                entry.fileName,
+                {entry.mine ? *entry.mine : entry.document->toPlainText(), entry.keepingMine});
+    }
+
     Q_EMIT documentsAboutToBeReset(); // views let go of the documents about to be deleted
-    qDeleteAll(m_documents);
-    m_documents.clear();
+    for (const Entry &entry : std::as_const(m_entries))
+        delete entry.document;
+    m_entries.clear();
     for (int i = 0; i < m_model->files().size(); ++i)
         addDocument(i);
+
+    QList<int> conflicts;
+    for (int i = 0; i < m_entries.size(); ++i) {
+        Entry &entry = m_entries[i];
+        const auto it = edited.constFind(entry.fileName);
+        if (it == edited.constEnd())
+            continue;
+        entry.userEdited = true;
+        entry.keepingMine = it->keepingMine;
+        if (it->text == m_model->files().at(i).content)
+            continue;
+        setText(entry.document, it->text);
+        if (!entry.keepingMine) {
+            entry.mine = it->text;
+            conflicts << i;
+        }
+    }
     Q_EMIT documentsReset();
+    for (int index : std::as_const(conflicts))
+        Q_EMIT conflictDetected(index);
 }
 
 } // namespace inkstream::ui

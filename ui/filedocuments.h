@@ -2,6 +2,8 @@
 
 #include <QList>
 #include <QObject>
+#include <QString>
+#include <optional>
 
 class QTextDocument;
 
@@ -16,19 +18,31 @@ class HighlighterBackend;
 // One highlighted QTextDocument per file of a SessionModel, kept in step with it: a delta is
 // inserted at the end of its document (O(delta)), never by re-setting the text. The editor
 // shows whichever document is selected; the others keep filling in the background.
+//
+// Streamed text never enters an undo stack: undo is off while a file streams and switched on
+// (empty) once it completes, when the user may edit it. A new stream into a file the user
+// edited does not silently replace their text: it is kept aside and conflictDetected() asks
+// the window to let the user keep theirs, take the AI's, or compare the two.
 class FileDocuments final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FileDocuments)
 
 public:
+    enum class Choice { KeepMine, TakeTheirs };
+
     // The model and backend are not owned and must outlive this object.
     FileDocuments(core::SessionModel *model, HighlighterBackend *backend,
                   QObject *parent = nullptr);
 
-    int count() const { return int(m_documents.size()); }
+    int count() const { return int(m_entries.size()); }
     // nullptr when out of range.
     QTextDocument *document(int fileIndex) const;
+    bool isUserEdited(int fileIndex) const;
+    bool hasConflict(int fileIndex) const;
+    // The user's text kept aside during a conflict.
+    QString userText(int fileIndex) const;
+    void resolveConflict(int fileIndex, Choice choice);
 
 Q_SIGNALS:
     void documentAdded(int fileIndex);
@@ -36,16 +50,30 @@ Q_SIGNALS:
     void documentReplaced(int fileIndex); // whole text replaced (snapshot, correction)
     void documentsAboutToBeReset();
     void documentsReset();
+    void conflictDetected(int fileIndex);
+    void conflictResolved(int fileIndex);
 
 private:
+    struct Entry
+    {
+        QTextDocument *document = nullptr;
+        QString fileName;
+        bool userEdited = false;
+        bool keepingMine = false; // the user chose their text: the stream no longer shows here
+        std::optional<QString> mine; // set while a conflict waits for the user
+    };
+
     void addDocument(int fileIndex);
     void appendText(int fileIndex, const QString &delta);
     void replaceText(int fileIndex);
+    void updateUndo(int fileIndex);
     void rebuild();
+    void setText(QTextDocument *document, const QString &text);
 
     core::SessionModel *m_model = nullptr;
     HighlighterBackend *m_backend = nullptr;
-    QList<QTextDocument *> m_documents; // by file index
+    QList<Entry> m_entries; // by file index
+    bool m_applying = false; // our own changes, not the user's
 };
 
 } // namespace inkstream::ui

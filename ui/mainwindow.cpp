@@ -5,26 +5,36 @@
 #include "core/model/sessionmodel.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
+#include "ui/conflictbar.h"
 #include "ui/connectionindicator.h"
+#include "ui/debugconsole.h"
+#include "ui/diffdialog.h"
+#include "ui/displaypacer.h"
 #include "ui/editorpane.h"
 #include "ui/filedocuments.h"
 #include "ui/filelistmodel.h"
+#include "ui/findbar.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/progresstracker.h"
 #include "ui/uilog.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTextDocument>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace inkstream::ui {
@@ -36,14 +46,16 @@ constexpr int kStatusMessageMs = 6000;
 MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, QWidget *parent)
     : QMainWindow(parent)
     , m_model(model)
+    , m_displayModel(new core::SessionModel(this))
     , m_client(client)
+    , m_pacer(new DisplayPacer(m_model, m_displayModel, this))
     , m_backend(createHighlighterBackend())
 {
     // The list model first: it must have its row when a new document makes the window select it.
-    m_fileModel = new FileListModel(m_model, this);
-    m_documents = new FileDocuments(m_model, m_backend.get(), this);
+    m_fileModel = new FileListModel(m_displayModel, this);
+    m_documents = new FileDocuments(m_displayModel, m_backend.get(), this);
 
-    m_tracker = new ProgressTracker(m_model, this);
+    m_tracker = new ProgressTracker(m_displayModel, this);
     m_fileList = new QListView(this);
     m_fileList->setModel(m_fileModel);
     m_fileList->setFrameShape(QFrame::NoFrame);
@@ -65,7 +77,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     filesLayout->addWidget(m_fileList, 1);
 
     m_editorPane = new EditorPane(this);
-    m_chatPanel = new ChatPanel(m_model, this);
+    m_chatPanel = new ChatPanel(m_displayModel, this);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->addWidget(filesPane);
@@ -87,8 +99,28 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
 
     m_connection = new ConnectionIndicator(m_client, this);
     statusBar()->addPermanentWidget(m_connection);
+    m_backlogLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_backlogLabel);
+    m_backlogLabel->hide();
+
+    m_debugConsole = new DebugConsole(m_client, this);
+    m_debugDock = new QDockWidget(tr("Debug Console"), this);
+    m_debugDock->setObjectName(QStringLiteral("debugConsole"));
+    m_debugDock->setWidget(m_debugConsole);
+    addDockWidget(Qt::BottomDockWidgetArea, m_debugDock);
+    m_debugDock->hide();
 
     createActions();
+    createToolBar();
+    connect(m_pacer, &DisplayPacer::backlogChanged, this, &MainWindow::updateBacklog);
+    connect(m_pacer, &DisplayPacer::pausedChanged, this, &MainWindow::updateBacklog);
+    connect(m_documents, &FileDocuments::conflictDetected, this, &MainWindow::onConflictDetected);
+    connect(m_documents, &FileDocuments::conflictResolved, this, &MainWindow::updateConflictBar);
+    ConflictBar *conflictBar = m_editorPane->conflictBar();
+    connect(conflictBar, &ConflictBar::keepMineRequested, this, [this] { resolveConflict(true); });
+    connect(conflictBar, &ConflictBar::takeTheirsRequested, this,
+            [this] { resolveConflict(false); });
+    connect(conflictBar, &ConflictBar::diffRequested, this, &MainWindow::showConflictDiff);
 
     connect(m_documents, &FileDocuments::documentAdded, this, &MainWindow::onDocumentAdded);
     connect(m_documents, &FileDocuments::documentAppended, this, &MainWindow::onDocumentAppended);
@@ -101,12 +133,14 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
         m_currentFile = -1;
     });
     connect(m_documents, &FileDocuments::documentsReset, this, &MainWindow::onDocumentsReset);
-    connect(m_model, &core::SessionModel::fileStateChanged, this, &MainWindow::onFileStateChanged);
-    connect(m_model, &core::SessionModel::sessionStateChanged, this,
+    connect(m_displayModel, &core::SessionModel::fileStateChanged, this,
+            &MainWindow::onFileStateChanged);
+    connect(m_displayModel, &core::SessionModel::sessionStateChanged, this,
             &MainWindow::onSessionStateChanged);
-    connect(m_model, &core::SessionModel::errorReported, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
-    });
+    connect(m_displayModel, &core::SessionModel::errorReported, this,
+            [this](const QString &message) {
+                statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
+            });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
     connect(m_fileList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
@@ -139,18 +173,71 @@ void MainWindow::createActions()
     QAction *demoAction
         = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::localDemoRequested);
     demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    QAction *reconnectAction = fileMenu->addAction(tr("&Reconnect"), this, [this] {
+    m_reconnectAction = fileMenu->addAction(tr("&Reconnect"), this, [this] {
         if (!m_client->sessionUrl().isEmpty())
             m_client->reconnectNow();
     });
-    reconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_reconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     fileMenu->addAction(tr("D&isconnect"), this, [this] { m_client->disconnectFromSession(); });
     fileMenu->addSeparator();
-    QAction *saveAction = fileMenu->addAction(tr("&Save Files To…"), this, &MainWindow::saveFiles);
+    QAction *saveAction
+        = fileMenu->addAction(tr("&Save File As…"), this, &MainWindow::saveCurrentFile);
     saveAction->setShortcut(QKeySequence::Save);
+    QAction *saveAllAction
+        = fileMenu->addAction(tr("Save &All Files To…"), this, &MainWindow::saveFiles);
+    saveAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     fileMenu->addSeparator();
     QAction *quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
+
+    QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
+    QAction *findAction
+        = editMenu->addAction(tr("&Find…"), this, [this] { m_editorPane->findBar()->activate(); });
+    findAction->setShortcut(QKeySequence::Find);
+    QAction *findNextAction = editMenu->addAction(tr("Find &Next"), this,
+                                                  [this] { m_editorPane->findBar()->findNext(); });
+    findNextAction->setShortcut(QKeySequence::FindNext);
+    QAction *findPreviousAction = editMenu->addAction(
+        tr("Find &Previous"), this, [this] { m_editorPane->findBar()->findNext(true); });
+    findPreviousAction->setShortcut(QKeySequence::FindPrevious);
+    QAction *goToLineAction = editMenu->addAction(tr("&Go to Line…"), this, &MainWindow::goToLine);
+    goToLineAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+
+    QMenu *streamMenu = menuBar()->addMenu(tr("&Stream"));
+    m_pauseAction = streamMenu->addAction(tr("&Pause Display"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pauseAction->setToolTip(tr("Hold the display; events keep arriving and nothing is lost"));
+    connect(m_pauseAction, &QAction::toggled, m_pacer, &DisplayPacer::setPaused);
+    QAction *catchUpAction
+        = streamMenu->addAction(tr("&Catch Up with Live"), this, [this] { m_pacer->catchUp(); });
+    catchUpAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    QMenu *speedMenu = streamMenu->addMenu(tr("&Speed"));
+    m_speedGroup = new QActionGroup(this);
+    const std::pair<DisplaySpeed, QString> speeds[] = {
+        {DisplaySpeed::Slow, tr("&Slow")},
+        {DisplaySpeed::Normal, tr("&Normal")},
+        {DisplaySpeed::Fast, tr("&Fast")},
+        {DisplaySpeed::Instant, tr("&Instant")},
+    };
+    int key = Qt::Key_1;
+    for (const auto &[speed, title] : speeds) {
+        QAction *action = speedMenu->addAction(title);
+        action->setCheckable(true);
+        action->setData(QVariant::fromValue(speed));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | key++));
+        m_speedGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, speed] { setDisplaySpeed(speed); });
+    }
+    streamMenu->addSeparator();
+    m_rejectAction
+        = streamMenu->addAction(tr("&Reject Current File"), this, &MainWindow::rejectCurrentFile);
+    m_rejectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    m_rejectAction->setToolTip(tr("Stop showing the file the AI is writing and leave it out "
+                                  "of Save All"));
+    QAction *changesAction = streamMenu->addAction(tr("Show &Changes to Previous Version"), this,
+                                                   &MainWindow::showChanges);
+    changesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     m_followAction = viewMenu->addAction(tr("&Follow the AI"));
@@ -162,10 +249,17 @@ void MainWindow::createActions()
         if (!follow)
             return;
         // Jump to the file being written now, if any.
-        for (int i = 0; i < m_model->files().size(); ++i) {
-            if (m_model->files().at(i).state == core::FileState::Writing)
+        for (int i = 0; i < m_displayModel->files().size(); ++i) {
+            if (m_displayModel->files().at(i).state == core::FileState::Writing)
                 showFile(i);
         }
+    });
+    m_wrapAction = viewMenu->addAction(tr("&Word Wrap"));
+    m_wrapAction->setCheckable(true);
+    m_wrapAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Z));
+    connect(m_wrapAction, &QAction::toggled, this, [this](bool wrap) {
+        m_editorPane->editor()->setLineWrapMode(wrap ? QPlainTextEdit::WidgetWidth
+                                                     : QPlainTextEdit::NoWrap);
     });
     viewMenu->addSeparator();
     QAction *zoomIn
@@ -174,10 +268,148 @@ void MainWindow::createActions()
     QAction *zoomOut = viewMenu->addAction(tr("Zoom &Out"), this,
                                            [this] { m_editorPane->editor()->zoomBy(-1); });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    viewMenu->addSeparator();
+    QAction *debugAction = m_debugDock->toggleViewAction();
+    debugAction->setText(tr("&Debug Console"));
+    debugAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    viewMenu->addAction(debugAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
     helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *toolBar = addToolBar(tr("Stream"));
+    toolBar->setObjectName(QStringLiteral("streamToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolBar->addAction(m_pauseAction);
+    auto *speedLabel = new QLabel(tr("  Speed: "), toolBar);
+    toolBar->addWidget(speedLabel);
+    for (QAction *action : m_speedGroup->actions())
+        toolBar->addAction(action);
+    toolBar->addSeparator();
+    toolBar->addAction(m_followAction);
+    toolBar->addAction(m_rejectAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_reconnectAction);
+}
+
+DisplaySpeed MainWindow::displaySpeed() const
+{
+    return m_pacer->speed();
+}
+
+void MainWindow::setDisplaySpeed(DisplaySpeed speed)
+{
+    m_pacer->setSpeed(speed);
+    for (QAction *action : m_speedGroup->actions()) {
+        if (action->data().value<DisplaySpeed>() == speed)
+            action->setChecked(true);
+    }
+    QSettings().setValue(QStringLiteral("display/speed"), DisplayPacer::speedName(speed));
+}
+
+void MainWindow::updateBacklog()
+{
+    const qsizetype characters = m_pacer->pendingCharacters();
+    const qsizetype events = m_pacer->pendingEvents();
+    QString text;
+    if (m_pacer->isPaused())
+        text = tr("Paused · %n event(s) waiting", nullptr, int(events));
+    else if (characters > 200)
+        text = tr("%1 characters behind live · Ctrl+J catches up").arg(characters);
+    m_backlogLabel->setText(text);
+    m_backlogLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::goToLine()
+{
+    CodeEditor *editor = m_editorPane->editor();
+    if (m_currentFile < 0)
+        return;
+    bool accepted = false;
+    const int line = QInputDialog::getInt(
+        this, tr("Go to Line"), tr("Line (1–%1):").arg(editor->blockCount()),
+        editor->textCursor().blockNumber() + 1, 1, editor->blockCount(), 1, &accepted);
+    if (accepted)
+        editor->goToLine(line);
+}
+
+void MainWindow::rejectCurrentFile()
+{
+    if (m_currentFile < 0)
+        return;
+    const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
+    if (file.state != core::FileState::Writing) {
+        statusBar()->showMessage(tr("%1 is not being written.").arg(file.name), kStatusMessageMs);
+        return;
+    }
+    const QString name = file.name;
+    m_pacer->rejectFile(name);
+    statusBar()->showMessage(tr("Rejected %1: the rest of it is not shown or saved.").arg(name),
+                             kStatusMessageMs);
+}
+
+void MainWindow::showChanges()
+{
+    if (m_currentFile < 0)
+        return;
+    const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
+    if (file.previousContent.isEmpty()) {
+        statusBar()->showMessage(tr("%1 has no earlier version in this session.").arg(file.name),
+                                 kStatusMessageMs);
+        return;
+    }
+    DiffDialog dialog(tr("Changes to %1").arg(file.name), file.previousContent, file.content, false,
+                      this);
+    dialog.exec();
+}
+
+void MainWindow::onConflictDetected(int fileIndex)
+{
+    const QString name = m_displayModel->files().at(fileIndex).name;
+    statusBar()->showMessage(tr("The AI is rewriting %1, which you edited: choose which version "
+                                "to keep.")
+                                 .arg(name),
+                             kStatusMessageMs);
+    if (followsAi() || fileIndex == m_currentFile)
+        showFile(fileIndex);
+    updateConflictBar();
+}
+
+void MainWindow::updateConflictBar()
+{
+    if (m_currentFile >= 0 && m_documents->hasConflict(m_currentFile))
+        m_editorPane->conflictBar()->showFor(m_displayModel->files().at(m_currentFile).name);
+    else
+        m_editorPane->conflictBar()->hide();
+}
+
+void MainWindow::resolveConflict(bool keepMine)
+{
+    if (m_currentFile < 0 || !m_documents->hasConflict(m_currentFile))
+        return;
+    m_documents->resolveConflict(m_currentFile,
+                                 keepMine ? FileDocuments::Choice::KeepMine
+                                          : FileDocuments::Choice::TakeTheirs);
+    updateConflictBar();
+}
+
+void MainWindow::showConflictDiff()
+{
+    if (m_currentFile < 0 || !m_documents->hasConflict(m_currentFile))
+        return;
+    const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
+    DiffDialog dialog(tr("Your %1 and the AI's").arg(file.name),
+                      m_documents->userText(m_currentFile), file.content, true, this);
+    const int result = dialog.exec();
+    if (result == DiffDialog::KeepMine)
+        resolveConflict(true);
+    else if (result == DiffDialog::TakeTheirs)
+        resolveConflict(false);
 }
 
 bool MainWindow::followsAi() const
@@ -195,7 +427,7 @@ void MainWindow::showFile(int fileIndex)
     QTextDocument *document = m_documents->document(fileIndex);
     if (!document)
         return;
-    const core::SessionFile &file = m_model->files().at(fileIndex);
+    const core::SessionFile &file = m_displayModel->files().at(fileIndex);
     if (fileIndex != m_currentFile) {
         m_currentFile = fileIndex;
         m_currentFileName = file.name;
@@ -205,6 +437,7 @@ void MainWindow::showFile(int fileIndex)
         m_selectingProgrammatically = false;
     }
     updateWriting();
+    updateConflictBar();
 }
 
 void MainWindow::onDocumentAdded(int fileIndex)
@@ -220,20 +453,20 @@ void MainWindow::onDocumentAppended(int fileIndex)
         return;
     }
     // A delta for another file: the AI moved on (or went back); follow it there.
-    if (followsAi() && m_model->files().at(fileIndex).state == core::FileState::Writing)
+    if (followsAi() && m_displayModel->files().at(fileIndex).state == core::FileState::Writing)
         showFile(fileIndex);
 }
 
 void MainWindow::onDocumentsReset()
 {
-    int index = m_model->fileIndex(m_currentFileName);
+    int index = m_displayModel->fileIndex(m_currentFileName);
     if (followsAi() || index < 0) {
-        for (int i = 0; i < m_model->files().size(); ++i) {
-            if (m_model->files().at(i).state == core::FileState::Writing)
+        for (int i = 0; i < m_displayModel->files().size(); ++i) {
+            if (m_displayModel->files().at(i).state == core::FileState::Writing)
                 index = i;
         }
     }
-    if (index < 0 && !m_model->files().isEmpty())
+    if (index < 0 && !m_displayModel->files().isEmpty())
         index = 0;
     m_currentFile = -1;
     if (index >= 0)
@@ -246,7 +479,7 @@ void MainWindow::onFileStateChanged(int fileIndex)
 {
     if (fileIndex == m_currentFile)
         updateWriting();
-    const core::SessionFile &file = m_model->files().at(fileIndex);
+    const core::SessionFile &file = m_displayModel->files().at(fileIndex);
     if (file.state == core::FileState::Error)
         statusBar()->showMessage(tr("%1: %2").arg(file.name, file.error), kStatusMessageMs);
 }
@@ -254,15 +487,15 @@ void MainWindow::onFileStateChanged(int fileIndex)
 void MainWindow::onUserSelectedFile(int fileIndex)
 {
     bool aiIsWritingElsewhere = false;
-    for (int i = 0; i < m_model->files().size(); ++i) {
-        if (i != fileIndex && m_model->files().at(i).state == core::FileState::Writing)
+    for (int i = 0; i < m_displayModel->files().size(); ++i) {
+        if (i != fileIndex && m_displayModel->files().at(i).state == core::FileState::Writing)
             aiIsWritingElsewhere = true;
     }
     if (aiIsWritingElsewhere && followsAi()) {
         setFollowAi(false);
         statusBar()->showMessage(
             tr("Stopped following the AI while you read %1 — Ctrl+L follows again")
-                .arg(m_model->files().at(fileIndex).name),
+                .arg(m_displayModel->files().at(fileIndex).name),
             kStatusMessageMs);
     }
     showFile(fileIndex);
@@ -272,30 +505,30 @@ void MainWindow::onSessionStateChanged()
 {
     updateWriting();
     updateTitle();
-    if (m_model->state() == core::SessionState::Complete) {
-        statusBar()->showMessage(
-            tr("Session complete: %n file(s) written", nullptr, int(m_model->files().size())),
-            kStatusMessageMs);
-    } else if (m_model->state() == core::SessionState::Error) {
-        statusBar()->showMessage(tr("Session failed: %1").arg(m_model->sessionError()));
+    if (m_displayModel->state() == core::SessionState::Complete) {
+        statusBar()->showMessage(tr("Session complete: %n file(s) written", nullptr,
+                                    int(m_displayModel->files().size())),
+                                 kStatusMessageMs);
+    } else if (m_displayModel->state() == core::SessionState::Error) {
+        statusBar()->showMessage(tr("Session failed: %1").arg(m_displayModel->sessionError()));
     }
 }
 
 void MainWindow::updateWriting()
 {
-    const bool writing = m_currentFile >= 0 && m_currentFile < m_model->files().size()
-        && m_model->files().at(m_currentFile).state == core::FileState::Writing
-        && m_model->state() != core::SessionState::Complete
-        && m_model->state() != core::SessionState::Error;
+    const bool writing = m_currentFile >= 0 && m_currentFile < m_displayModel->files().size()
+        && m_displayModel->files().at(m_currentFile).state == core::FileState::Writing
+        && m_displayModel->state() != core::SessionState::Complete
+        && m_displayModel->state() != core::SessionState::Error;
     m_editorPane->setWriting(writing);
 }
 
 void MainWindow::updateTitle()
 {
     QString title = QStringLiteral("Inkstream");
-    if (!m_model->sessionId().isEmpty())
-        title += QStringLiteral(" — ") + m_model->sessionId();
-    if (m_model->state() == core::SessionState::Complete)
+    if (!m_displayModel->sessionId().isEmpty())
+        title += QStringLiteral(" — ") + m_displayModel->sessionId();
+    if (m_displayModel->state() == core::SessionState::Complete)
         title += tr(" (complete)");
     setWindowTitle(title);
 }
@@ -320,32 +553,70 @@ void MainWindow::connectToUrl()
 
 void MainWindow::saveFiles()
 {
-    if (m_model->files().isEmpty()) {
+    if (m_displayModel->files().isEmpty()) {
         statusBar()->showMessage(tr("There are no files to save yet."), kStatusMessageMs);
         return;
     }
-    const QString directory = QFileDialog::getExistingDirectory(this, tr("Save Files To"));
+    QSettings settings;
+    const QString directory = QFileDialog::getExistingDirectory(
+        this, tr("Save All Files To"),
+        settings.value(QStringLiteral("lastSaveDirectory")).toString());
     if (directory.isEmpty())
         return;
+    settings.setValue(QStringLiteral("lastSaveDirectory"), directory);
+    QStringList errors;
+    const int saved = saveAllTo(directory, &errors);
+    if (!errors.isEmpty()) {
+        QMessageBox::warning(this, tr("Save All Files"),
+                             tr("Some files were not saved:\n%1").arg(errors.join(u'\n')));
+    }
+    statusBar()->showMessage(tr("Saved %n file(s) to %1", nullptr, saved).arg(directory),
+                             kStatusMessageMs);
+}
+
+int MainWindow::saveAllTo(const QString &directory, QStringList *errors)
+{
     core::OutputDirectory output(directory);
     QString error;
     if (!output.open(&error)) {
-        QMessageBox::warning(this, tr("Save Files"), error);
+        *errors << error;
+        return 0;
+    }
+    int saved = 0;
+    for (int i = 0; i < m_displayModel->files().size(); ++i) {
+        const core::SessionFile &file = m_displayModel->files().at(i);
+        if (m_pacer->isRejected(file.name))
+            continue;
+        const QTextDocument *document = m_documents->document(i);
+        const QString text = document ? document->toPlainText() : file.content;
+        if (output.write(file.name, text.toUtf8(), &error))
+            ++saved;
+        else
+            *errors << file.name + QStringLiteral(": ") + error;
+    }
+    return saved;
+}
+
+void MainWindow::saveCurrentFile()
+{
+    if (m_currentFile < 0)
+        return;
+    const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
+    QSettings settings;
+    const QString suggested = settings.value(QStringLiteral("lastSaveDirectory")).toString() + u'/'
+        + file.name.section(u'/', -1);
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save %1").arg(file.name), suggested);
+    if (path.isEmpty())
+        return;
+    QSaveFile out(path);
+    const QByteArray bytes = m_documents->document(m_currentFile)->toPlainText().toUtf8();
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
+        QMessageBox::warning(this, tr("Save"),
+                             tr("Could not save %1: %2").arg(path, out.errorString()));
         return;
     }
-    QStringList failures;
-    for (const core::SessionFile &file : m_model->files()) {
-        if (!output.write(file.name, file.content.toUtf8(), &error))
-            failures << file.name + QStringLiteral(": ") + error;
-    }
-    if (!failures.isEmpty()) {
-        QMessageBox::warning(this, tr("Save Files"),
-                             tr("Some files were not saved:\n%1").arg(failures.join(u'\n')));
-        return;
-    }
-    statusBar()->showMessage(
-        tr("Saved %n file(s) to %1", nullptr, int(m_model->files().size())).arg(directory),
-        kStatusMessageMs);
+    statusBar()->showMessage(tr("Saved %1").arg(path), kStatusMessageMs);
 }
 
 void MainWindow::showAbout()
@@ -370,6 +641,11 @@ void MainWindow::restoreSettings()
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
     m_followAction->setChecked(settings.value(QStringLiteral("followAi"), true).toBool());
+    m_wrapAction->setChecked(settings.value(QStringLiteral("wordWrap"), false).toBool());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    settings.endGroup();
+    setDisplaySpeed(DisplayPacer::speedFromName(
+        settings.value(QStringLiteral("display/speed")).toString(), DisplaySpeed::Normal));
 }
 
 void MainWindow::saveSettings() const
@@ -379,6 +655,8 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("followAi"), m_followAction->isChecked());
+    settings.setValue(QStringLiteral("wordWrap"), m_wrapAction->isChecked());
+    settings.setValue(QStringLiteral("state"), saveState());
 }
 
 } // namespace inkstream::ui

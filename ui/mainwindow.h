@@ -1,9 +1,14 @@
 #pragma once
 
+#include "ui/displaypacer.h"
+
 #include <QMainWindow>
 #include <memory>
 
 class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
 class QListView;
 class QSplitter;
 
@@ -16,6 +21,8 @@ namespace inkstream::ui {
 
 class ChatPanel;
 class ConnectionIndicator;
+class DebugConsole;
+class DisplayPacer;
 class EditorPane;
 class FileDocuments;
 class FileListModel;
@@ -31,7 +38,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // Neither model nor client is owned; both must outlive the window.
+    // `model` is what the client fills; the window shows it through a DisplayPacer. Neither
+    // the model nor the client is owned; both must outlive the window.
     MainWindow(core::SessionModel *model, core::SessionClient *client, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -40,6 +48,11 @@ public:
     ProgressTracker *progressTracker() const { return m_tracker; }
     QListView *fileList() const { return m_fileList; }
     ConnectionIndicator *connectionIndicator() const { return m_connection; }
+    DisplayPacer *pacer() const { return m_pacer; }
+    core::SessionModel *displayModel() const { return m_displayModel; }
+    FileDocuments *documents() const { return m_documents; }
+    DebugConsole *debugConsole() const { return m_debugConsole; }
+    QDockWidget *debugDock() const { return m_debugDock; }
     QString highlighterName() const;
 
     // The file shown in the editor, -1 for none.
@@ -48,6 +61,15 @@ public:
     // Whether the editor jumps to whichever file the AI is writing.
     bool followsAi() const;
     void setFollowAi(bool follow);
+    // How fast the display types out what arrived; stored as a preference.
+    DisplaySpeed displaySpeed() const;
+    void setDisplaySpeed(DisplaySpeed speed);
+    // Writes every file as shown (the user's edits included, rejected files left out) into
+    // `directory`; returns how many, with `errors` listing what failed.
+    int saveAllTo(const QString &directory, QStringList *errors);
+    // Keep mine / take theirs for the file shown, or compare them first.
+    void resolveConflict(bool keepMine);
+    void showConflictDiff();
 
 Q_SIGNALS:
     void localDemoRequested();
@@ -57,6 +79,13 @@ protected:
 
 private:
     void createActions();
+    void createToolBar();
+    void onConflictDetected(int fileIndex);
+    void updateConflictBar();
+    void updateBacklog();
+    void goToLine();
+    void rejectCurrentFile();
+    void showChanges();
     void onDocumentAdded(int fileIndex);
     void onDocumentAppended(int fileIndex);
     void onDocumentsReset();
@@ -67,12 +96,23 @@ private:
     void updateTitle();
     void connectToUrl();
     void saveFiles();
+    void saveCurrentFile();
     void showAbout();
     void restoreSettings();
     void saveSettings() const;
 
-    core::SessionModel *m_model = nullptr;
+    core::SessionModel *m_model = nullptr; // filled by the client
+    core::SessionModel *m_displayModel = nullptr; // what the widgets show, paced
     core::SessionClient *m_client = nullptr;
+    DisplayPacer *m_pacer = nullptr;
+    DebugConsole *m_debugConsole = nullptr;
+    QDockWidget *m_debugDock = nullptr;
+    QActionGroup *m_speedGroup = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_wrapAction = nullptr;
+    QAction *m_rejectAction = nullptr;
+    QAction *m_reconnectAction = nullptr;
+    QLabel *m_backlogLabel = nullptr;
     std::unique_ptr<HighlighterBackend> m_backend;
     FileDocuments *m_documents = nullptr;
     FileListModel *m_fileModel = nullptr;

@@ -26,10 +26,14 @@ class TestCodeEditor : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void isReadOnly()
+    void readOnly_exactlyWhileWriting()
     {
         CodeEditor editor;
-        QVERIFY(editor.isReadOnly());
+        QVERIFY(!editor.isReadOnly());
+        editor.setWriting(true);
+        QVERIFY(editor.isReadOnly()); // the AI's file is not editable while it is written
+        editor.setWriting(false);
+        QVERIFY(!editor.isReadOnly());
         QCOMPARE(editor.lineWrapMode(), QPlainTextEdit::NoWrap);
     }
 

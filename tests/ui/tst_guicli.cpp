@@ -66,10 +66,10 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("--demo"), QStringLiteral("--connect"),
                             QStringLiteral("http://127.0.0.1:1/api/sessions/x")}
             << QStringLiteral("cannot be combined");
-        QTest::newRow("bad speed") << QStringList {QStringLiteral("--demo"),
-                                                   QStringLiteral("--speed"),
-                                                   QStringLiteral("fast")}
-                                   << QStringLiteral("--speed needs a positive number");
+        QTest::newRow("bad speed")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--speed"),
+                            QStringLiteral("fast")}
+            << QStringLiteral("--speed needs a positive number");
     }
 
     void usageErrors()

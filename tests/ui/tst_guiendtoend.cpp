@@ -6,11 +6,17 @@
 #include "core/server/sessionhub.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
+#include "ui/debugconsole.h"
+#include "ui/displaypacer.h"
 #include "ui/editorpane.h"
+#include "ui/eventlogmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/writingbadge.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
 #include <QListView>
 #include <QSet>
 #include <QSignalSpy>
@@ -39,6 +45,7 @@ private Q_SLOTS:
         core::SessionModel model;
         core::SessionClient client(&model);
         ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -69,6 +76,21 @@ private Q_SLOTS:
         for (const core::StepInfo &step : model.steps())
             QCOMPARE(step.state, core::StepState::Complete);
         QCOMPARE(model.progress(), 100);
+
+        // The debug console saw every event the client received.
+        ui::DebugConsole *console = window.debugConsole();
+        QCOMPARE(console->log()->totalEvents(), qsizetype(client.eventsReceived()));
+        QCOMPARE(console->visibleRows(), int(client.eventsReceived()));
+        console->filterField()->setText(QStringLiteral("\"step\""));
+        QVERIFY(console->visibleRows() >= 8); // four steps, start and complete each
+        QVERIFY(console->visibleRows() < int(client.eventsReceived()));
+        const QStringList lines = console->copyRows().split(u'\n');
+        QCOMPARE(lines.size(), console->visibleRows());
+        for (const QString &line : lines) {
+            const QJsonObject row = QJsonDocument::fromJson(line.toUtf8()).object();
+            QCOMPARE(row.value(QStringLiteral("event")).toString(), QStringLiteral("step"));
+            QVERIFY(row.value(QStringLiteral("bytes")).toInt() > 0);
+        }
     }
 };
 

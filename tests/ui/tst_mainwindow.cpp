@@ -4,15 +4,24 @@
 #include "ui/chatbubble.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
+#include "ui/conflictbar.h"
 #include "ui/connectionindicator.h"
+#include "ui/displaypacer.h"
 #include "ui/editorpane.h"
+#include "ui/filedocuments.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/writingbadge.h"
 
+#include <QAction>
+#include <QFile>
 #include <QListView>
+#include <QPushButton>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTextCursor>
+#include <QTextDocument>
 
 using namespace inkstream;
 using namespace inkstream::ui;
@@ -31,6 +40,8 @@ private:
         core::SessionClient client {&model};
         MainWindow window {&model, &client};
         EventFeeder feed {&model};
+        // Widget behaviour is checked event by event; pacing has tests of its own.
+        Fixture() { window.setDisplaySpeed(DisplaySpeed::Instant); }
     };
 
     static QString shownText(const MainWindow &window)
@@ -171,6 +182,122 @@ private Q_SLOTS:
         QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("a.py"));
         QCOMPARE(shownText(f.window), QStringLiteral("a = 1\n"));
         QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
+    }
+
+    void streamedText_neverEntersTheUndoStack_userEditsDo()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QTextDocument *document = f.window.documents()->document(0);
+        QVERIFY(!document->isUndoAvailable());
+        QVERIFY(f.window.editorPane()->editor()->isReadOnly());
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QVERIFY(!document->isUndoAvailable()); // nothing the AI wrote can be undone
+        QVERIFY(!f.window.editorPane()->editor()->isReadOnly());
+
+        QTextCursor cursor(document);
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertText(QStringLiteral("y = 2\n"));
+        QVERIFY(document->isUndoAvailable());
+        QVERIFY(f.window.documents()->isUserEdited(0));
+        document->undo();
+        QCOMPARE(document->toPlainText(), QStringLiteral("x = 1\n"));
+        QVERIFY(!document->isUndoAvailable());
+    }
+
+    void userEdits_surviveALaterStream_keepMine()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QTextDocument *document = f.window.documents()->document(0);
+        QTextCursor(document).insertText(QStringLiteral("# mine\n"));
+        const QString mine = document->toPlainText();
+
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 2\n")); // the AI rewrites it
+        QVERIFY(f.window.documents()->hasConflict(0));
+        QVERIFY(f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
+        QCOMPARE(document->toPlainText(), mine); // nothing replaced before the user chooses
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 2\n"));
+        QCOMPARE(document->toPlainText(), mine);
+
+        f.window.editorPane()->conflictBar()->keepMineButton()->click();
+        QVERIFY(!f.window.documents()->hasConflict(0));
+        QVERIFY(!f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
+        QCOMPARE(document->toPlainText(), mine);
+        QCOMPARE(f.model.files().at(0).content, QStringLiteral("x = 2\n")); // the AI's is kept too
+
+        QTemporaryDir dir;
+        QStringList errors;
+        QCOMPARE(f.window.saveAllTo(dir.path(), &errors), 1);
+        QFile saved(dir.filePath(QStringLiteral("a.py")));
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(saved.readAll()), mine);
+    }
+
+    void userEdits_surviveALaterStream_takeTheirs()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QTextCursor(f.window.documents()->document(0)).insertText(QStringLiteral("# mine\n"));
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 2"));
+        QVERIFY(f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
+        f.window.editorPane()->conflictBar()->takeTheirsButton()->click();
+        QCOMPARE(shownText(f.window), QStringLiteral("x = 2"));
+        f.feed.appendToFile(QStringLiteral("a.py"), QStringLiteral("\n")); // the stream shows again
+        QCOMPARE(shownText(f.window), QStringLiteral("x = 2\n"));
+        QVERIFY(!f.window.documents()->isUserEdited(0));
+    }
+
+    void userEdits_surviveASnapshot()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QTextCursor(f.window.documents()->document(0)).insertText(QStringLiteral("# mine\n"));
+        QVERIFY(f.model.loadSnapshot(f.model.toSnapshot())); // e.g. a resync after a reconnect
+        QCOMPARE(f.window.documents()->document(0)->toPlainText(),
+                 QStringLiteral("# mine\nx = 1\n"));
+        QVERIFY(f.window.documents()->hasConflict(0));
+    }
+
+    void rejectedFile_isNotShownNorSaved()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("good.py"), QStringLiteral("ok = True\n"));
+        f.feed.completeFile(QStringLiteral("good.py"), QStringLiteral("ok = True\n"));
+        f.feed.typeFile(QStringLiteral("bad.py"), QStringLiteral("import shutil\n"));
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("bad.py"));
+        QAction *reject = nullptr;
+        for (QAction *action : f.window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&Reject Current File"))
+                reject = action;
+        }
+        QVERIFY(reject);
+        QCOMPARE(reject->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+        reject->trigger();
+        QCOMPARE(f.window.displayModel()->files().at(1).state, core::FileState::Error);
+        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        f.feed.appendToFile(QStringLiteral("bad.py"), QStringLiteral("shutil.rmtree('/')\n"));
+        QCOMPARE(shownText(f.window), QStringLiteral("import shutil\n"));
+        QTemporaryDir dir;
+        QStringList errors;
+        QCOMPARE(f.window.saveAllTo(dir.path(), &errors), 1);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("good.py"))));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.py"))));
+    }
+
+    void speed_isStoredAsAPreference()
+    {
+        {
+            Fixture f;
+            f.window.setDisplaySpeed(DisplaySpeed::Slow);
+        }
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        MainWindow window(&model, &client);
+        QCOMPARE(window.displaySpeed(), DisplaySpeed::Slow);
     }
 };
 

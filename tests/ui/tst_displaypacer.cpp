@@ -1,0 +1,224 @@
+#include "core/model/sessionmodel.h"
+#include "eventfeeder.h"
+#include "ui/displaypacer.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace inkstream;
+using namespace inkstream::ui;
+
+namespace {
+
+// What the display must end with: files, chat text, steps and progress of the source.
+void compareShown(const core::SessionModel &display, const core::SessionModel &source)
+{
+    QCOMPARE(display.files().size(), source.files().size());
+    for (qsizetype i = 0; i < source.files().size(); ++i) {
+        QCOMPARE(display.files().at(i).name, source.files().at(i).name);
+        QCOMPARE(display.files().at(i).content, source.files().at(i).content);
+        QCOMPARE(display.files().at(i).state, source.files().at(i).state);
+    }
+    QCOMPARE(display.chat().size(), source.chat().size());
+    for (qsizetype i = 0; i < source.chat().size(); ++i)
+        QCOMPARE(display.chat().at(i).text, source.chat().at(i).text);
+    for (int i = 0; i < core::StepCount; ++i)
+        QCOMPARE(display.steps().at(i).state, source.steps().at(i).state);
+    QCOMPARE(display.progress(), source.progress());
+    QCOMPARE(display.state(), source.state());
+}
+
+qsizetype shownCharacters(const core::SessionModel &display)
+{
+    qsizetype total = 0;
+    for (const core::SessionFile &file : display.files())
+        total += file.content.size();
+    return total;
+}
+
+// A session with files, chat and steps; code points of every UTF-8 length.
+void playSession(EventFeeder &feed)
+{
+    feed.chat(core::ChatEvent::Type::Start, QStringLiteral("m1"));
+    feed.chat(core::ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("Writing ✓ "));
+    feed.step(core::StepName::Planning, core::StepEvent::Status::Start);
+    feed.typeFile(QStringLiteral("a.py"),
+                  QStringLiteral("s = 'caf\u00e9 \U0001F600'\n").repeated(40), 7);
+    feed.completeFile(QStringLiteral("a.py"),
+                      QStringLiteral("s = 'caf\u00e9 \U0001F600'\n").repeated(40));
+    feed.step(core::StepName::Planning, core::StepEvent::Status::Complete);
+    feed.typeFile(QStringLiteral("b.rs"), QStringLiteral("fn \u6f22() {}\n").repeated(30), 50);
+    feed.chat(core::ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("done."));
+    feed.chat(core::ChatEvent::Type::Complete, QStringLiteral("m1"));
+    feed.apply(core::SessionEvent {});
+}
+
+} // namespace
+
+class TestDisplayPacer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void instant_showsEverythingAtOnce()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Instant);
+        EventFeeder feed(&source);
+        playSession(feed);
+        compareShown(display, source);
+        QCOMPARE(pacer.pendingEvents(), 0);
+    }
+
+    void pacedSpeeds_typeAtTheirRate_andLoseNothing_data()
+    {
+        QTest::addColumn<DisplaySpeed>("speed");
+        QTest::newRow("slow") << DisplaySpeed::Slow;
+        QTest::newRow("normal") << DisplaySpeed::Normal;
+        QTest::newRow("fast") << DisplaySpeed::Fast;
+    }
+
+    void pacedSpeeds_typeAtTheirRate_andLoseNothing()
+    {
+        QFETCH(DisplaySpeed, speed);
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(speed);
+        // No delta shown may end inside a surrogate pair (splitting happens on code points).
+        int brokenSplits = 0;
+        connect(&display, &core::SessionModel::fileTextAppended, this,
+                [&brokenSplits](int, const QString &delta) {
+                    if (!delta.isEmpty() && delta.back().isHighSurrogate())
+                        ++brokenSplits;
+                });
+        QElapsedTimer clock;
+        clock.start();
+        EventFeeder feed(&source);
+        playSession(feed);
+        const qsizetype total = shownCharacters(source);
+
+        QTest::qWait(200);
+        // Never faster than the rate (plus the capped allowance of two frames per tick).
+        const double rate = DisplayPacer::charactersPerSecond(speed);
+        const qsizetype bound = qsizetype(rate * (clock.elapsed() / 1000.0 + 0.05)) + 64;
+        QVERIFY2(
+            shownCharacters(display) <= bound,
+            qPrintable(
+                QStringLiteral("%1 shown, bound %2").arg(shownCharacters(display)).arg(bound)));
+        QVERIFY(shownCharacters(display) < total);
+        QVERIFY(pacer.pendingCharacters() > 0);
+
+        pacer.catchUp();
+        compareShown(display, source);
+        QCOMPARE(pacer.pendingEvents(), 0);
+        QCOMPARE(pacer.pendingCharacters(), 0);
+        QCOMPARE(brokenSplits, 0);
+    }
+
+    void fastShowsMoreThanSlow_inTheSameTime()
+    {
+        core::SessionModel source;
+        core::SessionModel slowDisplay;
+        core::SessionModel fastDisplay;
+        DisplayPacer slow(&source, &slowDisplay);
+        DisplayPacer fast(&source, &fastDisplay);
+        slow.setSpeed(DisplaySpeed::Slow);
+        fast.setSpeed(DisplaySpeed::Fast);
+        EventFeeder feed(&source);
+        playSession(feed);
+        QTRY_VERIFY(shownCharacters(fastDisplay) > 2 * shownCharacters(slowDisplay)
+                    && shownCharacters(slowDisplay) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(fast.pendingEvents(), 0, 20000);
+        compareShown(fastDisplay, source);
+    }
+
+    void pause_holdsTheDisplay_andResumeLosesNothing()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Fast);
+        QSignalSpy paused(&pacer, &DisplayPacer::pausedChanged);
+        pacer.setPaused(true);
+        QCOMPARE(paused.count(), 1);
+        EventFeeder feed(&source);
+        playSession(feed);
+        QTest::qWait(100);
+        QCOMPARE(display.files().size(), 0); // nothing shown while paused
+        QCOMPARE(display.chat().size(), 0);
+        QVERIFY(pacer.pendingEvents() > 0);
+
+        pacer.setPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(pacer.pendingEvents(), 0, 20000);
+        compareShown(display, source);
+    }
+
+    void pausedInstant_showsNothingUntilResumed()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Instant);
+        pacer.setPaused(true);
+        EventFeeder feed(&source);
+        playSession(feed);
+        QCOMPARE(display.files().size(), 0);
+        pacer.setPaused(false);
+        compareShown(display, source);
+    }
+
+    void snapshot_replacesTheQueue()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Slow);
+        EventFeeder feed(&source);
+        playSession(feed);
+        QVERIFY(pacer.pendingEvents() > 0);
+        QVERIFY(source.loadSnapshot(source.toSnapshot()));
+        QCOMPARE(pacer.pendingEvents(), 0);
+        compareShown(display, source);
+    }
+
+    void rejectedFile_dropsItsQueuedAndLaterText()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Instant);
+        EventFeeder feed(&source);
+        feed.typeFile(QStringLiteral("x.sh"), QStringLiteral("rm -rf "));
+        pacer.setPaused(true);
+        feed.appendToFile(QStringLiteral("x.sh"), QStringLiteral("/tmp/cache\n"));
+        pacer.rejectFile(QStringLiteral("x.sh"));
+        feed.appendToFile(QStringLiteral("x.sh"), QStringLiteral("echo gone\n"));
+        feed.completeFile(QStringLiteral("x.sh"), QStringLiteral("rm -rf /tmp/cache\necho gone\n"));
+        pacer.setPaused(false);
+        QCOMPARE(display.files().at(0).content, QStringLiteral("rm -rf "));
+        QCOMPARE(display.files().at(0).state, core::FileState::Error);
+        QVERIFY(pacer.isRejected(QStringLiteral("x.sh")));
+        // A new stream of the same file is shown again.
+        feed.typeFile(QStringLiteral("x.sh"), QStringLiteral("echo safe\n"));
+        QVERIFY(!pacer.isRejected(QStringLiteral("x.sh")));
+        QCOMPARE(display.files().at(0).content, QStringLiteral("echo safe\n"));
+    }
+
+    void speedNames_roundTrip()
+    {
+        for (DisplaySpeed speed :
+             {DisplaySpeed::Slow, DisplaySpeed::Normal, DisplaySpeed::Fast, DisplaySpeed::Instant})
+            QCOMPARE(
+                DisplayPacer::speedFromName(DisplayPacer::speedName(speed), DisplaySpeed::Slow),
+                speed);
+        QCOMPARE(DisplayPacer::speedFromName(QStringLiteral("warp"), DisplaySpeed::Normal),
+                 DisplaySpeed::Normal);
+    }
+};
+
+QTEST_MAIN(TestDisplayPacer)
+#include "tst_displaypacer.moc"

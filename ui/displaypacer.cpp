@@ -1,0 +1,265 @@
+#include "ui/displaypacer.h"
+
+#include "core/model/sessionmodel.h"
+#include "core/server/chunker.h"
+
+namespace inkstream::ui {
+
+namespace {
+constexpr int kFrameMs = 16;
+// Unused allowance is capped so a quiet moment is not followed by a burst.
+constexpr double kMaxAllowanceFrames = 2.0;
+} // namespace
+
+DisplayPacer::DisplayPacer(core::SessionModel *source, core::SessionModel *display, QObject *parent)
+    : QObject(parent)
+    , m_source(source)
+    , m_display(display)
+{
+    m_timer.setInterval(kFrameMs);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &DisplayPacer::tick);
+    connect(m_source, &core::SessionModel::eventApplied, this, &DisplayPacer::onSourceEvent);
+    // A snapshot (or a new connection clearing the model) replaces everything at once.
+    connect(m_source, &core::SessionModel::modelReset, this, &DisplayPacer::resync);
+    resync();
+}
+
+double DisplayPacer::charactersPerSecond(DisplaySpeed speed)
+{
+    switch (speed) {
+    case DisplaySpeed::Slow:
+        return 3 * 1000.0 / 30;
+    case DisplaySpeed::Normal:
+        return 5 * 1000.0 / 20;
+    case DisplaySpeed::Fast:
+        return 10 * 1000.0 / 10;
+    case DisplaySpeed::Instant:
+        break;
+    }
+    return 0;
+}
+
+QString DisplayPacer::speedName(DisplaySpeed speed)
+{
+    switch (speed) {
+    case DisplaySpeed::Slow:
+        return QStringLiteral("slow");
+    case DisplaySpeed::Normal:
+        return QStringLiteral("normal");
+    case DisplaySpeed::Fast:
+        return QStringLiteral("fast");
+    case DisplaySpeed::Instant:
+        break;
+    }
+    return QStringLiteral("instant");
+}
+
+DisplaySpeed DisplayPacer::speedFromName(const QString &name, DisplaySpeed fallback)
+{
+    for (DisplaySpeed speed :
+         {DisplaySpeed::Slow, DisplaySpeed::Normal, DisplaySpeed::Fast, DisplaySpeed::Instant}) {
+        if (name == speedName(speed))
+            return speed;
+    }
+    return fallback;
+}
+
+void DisplayPacer::setSpeed(DisplaySpeed speed)
+{
+    if (m_speed == speed)
+        return;
+    m_speed = speed;
+    Q_EMIT speedChanged(speed);
+    if (m_speed == DisplaySpeed::Instant && !m_paused)
+        drain(-1);
+    updateTimer();
+}
+
+void DisplayPacer::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    m_allowance = 0;
+    Q_EMIT pausedChanged(paused);
+    if (!m_paused && m_speed == DisplaySpeed::Instant)
+        drain(-1);
+    updateTimer();
+}
+
+void DisplayPacer::catchUp()
+{
+    drain(-1);
+    updateTimer();
+}
+
+void DisplayPacer::rejectFile(const QString &fileName)
+{
+    if (m_display->fileIndex(fileName) < 0 || m_rejected.contains(fileName))
+        return;
+    m_rejected.insert(fileName);
+    // Everything already queued for it goes; the display marks it rejected at once.
+    QQueue<core::Event> kept;
+    for (const core::Event &event : std::as_const(m_queue)) {
+        const auto *code = std::get_if<core::CodeEvent>(&event.payload);
+        if (code && code->fileName == fileName && code->type != core::CodeEvent::Type::Start) {
+            m_pendingCharacters -= cost(event);
+            continue;
+        }
+        kept.enqueue(event);
+    }
+    m_queue = kept;
+    core::CodeEvent rejected;
+    rejected.type = core::CodeEvent::Type::Error;
+    rejected.fileName = fileName;
+    rejected.error = tr("Rejected by you");
+    core::Event event;
+    event.sequence = m_display->lastSequence();
+    event.sessionId = m_display->sessionId();
+    event.payload = rejected;
+    m_display->apply(event);
+    Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);
+}
+
+qsizetype DisplayPacer::cost(const core::Event &event)
+{
+    if (const auto *code = std::get_if<core::CodeEvent>(&event.payload))
+        return code->type == core::CodeEvent::Type::Delta ? code->delta.size() : 0;
+    if (const auto *chat = std::get_if<core::ChatEvent>(&event.payload))
+        return chat->delta.size();
+    return 0;
+}
+
+void DisplayPacer::onSourceEvent(const core::Event &event)
+{
+    if (std::holds_alternative<core::SnapshotEvent>(event.payload))
+        return; // handled by resync() on modelReset
+    m_queue.enqueue(event);
+    m_pendingCharacters += cost(event);
+    // Instant shows at once; paced speeds show what the allowance covers now (events that
+    // cost nothing, such as steps, need none) and leave the rest to the frame timer.
+    if (!m_paused)
+        drain(m_speed == DisplaySpeed::Instant ? -1 : m_allowance);
+    updateTimer();
+    Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);
+}
+
+void DisplayPacer::resync()
+{
+    m_queue.clear();
+    m_pendingCharacters = 0;
+    m_rejected.clear();
+    m_allowance = 0;
+    QString error;
+    if (!m_display->loadSnapshot(m_source->toSnapshot(), &error))
+        m_display->clear();
+    updateTimer();
+    Q_EMIT backlogChanged(0, 0);
+}
+
+void DisplayPacer::tick()
+{
+    const double elapsedSeconds = m_sinceTick.isValid() ? m_sinceTick.restart() / 1000.0 : 0.0;
+    if (!m_sinceTick.isValid())
+        m_sinceTick.start();
+    const double rate = charactersPerSecond(m_speed);
+    m_allowance
+        = qMin(m_allowance + rate * elapsedSeconds, rate * kFrameMs / 1000.0 * kMaxAllowanceFrames);
+    drain(m_allowance);
+    updateTimer();
+}
+
+// Shows queued events while `budget` characters allow (negative: no limit). Events that cost
+// nothing (steps, file starts) go out as soon as they reach the front.
+void DisplayPacer::drain(double budget)
+{
+    const bool unlimited = budget < 0;
+    const qsizetype before = m_queue.size();
+    while (!m_queue.isEmpty()) {
+        if (unlimited) {
+            const core::Event event = m_queue.dequeue();
+            m_pendingCharacters -= cost(event);
+            display(event);
+            continue;
+        }
+        if (!applyFront(&budget))
+            break;
+    }
+    if (!unlimited)
+        m_allowance = budget;
+    if (m_queue.size() != before)
+        Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);
+}
+
+// Shows the front event, or the part of its delta the budget allows. False when out of budget.
+bool DisplayPacer::applyFront(double *budget)
+{
+    core::Event &front = m_queue.head();
+    const qsizetype frontCost = cost(front);
+    if (frontCost == 0) {
+        display(m_queue.dequeue());
+        return true;
+    }
+    const int allowed = int(*budget);
+    if (allowed < 1)
+        return false;
+    if (frontCost <= allowed) {
+        *budget -= double(frontCost);
+        m_pendingCharacters -= frontCost;
+        display(m_queue.dequeue());
+        return true;
+    }
+    // Show the first `allowed` characters now (never half a surrogate pair), keep the rest.
+    QString *delta = nullptr;
+    if (auto *code = std::get_if<core::CodeEvent>(&front.payload))
+        delta = &code->delta;
+    else if (auto *chat = std::get_if<core::ChatEvent>(&front.payload))
+        delta = &chat->delta;
+    if (!delta)
+        return false;
+    qsizetype length = 0;
+    while (length < allowed) {
+        const qsizetype next = core::Chunker::chunkLength(*delta, length, 1);
+        if (length + next > allowed)
+            break;
+        length += next;
+    }
+    if (length == 0)
+        return false;
+    core::Event part = front;
+    if (auto *code = std::get_if<core::CodeEvent>(&part.payload))
+        code->delta = delta->left(length);
+    else if (auto *chat = std::get_if<core::ChatEvent>(&part.payload))
+        chat->delta = delta->left(length);
+    delta->remove(0, length);
+    *budget -= double(length);
+    m_pendingCharacters -= length;
+    display(part);
+    return false;
+}
+
+void DisplayPacer::display(const core::Event &event)
+{
+    if (const auto *code = std::get_if<core::CodeEvent>(&event.payload)) {
+        if (code->type == core::CodeEvent::Type::Start)
+            m_rejected.remove(code->fileName); // a new stream of the file is shown again
+        else if (m_rejected.contains(code->fileName))
+            return;
+    }
+    m_display->apply(event);
+}
+
+void DisplayPacer::updateTimer()
+{
+    const bool needed = !m_paused && m_speed != DisplaySpeed::Instant && !m_queue.isEmpty();
+    if (needed && !m_timer.isActive()) {
+        m_sinceTick.start();
+        m_timer.start();
+    } else if (!needed && m_timer.isActive()) {
+        m_timer.stop();
+        m_sinceTick.invalidate();
+    }
+}
+
+} // namespace inkstream::ui
