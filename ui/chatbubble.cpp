@@ -1,7 +1,15 @@
 #include "ui/chatbubble.h"
 
+#include "ui/chatmarkdown.h"
+#include "ui/codeblockview.h"
+#include "ui/statusglyph.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace inkstream::ui {
 
@@ -40,9 +48,27 @@ QString bubbleStyle(core::ChatRole role)
     return QStringLiteral("ChatBubble { background: transparent; } QLabel { color: #9d9d9d; }");
 }
 
+bool looksUnderWay(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    return trimmed.endsWith(QLatin1String("...")) || trimmed.endsWith(QChar(0x2026));
+}
+
+QLabel *proseLabel(const QString &markdown, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setTextFormat(Qt::MarkdownText);
+    label->setText(markdown);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    label->setOpenExternalLinks(true);
+    return label;
+}
+
 } // namespace
 
-ChatBubble::ChatBubble(core::ChatRole role, const QString &text, bool streaming, QWidget *parent)
+ChatBubble::ChatBubble(core::ChatRole role, const QString &text, bool streaming,
+                       const QDateTime &timestamp, QWidget *parent)
     : QFrame(parent)
     , m_role(role)
     , m_text(text)
@@ -50,33 +76,60 @@ ChatBubble::ChatBubble(core::ChatRole role, const QString &text, bool streaming,
     , m_body(new QLabel(this))
 {
     setStyleSheet(bubbleStyle(role));
-    auto *layout = new QVBoxLayout(this);
-    layout->setSpacing(2);
+    m_layout = new QVBoxLayout(this);
+    m_layout->setSpacing(2);
+    m_body->setWordWrap(true);
+    m_body->setTextFormat(Qt::PlainText);
+    m_body->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
     if (role == core::ChatRole::Event) {
-        layout->setContentsMargins(8, 0, 8, 0);
-        m_body->setAlignment(Qt::AlignHCenter);
+        m_layout->setContentsMargins(8, 0, 8, 0);
         QFont small = m_body->font();
         small.setPointSizeF(small.pointSizeF() * 0.9);
         m_body->setFont(small);
+        m_glyph = new QWidget(this);
+        m_glyph->setFixedSize(14, 14);
+        m_glyph->installEventFilter(this);
+        auto *row = new QHBoxLayout;
+        row->addStretch(1);
+        row->addWidget(m_glyph);
+        row->addWidget(m_body);
+        row->addStretch(1);
+        m_layout->addLayout(row);
+        m_spin.setInterval(50);
+        connect(&m_spin, &QTimer::timeout, this, [this] {
+            m_phase = std::fmod(m_phase + 0.06, 1.0);
+            m_glyph->update();
+        });
+        setUnderWay(looksUnderWay(text));
     } else {
-        layout->setContentsMargins(10, 6, 10, 8);
+        m_layout->setContentsMargins(10, 6, 10, 8);
         auto *title = new QLabel(roleTitle(role), this);
         QFont bold = title->font();
         bold.setBold(true);
         bold.setPointSizeF(bold.pointSizeF() * 0.85);
         title->setFont(bold);
-        layout->addWidget(title);
+        auto *time = new QLabel(
+            timestamp.isValid() ? timestamp.toString(QStringLiteral("HH:mm")) : QString(), this);
+        QFont small = time->font();
+        small.setPointSizeF(small.pointSizeF() * 0.8);
+        time->setFont(small);
+        time->setToolTip(timestamp.toString(Qt::TextDate));
+        auto *header = new QHBoxLayout;
+        header->addWidget(title);
+        header->addStretch(1);
+        header->addWidget(time);
+        m_layout->addLayout(header);
+        m_layout->addWidget(m_body);
     }
-    m_body->setWordWrap(true);
-    m_body->setTextFormat(Qt::PlainText);
-    m_body->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_body);
     refresh();
 }
 
 void ChatBubble::appendText(const QString &delta)
 {
     m_text += delta;
+    if (m_role == core::ChatRole::Event && looksUnderWay(m_text))
+        setUnderWay(true);
     refresh();
 }
 
@@ -88,9 +141,68 @@ void ChatBubble::setStreaming(bool streaming)
     refresh();
 }
 
+void ChatBubble::setUnderWay(bool underWay)
+{
+    if (!m_glyph)
+        return;
+    m_underWay = underWay;
+    if (underWay)
+        m_spin.start();
+    else
+        m_spin.stop();
+    m_glyph->update();
+}
+
+int ChatBubble::codeBlockCount() const
+{
+    return int(findChildren<CodeBlockView *>().size());
+}
+
 void ChatBubble::refresh()
 {
+    if (!m_streaming && m_role != core::ChatRole::Event && m_role != core::ChatRole::User) {
+        render();
+        return;
+    }
     m_body->setText(m_streaming ? m_text + QStringLiteral(" ▍") : m_text);
+}
+
+void ChatBubble::render()
+{
+    // Prose as Markdown, fenced blocks as highlighted code views; built once the text is final.
+    delete m_rich;
+    m_rich = new QWidget(this);
+    auto *layout = new QVBoxLayout(m_rich);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(6);
+    for (const ChatMarkdown::Segment &segment : ChatMarkdown::split(m_text)) {
+        if (segment.isCode)
+            layout->addWidget(new CodeBlockView(
+                segment.text, ChatMarkdown::languageForInfo(segment.info), m_rich));
+        else
+            layout->addWidget(proseLabel(segment.text, m_rich));
+    }
+    m_body->hide();
+    m_layout->addWidget(m_rich);
+    m_rendered = true;
+}
+
+bool ChatBubble::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_glyph && event->type() == QEvent::Paint) {
+        QPainter painter(m_glyph);
+        const bool failed = m_text.trimmed().startsWith(QChar(0x2717))
+            || m_text.trimmed().startsWith(QChar(0x2715));
+        if (m_underWay)
+            StatusGlyph::paint(&painter, m_glyph->rect(), StatusGlyph::Kind::Spinner,
+                               StatusGlyph::runningColor(), m_phase);
+        else
+            StatusGlyph::paint(&painter, m_glyph->rect(),
+                               failed ? StatusGlyph::Kind::Cross : StatusGlyph::Kind::Check,
+                               failed ? StatusGlyph::failedColor() : StatusGlyph::doneColor());
+        return true;
+    }
+    return QFrame::eventFilter(watched, event);
 }
 
 } // namespace inkstream::ui

@@ -51,6 +51,13 @@ ChatPanel::ChatPanel(core::SessionModel *model, QWidget *parent)
     connect(m_model, &core::SessionModel::chatMessageStateChanged, this,
             &ChatPanel::updateMessageState);
     connect(m_model, &core::SessionModel::modelReset, this, &ChatPanel::rebuild);
+    connect(m_model, &core::SessionModel::sessionStateChanged, this, [this] {
+        if (m_model->state() == core::SessionState::Complete
+            || m_model->state() == core::SessionState::Error) {
+            for (ChatBubble *bubble : std::as_const(m_bubbles))
+                bubble->setUnderWay(false);
+        }
+    });
     rebuild();
 }
 
@@ -67,8 +74,16 @@ void ChatPanel::addMessage(int index)
     if (index != m_bubbles.size())
         return rebuild();
     const core::ChatMessage &message = m_model->chat().at(index);
-    auto *bubble = new ChatBubble(message.role, message.text,
-                                  message.state == core::ChatState::Streaming, this);
+    // An event line that follows another means the earlier step is done.
+    if (message.role == core::ChatRole::Event) {
+        for (ChatBubble *earlier : std::as_const(m_bubbles)) {
+            if (earlier->role() == core::ChatRole::Event)
+                earlier->setUnderWay(false);
+        }
+    }
+    auto *bubble
+        = new ChatBubble(message.role, message.text, message.state == core::ChatState::Streaming,
+                         message.timestamp, this);
     m_messages->insertWidget(m_messages->count() - 1, bubble); // before the stretch
     m_bubbles.append(bubble);
 }

@@ -1,47 +1,46 @@
 #include "ui/filelistmodel.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/statusglyph.h"
 
+#include <QGuiApplication>
 #include <QLocale>
-#include <QPainter>
-#include <QPixmap>
+#include <cmath>
 
 namespace inkstream::ui {
 
 namespace {
+constexpr int kIconSize = 14;
+constexpr int kFrameMs = 80;
 
-QIcon dotIcon(const QColor &color, bool hollow)
+int lineCount(const core::SessionFile &file)
 {
-    QPixmap pixmap(32, 32);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    if (hollow) {
-        painter.setPen(QPen(color, 5));
-        painter.setBrush(Qt::NoBrush);
-    } else {
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(color);
-    }
-    painter.drawEllipse(QRectF(6, 6, 20, 20));
-    return QIcon(pixmap);
+    if (file.content.isEmpty())
+        return 0;
+    // `end` is zero-based; a trailing newline does not start another line.
+    return file.end.line + (file.content.endsWith(u'\n') ? 0 : 1);
 }
-
 } // namespace
 
 FileListModel::FileListModel(core::SessionModel *model, QObject *parent)
     : QAbstractListModel(parent)
     , m_model(model)
     , m_rows(int(model->files().size()))
-    , m_writingIcon(dotIcon(QColor(0xf5, 0xa6, 0x23), true))
-    , m_completeIcon(dotIcon(QColor(0x3f, 0xb9, 0x50), false))
-    , m_errorIcon(dotIcon(QColor(0xe5, 0x48, 0x4d), false))
 {
+    m_animation.setInterval(kFrameMs);
+    connect(&m_animation, &QTimer::timeout, this, &FileListModel::animate);
     connect(m_model, &core::SessionModel::fileAdded, this, &FileListModel::onFileAdded);
     connect(m_model, &core::SessionModel::fileStateChanged, this,
             &FileListModel::onFileStateChanged);
     connect(m_model, &core::SessionModel::fileTextReset, this, &FileListModel::onFileStateChanged);
     connect(m_model, &core::SessionModel::modelReset, this, &FileListModel::onModelReset);
+    updateAnimation();
+}
+
+QString FileListModel::sizeText(qsizetype utf8Bytes, int lines)
+{
+    return QLocale().formattedDataSize(utf8Bytes, 1) + QStringLiteral(" · ")
+        + tr("%n line(s)", nullptr, lines);
 }
 
 int FileListModel::rowCount(const QModelIndex &parent) const
@@ -57,25 +56,34 @@ QVariant FileListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return file.name;
-    case Qt::DecorationRole:
+    case Qt::DecorationRole: {
+        const qreal ratio = qApp ? qApp->devicePixelRatio() : 1.0;
         switch (file.state) {
         case core::FileState::Writing:
-            return m_writingIcon;
+            return StatusGlyph::pixmap(StatusGlyph::Kind::Spinner, StatusGlyph::runningColor(),
+                                       kIconSize, ratio, m_phase);
         case core::FileState::Complete:
-            return m_completeIcon;
+            return StatusGlyph::pixmap(StatusGlyph::Kind::Check, StatusGlyph::doneColor(),
+                                       kIconSize, ratio);
         case core::FileState::Error:
-            return m_errorIcon;
+            return StatusGlyph::pixmap(StatusGlyph::Kind::Cross, StatusGlyph::failedColor(),
+                                       kIconSize, ratio);
         }
         return {};
+    }
+    case SizeRole:
+        return sizeText(file.content.toUtf8().size(), lineCount(file));
     case Qt::ToolTipRole: {
         QStringList parts;
         parts << (file.language.isEmpty() ? tr("Plain text") : file.language);
-        parts << QLocale().formattedDataSize(file.content.toUtf8().size());
+        parts << sizeText(file.content.toUtf8().size(), lineCount(file));
         parts << core::SessionModel::fileStateText(file.state);
         if (!file.error.isEmpty())
             parts << file.error;
         return parts.join(QStringLiteral(" · "));
     }
+    case Qt::AccessibleDescriptionRole:
+        return core::SessionModel::fileStateText(file.state);
     case StateRole:
         return int(file.state);
     case LanguageRole:
@@ -92,6 +100,7 @@ void FileListModel::onFileAdded(int fileIndex)
     beginInsertRows({}, fileIndex, fileIndex);
     ++m_rows;
     endInsertRows();
+    updateAnimation();
 }
 
 void FileListModel::onFileStateChanged(int fileIndex)
@@ -99,7 +108,9 @@ void FileListModel::onFileStateChanged(int fileIndex)
     if (fileIndex < 0 || fileIndex >= m_rows)
         return;
     const QModelIndex changed = index(fileIndex);
-    Q_EMIT dataChanged(changed, changed, {Qt::DecorationRole, Qt::ToolTipRole, StateRole});
+    Q_EMIT dataChanged(changed, changed,
+                       {Qt::DecorationRole, Qt::ToolTipRole, StateRole, SizeRole});
+    updateAnimation();
 }
 
 void FileListModel::onModelReset()
@@ -107,6 +118,29 @@ void FileListModel::onModelReset()
     beginResetModel();
     m_rows = int(m_model->files().size());
     endResetModel();
+    updateAnimation();
+}
+
+void FileListModel::animate()
+{
+    m_phase = std::fmod(m_phase + 0.08, 1.0);
+    for (int i = 0; i < m_rows && i < m_model->files().size(); ++i) {
+        if (m_model->files().at(i).state == core::FileState::Writing) {
+            const QModelIndex row = index(i);
+            Q_EMIT dataChanged(row, row, {Qt::DecorationRole, SizeRole});
+        }
+    }
+}
+
+void FileListModel::updateAnimation()
+{
+    bool writing = false;
+    for (const core::SessionFile &file : m_model->files())
+        writing = writing || file.state == core::FileState::Writing;
+    if (writing && !m_animation.isActive())
+        m_animation.start();
+    else if (!writing)
+        m_animation.stop();
 }
 
 } // namespace inkstream::ui

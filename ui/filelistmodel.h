@@ -2,6 +2,7 @@
 
 #include <QAbstractListModel>
 #include <QIcon>
+#include <QTimer>
 
 namespace inkstream::core {
 class SessionModel;
@@ -10,30 +11,36 @@ class SessionModel;
 namespace inkstream::ui {
 
 // The files of a SessionModel as a Qt list model for the file list: name, a state icon
-// (writing / complete / error) and a tooltip with language, size and state.
+// (a spinner while the AI writes it, a check when complete, a cross on error), its size in
+// bytes and lines (SizeRole), and a tooltip with language, size and state. Sizes of files being
+// written refresh a few times a second, not on every delta.
 class FileListModel final : public QAbstractListModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FileListModel)
 
 public:
-    enum Role { StateRole = Qt::UserRole + 1, LanguageRole };
+    enum Role { StateRole = Qt::UserRole + 1, LanguageRole, SizeRole };
 
     explicit FileListModel(core::SessionModel *model, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
+    // "1.2 KB · 48 lines"
+    static QString sizeText(qsizetype utf8Bytes, int lines);
+
 private:
     void onFileAdded(int fileIndex);
     void onFileStateChanged(int fileIndex);
     void onModelReset();
+    void animate();
+    void updateAnimation();
 
     core::SessionModel *m_model = nullptr;
     int m_rows = 0; // what the views were told, so inserts are announced before they count
-    QIcon m_writingIcon;
-    QIcon m_completeIcon;
-    QIcon m_errorIcon;
+    QTimer m_animation;
+    qreal m_phase = 0;
 };
 
 } // namespace inkstream::ui

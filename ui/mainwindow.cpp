@@ -12,6 +12,7 @@
 #include "ui/displaypacer.h"
 #include "ui/editorpane.h"
 #include "ui/filedocuments.h"
+#include "ui/filelistdelegate.h"
 #include "ui/filelistmodel.h"
 #include "ui/findbar.h"
 #include "ui/highlighting/highlighterbackend.h"
@@ -61,8 +62,8 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_fileList->setFrameShape(QFrame::NoFrame);
     m_fileList->setUniformItemSizes(true);
     m_fileList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_fileList->setIconSize(QSize(12, 12));
-    m_fileList->setSpacing(2);
+    m_fileList->setItemDelegate(new FileListDelegate(m_fileList));
+    m_fileList->setSpacing(1);
     m_fileList->setAccessibleName(tr("Files"));
     auto *filesTitle = new QLabel(tr("Files"), this);
     QFont bold = filesTitle->font();

@@ -1,8 +1,10 @@
 #include "ui/progresstracker.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/statusglyph.h"
 
 #include <QPainter>
+#include <cmath>
 
 namespace inkstream::ui {
 
@@ -55,20 +57,21 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     QPalette palette = this->palette();
     palette.setColor(QPalette::Window, QColor(0x25, 0x25, 0x26));
     setPalette(palette);
-    m_pulse.setStartValue(0.0);
-    m_pulse.setKeyValueAt(0.5, 1.0);
-    m_pulse.setEndValue(0.0);
-    m_pulse.setDuration(1400);
-    m_pulse.setLoopCount(-1);
-    connect(&m_pulse, &QVariantAnimation::valueChanged, this, [this](const QVariant &value) {
-        m_glow = value.toReal();
+    m_animation.setInterval(40);
+    connect(&m_animation, &QTimer::timeout, this, [this] {
+        m_phase = std::fmod(m_phase + 0.03, 1.0);
         update();
     });
+    setAccessibleName(tr("Progress"));
     connect(m_model, &core::SessionModel::stepChanged, this, &ProgressTracker::onStepChanged);
     connect(m_model, &core::SessionModel::progressChanged, this, qOverload<>(&QWidget::update));
-    connect(m_model, &core::SessionModel::modelReset, this, &ProgressTracker::onStepChanged);
-    connect(m_model, &core::SessionModel::sessionStateChanged, this, qOverload<>(&QWidget::update));
-    onStepChanged();
+    connect(m_model, &core::SessionModel::modelReset, this, [this] {
+        onSessionStateChanged();
+        onStepChanged();
+    });
+    connect(m_model, &core::SessionModel::sessionStateChanged, this,
+            &ProgressTracker::onSessionStateChanged);
+    onSessionStateChanged();
 }
 
 int ProgressTracker::currentStep() const
@@ -100,15 +103,47 @@ QSize ProgressTracker::minimumSizeHint() const
     return {360, kTop + kRadius * 2 + 6 + line + 10 + kBarHeight + 6 + line + 8};
 }
 
+QString ProgressTracker::elapsedText() const
+{
+    const qint64 seconds = elapsedMs() / 1000;
+    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+qint64 ProgressTracker::elapsedMs() const
+{
+    if (m_finishedMs >= 0)
+        return m_finishedMs;
+    return m_running.isValid() ? m_running.elapsed() : 0;
+}
+
+void ProgressTracker::onSessionStateChanged()
+{
+    switch (m_model->state()) {
+    case core::SessionState::Idle:
+        m_running.invalidate();
+        m_finishedMs = -1;
+        break;
+    case core::SessionState::Running:
+        if (!m_running.isValid() || m_finishedMs >= 0)
+            m_running.start();
+        m_finishedMs = -1;
+        break;
+    case core::SessionState::Complete:
+    case core::SessionState::Error:
+        if (m_finishedMs < 0)
+            m_finishedMs = m_running.isValid() ? m_running.elapsed() : 0;
+        break;
+    }
+    onStepChanged();
+}
+
 void ProgressTracker::onStepChanged()
 {
-    const bool anyActive = currentStep() >= 0;
-    if (anyActive && m_pulse.state() != QAbstractAnimation::Running)
-        m_pulse.start();
-    else if (!anyActive) {
-        m_pulse.stop();
-        m_glow = 0.0;
-    }
+    const bool animate = currentStep() >= 0 || m_model->state() == core::SessionState::Running;
+    if (animate && !m_animation.isActive())
+        m_animation.start();
+    else if (!animate)
+        m_animation.stop();
     update();
 }
 
@@ -140,27 +175,39 @@ void ProgressTracker::paintEvent(QPaintEvent *)
         const core::StepState state = steps[size_t(i)].state;
         const QColor color = colorFor(state);
         const QPointF center(centerX(i), centerY);
+        const qreal glow = 0.5 + 0.5 * std::sin(m_phase * 2 * M_PI);
         if (state == core::StepState::Active) {
             QColor halo = kActive;
-            halo.setAlphaF(0.15 + 0.35 * m_glow);
+            halo.setAlphaF(0.15 + 0.3 * glow);
             painter.setPen(Qt::NoPen);
             painter.setBrush(halo);
-            painter.drawEllipse(center, kRadius + 4 + 2 * m_glow, kRadius + 4 + 2 * m_glow);
+            painter.drawEllipse(center, kRadius + 4 + 2 * glow, kRadius + 4 + 2 * glow);
         }
         painter.setPen(QPen(color, 2));
-        painter.setBrush(state == core::StepState::Pending ? QColor(0x25, 0x25, 0x26) : color);
+        painter.setBrush(state == core::StepState::Pending ? palette().color(QPalette::Window)
+                                                           : color);
         painter.drawEllipse(center, kRadius, kRadius);
 
-        QString mark = QString::number(i + 1);
-        if (state == core::StepState::Complete)
-            mark = QStringLiteral("✓");
-        else if (state == core::StepState::Error)
-            mark = QStringLiteral("✕");
-        painter.setFont(boldFont);
-        painter.setPen(state == core::StepState::Pending ? kMuted : QColor(Qt::white));
-        painter.drawText(
-            QRectF(center.x() - kRadius, center.y() - kRadius, kRadius * 2, kRadius * 2),
-            Qt::AlignCenter, mark);
+        const QRectF inner(center.x() - kRadius * 0.65, center.y() - kRadius * 0.65, kRadius * 1.3,
+                           kRadius * 1.3);
+        switch (state) {
+        case core::StepState::Active:
+            StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Spinner, Qt::white, m_phase * 3);
+            break;
+        case core::StepState::Complete:
+            StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Check, Qt::white);
+            break;
+        case core::StepState::Error:
+            StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Cross, Qt::white);
+            break;
+        case core::StepState::Pending:
+            painter.setFont(boldFont);
+            painter.setPen(kMuted);
+            painter.drawText(
+                QRectF(center.x() - kRadius, center.y() - kRadius, kRadius * 2, kRadius * 2),
+                Qt::AlignCenter, QString::number(i + 1));
+            break;
+        }
 
         painter.setFont(state == core::StepState::Active ? boldFont : labelFont);
         painter.setPen(state == core::StepState::Pending ? kMuted : kText);
@@ -186,10 +233,12 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     painter.setPen(kMuted);
     const QRect textRow(margin, barTop + kBarHeight + 6, span, lineHeight);
     painter.drawText(textRow, Qt::AlignLeft | Qt::AlignVCenter,
-                     fontMetrics().elidedText(detailText(), Qt::ElideRight, span - 60));
+                     fontMetrics().elidedText(detailText(), Qt::ElideRight, span - 120));
     painter.setPen(kText);
-    painter.drawText(textRow, Qt::AlignRight | Qt::AlignVCenter,
-                     QStringLiteral("%1%").arg(percent));
+    QString status = QStringLiteral("%1%").arg(percent);
+    if (m_running.isValid() || m_finishedMs >= 0)
+        status += QStringLiteral("  ·  ") + elapsedText();
+    painter.drawText(textRow, Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 } // namespace inkstream::ui

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QVariantAnimation>
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 namespace inkstream::core {
@@ -9,8 +10,9 @@ class SessionModel;
 
 namespace inkstream::ui {
 
-// Planning → Generating → Validating → Complete as a row of numbered stations joined by a
-// line, the current one pulsing, above a progress bar with the percentage and the detail text.
+// Planning → Generating → Validating → Complete as a row of stations joined by a line (a
+// spinner on the current one, a check or a cross on finished ones), above a progress bar with
+// the current sub-step text, the percentage and the elapsed time.
 class ProgressTracker final : public QWidget
 {
     Q_OBJECT
@@ -22,6 +24,9 @@ public:
     // The step shown as current: the last active one, else -1.
     int currentStep() const;
     QString detailText() const;
+    // Since the session started running; frozen once it completes or fails. "m:ss".
+    QString elapsedText() const;
+    qint64 elapsedMs() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -31,10 +36,13 @@ protected:
 
 private:
     void onStepChanged();
+    void onSessionStateChanged();
 
     core::SessionModel *m_model = nullptr;
-    QVariantAnimation m_pulse;
-    qreal m_glow = 0.0;
+    QTimer m_animation; // spinner and halo of the current step, and the clock
+    qreal m_phase = 0.0;
+    QElapsedTimer m_running;
+    qint64 m_finishedMs = -1; // elapsed time when the session ended
 };
 
 } // namespace inkstream::ui

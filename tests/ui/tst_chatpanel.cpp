@@ -1,0 +1,149 @@
+#include "core/model/sessionmodel.h"
+#include "eventfeeder.h"
+#include "ui/chatbubble.h"
+#include "ui/chatmarkdown.h"
+#include "ui/chatpanel.h"
+#include "ui/codeblockview.h"
+#include "ui/filelistmodel.h"
+#include "ui/progresstracker.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTest>
+
+using namespace inkstream;
+using namespace inkstream::ui;
+using core::ChatEvent;
+using core::ChatRole;
+
+class TestChatPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void markdown_splitsProseAndFencedBlocks()
+    {
+        const QString message
+            = QStringLiteral("Here it is:\n\n```python title=\"a.py\"\nx = 1\n\n"
+                             "y = 2\n```\nAnd a shell line:\n~~~~\nls -l\n~~~~\nDone.");
+        const QList<ChatMarkdown::Segment> segments = ChatMarkdown::split(message);
+        QCOMPARE(segments.size(), 5);
+        QVERIFY(!segments[0].isCode);
+        QCOMPARE(segments[1].text, QStringLiteral("x = 1\n\ny = 2"));
+        QCOMPARE(segments[1].info, QStringLiteral("python title=\"a.py\""));
+        QCOMPARE(ChatMarkdown::languageForInfo(segments[1].info), QStringLiteral("Python"));
+        QVERIFY(segments[3].isCode);
+        QCOMPARE(segments[3].text, QStringLiteral("ls -l"));
+        QCOMPARE(segments[4].text, QStringLiteral("Done."));
+        QCOMPARE(ChatMarkdown::languageForInfo(QStringLiteral("sum.js")),
+                 QStringLiteral("JavaScript"));
+        QCOMPARE(ChatMarkdown::languageForInfo(QStringLiteral("ts")), QStringLiteral("TypeScript"));
+    }
+
+    void markdown_unclosedFence_runsToTheEnd()
+    {
+        const auto segments = ChatMarkdown::split(QStringLiteral("a\n```rust\nfn main() {}\n"));
+        QCOMPARE(segments.size(), 2);
+        QVERIFY(segments[1].isCode);
+        QCOMPARE(segments[1].text, QStringLiteral("fn main() {}"));
+    }
+
+    void completedMessage_rendersCodeBlocksWithCopy()
+    {
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        EventFeeder feed(&model);
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("m"));
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"),
+                  QStringLiteral("Use **this**:\n```js\n"));
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"), QStringLiteral("let a = 1;\n```\n"));
+        ChatBubble *bubble = panel.bubble(0);
+        QVERIFY(bubble->isStreaming());
+        QVERIFY(!bubble->isRendered()); // plain text while it streams
+        feed.chat(ChatEvent::Type::Complete, QStringLiteral("m"));
+        QVERIFY(bubble->isRendered());
+        QCOMPARE(bubble->codeBlockCount(), 1);
+        CodeBlockView *block = bubble->findChild<CodeBlockView *>();
+        QCOMPARE(block->code(), QStringLiteral("let a = 1;"));
+        block->copyButton()->click();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("let a = 1;"));
+    }
+
+    void eventLines_spinUntilTheNextOne()
+    {
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        EventFeeder feed(&model);
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("e1"),
+                  QStringLiteral("Generating a.py..."), ChatRole::Event);
+        QVERIFY(panel.bubble(0)->isUnderWay());
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("e2"), QStringLiteral("✓ Created a.py"),
+                  ChatRole::Event);
+        QVERIFY(!panel.bubble(0)->isUnderWay());
+        QVERIFY(!panel.bubble(1)->isUnderWay());
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("e3"), QStringLiteral("Validating..."),
+                  ChatRole::Event);
+        QVERIFY(panel.bubble(2)->isUnderWay());
+        feed.apply(core::SessionEvent {});
+        QVERIFY(!panel.bubble(2)->isUnderWay());
+    }
+
+    void autoScroll_stopsWhenTheReaderScrollsUp()
+    {
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        panel.resize(300, 200);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        EventFeeder feed(&model);
+        QScrollBar *bar = panel.findChild<QScrollArea *>()->verticalScrollBar();
+        for (int i = 0; i < 30; ++i)
+            feed.chat(ChatEvent::Type::Start, QStringLiteral("m%1").arg(i),
+                      QStringLiteral("message number %1 with some words").arg(i));
+        QTRY_VERIFY(bar->maximum() > 0);
+        QTRY_COMPARE(bar->value(), bar->maximum());
+
+        bar->setValue(0); // the reader scrolls up to read
+        for (int i = 30; i < 40; ++i)
+            feed.chat(ChatEvent::Type::Start, QStringLiteral("m%1").arg(i),
+                      QStringLiteral("message number %1").arg(i));
+        QTest::qWait(50);
+        QCOMPARE(bar->value(), 0);
+
+        bar->setValue(bar->maximum()); // back at the end: following again
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("last"), QStringLiteral("the end"));
+        QTRY_COMPARE(bar->value(), bar->maximum());
+    }
+
+    void fileList_showsSizeAndLines()
+    {
+        core::SessionModel model;
+        FileListModel files(&model);
+        EventFeeder feed(&model);
+        feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 'é'\ny = 2\n"));
+        QCOMPARE(files.data(files.index(0), FileListModel::SizeRole).toString(),
+                 FileListModel::sizeText(15, 2));
+        QVERIFY(!files.data(files.index(0), Qt::DecorationRole).value<QPixmap>().isNull());
+    }
+
+    void tracker_countsElapsedTime_andFreezesAtTheEnd()
+    {
+        core::SessionModel model;
+        ProgressTracker tracker(&model);
+        QCOMPARE(tracker.elapsedMs(), 0);
+        EventFeeder feed(&model);
+        feed.step(core::StepName::Planning, core::StepEvent::Status::Start);
+        QTRY_VERIFY(tracker.elapsedMs() >= 20);
+        feed.apply(core::SessionEvent {});
+        const qint64 frozen = tracker.elapsedMs();
+        QTest::qWait(30);
+        QCOMPARE(tracker.elapsedMs(), frozen);
+        QCOMPARE(tracker.elapsedText(), QStringLiteral("0:00"));
+    }
+};
+
+QTEST_MAIN(TestChatPanel)
+#include "tst_chatpanel.moc"
