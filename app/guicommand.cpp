@@ -10,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
@@ -28,6 +29,7 @@ struct GuiOptions
     bool demo = false;
     QUrl connectUrl;
     double speed = 1.0;
+    QString theme; // empty: the stored preference
 };
 
 void setApplicationNames()
@@ -69,7 +71,11 @@ int parseOptions(GuiOptions *options)
     const QCommandLineOption speedOption(QStringLiteral("speed"),
                                          QStringLiteral("Demo speed factor (default 1)."),
                                          QStringLiteral("FACTOR"), QStringLiteral("1"));
-    parser.addOptions({demoOption, connectOption, speedOption});
+    const QCommandLineOption themeOption(
+        QStringLiteral("theme"),
+        QStringLiteral("Colours: system (follow the desktop), light or dark. Remembered."),
+        QStringLiteral("THEME"));
+    parser.addOptions({demoOption, connectOption, speedOption, themeOption});
     parser.process(QCoreApplication::arguments());
 
     if (!parser.positionalArguments().isEmpty())
@@ -82,6 +88,13 @@ int parseOptions(GuiOptions *options)
     if (!speedOk || options->speed <= 0)
         return usageError(QStringLiteral("--speed needs a positive number"));
     options->demo = parser.isSet(demoOption);
+    if (parser.isSet(themeOption)) {
+        bool known = false;
+        ui::AppTheme::modeFromName(parser.value(themeOption), &known);
+        if (!known)
+            return usageError(QStringLiteral("--theme takes system, light or dark"));
+        options->theme = parser.value(themeOption);
+    }
     if (parser.isSet(connectOption)) {
         options->connectUrl = QUrl::fromUserInput(parser.value(connectOption));
         if (!options->connectUrl.isValid()
@@ -118,7 +131,11 @@ int GuiCommand::run(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/inkstream.svg")));
-    ui::AppTheme::apply();
+    QSettings settings;
+    if (!options.theme.isEmpty())
+        settings.setValue(QStringLiteral("appearance/theme"), options.theme);
+    ui::AppTheme::apply(ui::AppTheme::modeFromName(
+        settings.value(QStringLiteral("appearance/theme"), QStringLiteral("system")).toString()));
 
     core::SessionModel model;
     core::SessionClient client(&model);

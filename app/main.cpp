@@ -6,7 +6,6 @@
 
 #include <QCoreApplication>
 #include <QStringList>
-
 #include <cstring>
 
 namespace {

@@ -4,7 +4,6 @@
 
 #include <QCommandLineParser>
 #include <QTextStream>
-
 #include <cerrno>
 #include <cstdio>
 #include <unistd.h>

@@ -1,15 +1,18 @@
 #include "ui/apptheme.h"
 
+#include "ui/highlighting/codetheme.h"
+
 #include <QApplication>
 #include <QPalette>
+#include <QStyle>
 #include <QStyleFactory>
 
 namespace inkstream::ui {
 
-void AppTheme::apply()
+namespace {
+
+QPalette darkPalette()
 {
-    if (QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion")))
-        QApplication::setStyle(fusion);
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x25, 0x25, 0x26));
     dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
@@ -28,7 +31,80 @@ void AppTheme::apply()
     dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x70, 0x70));
     dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x70, 0x70));
     dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x70, 0x70, 0x70));
-    QApplication::setPalette(dark);
+    dark.setColor(QPalette::Midlight, QColor(0x3a, 0x3a, 0x3d));
+    dark.setColor(QPalette::Mid, QColor(0x44, 0x44, 0x48));
+    dark.setColor(QPalette::Dark, QColor(0x1a, 0x1a, 0x1a));
+    dark.setColor(QPalette::Light, QColor(0x50, 0x50, 0x54));
+    return dark;
+}
+
+QPalette lightPalette(const QStyle *style)
+{
+    QPalette light = style ? style->standardPalette() : QPalette();
+    light.setColor(QPalette::Window, QColor(0xf3, 0xf3, 0xf3));
+    light.setColor(QPalette::Highlight, QColor(0xd4, 0xe2, 0xfc));
+    light.setColor(QPalette::HighlightedText, QColor(0x1f, 0x1f, 0x1f));
+    light.setColor(QPalette::Midlight, QColor(0xdd, 0xdd, 0xe2));
+    light.setColor(QPalette::PlaceholderText, QColor(0x6b, 0x6b, 0x6b));
+    return light;
+}
+
+bool g_dark = false;
+
+} // namespace
+
+void AppTheme::apply(Mode mode)
+{
+    const QPalette system = QApplication::palette();
+    QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"));
+    if (fusion)
+        QApplication::setStyle(fusion);
+    switch (mode) {
+    case Mode::System:
+        g_dark = system.color(QPalette::Window).lightness() < 128;
+        QApplication::setPalette(g_dark ? darkPalette() : lightPalette(fusion));
+        break;
+    case Mode::Light:
+        g_dark = false;
+        QApplication::setPalette(lightPalette(fusion));
+        break;
+    case Mode::Dark:
+        g_dark = true;
+        QApplication::setPalette(darkPalette());
+        break;
+    }
+    CodeTheme::setCurrentDark(g_dark);
+}
+
+bool AppTheme::isDark()
+{
+    return g_dark;
+}
+
+AppTheme::Mode AppTheme::modeFromName(const QString &name, bool *ok)
+{
+    if (ok)
+        *ok = true;
+    if (name == u"light")
+        return Mode::Light;
+    if (name == u"dark")
+        return Mode::Dark;
+    if (ok)
+        *ok = name == u"system";
+    return Mode::System;
+}
+
+QString AppTheme::modeName(Mode mode)
+{
+    switch (mode) {
+    case Mode::Light:
+        return QStringLiteral("light");
+    case Mode::Dark:
+        return QStringLiteral("dark");
+    case Mode::System:
+        break;
+    }
+    return QStringLiteral("system");
 }
 
 } // namespace inkstream::ui

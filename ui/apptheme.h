@@ -1,13 +1,21 @@
 #pragma once
 
+#include <QString>
+
 namespace inkstream::ui {
 
-// The application's look: Fusion with a dark palette that matches the editor, so dialogs,
-// menus and scroll bars belong to the same window as the code.
+// The application's look: Fusion with a light or dark palette, the editor's colours to match.
+// "system" keeps the platform's palette (the desktop's light or dark choice) and picks the
+// editor variant from its lightness.
 class AppTheme final
 {
 public:
-    static void apply(); // needs a QApplication
+    enum class Mode { System, Light, Dark };
+
+    static void apply(Mode mode); // needs a QApplication
+    static bool isDark();
+    static Mode modeFromName(const QString &name, bool *ok = nullptr); // "system", "light", "dark"
+    static QString modeName(Mode mode);
 };
 
 } // namespace inkstream::ui

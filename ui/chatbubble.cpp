@@ -2,6 +2,7 @@
 
 #include "ui/chatmarkdown.h"
 #include "ui/codeblockview.h"
+#include "ui/highlighting/codetheme.h"
 #include "ui/statusglyph.h"
 
 #include <QEvent>
@@ -32,20 +33,29 @@ QString roleTitle(core::ChatRole role)
 
 QString bubbleStyle(core::ChatRole role)
 {
+    const bool dark = CodeTheme::current().isDark;
     switch (role) {
     case core::ChatRole::User:
-        return QStringLiteral("ChatBubble { background: #2b5278; border-radius: 10px; }"
-                              "QLabel { color: #f0f4f8; }");
+        return dark ? QStringLiteral("ChatBubble { background: #2b5278; border-radius: 10px; }"
+                                     "QLabel { color: #f0f4f8; }")
+                    : QStringLiteral("ChatBubble { background: #dbeafe; border-radius: 10px; }"
+                                     "QLabel { color: #0b2545; }");
     case core::ChatRole::Assistant:
-        return QStringLiteral("ChatBubble { background: #2d2d30; border-radius: 10px; }"
-                              "QLabel { color: #e6e6e6; }");
+        return dark ? QStringLiteral("ChatBubble { background: #2d2d30; border-radius: 10px; }"
+                                     "QLabel { color: #e6e6e6; }")
+                    : QStringLiteral("ChatBubble { background: #f1f1f4; border-radius: 10px; }"
+                                     "QLabel { color: #1f1f1f; }");
     case core::ChatRole::System:
-        return QStringLiteral("ChatBubble { background: #3a2f1c; border-radius: 10px; }"
-                              "QLabel { color: #f3d9a4; }");
+        return dark ? QStringLiteral("ChatBubble { background: #3a2f1c; border-radius: 10px; }"
+                                     "QLabel { color: #f3d9a4; }")
+                    : QStringLiteral("ChatBubble { background: #fff4d6; border-radius: 10px; }"
+                                     "QLabel { color: #5c4300; }");
     case core::ChatRole::Event:
         break;
     }
-    return QStringLiteral("ChatBubble { background: transparent; } QLabel { color: #9d9d9d; }");
+    return dark
+        ? QStringLiteral("ChatBubble { background: transparent; } QLabel { color: #9d9d9d; }")
+        : QStringLiteral("ChatBubble { background: transparent; } QLabel { color: #6b6b6b; }");
 }
 
 bool looksUnderWay(const QString &text)
@@ -87,6 +97,7 @@ ChatBubble::ChatBubble(core::ChatRole role, const QString &text, bool streaming,
         QFont small = m_body->font();
         small.setPointSizeF(small.pointSizeF() * 0.9);
         m_body->setFont(small);
+        m_body->setWordWrap(false); // one short line; wrapping would squeeze it between stretches
         m_glyph = new QWidget(this);
         m_glyph->setFixedSize(14, 14);
         m_glyph->installEventFilter(this);

@@ -26,8 +26,10 @@ CodeBlockView::CodeBlockView(const QString &code, const QString &language, QWidg
     , m_copy(new QPushButton(tr("Copy"), this))
 {
     setObjectName(QStringLiteral("codeBlock"));
-    setStyleSheet(QStringLiteral("#codeBlock { background: #1e1e1e; border: 1px solid #3c3c3c; "
-                                 "border-radius: 6px; }"));
+    setStyleSheet(
+        QStringLiteral("#codeBlock { background: %1; border: 1px solid %2; "
+                       "border-radius: 6px; }")
+            .arg(CodeTheme::current().background.name(), CodeTheme::current().lineNumber.name()));
     auto *languageLabel = new QLabel(language.isEmpty() ? tr("code") : language, this);
     QFont small = languageLabel->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
@@ -36,7 +38,7 @@ CodeBlockView::CodeBlockView(const QString &code, const QString &language, QWidg
     m_copy->setAccessibleName(tr("Copy code"));
     m_copy->setCursor(Qt::PointingHandCursor);
 
-    const CodeTheme &theme = CodeTheme::dark();
+    const CodeTheme &theme = CodeTheme::current();
     QPalette palette = m_view->palette();
     palette.setColor(QPalette::Base, theme.background);
     palette.setColor(QPalette::Text, theme.text);

@@ -26,11 +26,11 @@ CodeEditor::CodeEditor(QWidget *parent)
     font.setPointSize(qMax(font.pointSize(), 10));
     setFont(font);
 
-    const CodeTheme &theme = CodeTheme::dark();
+    const CodeTheme &theme = CodeTheme::current();
     QPalette palette = this->palette();
     palette.setColor(QPalette::Base, theme.background);
     palette.setColor(QPalette::Text, theme.text);
-    palette.setColor(QPalette::Highlight, QColor(0x26, 0x4f, 0x78));
+    palette.setColor(QPalette::Highlight, theme.selection);
     palette.setColor(QPalette::HighlightedText, theme.text);
     setPalette(palette);
 
@@ -127,7 +127,7 @@ void CodeEditor::highlightCurrentLine()
     QList<QTextEdit::ExtraSelection> selections;
     if (!m_writing) {
         QTextEdit::ExtraSelection line;
-        line.format.setBackground(QColor(0x2a, 0x2d, 0x2e));
+        line.format.setBackground(CodeTheme::current().currentLine);
         line.format.setProperty(QTextFormat::FullWidthSelection, true);
         line.cursor = textCursor();
         line.cursor.clearSelection();
@@ -165,7 +165,7 @@ void CodeEditor::paintEvent(QPaintEvent *event)
     const QRect caret = cursorRect(end);
     QPainter painter(viewport());
     painter.fillRect(QRect(caret.left(), caret.top(), 2, caret.height()),
-                     CodeTheme::dark().insertionCaret);
+                     CodeTheme::current().insertionCaret);
 }
 
 void CodeEditor::updateLineNumberAreaWidth()
@@ -186,7 +186,7 @@ void CodeEditor::updateLineNumberArea(const QRect &rect, int dy)
 
 void CodeEditor::paintLineNumbers(QPaintEvent *event)
 {
-    const CodeTheme &theme = CodeTheme::dark();
+    const CodeTheme &theme = CodeTheme::current();
     QPainter painter(m_lineNumberArea);
     painter.fillRect(event->rect(), theme.gutter);
     painter.setFont(font());

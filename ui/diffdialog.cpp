@@ -1,6 +1,7 @@
 #include "ui/diffdialog.h"
 
 #include "core/model/linediff.h"
+#include "ui/highlighting/codetheme.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -25,9 +26,9 @@ DiffDialog::DiffDialog(const QString &title, const QString &before, const QStrin
     m_view->setAccessibleName(tr("Differences"));
 
     QTextCharFormat removed;
-    removed.setBackground(QColor(0x5a, 0x1d, 0x1d));
+    removed.setBackground(CodeTheme::current().removedLine);
     QTextCharFormat added;
-    added.setBackground(QColor(0x1d, 0x4a, 0x26));
+    added.setBackground(CodeTheme::current().addedLine);
     QTextCursor cursor(m_view->document());
     const QList<core::LineDiff::Line> lines = core::LineDiff::compute(before, after);
     bool first = true;

@@ -158,12 +158,35 @@ void DisplayPacer::resync()
     Q_EMIT backlogChanged(0, 0);
 }
 
+double DisplayPacer::maxLagSeconds(DisplaySpeed speed)
+{
+    switch (speed) {
+    case DisplaySpeed::Normal:
+        return 1.5;
+    case DisplaySpeed::Fast:
+        return 0.5;
+    case DisplaySpeed::Slow:
+    case DisplaySpeed::Instant:
+        break;
+    }
+    return 0;
+}
+
+double DisplayPacer::effectiveRate() const
+{
+    const double rate = charactersPerSecond(m_speed);
+    const double lag = maxLagSeconds(m_speed);
+    // Typing speed, unless that would leave the display further behind live than `lag`: then
+    // just fast enough to get back within it.
+    return lag > 0 ? qMax(rate, double(m_pendingCharacters) / lag) : rate;
+}
+
 void DisplayPacer::tick()
 {
     const double elapsedSeconds = m_sinceTick.isValid() ? m_sinceTick.restart() / 1000.0 : 0.0;
     if (!m_sinceTick.isValid())
         m_sinceTick.start();
-    const double rate = charactersPerSecond(m_speed);
+    const double rate = effectiveRate();
     m_allowance
         = qMin(m_allowance + rate * elapsedSeconds, rate * kFrameMs / 1000.0 * kMaxAllowanceFrames);
     drain(m_allowance);

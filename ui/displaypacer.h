@@ -49,6 +49,11 @@ public:
     qsizetype pendingCharacters() const { return m_pendingCharacters; }
 
     static double charactersPerSecond(DisplaySpeed speed); // 0 for Instant
+    // Normal and fast never fall further behind live than this many seconds of text (they speed
+    // up to catch up); slow does (the user asked for it); 0 = no limit.
+    static double maxLagSeconds(DisplaySpeed speed);
+    // The rate in force now: the speed's, or faster to stay within maxLagSeconds().
+    double effectiveRate() const;
     static QString speedName(DisplaySpeed speed); // "slow", "normal", "fast", "instant"
     static DisplaySpeed speedFromName(const QString &name, DisplaySpeed fallback);
 

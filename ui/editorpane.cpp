@@ -34,17 +34,12 @@ EditorPane::EditorPane(QWidget *parent)
     auto *header = new QWidget(this);
     header->setObjectName(QStringLiteral("editorHeader"));
     header->setAutoFillBackground(true);
-    QPalette headerPalette = header->palette();
-    headerPalette.setColor(QPalette::Window, QColor(0x25, 0x25, 0x26));
-    headerPalette.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
-    header->setPalette(headerPalette);
+    header->setBackgroundRole(QPalette::Window);
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette mutedPalette = headerPalette;
-    mutedPalette.setColor(QPalette::WindowText, QColor(0x9d, 0x9d, 0x9d));
-    m_language->setPalette(mutedPalette);
+    m_language->setForegroundRole(QPalette::PlaceholderText);
 
     auto *headerLayout = new QHBoxLayout(header);
     headerLayout->setContentsMargins(12, 6, 12, 6);
@@ -62,8 +57,8 @@ EditorPane::EditorPane(QWidget *parent)
     m_hint->setWordWrap(true);
     m_hint->setAutoFillBackground(true);
     QPalette hintPalette = m_hint->palette();
-    hintPalette.setColor(QPalette::Window, CodeTheme::dark().background);
-    hintPalette.setColor(QPalette::WindowText, QColor(0x9d, 0x9d, 0x9d));
+    hintPalette.setColor(QPalette::Window, CodeTheme::current().background);
+    hintPalette.setColor(QPalette::WindowText, CodeTheme::current().lineNumber);
     m_hint->setPalette(hintPalette);
     m_hint->setText(tr("Waiting for the AI to start writing…"));
 

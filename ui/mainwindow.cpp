@@ -3,6 +3,7 @@
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
+#include "ui/apptheme.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/conflictbar.h"
@@ -64,6 +65,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_fileList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_fileList->setItemDelegate(new FileListDelegate(m_fileList));
     m_fileList->setSpacing(1);
+    m_fileList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_fileList->setAccessibleName(tr("Files"));
     auto *filesTitle = new QLabel(tr("Files"), this);
     QFont bold = filesTitle->font();
@@ -269,6 +271,25 @@ void MainWindow::createActions()
     QAction *zoomOut = viewMenu->addAction(tr("Zoom &Out"), this,
                                            [this] { m_editorPane->editor()->zoomBy(-1); });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QMenu *themeMenu = viewMenu->addMenu(tr("&Theme"));
+    auto *themeGroup = new QActionGroup(themeMenu);
+    const QString currentTheme
+        = QSettings()
+              .value(QStringLiteral("appearance/theme"), QStringLiteral("system"))
+              .toString();
+    for (const auto &[mode, title] : {std::pair {AppTheme::Mode::System, tr("Follow the &System")},
+                                      std::pair {AppTheme::Mode::Light, tr("&Light")},
+                                      std::pair {AppTheme::Mode::Dark, tr("&Dark")}}) {
+        QAction *action = themeMenu->addAction(title);
+        action->setCheckable(true);
+        action->setChecked(AppTheme::modeName(mode) == currentTheme);
+        themeGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, mode] {
+            QSettings().setValue(QStringLiteral("appearance/theme"), AppTheme::modeName(mode));
+            statusBar()->showMessage(tr("The new theme applies when Inkstream starts again."),
+                                     kStatusMessageMs);
+        });
+    }
     viewMenu->addSeparator();
     QAction *debugAction = m_debugDock->toggleViewAction();
     debugAction->setText(tr("&Debug Console"));

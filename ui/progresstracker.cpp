@@ -16,8 +16,6 @@ const QColor kPending(0x5a, 0x5a, 0x5e);
 const QColor kActive(0x7c, 0x5c, 0xff);
 const QColor kComplete(0x3f, 0xb9, 0x50);
 const QColor kError(0xe5, 0x48, 0x4d);
-const QColor kText(0xe0, 0xe0, 0xe0);
-const QColor kMuted(0x9d, 0x9d, 0x9d);
 
 QColor colorFor(core::StepState state)
 {
@@ -54,9 +52,7 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     , m_model(model)
 {
     setAutoFillBackground(true);
-    QPalette palette = this->palette();
-    palette.setColor(QPalette::Window, QColor(0x25, 0x25, 0x26));
-    setPalette(palette);
+    setBackgroundRole(QPalette::Window);
     m_animation.setInterval(40);
     connect(&m_animation, &QTimer::timeout, this, [this] {
         m_phase = std::fmod(m_phase + 0.03, 1.0);
@@ -149,6 +145,8 @@ void ProgressTracker::onStepChanged()
 
 void ProgressTracker::paintEvent(QPaintEvent *)
 {
+    const QColor textColor = palette().color(QPalette::WindowText);
+    const QColor mutedColor = palette().color(QPalette::PlaceholderText);
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     const auto &steps = m_model->steps();
@@ -202,7 +200,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
             break;
         case core::StepState::Pending:
             painter.setFont(boldFont);
-            painter.setPen(kMuted);
+            painter.setPen(mutedColor);
             painter.drawText(
                 QRectF(center.x() - kRadius, center.y() - kRadius, kRadius * 2, kRadius * 2),
                 Qt::AlignCenter, QString::number(i + 1));
@@ -210,7 +208,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
         }
 
         painter.setFont(state == core::StepState::Active ? boldFont : labelFont);
-        painter.setPen(state == core::StepState::Pending ? kMuted : kText);
+        painter.setPen(state == core::StepState::Pending ? mutedColor : textColor);
         painter.drawText(QRect(int(center.x()) - 70, labelTop, 140, lineHeight), Qt::AlignCenter,
                          stepTitle(i));
     }
@@ -218,7 +216,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     const int barTop = labelTop + lineHeight + 10;
     const QRectF track(margin, barTop, span, kBarHeight);
     painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(0x3a, 0x3a, 0x3d));
+    painter.setBrush(palette().color(QPalette::Midlight));
     painter.drawRoundedRect(track, kBarHeight / 2.0, kBarHeight / 2.0);
     const int percent = qBound(0, m_model->progress(), 100);
     const bool failed = m_model->state() == core::SessionState::Error;
@@ -230,11 +228,11 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     }
 
     painter.setFont(labelFont);
-    painter.setPen(kMuted);
+    painter.setPen(mutedColor);
     const QRect textRow(margin, barTop + kBarHeight + 6, span, lineHeight);
     painter.drawText(textRow, Qt::AlignLeft | Qt::AlignVCenter,
                      fontMetrics().elidedText(detailText(), Qt::ElideRight, span - 120));
-    painter.setPen(kText);
+    painter.setPen(textColor);
     QString status = QStringLiteral("%1%").arg(percent);
     if (m_running.isValid() || m_finishedMs >= 0)
         status += QStringLiteral("  ·  ") + elapsedText();

@@ -1,5 +1,7 @@
 #include "ui/writingbadge.h"
 
+#include "ui/highlighting/codetheme.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -60,22 +62,23 @@ void WritingBadge::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     const QRectF pill = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+    const bool dark = CodeTheme::current().isDark;
     QColor fill = kAccent;
-    fill.setAlphaF(0.18 + 0.22 * m_glow);
+    fill.setAlphaF((dark ? 0.18 : 0.12) + 0.22 * m_glow);
     QColor border = kAccent;
     border.setAlphaF(0.55 + 0.45 * m_glow);
     painter.setPen(QPen(border, 1.2));
     painter.setBrush(fill);
     painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
 
-    QColor dot = QColor(0xb9, 0xa8, 0xff);
+    QColor dot = dark ? QColor(0xb9, 0xa8, 0xff) : kAccent;
     dot.setAlphaF(0.4 + 0.6 * m_glow);
     painter.setPen(Qt::NoPen);
     painter.setBrush(dot);
     const qreal dotY = (height() - kDot) / 2.0;
     painter.drawEllipse(QRectF(kPadding, dotY, kDot, kDot));
 
-    painter.setPen(QColor(0xee, 0xea, 0xff));
+    painter.setPen(dark ? QColor(0xee, 0xea, 0xff) : QColor(0x3b, 0x23, 0xa8));
     painter.drawText(QRect(kPadding * 2 + kDot, 0, width() - kPadding * 2 - kDot, height()),
                      Qt::AlignVCenter | Qt::AlignLeft, text());
 }

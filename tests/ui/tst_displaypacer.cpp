@@ -102,8 +102,12 @@ private Q_SLOTS:
         const qsizetype total = shownCharacters(source);
 
         QTest::qWait(200);
-        // Never faster than the rate (plus the capped allowance of two frames per tick).
-        const double rate = DisplayPacer::charactersPerSecond(speed);
+        // Never faster than the rate in force (plus the capped allowance of two frames per
+        // tick); the rate is at its highest at the start, when the backlog is largest.
+        const double rate = qMax(DisplayPacer::charactersPerSecond(speed),
+                                 DisplayPacer::maxLagSeconds(speed) > 0
+                                     ? double(total) / DisplayPacer::maxLagSeconds(speed)
+                                     : 0.0);
         const qsizetype bound = qsizetype(rate * (clock.elapsed() / 1000.0 + 0.05)) + 64;
         QVERIFY2(
             shownCharacters(display) <= bound,
@@ -117,6 +121,26 @@ private Q_SLOTS:
         QCOMPARE(pacer.pendingEvents(), 0);
         QCOMPARE(pacer.pendingCharacters(), 0);
         QCOMPARE(brokenSplits, 0);
+    }
+
+    void normal_catchesUpWhenFarBehind_slowDoesNot()
+    {
+        core::SessionModel source;
+        core::SessionModel normalDisplay;
+        core::SessionModel slowDisplay;
+        DisplayPacer normal(&source, &normalDisplay);
+        DisplayPacer slow(&source, &slowDisplay);
+        normal.setSpeed(DisplaySpeed::Normal);
+        slow.setSpeed(DisplaySpeed::Slow);
+        EventFeeder feed(&source);
+        // Far more than 1.5 s of normal typing arrives at once.
+        feed.typeFile(QStringLiteral("big.txt"), QStringLiteral("0123456789").repeated(2000), 100);
+        QVERIFY(normal.effectiveRate() > DisplayPacer::charactersPerSecond(DisplaySpeed::Normal));
+        QCOMPARE(slow.effectiveRate(), DisplayPacer::charactersPerSecond(DisplaySpeed::Slow));
+        // Catching up is gradual, but at 250 chars/s 20,000 characters would take 80 s.
+        QTRY_COMPARE_WITH_TIMEOUT(normal.pendingCharacters(), 0, 15000);
+        compareShown(normalDisplay, source);
+        QVERIFY(slow.pendingCharacters() > 0);
     }
 
     void fastShowsMoreThanSlow_inTheSameTime()

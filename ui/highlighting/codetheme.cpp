@@ -4,47 +4,71 @@
 
 namespace inkstream::ui {
 
+namespace {
+bool g_dark = true;
+}
+
 QTextCharFormat CodeTheme::format(Token token) const
 {
     QTextCharFormat format;
-    switch (token) {
-    case Token::Keyword:
-        format.setForeground(QColor(0x56, 0x9c, 0xd6));
-        break;
-    case Token::Type:
-        format.setForeground(QColor(0x4e, 0xc9, 0xb0));
-        break;
-    case Token::String:
-        format.setForeground(QColor(0xce, 0x91, 0x78));
-        break;
-    case Token::Comment:
-        format.setForeground(QColor(0x6a, 0x99, 0x55));
+    format.setForeground(tokens[size_t(token)]);
+    if (token == Token::Comment)
         format.setFontItalic(true);
-        break;
-    case Token::Number:
-        format.setForeground(QColor(0xb5, 0xce, 0xa8));
-        break;
-    case Token::Function:
-        format.setForeground(QColor(0xdc, 0xdc, 0xaa));
-        break;
-    case Token::Preprocessor:
-        format.setForeground(QColor(0xc5, 0x86, 0xc0));
-        break;
-    case Token::Heading:
-        format.setForeground(QColor(0x56, 0x9c, 0xd6));
+    if (token == Token::Heading)
         format.setFontWeight(QFont::Bold);
-        break;
-    }
     return format;
 }
 
 const CodeTheme &CodeTheme::dark()
 {
     static const CodeTheme theme {
-        QColor(0x1e, 0x1e, 0x1e), QColor(0xd4, 0xd4, 0xd4), QColor(0x85, 0x85, 0x85),
-        QColor(0xc6, 0xc6, 0xc6), QColor(0x1e, 0x1e, 0x1e), QColor(0xff, 0xcc, 0x00),
+        true,
+        QColor(0x1e, 0x1e, 0x1e), // background
+        QColor(0xd4, 0xd4, 0xd4), // text
+        QColor(0x85, 0x85, 0x85), // line numbers
+        QColor(0xc6, 0xc6, 0xc6),
+        QColor(0x1e, 0x1e, 0x1e), // gutter
+        QColor(0xff, 0xcc, 0x00), // caret
+        QColor(0x2a, 0x2d, 0x2e), // current line
+        QColor(0x26, 0x4f, 0x78), // selection
+        QColor(0x5a, 0x1d, 0x1d),
+        QColor(0x1d, 0x4a, 0x26),
+        {QColor(0x56, 0x9c, 0xd6), QColor(0x4e, 0xc9, 0xb0), QColor(0xce, 0x91, 0x78),
+         QColor(0x6a, 0x99, 0x55), QColor(0xb5, 0xce, 0xa8), QColor(0xdc, 0xdc, 0xaa),
+         QColor(0xc5, 0x86, 0xc0), QColor(0x56, 0x9c, 0xd6)},
     };
     return theme;
+}
+
+const CodeTheme &CodeTheme::light()
+{
+    static const CodeTheme theme {
+        false,
+        QColor(0xff, 0xff, 0xff),
+        QColor(0x1f, 0x1f, 0x1f),
+        QColor(0x8a, 0x8a, 0x8a),
+        QColor(0x23, 0x23, 0x23),
+        QColor(0xf7, 0xf7, 0xf7),
+        QColor(0xe0, 0x70, 0x00),
+        QColor(0xf2, 0xf4, 0xf8),
+        QColor(0xad, 0xd6, 0xff),
+        QColor(0xff, 0xdc, 0xdc),
+        QColor(0xd7, 0xf5, 0xdd),
+        {QColor(0x00, 0x00, 0xff), QColor(0x26, 0x7f, 0x99), QColor(0xa3, 0x15, 0x15),
+         QColor(0x00, 0x80, 0x00), QColor(0x09, 0x86, 0x58), QColor(0x79, 0x5e, 0x26),
+         QColor(0xaf, 0x00, 0xdb), QColor(0x00, 0x00, 0xff)},
+    };
+    return theme;
+}
+
+const CodeTheme &CodeTheme::current()
+{
+    return g_dark ? dark() : light();
+}
+
+void CodeTheme::setCurrentDark(bool dark)
+{
+    g_dark = dark;
 }
 
 } // namespace inkstream::ui

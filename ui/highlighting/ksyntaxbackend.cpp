@@ -1,5 +1,7 @@
 #include "ui/highlighting/ksyntaxbackend.h"
 
+#include "ui/highlighting/codetheme.h"
+
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/SyntaxHighlighter>
 #include <KSyntaxHighlighting/Theme>
@@ -17,7 +19,9 @@ QSyntaxHighlighter *KSyntaxBackend::attach(QTextDocument *document, const QStrin
                                            const QString &fileName)
 {
     auto *highlighter = new KSyntaxHighlighting::SyntaxHighlighter(document);
-    highlighter->setTheme(m_repository.defaultTheme(KSyntaxHighlighting::Repository::DarkTheme));
+    highlighter->setTheme(m_repository.defaultTheme(
+        CodeTheme::current().isDark ? KSyntaxHighlighting::Repository::DarkTheme
+                                    : KSyntaxHighlighting::Repository::LightTheme));
     // LanguageGuesser names follow KSyntaxHighlighting's definition names; the file name
     // covers the rest (and languages the guesser does not know).
     KSyntaxHighlighting::Definition definition = m_repository.definitionForName(language);

@@ -28,7 +28,7 @@ RuleHighlighter::RuleHighlighter(const LanguageRules *rules, QTextDocument *docu
 
 void RuleHighlighter::apply(qsizetype from, qsizetype length, CodeTheme::Token token)
 {
-    setFormat(int(from), int(length), CodeTheme::dark().format(token));
+    setFormat(int(from), int(length), CodeTheme::current().format(token));
 }
 
 void RuleHighlighter::highlightBlock(const QString &text)
