@@ -3,12 +3,22 @@
 #include "core/model/sessionmodel.h"
 #include "core/server/chunker.h"
 
+#include <cmath>
+#include <limits>
+
 namespace inkstream::ui {
 
 namespace {
 constexpr int kFrameMs = 16;
-// Unused allowance is capped so a quiet moment is not followed by a burst.
-constexpr double kMaxAllowanceFrames = 2.0;
+// The allowance is a token bucket refilled continuously at the rate in force. Its cap lets a
+// publisher that is no faster than the speed be shown the moment its deltas arrive, while a
+// burst is spread out after the first tenth of a second's worth.
+// Deltas are shown the moment they arrive while the display is less than this far ahead of
+// the speed (a debt the bucket repays), so a publisher typing at about the chosen speed is
+// never held back by timer granularity; a faster burst is spread out beyond it.
+constexpr double kBurstSeconds = 0.1;
+constexpr double kSavedFrameSeconds = 0.016; // unused allowance kept while idle
+constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 } // namespace
 
 DisplayPacer::DisplayPacer(core::SessionModel *source, core::SessionModel *display, QObject *parent)
@@ -72,7 +82,7 @@ void DisplayPacer::setSpeed(DisplaySpeed speed)
     m_speed = speed;
     Q_EMIT speedChanged(speed);
     if (m_speed == DisplaySpeed::Instant && !m_paused)
-        drain(-1);
+        drain(kUnlimited);
     updateTimer();
 }
 
@@ -84,13 +94,13 @@ void DisplayPacer::setPaused(bool paused)
     m_allowance = 0;
     Q_EMIT pausedChanged(paused);
     if (!m_paused && m_speed == DisplaySpeed::Instant)
-        drain(-1);
+        drain(kUnlimited);
     updateTimer();
 }
 
 void DisplayPacer::catchUp()
 {
-    drain(-1);
+    drain(kUnlimited);
     updateTimer();
 }
 
@@ -140,7 +150,7 @@ void DisplayPacer::onSourceEvent(const core::Event &event)
     // Instant shows at once; paced speeds show what the allowance covers now (events that
     // cost nothing, such as steps, need none) and leave the rest to the frame timer.
     if (!m_paused)
-        drain(m_speed == DisplaySpeed::Instant ? -1 : m_allowance);
+        drain(m_speed == DisplaySpeed::Instant ? kUnlimited : refill());
     updateTimer();
     Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);
 }
@@ -181,23 +191,28 @@ double DisplayPacer::effectiveRate() const
     return lag > 0 ? qMax(rate, double(m_pendingCharacters) / lag) : rate;
 }
 
+double DisplayPacer::refill()
+{
+    const double elapsedSeconds
+        = m_sinceRefill.isValid() ? m_sinceRefill.nsecsElapsed() / 1e9 : 0.0;
+    m_sinceRefill.start();
+    const double rate = effectiveRate();
+    m_allowance = qMin(m_allowance + rate * elapsedSeconds, rate * kSavedFrameSeconds);
+    return m_allowance;
+}
+
 void DisplayPacer::tick()
 {
-    const double elapsedSeconds = m_sinceTick.isValid() ? m_sinceTick.restart() / 1000.0 : 0.0;
-    if (!m_sinceTick.isValid())
-        m_sinceTick.start();
-    const double rate = effectiveRate();
-    m_allowance
-        = qMin(m_allowance + rate * elapsedSeconds, rate * kFrameMs / 1000.0 * kMaxAllowanceFrames);
-    drain(m_allowance);
+    drain(refill());
     updateTimer();
 }
 
-// Shows queued events while `budget` characters allow (negative: no limit). Events that cost
-// nothing (steps, file starts) go out as soon as they reach the front.
+// Shows queued events while `budget` characters allow (kUnlimited: no limit; it may go into debt,
+// see kBurstSeconds). Events that cost nothing (steps, file starts) go out as soon as they reach
+// the front.
 void DisplayPacer::drain(double budget)
 {
-    const bool unlimited = budget < 0;
+    const bool unlimited = std::isinf(budget);
     const qsizetype before = m_queue.size();
     while (!m_queue.isEmpty()) {
         if (unlimited) {
@@ -224,7 +239,8 @@ bool DisplayPacer::applyFront(double *budget)
         display(m_queue.dequeue());
         return true;
     }
-    const int allowed = int(*budget);
+    // The budget may go into debt down to one burst.
+    const int allowed = int(*budget + effectiveRate() * kBurstSeconds);
     if (allowed < 1)
         return false;
     if (frontCost <= allowed) {
@@ -277,11 +293,9 @@ void DisplayPacer::updateTimer()
 {
     const bool needed = !m_paused && m_speed != DisplaySpeed::Instant && !m_queue.isEmpty();
     if (needed && !m_timer.isActive()) {
-        m_sinceTick.start();
         m_timer.start();
     } else if (!needed && m_timer.isActive()) {
         m_timer.stop();
-        m_sinceTick.invalidate();
     }
 }
 

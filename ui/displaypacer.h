@@ -66,6 +66,7 @@ private:
     void onSourceEvent(const core::Event &event);
     void resync();
     void tick();
+    double refill(); // adds what the time since the last refill earned; returns the allowance
     void drain(double budget);
     bool applyFront(double *budget);
     void display(const core::Event &event);
@@ -80,7 +81,7 @@ private:
     DisplaySpeed m_speed = DisplaySpeed::Normal;
     bool m_paused = false;
     QTimer m_timer;
-    QElapsedTimer m_sinceTick;
+    QElapsedTimer m_sinceRefill;
     double m_allowance = 0; // characters that may be shown now
 };
 

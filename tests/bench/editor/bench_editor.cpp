@@ -1,0 +1,263 @@
+// Editor benchmark (issue 6): the real window under a real X server (Xvfb), fed a 1 MB file.
+//   1. Append cost: time per streamed delta (model -> pacer -> document -> highlighter -> view)
+//      when the document holds ~1 KB versus ~1 MB.
+//   2. Event-loop stalls while streaming at full speed (batches of deltas per loop turn).
+//   3. Publish-to-paint latency at the default 5 chars / 20 ms, over a real loopback socket
+//      from the embedded publisher, at display speeds "instant" and "normal".
+// Prints a Markdown table. Run through tests/bench/editor/run.sh.
+#include "core/client/sessionclient.h"
+#include "core/model/sessionmodel.h"
+#include "core/server/filestreamer.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+#include "ui/apptheme.h"
+#include "ui/codeeditor.h"
+#include "ui/displaypacer.h"
+#include "ui/editorpane.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHash>
+#include <QTextStream>
+#include <QTimer>
+#include <algorithm>
+
+using namespace inkstream;
+
+namespace {
+
+QString sourceText(qsizetype bytes)
+{
+    const QString unit
+        = QStringLiteral("def handler_%1(request: Request) -> Response:\n"
+                         "    \"\"\"Answers one request; caf\u00e9 \u6f22\u5b57 \U0001F600.\"\"\"\n"
+                         "    if request.method not in (\"GET\", \"HEAD\"):  # only reads\n"
+                         "        return Response(405, headers={\"Allow\": \"GET, HEAD\"})\n"
+                         "    return Response(200, body=render(request.path, limit=%1))\n\n");
+    QString text;
+    for (int i = 0; text.toUtf8().size() < bytes; ++i)
+        text += unit.arg(i);
+    return text;
+}
+
+double percentile(QList<double> values, double p)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const qsizetype index = qMin(values.size() - 1, qsizetype(p / 100.0 * values.size()));
+    return values.at(index);
+}
+
+struct AppendResult
+{
+    double usPerDeltaAt1KB = 0;
+    double usPerDeltaAt1MB = 0;
+    double longestStallMs = 0;
+    double totalSeconds = 0;
+    qsizetype deltas = 0;
+};
+
+// Streams `text` in 5-character deltas at full speed: batches of up to 4 ms per event-loop
+// turn, so the window paints in between, as it would for a fast publisher.
+AppendResult measureAppends(const QString &text)
+{
+    core::SessionModel model;
+    core::SessionClient client(&model);
+    ui::MainWindow window(&model, &client);
+    window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+    window.resize(1400, 860);
+    window.show();
+    QElapsedTimer settle;
+    settle.start();
+    while (settle.elapsed() < 300)
+        QApplication::processEvents();
+
+    quint64 sequence = 0;
+    auto apply = [&model, &sequence](const core::EventPayload &payload) {
+        core::Event event;
+        event.sequence = ++sequence;
+        event.sessionId = QStringLiteral("bench");
+        event.payload = payload;
+        model.apply(event);
+    };
+    core::CodeEvent start;
+    start.type = core::CodeEvent::Type::Start;
+    start.fileName = QStringLiteral("big.py");
+    apply(start);
+
+    AppendResult result;
+    QList<double> early; // per-delta µs while the document is under 1 KB... 2 KB
+    QList<double> late; // ... and in the last 1% (around 1 MB)
+    qsizetype offset = 0;
+    qsizetype utf8Written = 0;
+    const qsizetype totalUtf8 = text.toUtf8().size();
+    QElapsedTimer sinceTurn;
+    QElapsedTimer total;
+    total.start();
+    QEventLoop loop;
+    QTimer turn;
+    turn.setInterval(0);
+    QObject::connect(&turn, &QTimer::timeout, &loop, [&] {
+        if (sinceTurn.isValid())
+            result.longestStallMs = qMax(result.longestStallMs, sinceTurn.nsecsElapsed() / 1e6);
+        QElapsedTimer batch;
+        batch.start();
+        while (offset < text.size() && batch.elapsed() < 4) {
+            qsizetype length = qMin<qsizetype>(5, text.size() - offset);
+            if (text.at(offset + length - 1).isHighSurrogate())
+                ++length;
+            core::CodeEvent delta;
+            delta.type = core::CodeEvent::Type::Delta;
+            delta.fileName = start.fileName;
+            delta.delta = text.mid(offset, length);
+            QElapsedTimer one;
+            one.start();
+            apply(delta);
+            const double us = one.nsecsElapsed() / 1000.0;
+            utf8Written += delta.delta.toUtf8().size();
+            if (utf8Written >= 1024 && utf8Written < 2048)
+                early << us;
+            else if (utf8Written > totalUtf8 * 99 / 100)
+                late << us;
+            offset += length;
+            ++result.deltas;
+        }
+        sinceTurn.start();
+        if (offset >= text.size())
+            loop.quit();
+    });
+    turn.start();
+    loop.exec();
+    result.totalSeconds = total.elapsed() / 1000.0;
+    result.usPerDeltaAt1KB = percentile(early, 50);
+    result.usPerDeltaAt1MB = percentile(late, 50);
+    if (window.editorPane()->editor()->document()->characterCount() < text.size())
+        qFatal("the editor did not receive the whole file");
+    return result;
+}
+
+struct LatencyResult
+{
+    double p50 = 0;
+    double p99 = 0;
+    double max = 0;
+    qsizetype samples = 0;
+};
+
+// The default typing (5 chars / 20 ms) from the embedded publisher over loopback; latency from
+// Session::publish to the editor's next paint showing the delta.
+LatencyResult measureLatency(ui::DisplaySpeed speed, int deltas)
+{
+    core::SessionHub hub;
+    core::Publisher publisher(&hub);
+    if (!publisher.listen(QHostAddress::LocalHost, 0))
+        qFatal("cannot listen: %s", qPrintable(publisher.errorString()));
+    core::Session *session = hub.createSession();
+
+    core::SessionModel model;
+    core::SessionClient client(&model);
+    ui::MainWindow window(&model, &client);
+    window.setDisplaySpeed(speed);
+    window.resize(1400, 860);
+    window.show();
+
+    QElapsedTimer clock;
+    clock.start();
+    QHash<quint64, qint64> publishedAt; // sequence -> ns
+    QObject::connect(session, &core::Session::eventPublished, &window,
+                     [&](const core::Event &event) {
+                         publishedAt.insert(event.sequence, clock.nsecsElapsed());
+                     });
+    QList<quint64> shownNotPainted;
+    QObject::connect(window.displayModel(), &core::SessionModel::eventApplied, &window,
+                     [&](const core::Event &event) {
+                         if (std::holds_alternative<core::CodeEvent>(event.payload))
+                             shownNotPainted << event.sequence;
+                     });
+    QList<double> latenciesMs;
+    struct PaintWatcher : QObject
+    {
+        std::function<void()> onPaint;
+        bool eventFilter(QObject *, QEvent *event) override
+        {
+            if (event->type() == QEvent::Paint)
+                onPaint();
+            return false;
+        }
+    } watcher;
+    watcher.onPaint = [&] {
+        const qint64 now = clock.nsecsElapsed();
+        for (quint64 sequence : std::as_const(shownNotPainted)) {
+            const auto it = publishedAt.constFind(sequence);
+            if (it != publishedAt.constEnd())
+                latenciesMs << (now - *it) / 1e6;
+        }
+        shownNotPainted.clear();
+    };
+    window.editorPane()->editor()->viewport()->installEventFilter(&watcher);
+
+    client.connectTo(publisher.sessionUrl(session->id()));
+    QEventLoop loop;
+    QObject::connect(&client, &core::SessionClient::stateChanged, &loop, [&] {
+        if (client.state() == core::ConnectionState::Streaming)
+            loop.quit();
+    });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+
+    const QString text = sourceText(deltas * 5).left(deltas * 5);
+    session->fileStreamer()->enqueue(QStringLiteral("latency.py"), text,
+                                     core::ChunkOptions {5, 20, false});
+    QObject::connect(session->fileStreamer(), &core::FileStreamer::idle, &loop, [&] {
+        QTimer::singleShot(500, &loop, &QEventLoop::quit); // let the last deltas paint
+    });
+    loop.exec();
+
+    LatencyResult result;
+    result.samples = latenciesMs.size();
+    result.p50 = percentile(latenciesMs, 50);
+    result.p99 = percentile(latenciesMs, 99);
+    result.max = percentile(latenciesMs, 100);
+    return result;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("InkstreamBench"));
+    ui::AppTheme::apply(ui::AppTheme::Mode::Dark);
+    QTextStream out(stdout);
+    const qsizetype bytes = argc > 1 ? QByteArray(argv[1]).toLongLong() : 1024 * 1024;
+
+    const QString text = sourceText(bytes);
+    const AppendResult appends = measureAppends(text);
+    out << "| measure | value | target |\n|---|---|---|\n";
+    out << "| file streamed | " << text.toUtf8().size() << " bytes in " << appends.deltas
+        << " deltas of 5 characters, " << QString::number(appends.totalSeconds, 'f', 2)
+        << " s | |\n";
+    out << "| time per delta at ~1 KB of document (median) | "
+        << QString::number(appends.usPerDeltaAt1KB, 'f', 1) << " µs | |\n";
+    out << "| time per delta at ~1 MB of document (median) | "
+        << QString::number(appends.usPerDeltaAt1MB, 'f', 1) << " µs | |\n";
+    out << "| ratio 1 MB / 1 KB | "
+        << QString::number(appends.usPerDeltaAt1MB / appends.usPerDeltaAt1KB, 'f', 2)
+        << " | ≤ 1.5 |\n";
+    out << "| longest event-loop stall while streaming | "
+        << QString::number(appends.longestStallMs, 'f', 1) << " ms | < 16 ms |\n";
+    out.flush();
+    for (ui::DisplaySpeed speed : {ui::DisplaySpeed::Instant, ui::DisplaySpeed::Normal}) {
+        const LatencyResult latency = measureLatency(speed, 500);
+        out << "| publish-to-paint, 5 chars / 20 ms, display " << ui::DisplayPacer::speedName(speed)
+            << " (" << latency.samples << " deltas) | p50 " << QString::number(latency.p50, 'f', 1)
+            << " ms, p99 " << QString::number(latency.p99, 'f', 1) << " ms, max "
+            << QString::number(latency.max, 'f', 1) << " ms | p99 < 16 ms |\n";
+        out.flush();
+    }
+    return 0;
+}
