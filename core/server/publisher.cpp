@@ -506,10 +506,12 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     if (!lastIdText.isEmpty() && !hasLastId)
         qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
 
-    // A client that already holds the current state needs no snapshot; anyone else who is
-    // behind (or holds state from elsewhere) gets the full state first.
+    // A client whose id the ring buffer still covers gets exactly the events after it; anyone
+    // else who is behind (or holds state from another run) gets the full state first.
     const quint64 current = session->lastSequence();
-    const bool sendSnapshot = hasLastId ? lastId != current : current > 0;
+    QList<Session::BufferedEvent> missed;
+    const bool resumable = hasLastId && session->eventsAfter(lastId, &missed);
+    const bool sendSnapshot = !resumable && (hasLastId || current > 0);
 
     const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
     QByteArray preamble = QByteArrayLiteral("retry: ")
@@ -518,6 +520,8 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     preamble += EventCodec::encodeSse(Event {0, session->id(), ConnectedEvent {clientId}});
     if (sendSnapshot)
         preamble += EventCodec::encodeSse(session->snapshotEvent());
+    for (const Session::BufferedEvent &event : std::as_const(missed))
+        preamble += event.sseFrame;
 
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(Status::Ok);
@@ -538,7 +542,8 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     qCInfo(lcServer, "session %s: %s subscribed from %s (last id %s, %s)", qPrintable(sessionId),
            qPrintable(clientId), qPrintable(request.remoteAddress().toString()),
            hasLastId ? lastIdText.constData() : "none",
-           sendSnapshot ? "snapshot sent" : "no snapshot needed");
+           sendSnapshot ? "snapshot sent"
+                        : qPrintable(QStringLiteral("%1 events replayed").arg(missed.size())));
     Q_EMIT subscriberConnected(sessionId, clientId);
 }
 

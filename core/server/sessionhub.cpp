@@ -53,11 +53,32 @@ Session *SessionHub::createSession(const QString &id)
         return nullptr;
     }
     auto *created = new Session(sessionId, this);
+    if (m_bufferSize >= 0)
+        created->setBufferSize(m_bufferSize);
     m_sessions.append(created);
     m_byId.insert(sessionId, created);
     qCInfo(lcServer, "session %s created", qPrintable(sessionId));
     Q_EMIT sessionCreated(created);
     return created;
+}
+
+bool SessionHub::removeSession(const QString &id)
+{
+    Session *removed = m_byId.take(id);
+    if (!removed)
+        return false;
+    m_sessions.removeOne(removed);
+    qCInfo(lcServer, "session %s removed", qPrintable(id));
+    Q_EMIT sessionRemoved(id);
+    delete removed;
+    return true;
+}
+
+void SessionHub::setBufferSize(int events)
+{
+    m_bufferSize = qMax(0, events);
+    for (Session *session : std::as_const(m_sessions))
+        session->setBufferSize(m_bufferSize);
 }
 
 Session *SessionHub::session(const QString &id) const

@@ -398,37 +398,108 @@ private Q_SLOTS:
 
     void resume_data()
     {
+        QTest::addColumn<int>("bufferSize");
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QByteArray>("headers");
         QTest::addColumn<bool>("snapshotExpected");
+        QTest::addColumn<QByteArrayList>("replayedIds");
+        const QByteArray stream("/api/sessions/s1/stream");
         QTest::newRow("Last-Event-ID is current")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 3\r\n") << false;
-        QTest::newRow("lastEventId query is current")
-            << QByteArray("/api/sessions/s1/stream?lastEventId=3") << QByteArray() << false;
-        QTest::newRow("Last-Event-ID is behind")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 1\r\n") << true;
+            << 16 << stream << QByteArray("Last-Event-ID: 3\r\n") << false << QByteArrayList {};
+        QTest::newRow("lastEventId query is current") << 16 << QByteArray(stream + "?lastEventId=3")
+                                                      << QByteArray() << false << QByteArrayList {};
+        QTest::newRow("Last-Event-ID behind, in buffer")
+            << 16 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
+            << QByteArrayList {"2", "3"};
+        QTest::newRow("lastEventId query behind, in buffer")
+            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray() << false
+            << QByteArrayList {"1", "2", "3"};
+        QTest::newRow("header wins over query")
+            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray("Last-Event-ID: 2\r\n")
+            << false << QByteArrayList {"3"};
+        QTest::newRow("Last-Event-ID older than the buffer")
+            << 2 << stream << QByteArray("Last-Event-ID: 0\r\n") << true << QByteArrayList {};
+        QTest::newRow("Last-Event-ID just inside a small buffer")
+            << 2 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
+            << QByteArrayList {"2", "3"};
+        QTest::newRow("no buffer at all")
+            << 0 << stream << QByteArray("Last-Event-ID: 2\r\n") << true << QByteArrayList {};
+        QTest::newRow("Last-Event-ID ahead of the session")
+            << 16 << stream << QByteArray("Last-Event-ID: 99\r\n") << true << QByteArrayList {};
         QTest::newRow("Last-Event-ID is unreadable")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: x\r\n") << true;
-        QTest::newRow("no Last-Event-ID")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray() << true;
+            << 16 << stream << QByteArray("Last-Event-ID: x\r\n") << true << QByteArrayList {};
+        QTest::newRow("no Last-Event-ID (late joiner)")
+            << 16 << stream << QByteArray() << true << QByteArrayList {};
     }
 
     void resume()
     {
+        QFETCH(int, bufferSize);
         QFETCH(QByteArray, target);
         QFETCH(QByteArray, headers);
         QFETCH(bool, snapshotExpected);
+        QFETCH(QByteArrayList, replayedIds);
         Fixture f;
         QVERIFY(f.listening);
+        f.hub.setBufferSize(bufferSize);
         for (int i = 1; i <= 3; ++i)
             f.session->publish(ProgressEvent {i, QString()});
 
         RawSseClient client(f.publisher.port(), target, headers);
         QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
         f.session->publish(ProgressEvent {4, QString()});
-        QTRY_VERIFY_WITH_TIMEOUT(client.events("progress").size() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!client.events("progress").isEmpty()
+                                     && client.events("progress").constLast().id == "4",
+                                 10000);
         QCOMPARE(client.events("snapshot").size(), snapshotExpected ? 1 : 0);
-        QCOMPARE(client.events("progress").first().id, QByteArray("4"));
+        if (snapshotExpected) {
+            QCOMPARE(client.events("snapshot").first().id, QByteArray("3"));
+            QCOMPARE(client.dispatched().at(1).event, QByteArray("snapshot"));
+        }
+        QByteArrayList ids;
+        for (const SseFrame &frame : client.events("progress"))
+            ids.append(frame.id);
+        QCOMPARE(ids, replayedIds + QByteArrayList {"4"});
+    }
+
+    // A viewer loses its connection in the middle of a file and resumes with the last id it
+    // saw: the two streams together carry every event once, in order, and the exact source.
+    void resume_midFile_nothingLostNothingDoubled()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        const QString content = mixedContent().repeated(20);
+        auto first = std::make_unique<RawSseClient>(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(first->events("connected").size() == 1, 10000);
+        QVERIFY(f.session->fileStreamer()->enqueue(QStringLiteral("a.py"), content,
+                                                   ChunkOptions {3, 1, false}));
+        QTRY_VERIFY_WITH_TIMEOUT(first->events("code").size() > 20, 10000);
+        QList<SseFrame> seen = first->events("code");
+        first.reset(); // gone mid-file
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 0, 10000);
+        const QByteArray lastId = seen.constLast().id;
+        QVERIFY(f.session->lastSequence() > lastId.toULongLong()
+                || !f.session->fileStreamer()->isIdle());
+
+        RawSseClient second(f.publisher.port(), "/api/sessions/s1/stream",
+                            "Last-Event-ID: " + lastId + "\r\n");
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        if (!f.session->fileStreamer()->isIdle())
+            QVERIFY(idle.wait(30000));
+        const quint64 last = f.session->lastSequence();
+        QTRY_VERIFY_WITH_TIMEOUT(!second.events("code").isEmpty()
+                                     && second.events("code").constLast().id.toULongLong() == last,
+                                 20000);
+        QCOMPARE(second.events("snapshot").size(), 0);
+        seen += second.events("code");
+        QString typed;
+        for (qsizetype i = 0; i < seen.size(); ++i) {
+            QCOMPARE(seen.at(i).id.toULongLong(), quint64(i + 1));
+            const QJsonObject code = seen.at(i).json();
+            if (code.value(QStringLiteral("type")) == QStringLiteral("delta"))
+                typed += code.value(QStringLiteral("delta")).toString();
+        }
+        QCOMPARE(typed, content);
     }
 
     void keepAlive_sendsPingComments()
