@@ -1,5 +1,6 @@
 #include "core/server/sessionhub.h"
 
+#include "core/server/filestreamer.h"
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 
@@ -55,6 +56,7 @@ Session *SessionHub::createSession(const QString &id)
     auto *created = new Session(sessionId, this);
     if (m_bufferSize >= 0)
         created->setBufferSize(m_bufferSize);
+    created->fileStreamer()->setStreamingEnabled(m_streamingEnabled);
     m_sessions.append(created);
     m_byId.insert(sessionId, created);
     qCInfo(lcServer, "session %s created", qPrintable(sessionId));
@@ -79,6 +81,13 @@ void SessionHub::setBufferSize(int events)
     m_bufferSize = qMax(0, events);
     for (Session *session : std::as_const(m_sessions))
         session->setBufferSize(m_bufferSize);
+}
+
+void SessionHub::setStreamingEnabled(bool enabled)
+{
+    m_streamingEnabled = enabled;
+    for (Session *session : std::as_const(m_sessions))
+        session->fileStreamer()->setStreamingEnabled(enabled);
 }
 
 Session *SessionHub::session(const QString &id) const

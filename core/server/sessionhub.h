@@ -29,6 +29,9 @@ public:
     // Ring buffer size (events) of every session, present and future.
     void setBufferSize(int events);
     int bufferSize() const { return m_bufferSize; }
+    // Typed (chunked) files, or every file whole; for every session, present and future.
+    void setStreamingEnabled(bool enabled);
+    bool isStreamingEnabled() const { return m_streamingEnabled; }
 
     // 1..64 characters of [A-Za-z0-9_-].
     static bool isValidSessionId(QStringView id);
@@ -43,6 +46,7 @@ private:
     QList<Session *> m_sessions;
     QHash<QString, Session *> m_byId;
     int m_bufferSize = -1; // -1: the Session default
+    bool m_streamingEnabled = true;
 };
 
 } // namespace inkstream::core
