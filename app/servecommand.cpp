@@ -81,7 +81,24 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("keep-alive"),
         QStringLiteral("Seconds between `: ping` keep-alive comments; 0 disables (default 30)."),
         QStringLiteral("SECONDS"), QStringLiteral("30"));
-    parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption});
+    const QCommandLineOption noStreamingOption(
+        QStringLiteral("no-streaming"),
+        QStringLiteral(
+            "Publish files whole instead of typing them (also INKSTREAM_STREAMING=false)."));
+    const QCommandLineOption bufferOption(
+        QStringLiteral("buffer-size"),
+        QStringLiteral("Events kept per session for resuming viewers (default 4096)."),
+        QStringLiteral("EVENTS"), QString::number(core::Session::kDefaultBufferSize));
+    const QCommandLineOption maxBodyOption(
+        QStringLiteral("max-body"),
+        QStringLiteral("Largest request body in bytes; larger ones get 413 (default 8 MiB)."),
+        QStringLiteral("BYTES"), QString::number(8 * 1024 * 1024));
+    const QCommandLineOption maxEventOption(
+        QStringLiteral("max-event"),
+        QStringLiteral("Largest single posted event in bytes (default 256 KiB)."),
+        QStringLiteral("BYTES"), QString::number(256 * 1024));
+    parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
+                       noStreamingOption, bufferOption, maxBodyOption, maxEventOption});
     parser.process(arguments);
 
     if (parser.positionalArguments().size() > 1) {
@@ -112,9 +129,32 @@ int ServeCommand::run(const QStringList &arguments)
         return 2;
     }
 
+    const int bufferSize = parser.value(bufferOption).toInt(&ok);
+    if (!ok || bufferSize < 0) {
+        err << "inkstream serve: --buffer-size needs a number of events (0 or more)\n";
+        return 2;
+    }
+    const qint64 maxBody = parser.value(maxBodyOption).toLongLong(&ok);
+    if (!ok || maxBody < 1) {
+        err << "inkstream serve: --max-body needs a positive number of bytes\n";
+        return 2;
+    }
+    const qint64 maxEvent = parser.value(maxEventOption).toLongLong(&ok);
+    if (!ok || maxEvent < 1) {
+        err << "inkstream serve: --max-event needs a positive number of bytes\n";
+        return 2;
+    }
+    const QByteArray streamingEnv = qgetenv("INKSTREAM_STREAMING").trimmed().toLower();
+    const bool streaming = !parser.isSet(noStreamingOption) && streamingEnv != "false"
+        && streamingEnv != "0" && streamingEnv != "no" && streamingEnv != "off";
+
     core::SessionHub hub;
+    hub.setBufferSize(bufferSize);
+    hub.setStreamingEnabled(streaming);
     core::Publisher publisher(&hub);
     publisher.setKeepAliveInterval(std::chrono::seconds(keepAlive));
+    publisher.setMaxBodySize(maxBody);
+    publisher.setMaxEventSize(maxEvent);
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
             << ": " << publisher.errorString() << '\n';
@@ -124,7 +164,8 @@ int ServeCommand::run(const QStringList &arguments)
 
     core::DemoScript *demo = nullptr;
     if (parser.isSet(demoOption)) {
-        demo = new core::DemoScript(session, &hub);
+        // A child of its session: DELETE /api/sessions/ID takes the demo with it.
+        demo = new core::DemoScript(session, session);
         demo->setSpeed(speed);
         QString error;
         if (!demo->load(core::DemoScript::defaultScriptPath(), &error)) {

@@ -66,6 +66,8 @@ bool FileStreamer::enqueue(const QString &fileName, const QString &content, Chun
                   qPrintable(fileName), qPrintable(reason));
         return false;
     }
+    if (!m_streamingEnabled)
+        options.instant = true;
     m_queue.append(PendingFile {fileName, content, options});
     qCDebug(lcServer, "session %s: queued %s (%lld characters, %lld queued)",
             qPrintable(m_session->id()), qPrintable(fileName),

@@ -27,6 +27,10 @@ public:
     // Queues a file; returns false (and logs) when the name is not acceptable.
     bool enqueue(const QString &fileName, const QString &content, ChunkOptions options = {});
     bool isIdle() const { return m_queue.isEmpty(); }
+    // Off: every file is published whole (`start`, then `complete`), whatever its options say
+    // (seed 000's ENABLE_CODE_STREAMING=false).
+    void setStreamingEnabled(bool enabled) { m_streamingEnabled = enabled; }
+    bool isStreamingEnabled() const { return m_streamingEnabled; }
     qsizetype pendingFiles() const { return m_queue.size(); }
 
     // A file name a publisher accepts: relative, '/'-separated, no empty, "." or ".." segment,
@@ -51,6 +55,7 @@ private:
 
     Session *m_session = nullptr;
     QList<PendingFile> m_queue; // front is the file being typed
+    bool m_streamingEnabled = true;
     bool m_started = false; // `start` of the front file is out
     bool m_stepping = false; // inside step(): enqueue() must not schedule another one
     qsizetype m_offset = 0; // UTF-16 offset of the next delta in the front file

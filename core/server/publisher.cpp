@@ -252,8 +252,15 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             return true;
         }
         if (parts.size() == 3) {
-            if (onlyGet())
+            if (method == Method::Get)
                 respondJson(request, socket, Status::Ok, sessionInfo(session));
+            else if (method == Method::Delete)
+                deleteSession(request, socket, session);
+            else
+                respondError(request, socket, Status::MethodNotAllowed,
+                             QStringLiteral("method not allowed"),
+                             QStringLiteral("%1 accepts GET and DELETE").arg(path),
+                             QByteArrayLiteral("GET, DELETE"));
             return true;
         }
         if (parts.size() == 4) {
@@ -276,6 +283,16 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             if (action == u"complete") {
                 if (onlyPost())
                     postComplete(request, socket, session);
+                return true;
+            }
+            if (action == u"events") {
+                if (onlyPost())
+                    postEvents(request, socket, session);
+                return true;
+            }
+            if (action == u"chat") {
+                if (onlyPost())
+                    postChat(request, socket, session);
                 return true;
             }
         }
@@ -494,6 +511,227 @@ void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *sock
                  {QStringLiteral("queuedFiles"), qint64(streamer->pendingFiles())}});
 }
 
+void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+{
+    // Raw native events: one JSON object, a JSON array of them, or NDJSON (one per line).
+    const QByteArray body = request.body();
+    const QByteArray trimmed = body.trimmed();
+    if (trimmed.isEmpty()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("missing body"),
+                     QStringLiteral("send a JSON event object, an array of them, or NDJSON"));
+        return;
+    }
+    struct Item
+    {
+        QJsonObject object;
+        qint64 size = 0;
+        int line = 0; // 1-based NDJSON line or array index + 1
+    };
+    QList<Item> items;
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &error);
+    if (error.error == QJsonParseError::NoError && document.isObject()) {
+        items.append(Item {document.object(), trimmed.size(), 1});
+    } else if (error.error == QJsonParseError::NoError && document.isArray()) {
+        const QJsonArray array = document.array();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array.at(i).isObject()) {
+                respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                             QStringLiteral("array element %1 is not a JSON object").arg(i));
+                return;
+            }
+            const QJsonObject object = array.at(i).toObject();
+            items.append(Item {object, QJsonDocument(object).toJson(QJsonDocument::Compact).size(),
+                               int(i + 1)});
+        }
+    } else if (error.error == QJsonParseError::NoError) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                     QStringLiteral("the body must be a JSON object, an array or NDJSON"));
+        return;
+    } else if (trimmed.contains('\n')) {
+        int lineNumber = 0;
+        for (const QByteArray &rawLine : trimmed.split('\n')) {
+            ++lineNumber;
+            const QByteArray line = rawLine.trimmed();
+            if (line.isEmpty())
+                continue;
+            if (line.size() > m_maxEventSize) {
+                respondError(request, socket, Status::PayloadTooLarge,
+                             QStringLiteral("event too large"),
+                             QStringLiteral("line %1 has %2 bytes; the limit per event is %3 bytes")
+                                 .arg(lineNumber)
+                                 .arg(line.size())
+                                 .arg(m_maxEventSize));
+                return;
+            }
+            QJsonParseError lineError;
+            const QJsonDocument lineDocument = QJsonDocument::fromJson(line, &lineError);
+            if (lineError.error != QJsonParseError::NoError || !lineDocument.isObject()) {
+                respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                             QStringLiteral("NDJSON line %1: %2")
+                                 .arg(lineNumber)
+                                 .arg(lineError.error != QJsonParseError::NoError
+                                          ? lineError.errorString()
+                                          : QStringLiteral("not a JSON object")));
+                return;
+            }
+            items.append(Item {lineDocument.object(), line.size(), lineNumber});
+        }
+    } else {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("malformed JSON"),
+                     QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset));
+        return;
+    }
+
+    // All or nothing: every event is checked before the first is published.
+    static const QStringList publishable
+        = {QStringLiteral("code"), QStringLiteral("step"), QStringLiteral("progress"),
+           QStringLiteral("chat"), QStringLiteral("session")};
+    QList<EventPayload> payloads;
+    payloads.reserve(items.size());
+    for (const Item &item : std::as_const(items)) {
+        const QString where = items.size() == 1 ? QStringLiteral("event")
+                                                : QStringLiteral("event %1").arg(item.line);
+        if (item.size > m_maxEventSize) {
+            respondError(request, socket, Status::PayloadTooLarge,
+                         QStringLiteral("event too large"),
+                         QStringLiteral("%1 has %2 bytes; the limit per event is %3 bytes")
+                             .arg(where)
+                             .arg(item.size)
+                             .arg(m_maxEventSize));
+            return;
+        }
+        const QJsonValue nameValue = item.object.value(QStringLiteral("event"));
+        if (!nameValue.isString()) {
+            respondError(
+                request, socket, Status::BadRequest, QStringLiteral("missing field"),
+                QStringLiteral("%1: \"event\" (the event name, a string) is required").arg(where));
+            return;
+        }
+        const QString name = nameValue.toString();
+        if (!publishable.contains(name)) {
+            respondError(request, socket, Status::BadRequest, QStringLiteral("unknown event type"),
+                         QStringLiteral("%1: \"%2\" is not one of %3")
+                             .arg(where, name, publishable.join(QStringLiteral(", "))));
+            return;
+        }
+        const QJsonValue sessionValue = item.object.value(QStringLiteral("sessionId"));
+        if (!sessionValue.isUndefined() && !sessionValue.isNull()
+            && sessionValue.toString() != session->id()) {
+            respondError(request, socket, Status::BadRequest, QStringLiteral("session mismatch"),
+                         QStringLiteral("%1 names session \"%2\" but was posted to \"%3\"")
+                             .arg(where, sessionValue.toString(), session->id()));
+            return;
+        }
+        QJsonObject object = item.object;
+        object.insert(QStringLiteral("sessionId"), session->id());
+        object.remove(QStringLiteral("seq")); // the publisher numbers events
+        const DecodeResult decoded = EventCodec::decodeObject(name, object);
+        if (!decoded.ok()) {
+            respondError(request, socket, Status::BadRequest, QStringLiteral("invalid event"),
+                         QStringLiteral("%1: %2").arg(where, decoded.error));
+            return;
+        }
+        if (const auto *code = std::get_if<CodeEvent>(&decoded.event->payload)) {
+            QString reason;
+            if (!FileStreamer::validateFileName(code->fileName, &reason)) {
+                respondError(request, socket, Status::BadRequest,
+                             QStringLiteral("invalid file name"),
+                             QStringLiteral("%1: %2: %3").arg(where, reason, code->fileName));
+                return;
+            }
+        }
+        payloads.append(decoded.event->payload);
+    }
+
+    quint64 first = 0;
+    quint64 last = 0;
+    for (const EventPayload &payload : std::as_const(payloads)) {
+        last = session->publish(payload).sequence;
+        if (first == 0)
+            first = last;
+    }
+    qCInfo(lcServer, "session %s: published %lld raw events (%llu..%llu)",
+           qPrintable(session->id()), static_cast<long long>(payloads.size()),
+           static_cast<unsigned long long>(first), static_cast<unsigned long long>(last));
+    respondJson(request, socket, Status::Accepted,
+                {{QStringLiteral("accepted"), qint64(payloads.size())},
+                 {QStringLiteral("firstSequence"), qint64(first)},
+                 {QStringLiteral("lastSequence"), qint64(last)}});
+}
+
+void Publisher::postChat(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+{
+    QJsonObject body;
+    if (!parseJsonObject(request, socket, &body))
+        return;
+    const QJsonValue textValue = body.value(QStringLiteral("text"));
+    if (!textValue.isString()) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("missing field"),
+                     QStringLiteral("\"text\" (a string) is required"));
+        return;
+    }
+    ChatRole role = ChatRole::Assistant;
+    const QJsonValue roleValue = body.value(QStringLiteral("role"));
+    if (!roleValue.isUndefined() && !roleValue.isNull()
+        && (!roleValue.isString() || !chatRoleFromText(roleValue.toString(), &role))) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"),
+                     QStringLiteral("\"role\" must be assistant, user, system or event"));
+        return;
+    }
+    const QJsonValue idValue = body.value(QStringLiteral("messageId"));
+    if (!idValue.isUndefined() && !idValue.isNull()
+        && (!idValue.isString() || idValue.toString().isEmpty())) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"),
+                     QStringLiteral("\"messageId\" must be a non-empty string"));
+        return;
+    }
+    int chunkSize = 0; // 0: the whole text in one delta
+    QString detail;
+    if (!readOptionalInt(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize, &chunkSize,
+                         &detail)) {
+        respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"), detail);
+        return;
+    }
+    const QString text = textValue.toString();
+    if (text.toUtf8().size() > m_maxEventSize) {
+        respondError(request, socket, Status::PayloadTooLarge, QStringLiteral("event too large"),
+                     QStringLiteral("the text has more than %1 bytes").arg(m_maxEventSize));
+        return;
+    }
+    const QString messageId = idValue.isString()
+        ? idValue.toString()
+        : QStringLiteral("msg_") + SessionHub::generateId();
+    const quint64 first
+        = session->publish(ChatEvent {ChatEvent::Type::Start, messageId, role, QString()}).sequence;
+    const QList<QStringView> chunks
+        = chunkSize > 0 ? Chunker::split(text, chunkSize) : QList<QStringView> {QStringView(text)};
+    for (QStringView chunk : chunks) {
+        if (!chunk.isEmpty())
+            session->publish(ChatEvent {ChatEvent::Type::Delta, messageId, role, chunk.toString()});
+    }
+    const quint64 last
+        = session->publish(ChatEvent {ChatEvent::Type::Complete, messageId, role, QString()})
+              .sequence;
+    respondJson(request, socket, Status::Accepted,
+                {{QStringLiteral("accepted"), true},
+                 {QStringLiteral("messageId"), messageId},
+                 {QStringLiteral("firstSequence"), qint64(first)},
+                 {QStringLiteral("lastSequence"), qint64(last)}});
+}
+
+void Publisher::deleteSession(const QHttpServerRequest &request, QTcpSocket *socket,
+                              Session *session)
+{
+    const QString id = session->id();
+    const int closed = subscriberCount(id);
+    m_hub->removeSession(id); // its subscribers are closed when it is destroyed
+    respondJson(request, socket, Status::Ok,
+                {{QStringLiteral("deleted"), true},
+                 {QStringLiteral("id"), id},
+                 {QStringLiteral("subscribersClosed"), closed}});
+}
+
 // ---- SSE --------------------------------------------------------------------------------
 
 void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
@@ -506,10 +744,12 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     if (!lastIdText.isEmpty() && !hasLastId)
         qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
 
-    // A client that already holds the current state needs no snapshot; anyone else who is
-    // behind (or holds state from elsewhere) gets the full state first.
+    // A client whose id the ring buffer still covers gets exactly the events after it; anyone
+    // else who is behind (or holds state from another run) gets the full state first.
     const quint64 current = session->lastSequence();
-    const bool sendSnapshot = hasLastId ? lastId != current : current > 0;
+    QList<Session::BufferedEvent> missed;
+    const bool resumable = hasLastId && session->eventsAfter(lastId, &missed);
+    const bool sendSnapshot = !resumable && (hasLastId || current > 0);
 
     const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
     QByteArray preamble = QByteArrayLiteral("retry: ")
@@ -518,6 +758,8 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     preamble += EventCodec::encodeSse(Event {0, session->id(), ConnectedEvent {clientId}});
     if (sendSnapshot)
         preamble += EventCodec::encodeSse(session->snapshotEvent());
+    for (const Session::BufferedEvent &event : std::as_const(missed))
+        preamble += event.sseFrame;
 
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(Status::Ok);
@@ -538,7 +780,8 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
     qCInfo(lcServer, "session %s: %s subscribed from %s (last id %s, %s)", qPrintable(sessionId),
            qPrintable(clientId), qPrintable(request.remoteAddress().toString()),
            hasLastId ? lastIdText.constData() : "none",
-           sendSnapshot ? "snapshot sent" : "no snapshot needed");
+           sendSnapshot ? "snapshot sent"
+                        : qPrintable(QStringLiteral("%1 events replayed").arg(missed.size())));
     Q_EMIT subscriberConnected(sessionId, clientId);
 }
 

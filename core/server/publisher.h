@@ -56,6 +56,10 @@ public:
     // Larger request bodies are answered with 413. Default 8 MiB.
     void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
     qint64 maxBodySize() const { return m_maxBodySize; }
+    // A single event of POST .../events larger than this (its JSON) is answered with 413.
+    // Default 256 KiB.
+    void setMaxEventSize(qint64 bytes) { m_maxEventSize = bytes; }
+    qint64 maxEventSize() const { return m_maxEventSize; }
     // A subscriber with more unsent bytes than this is dropped (it reconnects and resumes).
     // Default 16 MiB.
     void setMaxPendingBytes(qint64 bytes) { m_maxPendingBytes = bytes; }
@@ -98,6 +102,9 @@ private:
     void createSession(const QHttpServerRequest &request, QTcpSocket *socket);
     void postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     void postComplete(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void postEvents(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void postChat(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void deleteSession(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     QJsonObject sessionInfo(Session *session) const;
     bool parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *object,
                          bool allowEmpty = false);
@@ -118,6 +125,7 @@ private:
     std::chrono::milliseconds m_keepAliveInterval {30000};
     std::chrono::milliseconds m_retryInterval {3000};
     qint64 m_maxBodySize = 8 * 1024 * 1024;
+    qint64 m_maxEventSize = 256 * 1024;
     qint64 m_maxPendingBytes = 16 * 1024 * 1024;
 };
 

@@ -35,6 +35,11 @@ Event Session::publish(const EventPayload &payload)
                   qPrintable(eventName(payload)));
     }
     QByteArray frame = EventCodec::encodeSse(event);
+    if (m_bufferSize > 0) {
+        if (m_buffer.size() >= m_bufferSize)
+            m_buffer.removeFirst();
+        m_buffer.append(BufferedEvent {event, frame});
+    }
     if (m_emitting) {
         m_pending.append({event, std::move(frame)});
         return event;
@@ -69,6 +74,35 @@ QJsonObject Session::snapshot() const
 Event Session::snapshotEvent() const
 {
     return Event {m_lastSequence, m_id, SnapshotEvent {snapshot()}};
+}
+
+void Session::setBufferSize(int events)
+{
+    m_bufferSize = qMax(0, events);
+    if (m_buffer.size() > m_bufferSize)
+        m_buffer.remove(0, m_buffer.size() - m_bufferSize);
+}
+
+quint64 Session::oldestBufferedSequence() const
+{
+    return m_buffer.isEmpty() ? m_lastSequence + 1 : m_buffer.constFirst().event.sequence;
+}
+
+bool Session::eventsAfter(quint64 sequence, QList<BufferedEvent> *events) const
+{
+    events->clear();
+    if (sequence > m_lastSequence)
+        return false;
+    if (sequence == m_lastSequence)
+        return true;
+    // Events sequence+1 .. last must all be buffered.
+    if (sequence + 1 < oldestBufferedSequence())
+        return false;
+    const qsizetype first = qsizetype(sequence + 1 - m_buffer.constFirst().event.sequence);
+    events->reserve(m_buffer.size() - first);
+    for (qsizetype i = first; i < m_buffer.size(); ++i)
+        events->append(m_buffer.at(i));
+    return true;
 }
 
 } // namespace inkstream::core

@@ -49,6 +49,23 @@ public:
     // resumes from it continues exactly after the state it holds.
     Event snapshotEvent() const;
 
+    // The most recent events with their SSE frames, kept so a reconnecting subscriber gets
+    // exactly what it missed. Size 0 keeps none (every resume gets a snapshot).
+    static constexpr int kDefaultBufferSize = 4096;
+    void setBufferSize(int events);
+    int bufferSize() const { return m_bufferSize; }
+    struct BufferedEvent
+    {
+        Event event;
+        QByteArray sseFrame;
+    };
+    // The buffered events after `sequence`, oldest first (empty when `sequence` is current).
+    // False when the buffer no longer reaches back that far, or `sequence` is ahead of
+    // lastSequence() (state from another run): then the subscriber needs a snapshot.
+    bool eventsAfter(quint64 sequence, QList<BufferedEvent> *events) const;
+    // Sequence of the oldest buffered event; lastSequence() + 1 when the buffer is empty.
+    quint64 oldestBufferedSequence() const;
+
 Q_SIGNALS:
     void eventPublished(const inkstream::core::Event &event, const QByteArray &sseFrame);
 
@@ -59,6 +76,8 @@ private:
     quint64 m_lastSequence = 0;
     QDateTime m_createdAt;
     bool m_emitting = false;
+    int m_bufferSize = kDefaultBufferSize;
+    QList<BufferedEvent> m_buffer; // ascending, gap-free sequences
     QList<std::pair<Event, QByteArray>> m_pending; // published from inside eventPublished
 };
 

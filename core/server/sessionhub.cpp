@@ -1,5 +1,6 @@
 #include "core/server/sessionhub.h"
 
+#include "core/server/filestreamer.h"
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 
@@ -53,11 +54,40 @@ Session *SessionHub::createSession(const QString &id)
         return nullptr;
     }
     auto *created = new Session(sessionId, this);
+    if (m_bufferSize >= 0)
+        created->setBufferSize(m_bufferSize);
+    created->fileStreamer()->setStreamingEnabled(m_streamingEnabled);
     m_sessions.append(created);
     m_byId.insert(sessionId, created);
     qCInfo(lcServer, "session %s created", qPrintable(sessionId));
     Q_EMIT sessionCreated(created);
     return created;
+}
+
+bool SessionHub::removeSession(const QString &id)
+{
+    Session *removed = m_byId.take(id);
+    if (!removed)
+        return false;
+    m_sessions.removeOne(removed);
+    qCInfo(lcServer, "session %s removed", qPrintable(id));
+    Q_EMIT sessionRemoved(id);
+    delete removed;
+    return true;
+}
+
+void SessionHub::setBufferSize(int events)
+{
+    m_bufferSize = qMax(0, events);
+    for (Session *session : std::as_const(m_sessions))
+        session->setBufferSize(m_bufferSize);
+}
+
+void SessionHub::setStreamingEnabled(bool enabled)
+{
+    m_streamingEnabled = enabled;
+    for (Session *session : std::as_const(m_sessions))
+        session->fileStreamer()->setStreamingEnabled(enabled);
 }
 
 Session *SessionHub::session(const QString &id) const

@@ -23,6 +23,15 @@ public:
     Session *createSession(const QString &id = {});
     Session *session(const QString &id) const;
     QList<Session *> sessions() const { return m_sessions; } // in creation order
+    // Deletes the session (its subscribers are closed by the publisher). False when unknown.
+    bool removeSession(const QString &id);
+
+    // Ring buffer size (events) of every session, present and future.
+    void setBufferSize(int events);
+    int bufferSize() const { return m_bufferSize; }
+    // Typed (chunked) files, or every file whole; for every session, present and future.
+    void setStreamingEnabled(bool enabled);
+    bool isStreamingEnabled() const { return m_streamingEnabled; }
 
     // 1..64 characters of [A-Za-z0-9_-].
     static bool isValidSessionId(QStringView id);
@@ -31,10 +40,13 @@ public:
 
 Q_SIGNALS:
     void sessionCreated(inkstream::core::Session *session);
+    void sessionRemoved(const QString &id);
 
 private:
     QList<Session *> m_sessions;
     QHash<QString, Session *> m_byId;
+    int m_bufferSize = -1; // -1: the Session default
+    bool m_streamingEnabled = true;
 };
 
 } // namespace inkstream::core

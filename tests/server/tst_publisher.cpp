@@ -398,37 +398,108 @@ private Q_SLOTS:
 
     void resume_data()
     {
+        QTest::addColumn<int>("bufferSize");
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QByteArray>("headers");
         QTest::addColumn<bool>("snapshotExpected");
+        QTest::addColumn<QByteArrayList>("replayedIds");
+        const QByteArray stream("/api/sessions/s1/stream");
         QTest::newRow("Last-Event-ID is current")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 3\r\n") << false;
-        QTest::newRow("lastEventId query is current")
-            << QByteArray("/api/sessions/s1/stream?lastEventId=3") << QByteArray() << false;
-        QTest::newRow("Last-Event-ID is behind")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: 1\r\n") << true;
+            << 16 << stream << QByteArray("Last-Event-ID: 3\r\n") << false << QByteArrayList {};
+        QTest::newRow("lastEventId query is current") << 16 << QByteArray(stream + "?lastEventId=3")
+                                                      << QByteArray() << false << QByteArrayList {};
+        QTest::newRow("Last-Event-ID behind, in buffer")
+            << 16 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
+            << QByteArrayList {"2", "3"};
+        QTest::newRow("lastEventId query behind, in buffer")
+            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray() << false
+            << QByteArrayList {"1", "2", "3"};
+        QTest::newRow("header wins over query")
+            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray("Last-Event-ID: 2\r\n")
+            << false << QByteArrayList {"3"};
+        QTest::newRow("Last-Event-ID older than the buffer")
+            << 2 << stream << QByteArray("Last-Event-ID: 0\r\n") << true << QByteArrayList {};
+        QTest::newRow("Last-Event-ID just inside a small buffer")
+            << 2 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
+            << QByteArrayList {"2", "3"};
+        QTest::newRow("no buffer at all")
+            << 0 << stream << QByteArray("Last-Event-ID: 2\r\n") << true << QByteArrayList {};
+        QTest::newRow("Last-Event-ID ahead of the session")
+            << 16 << stream << QByteArray("Last-Event-ID: 99\r\n") << true << QByteArrayList {};
         QTest::newRow("Last-Event-ID is unreadable")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray("Last-Event-ID: x\r\n") << true;
-        QTest::newRow("no Last-Event-ID")
-            << QByteArray("/api/sessions/s1/stream") << QByteArray() << true;
+            << 16 << stream << QByteArray("Last-Event-ID: x\r\n") << true << QByteArrayList {};
+        QTest::newRow("no Last-Event-ID (late joiner)")
+            << 16 << stream << QByteArray() << true << QByteArrayList {};
     }
 
     void resume()
     {
+        QFETCH(int, bufferSize);
         QFETCH(QByteArray, target);
         QFETCH(QByteArray, headers);
         QFETCH(bool, snapshotExpected);
+        QFETCH(QByteArrayList, replayedIds);
         Fixture f;
         QVERIFY(f.listening);
+        f.hub.setBufferSize(bufferSize);
         for (int i = 1; i <= 3; ++i)
             f.session->publish(ProgressEvent {i, QString()});
 
         RawSseClient client(f.publisher.port(), target, headers);
         QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
         f.session->publish(ProgressEvent {4, QString()});
-        QTRY_VERIFY_WITH_TIMEOUT(client.events("progress").size() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!client.events("progress").isEmpty()
+                                     && client.events("progress").constLast().id == "4",
+                                 10000);
         QCOMPARE(client.events("snapshot").size(), snapshotExpected ? 1 : 0);
-        QCOMPARE(client.events("progress").first().id, QByteArray("4"));
+        if (snapshotExpected) {
+            QCOMPARE(client.events("snapshot").first().id, QByteArray("3"));
+            QCOMPARE(client.dispatched().at(1).event, QByteArray("snapshot"));
+        }
+        QByteArrayList ids;
+        for (const SseFrame &frame : client.events("progress"))
+            ids.append(frame.id);
+        QCOMPARE(ids, replayedIds + QByteArrayList {"4"});
+    }
+
+    // A viewer loses its connection in the middle of a file and resumes with the last id it
+    // saw: the two streams together carry every event once, in order, and the exact source.
+    void resume_midFile_nothingLostNothingDoubled()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        const QString content = mixedContent().repeated(20);
+        auto first = std::make_unique<RawSseClient>(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(first->events("connected").size() == 1, 10000);
+        QVERIFY(f.session->fileStreamer()->enqueue(QStringLiteral("a.py"), content,
+                                                   ChunkOptions {3, 1, false}));
+        QTRY_VERIFY_WITH_TIMEOUT(first->events("code").size() > 20, 10000);
+        QList<SseFrame> seen = first->events("code");
+        first.reset(); // gone mid-file
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 0, 10000);
+        const QByteArray lastId = seen.constLast().id;
+        QVERIFY(f.session->lastSequence() > lastId.toULongLong()
+                || !f.session->fileStreamer()->isIdle());
+
+        RawSseClient second(f.publisher.port(), "/api/sessions/s1/stream",
+                            "Last-Event-ID: " + lastId + "\r\n");
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        if (!f.session->fileStreamer()->isIdle())
+            QVERIFY(idle.wait(30000));
+        const quint64 last = f.session->lastSequence();
+        QTRY_VERIFY_WITH_TIMEOUT(!second.events("code").isEmpty()
+                                     && second.events("code").constLast().id.toULongLong() == last,
+                                 20000);
+        QCOMPARE(second.events("snapshot").size(), 0);
+        seen += second.events("code");
+        QString typed;
+        for (qsizetype i = 0; i < seen.size(); ++i) {
+            QCOMPARE(seen.at(i).id.toULongLong(), quint64(i + 1));
+            const QJsonObject code = seen.at(i).json();
+            if (code.value(QStringLiteral("type")) == QStringLiteral("delta"))
+                typed += code.value(QStringLiteral("delta")).toString();
+        }
+        QCOMPARE(typed, content);
     }
 
     void keepAlive_sendsPingComments()
@@ -521,6 +592,190 @@ private Q_SLOTS:
         QTest::newRow("session id taken") << QByteArray("POST") << QStringLiteral("/api/sessions")
                                           << json({{QStringLiteral("id"), QStringLiteral("s1")}})
                                           << 409 << QStringLiteral("session exists");
+
+        const QString events = QStringLiteral("/api/sessions/s1/events");
+        const QByteArray progress("{\"event\":\"progress\",\"percent\":10}");
+        QTest::newRow("events: empty body") << QByteArray("POST") << events << QByteArray(" ")
+                                            << 400 << QStringLiteral("missing body");
+        QTest::newRow("events: malformed JSON")
+            << QByteArray("POST") << events << QByteArray("{\"event\":") << 400
+            << QStringLiteral("malformed JSON");
+        QTest::newRow("events: malformed NDJSON line")
+            << QByteArray("POST") << events << QByteArray(progress + "\n{oops}\n") << 400
+            << QStringLiteral("malformed JSON");
+        QTest::newRow("events: array of numbers")
+            << QByteArray("POST") << events << QByteArray("[1]") << 400
+            << QStringLiteral("malformed JSON");
+        QTest::newRow("events: no event name")
+            << QByteArray("POST") << events << QByteArray("{\"percent\":10}") << 400
+            << QStringLiteral("missing field");
+        QTest::newRow("events: unknown event type")
+            << QByteArray("POST") << events << QByteArray("{\"event\":\"telepathy\"}") << 400
+            << QStringLiteral("unknown event type");
+        QTest::newRow("events: snapshot is not publishable")
+            << QByteArray("POST") << events << QByteArray("{\"event\":\"snapshot\",\"state\":{}}")
+            << 400 << QStringLiteral("unknown event type");
+        QTest::newRow("events: missing field in the second of an array (none published)")
+            << QByteArray("POST") << events
+            << QByteArray("[" + progress + ",{\"event\":\"chat\",\"type\":\"delta\"}]") << 400
+            << QStringLiteral("invalid event");
+        QTest::newRow("events: code with absolute file name")
+            << QByteArray("POST") << events
+            << QByteArray("{\"event\":\"code\",\"fileName\":\"/etc/passwd\",\"type\":\"start\"}")
+            << 400 << QStringLiteral("invalid file name");
+        QTest::newRow("events: code with .. file name")
+            << QByteArray("POST") << events
+            << QByteArray("{\"event\":\"code\",\"fileName\":\"a/../../b\",\"type\":\"start\"}")
+            << 400 << QStringLiteral("invalid file name");
+        QTest::newRow("events: other session")
+            << QByteArray("POST") << events
+            << QByteArray("{\"event\":\"progress\",\"sessionId\":\"s2\",\"percent\":1}") << 400
+            << QStringLiteral("session mismatch");
+        QTest::newRow("events: single event over 256 KiB")
+            << QByteArray("POST") << events
+            << QByteArray("{\"event\":\"progress\",\"percent\":1,\"detail\":\""
+                          + QByteArray(256 * 1024, 'x') + "\"}")
+            << 413 << QStringLiteral("event too large");
+        QTest::newRow("events: NDJSON line over 256 KiB")
+            << QByteArray("POST") << events
+            << QByteArray(progress + "\n{\"event\":\"progress\",\"percent\":1,\"detail\":\""
+                          + QByteArray(256 * 1024, 'x') + "\"}\n")
+            << 413 << QStringLiteral("event too large");
+        const QString chat = QStringLiteral("/api/sessions/s1/chat");
+        QTest::newRow("chat: no text") << QByteArray("POST") << chat << QByteArray("{}") << 400
+                                       << QStringLiteral("missing field");
+        QTest::newRow("chat: bad role")
+            << QByteArray("POST") << chat << QByteArray("{\"text\":\"hi\",\"role\":\"oracle\"}")
+            << 400 << QStringLiteral("invalid field");
+        QTest::newRow("chat: malformed JSON") << QByteArray("POST") << chat << QByteArray("{")
+                                              << 400 << QStringLiteral("malformed JSON");
+        QTest::newRow("delete: unknown session")
+            << QByteArray("DELETE") << QStringLiteral("/api/sessions/nope") << QByteArray() << 404
+            << QStringLiteral("unknown session");
+        QTest::newRow("PUT on a session")
+            << QByteArray("PUT") << QStringLiteral("/api/sessions/s1") << QByteArray("{}") << 405
+            << QStringLiteral("method not allowed");
+    }
+
+    void postEvents_publishesInOrder_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<int>("count");
+        const QByteArray start("{\"event\":\"code\",\"fileName\":\"src/a.rs\",\"type\":\"start\"}");
+        const QByteArray delta(
+            "{\"event\":\"code\",\"fileName\":\"src/a.rs\",\"type\":\"delta\",\"delta\":\"fn "
+            "main() {}\"}");
+        const QByteArray step("{\"event\":\"step\",\"step\":\"generating\",\"status\":\"start\"}");
+        QTest::newRow("one object") << step << QByteArray("application/json") << 1;
+        QTest::newRow("array") << QByteArray("[" + step + "," + start + "," + delta + "]")
+                               << QByteArray("application/json") << 3;
+        QTest::newRow("NDJSON with blank lines and CRLF")
+            << QByteArray(step + "\r\n\r\n" + start + "\n" + delta + "\n")
+            << QByteArray("application/x-ndjson") << 3;
+        QTest::newRow("NDJSON with seq and sessionId (seq ignored)")
+            << QByteArray("{\"seq\":77,\"sessionId\":\"s1\",\"event\":\"progress\",\"percent\":5}\n"
+                          + step)
+            << QByteArray("application/x-ndjson") << 2;
+    }
+
+    void postEvents_publishesInOrder()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, contentType);
+        QFETCH(int, count);
+        Fixture f;
+        QVERIFY(f.listening);
+        f.session->publish(ProgressEvent {1, QString()});
+        RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream", "Last-Event-ID: 1\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("connected").size() == 1, 10000);
+
+        QNetworkRequest request(f.url(QStringLiteral("/api/sessions/s1/events")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QString::fromLatin1(contentType));
+        QNetworkReply *reply = f.manager.post(request, body);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 202);
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        QCOMPARE(answer.value(QStringLiteral("accepted")).toInteger(), count);
+        QCOMPARE(answer.value(QStringLiteral("firstSequence")).toInteger(), 2);
+        QCOMPARE(answer.value(QStringLiteral("lastSequence")).toInteger(), 1 + count);
+        QCOMPARE(f.session->lastSequence(), quint64(1 + count));
+        QTRY_COMPARE_WITH_TIMEOUT(client.dispatched().size(), 1 + count, 10000);
+        for (int i = 0; i < count; ++i) {
+            const SseFrame &frame = client.dispatched().at(1 + i);
+            QCOMPARE(frame.id, QByteArray::number(2 + i));
+            QCOMPARE(frame.json().value(QStringLiteral("sessionId")).toString(),
+                     QStringLiteral("s1"));
+        }
+    }
+
+    void postChat_streamsAMessage_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("deltas");
+        QTest::addColumn<QString>("role");
+        QTest::newRow("whole text")
+            << QByteArray("{\"text\":\"Let me plan 🎉\"}") << 1 << QStringLiteral("assistant");
+        QTest::newRow("chunked by 4 code points, user role")
+            << QByteArray("{\"text\":\"Let me plan 🎉\",\"chunkSize\":4,\"role\":\"user\","
+                          "\"messageId\":\"m7\"}")
+            << 4 << QStringLiteral("user");
+    }
+
+    void postChat_streamsAMessage()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, deltas);
+        QFETCH(QString, role);
+        Fixture f;
+        QVERIFY(f.listening);
+        const HttpResult result
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/chat")), body);
+        QCOMPARE(result.status, 202);
+        QCOMPARE(f.session->lastSequence(), quint64(deltas + 2));
+        const auto &chat = f.session->model()->chat();
+        QCOMPARE(chat.size(), 1);
+        QCOMPARE(chat.first().text, QStringLiteral("Let me plan 🎉"));
+        QCOMPARE(chatRoleText(chat.first().role), role);
+        QCOMPARE(chat.first().id, result.json.value(QStringLiteral("messageId")).toString());
+    }
+
+    void deleteSession_closesItsStreamsOnly()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        QVERIFY(f.hub.createSession(QStringLiteral("s2")));
+        RawSseClient one(f.publisher.port(), "/api/sessions/s1/stream");
+        RawSseClient two(f.publisher.port(), "/api/sessions/s2/stream");
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 2, 10000);
+        QSignalSpy closed(&one.socket, &QTcpSocket::disconnected);
+        const HttpResult result
+            = sendRequest(f.manager, "DELETE", f.url(QStringLiteral("/api/sessions/s1")));
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.json.value(QStringLiteral("subscribersClosed")).toInt(), 1);
+        QVERIFY(!f.hub.session(QStringLiteral("s1")));
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 1, 10000);
+        QCOMPARE(two.socket.state(), QAbstractSocket::ConnectedState);
+        const HttpResult gone
+            = sendRequest(f.manager, "GET", f.url(QStringLiteral("/api/sessions/s1/snapshot")));
+        QCOMPARE(gone.status, 404);
+    }
+
+    void streamingDisabled_publishesFilesWhole()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        f.hub.setStreamingEnabled(false);
+        const HttpResult result
+            = sendRequest(f.manager, "POST", f.url(QStringLiteral("/api/sessions/s1/files")),
+                          fileBody(QStringLiteral("a.py"), mixedContent(), 1, 0));
+        QCOMPARE(result.status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(f.session->fileStreamer()->isIdle(), 10000);
+        QCOMPARE(f.session->lastSequence(), quint64(2)); // start + complete, no delta
+        QCOMPARE(f.session->model()->files().first().content, mixedContent());
     }
 
     void errors_answerJson()

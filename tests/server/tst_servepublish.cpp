@@ -22,8 +22,14 @@ QString binary()
 class ServeProcess
 {
 public:
-    explicit ServeProcess(const QStringList &extra = {})
+    explicit ServeProcess(const QStringList &extra = {}, const QStringList &environment = {})
     {
+        if (!environment.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const QString &entry : environment)
+                env.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
+            process.setProcessEnvironment(env);
+        }
         process.start(
             binary(),
             QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
@@ -143,6 +149,50 @@ private Q_SLOTS:
         QVERIFY(serve.process.waitForFinished(10000));
         QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.process.exitCode(), 0);
+    }
+
+    void serve_streamingSwitch_publishesFilesWhole_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("environment");
+        QTest::addColumn<bool>("typed");
+        QTest::newRow("default types the file") << QStringList {} << QStringList {} << true;
+        QTest::newRow("--no-streaming")
+            << QStringList {QStringLiteral("--no-streaming")} << QStringList {} << false;
+        QTest::newRow("INKSTREAM_STREAMING=false")
+            << QStringList {} << QStringList {QStringLiteral("INKSTREAM_STREAMING=false")} << false;
+    }
+
+    void serve_streamingSwitch_publishesFilesWhole()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, environment);
+        QFETCH(bool, typed);
+        ServeProcess serve(arguments, environment);
+        const QString url = serve.readUrl();
+        QVERIFY(!url.isEmpty());
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("a.txt"), QByteArray("0123456789"));
+        const Result published
+            = runInkstream({QStringLiteral("publish"), url, path, QStringLiteral("--delay-ms"),
+                            QStringLiteral("0"), QStringLiteral("--chunk-size"),
+                            QStringLiteral("1"), QStringLiteral("--complete")});
+        QVERIFY2(published.exitCode == 0, qPrintable(published.err));
+        QJsonObject snapshot;
+        QTRY_VERIFY_WITH_TIMEOUT((snapshot = getJson(QUrl(url + QStringLiteral("/snapshot"))))
+                                         .value(QStringLiteral("state"))
+                                         .toString()
+                                     == u"complete",
+                                 30000);
+        // start + 10 deltas + complete + session complete, or start + complete + session complete
+        QCOMPARE(snapshot.value(QStringLiteral("lastSequence")).toInteger(), typed ? 13 : 3);
+        QCOMPARE(snapshot.value(QStringLiteral("files"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("content"))
+                     .toString(),
+                 QStringLiteral("0123456789"));
     }
 
     void publish_refused_exitsNonZeroWithTheServersMessage_data()

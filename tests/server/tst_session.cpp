@@ -75,6 +75,44 @@ private Q_SLOTS:
         QVERIFY(copy.loadSnapshot(payload->state));
         QCOMPARE(copy.chat().first().text, QStringLiteral("Hi"));
     }
+
+    void eventsAfter_data()
+    {
+        QTest::addColumn<int>("bufferSize");
+        QTest::addColumn<quint64>("after");
+        QTest::addColumn<bool>("covered");
+        QTest::addColumn<QList<quint64>>("sequences");
+        QTest::newRow("current") << 4 << quint64(10) << true << QList<quint64> {};
+        QTest::newRow("one behind") << 4 << quint64(9) << true << QList<quint64> {10};
+        QTest::newRow("oldest edge") << 4 << quint64(6) << true << QList<quint64> {7, 8, 9, 10};
+        QTest::newRow("too old") << 4 << quint64(5) << false << QList<quint64> {};
+        QTest::newRow("ahead") << 4 << quint64(11) << false << QList<quint64> {};
+        QTest::newRow("no buffer, current") << 0 << quint64(10) << true << QList<quint64> {};
+        QTest::newRow("no buffer, behind") << 0 << quint64(9) << false << QList<quint64> {};
+        QTest::newRow("large buffer, from 0")
+            << 100 << quint64(7) << true << QList<quint64> {8, 9, 10};
+    }
+
+    void eventsAfter()
+    {
+        QFETCH(int, bufferSize);
+        QFETCH(quint64, after);
+        QFETCH(bool, covered);
+        QFETCH(QList<quint64>, sequences);
+        Session session(QStringLiteral("s"));
+        session.setBufferSize(bufferSize);
+        for (int i = 1; i <= 10; ++i)
+            session.publish(ProgressEvent {i * 10, QString()});
+        QList<Session::BufferedEvent> events;
+        QCOMPARE(session.eventsAfter(after, &events), covered);
+        QList<quint64> got;
+        for (const Session::BufferedEvent &event : events) {
+            got.append(event.event.sequence);
+            QVERIFY(event.sseFrame.startsWith(
+                QByteArray("id: " + QByteArray::number(event.event.sequence))));
+        }
+        QCOMPARE(got, sequences);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSession)
