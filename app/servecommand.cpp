@@ -1,5 +1,6 @@
 #include "app/servecommand.h"
 
+#include "app/publishersecurityoptions.h"
 #include "core/server/demoscript.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
@@ -10,8 +11,10 @@
 #include <QHostAddress>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <QTimer>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +23,7 @@ namespace inkstream::app {
 namespace {
 
 int g_signalFds[2] = {-1, -1};
+constexpr std::chrono::seconds kShutdownGrace {2};
 
 extern "C" void onTerminationSignal(int)
 {
@@ -28,19 +32,22 @@ extern "C" void onTerminationSignal(int)
     [[maybe_unused]] const ssize_t written = ::write(g_signalFds[0], &byte, 1);
 }
 
-// SIGINT/SIGTERM quit the event loop cleanly (self-pipe + QSocketNotifier), so destructors
-// close every stream and the exit code is 0.
-bool installSignalHandlers(QObject *context)
+// SIGINT/SIGTERM reach `onSignal` on the event loop (self-pipe + QSocketNotifier); a second
+// signal quits at once.
+bool installSignalHandlers(QObject *context, std::function<void()> onSignal)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
         return false;
     auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier] {
-        notifier->setEnabled(false);
-        char byte = 0;
-        [[maybe_unused]] const ssize_t got = ::read(g_signalFds[1], &byte, 1);
-        QCoreApplication::quit();
-    });
+    QObject::connect(notifier, &QSocketNotifier::activated, context,
+                     [onSignal = std::move(onSignal), signals = 0]() mutable {
+                         char byte = 0;
+                         [[maybe_unused]] const ssize_t got = ::read(g_signalFds[1], &byte, 1);
+                         if (++signals == 1)
+                             onSignal();
+                         else
+                             QCoreApplication::quit();
+                     });
     struct sigaction action = {};
     action.sa_handler = onTerminationSignal;
     sigemptyset(&action.sa_mask);
@@ -97,8 +104,16 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("max-event"),
         QStringLiteral("Largest single posted event in bytes (default 256 KiB)."),
         QStringLiteral("BYTES"), QString::number(256 * 1024));
+    const QCommandLineOption sessionOption(
+        QStringLiteral("session"),
+        QStringLiteral("Id of the session to open (default: random). A publisher restarted "
+                       "with the same id lets viewers resume."),
+        QStringLiteral("ID"));
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
-                       noStreamingOption, bufferOption, maxBodyOption, maxEventOption});
+                       noStreamingOption, bufferOption, maxBodyOption, maxEventOption,
+                       sessionOption});
+    const PublisherSecurityOptions securityOptions;
+    securityOptions.addTo(&parser);
     parser.process(arguments);
 
     if (parser.positionalArguments().size() > 1) {
@@ -155,12 +170,22 @@ int ServeCommand::run(const QStringList &arguments)
     publisher.setKeepAliveInterval(std::chrono::seconds(keepAlive));
     publisher.setMaxBodySize(maxBody);
     publisher.setMaxEventSize(maxEvent);
+    QString securityError;
+    if (!securityOptions.applyTo(parser, address, &publisher, &securityError)) {
+        err << "inkstream serve: " << securityError << '\n';
+        return 2;
+    }
+    const QString requestedId = parser.value(sessionOption);
+    if (!requestedId.isEmpty() && !core::SessionHub::isValidSessionId(requestedId)) {
+        err << "inkstream serve: --session needs 1 to 64 characters of A-Z a-z 0-9 _ -\n";
+        return 2;
+    }
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
             << ": " << publisher.errorString() << '\n';
         return 1;
     }
-    core::Session *session = hub.createSession();
+    core::Session *session = hub.createSession(requestedId);
 
     core::DemoScript *demo = nullptr;
     if (parser.isSet(demoOption)) {
@@ -181,7 +206,22 @@ int ServeCommand::run(const QStringList &arguments)
             });
     }
 
-    if (!installSignalHandlers(&publisher))
+    // Graceful stop: every viewer gets a `shutdown` event and a clean close; the process exits
+    // once they are gone (at most kShutdownGrace later).
+    const auto stopGracefully = [&publisher] {
+        publisher.closeAllStreams(QStringLiteral("publisher stopped"));
+        if (publisher.subscriberCount() == 0) {
+            QCoreApplication::quit();
+            return;
+        }
+        QObject::connect(&publisher, &core::Publisher::subscriberDisconnected, &publisher,
+                         [&publisher] {
+                             if (publisher.subscriberCount() == 0)
+                                 QCoreApplication::quit();
+                         });
+        QTimer::singleShot(kShutdownGrace, &publisher, &QCoreApplication::quit);
+    };
+    if (!installSignalHandlers(&publisher, stopGracefully))
         err << "inkstream serve: cannot install signal handlers; stop with SIGKILL\n";
 
     // The URL is the first line on stdout and is flushed at once: scripts read it.

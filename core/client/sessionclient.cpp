@@ -127,6 +127,12 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
         syncResumeId(); // per subscriber, nothing for the model
         return;
     }
+    if (const auto *shutdown = std::get_if<ShutdownEvent>(&event.payload)) {
+        // The stream ends next; reconnecting resumes once the publisher is back.
+        qCInfo(lcClient, "publisher is shutting down: %s", qPrintable(shutdown->reason));
+        syncResumeId();
+        return;
+    }
     const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
     if (!isSnapshot && event.sequence != 0 && event.sequence <= m_lastSequence) {
         ++m_duplicatesDropped;

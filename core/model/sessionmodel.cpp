@@ -90,7 +90,7 @@ bool SessionModel::apply(const Event &event)
         if (!applied)
             fail(error);
     }
-    // ConnectedEvent carries nothing for the model.
+    // ConnectedEvent and ShutdownEvent carry nothing for the model.
 
     if (event.sequence > m_lastSequence)
         m_lastSequence = event.sequence;

@@ -2,7 +2,6 @@
 
 #include <QJsonObject>
 #include <QString>
-
 #include <variant>
 
 // The typed events every part of Inkstream speaks internally. Wire dialects decode into these;
@@ -11,7 +10,7 @@ namespace inkstream::core {
 
 struct TextPosition
 {
-    int line = 0;   // zero-based, as in seed 000
+    int line = 0; // zero-based, as in seed 000
     int column = 0; // zero-based, in UTF-16 code units of the line
     friend bool operator==(const TextPosition &, const TextPosition &) = default;
 };
@@ -29,13 +28,13 @@ struct CodeEvent
     enum class Type { Start, Delta, Complete, Error };
     Type type = Type::Delta;
     QString fileName;
-    QString delta;            // Delta only
-    TextPosition position;    // Delta only: where the delta starts
+    QString delta; // Delta only
+    TextPosition position; // Delta only: where the delta starts
     bool hasPosition = false;
-    QString fullContent;      // Complete only (authoritative when present)
+    QString fullContent; // Complete only (authoritative when present)
     bool hasFullContent = false;
-    QString error;            // Error only
-    QString language;         // optional hint on Start
+    QString error; // Error only
+    QString language; // optional hint on Start
     friend bool operator==(const CodeEvent &, const CodeEvent &) = default;
 };
 
@@ -89,8 +88,16 @@ struct SnapshotEvent
     friend bool operator==(const SnapshotEvent &, const SnapshotEvent &) = default;
 };
 
+// `shutdown`: the publisher is stopping and closes this stream; the session may come back on
+// the same address (clients reconnect and resume). Not sequenced, not part of the session.
+struct ShutdownEvent
+{
+    QString reason;
+    friend bool operator==(const ShutdownEvent &, const ShutdownEvent &) = default;
+};
+
 using EventPayload = std::variant<ConnectedEvent, CodeEvent, StepEvent, ProgressEvent, ChatEvent,
-                                  SessionEvent, SnapshotEvent>;
+                                  SessionEvent, SnapshotEvent, ShutdownEvent>;
 
 struct Event
 {
@@ -102,9 +109,9 @@ struct Event
 
 // Wire names of enum values, shared by every codec. Unknown names return false.
 QString eventName(const EventPayload &payload); // "code", "step", ...
-QString stepNameText(StepName step);            // "planning", ...
+QString stepNameText(StepName step); // "planning", ...
 bool stepNameFromText(QStringView text, StepName *out);
-QString chatRoleText(ChatRole role);            // "assistant", ...
+QString chatRoleText(ChatRole role); // "assistant", ...
 bool chatRoleFromText(QStringView text, ChatRole *out);
 
 } // namespace inkstream::core

@@ -6,7 +6,6 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -21,7 +20,7 @@ namespace {
 
 // Wire names in EventPayload index order.
 constexpr std::array<std::string_view, std::variant_size_v<EventPayload>> kEventNames
-    = {"connected", "code", "step", "progress", "chat", "session", "snapshot"};
+    = {"connected", "code", "step", "progress", "chat", "session", "snapshot", "shutdown"};
 constexpr std::array<std::string_view, 4> kCodeTypes = {"start", "delta", "complete", "error"};
 constexpr std::array<std::string_view, StepCount> kStepNames
     = {"planning", "generating", "validating", "complete"};
@@ -277,6 +276,11 @@ void writeEvent(JsonWriter &w, const Event &event)
         {
             w.key("state");
             w.rawBytes(QJsonDocument(e.state).toJson(QJsonDocument::Compact));
+        }
+        void operator()(const ShutdownEvent &e) const
+        {
+            w.key("reason");
+            w.string(e.reason);
         }
     };
     std::visit(Visitor {w}, event.payload);
@@ -818,6 +822,12 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
         } else {
             return false;
         }
+    }
+    case 7: {
+        ShutdownEvent e;
+        r.string(QLatin1String("reason"), &e.reason, false);
+        *out = std::move(e);
+        break;
     }
     default:
         Q_UNREACHABLE();

@@ -8,12 +8,14 @@
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
+#include <QWebSocket>
 #include <cmath>
 #include <limits>
 
@@ -66,6 +68,11 @@ bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int
     return true;
 }
 
+CorsPolicy::Headers allowHeader(const QByteArray &methods)
+{
+    return {{QByteArrayLiteral("Allow"), methods}};
+}
+
 QString hostForUrl(const QHostAddress &address)
 {
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
@@ -87,6 +94,11 @@ Publisher::Publisher(SessionHub *hub, QObject *parent)
     connect(hub, &SessionHub::sessionCreated, this, &Publisher::attachSession);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &Publisher::sendKeepAlive);
     setKeepAliveInterval(m_keepAliveInterval);
+    // Connecting this signal is what makes QAbstractHttpServer accept WebSocket upgrades.
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &Publisher::acceptWebSockets);
+    m_clock.start();
+    connect(&m_reapTimer, &QTimer::timeout, this, &Publisher::reapStaleSubscribers);
+    m_reapTimer.start(std::chrono::seconds(1));
 }
 
 Publisher::~Publisher()
@@ -101,12 +113,20 @@ Publisher::~Publisher()
     }
     for (const QMetaObject::Connection &connection : std::as_const(m_pendingCompletions))
         disconnect(connection);
+    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets))
+        subscriber.socket->disconnect(this);
 }
 
 bool Publisher::listen(const QHostAddress &address, quint16 port)
 {
     if (m_tcpServer) {
         m_errorString = QStringLiteral("already listening on port %1").arg(this->port());
+        return false;
+    }
+    QString refusal;
+    if (!m_access.allowsListeningOn(address, &refusal)) {
+        m_errorString = refusal;
+        qCWarning(lcServer, "%s", qPrintable(refusal));
         return false;
     }
     auto *server = new QTcpServer(this);
@@ -157,24 +177,36 @@ void Publisher::setKeepAliveInterval(std::chrono::milliseconds interval)
 
 int Publisher::subscriberCount() const
 {
-    return int(m_subscriberKeys.size());
+    return int(m_subscriberKeys.size() + m_webSockets.size());
 }
 
 int Publisher::subscriberCount(const QString &sessionId) const
 {
-    return int(m_subscribers.value(sessionId).size());
+    const auto ws
+        = std::count_if(m_webSockets.cbegin(), m_webSockets.cend(),
+                        [&](const WebSocketSubscriber &s) { return s.sessionId == sessionId; });
+    return int(m_subscribers.value(sessionId).size() + ws);
 }
 
 void Publisher::attachSession(Session *session)
 {
     const QString id = session->id();
     connect(session, &Session::eventPublished, this,
-            [this, id](const Event &, const QByteArray &frame) { broadcast(id, frame); });
+            [this, id](const Event &event, const QByteArray &frame) {
+                m_metrics.countEventPublished();
+                broadcast(id, frame);
+                broadcastWebSocket(id, event);
+            });
     connect(session, &QObject::destroyed, this, [this, id] {
         // Its viewers would wait forever on a stream that can no longer carry anything.
         for (const Subscriber &subscriber : m_subscribers.value(id)) {
             if (subscriber.socket)
                 subscriber.socket->disconnectFromHost();
+        }
+        for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
+            if (subscriber.sessionId == id)
+                subscriber.socket->close(QWebSocketProtocol::CloseCodeGoingAway,
+                                         QStringLiteral("session deleted"));
         }
         if (const auto pending = m_pendingCompletions.constFind(id);
             pending != m_pendingCompletions.cend()) {
@@ -192,6 +224,20 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const QString path = request.url().path();
     qCDebug(lcServer, "%s %s from %s", methodText(method).constData(), qPrintable(path),
             qPrintable(request.remoteAddress().toString()));
+    if (!admitConnection(request, socket))
+        return true;
+    if (method == Method::Options) {
+        // A CORS preflight: allowed origins get the permissions, everyone else nothing.
+        respond(request, socket, Status::NoContent, QByteArrayLiteral("text/plain"), {},
+                allowHeader(QByteArrayLiteral("GET, POST, DELETE, OPTIONS")));
+        return true;
+    }
+    const bool readOnly = method == Method::Get || method == Method::Head;
+    const AccessPolicy::Need need = path == u"/healthz"
+        ? AccessPolicy::Need::Nothing
+        : (readOnly ? AccessPolicy::Need::Read : AccessPolicy::Need::Publish);
+    if (!authorize(request, socket, need))
+        return true;
 
     bool declaredLengthOk = true;
     const qint64 declaredLength
@@ -211,20 +257,35 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const auto onlyGet = [&]() {
         if (method == Method::Get)
             return true;
-        respondError(request, socket, Status::MethodNotAllowed,
-                     QStringLiteral("method not allowed"),
-                     QStringLiteral("%1 accepts GET").arg(path), QByteArrayLiteral("GET"));
+        respondError(
+            request, socket, Status::MethodNotAllowed, QStringLiteral("method not allowed"),
+            QStringLiteral("%1 accepts GET").arg(path), allowHeader(QByteArrayLiteral("GET")));
         return false;
     };
     const auto onlyPost = [&]() {
         if (method == Method::Post)
             return true;
-        respondError(request, socket, Status::MethodNotAllowed,
-                     QStringLiteral("method not allowed"),
-                     QStringLiteral("%1 accepts POST").arg(path), QByteArrayLiteral("POST"));
+        respondError(
+            request, socket, Status::MethodNotAllowed, QStringLiteral("method not allowed"),
+            QStringLiteral("%1 accepts POST").arg(path), allowHeader(QByteArrayLiteral("POST")));
         return false;
     };
 
+    if (parts == QStringList {QStringLiteral("metrics")}) {
+        if (onlyGet())
+            respondMetrics(request, socket);
+        return true;
+    }
+    if (parts.size() == 2 && parts[0] == u"view" && m_hub) {
+        if (!onlyGet())
+            return true;
+        if (Session *session = m_hub->session(parts[1]))
+            serveViewerPage(request, socket, session);
+        else
+            respondError(request, socket, Status::NotFound, QStringLiteral("unknown session"),
+                         QStringLiteral("there is no session with id \"%1\"").arg(parts[1]));
+        return true;
+    }
     if (parts == QStringList {QStringLiteral("healthz")}) {
         if (onlyGet())
             respondJson(request, socket, Status::Ok,
@@ -242,7 +303,7 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 respondError(request, socket, Status::MethodNotAllowed,
                              QStringLiteral("method not allowed"),
                              QStringLiteral("%1 accepts GET and POST").arg(path),
-                             QByteArrayLiteral("GET, POST"));
+                             allowHeader(QByteArrayLiteral("GET, POST")));
             return true;
         }
         Session *session = m_hub->session(parts[2]);
@@ -260,7 +321,7 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 respondError(request, socket, Status::MethodNotAllowed,
                              QStringLiteral("method not allowed"),
                              QStringLiteral("%1 accepts GET and DELETE").arg(path),
-                             QByteArrayLiteral("GET, DELETE"));
+                             allowHeader(QByteArrayLiteral("GET, DELETE")));
             return true;
         }
         if (parts.size() == 4) {
@@ -312,29 +373,49 @@ void Publisher::missingHandler(const QHttpServerRequest &request, QTcpSocket *so
 
 // ---- responses --------------------------------------------------------------------------
 
-void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
-                            const QJsonObject &body, const QByteArray &allow)
+void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                        const QByteArray &contentType, const QByteArray &body,
+                        const Headers &extraHeaders)
 {
-    QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    json.append('\n');
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(status);
-    responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
-    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(json.size()));
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
     responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
-    if (!allow.isEmpty())
-        responder.writeHeader(QByteArrayLiteral("Allow"), allow);
-    responder.writeBody(json);
+    for (const auto &[name, value] : extraHeaders)
+        responder.writeHeader(name, value);
+    writeCorsHeaders(request, &responder);
+    responder.writeBody(body);
+    m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(status));
     qCDebug(lcServer, "-> %d", int(status));
 }
 
+void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                            const QJsonObject &body, const Headers &extraHeaders)
+{
+    QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    json.append('\n');
+    respond(request, socket, status, QByteArrayLiteral("application/json"), json, extraHeaders);
+}
+
 void Publisher::respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
-                             const QString &error, const QString &detail, const QByteArray &allow)
+                             const QString &error, const QString &detail,
+                             const Headers &extraHeaders)
 {
     qCInfo(lcServer, "%s %s -> %d %s: %s", methodText(request.method()).constData(),
            qPrintable(request.url().path()), int(status), qPrintable(error), qPrintable(detail));
     respondJson(request, socket, status,
-                {{QStringLiteral("error"), error}, {QStringLiteral("detail"), detail}}, allow);
+                {{QStringLiteral("error"), error}, {QStringLiteral("detail"), detail}},
+                extraHeaders);
+}
+
+void Publisher::writeCorsHeaders(const QHttpServerRequest &request, QHttpServerResponder *responder)
+{
+    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
+    const Headers headers = request.method() == Method::Options ? m_cors.preflightHeaders(origin)
+                                                                : m_cors.responseHeaders(origin);
+    for (const auto &[name, value] : headers)
+        responder->writeHeader(name, value);
 }
 
 bool Publisher::parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket,
@@ -734,31 +815,52 @@ void Publisher::deleteSession(const QHttpServerRequest &request, QTcpSocket *soc
 
 // ---- SSE --------------------------------------------------------------------------------
 
+namespace {
+
+// What a new subscriber needs before the live events: exactly the events after its last id
+// when the ring buffer still holds them, otherwise (behind, or state from another run) the
+// full state first.
+struct CatchUp
+{
+    bool hasLastId = false;
+    bool snapshot = false;
+    QList<Session::BufferedEvent> missed;
+};
+
+CatchUp catchUpFor(const Session *session, const QByteArray &lastIdText)
+{
+    CatchUp catchUp;
+    const quint64 lastId = lastIdText.isEmpty() ? 0 : lastIdText.toULongLong(&catchUp.hasLastId);
+    if (!lastIdText.isEmpty() && !catchUp.hasLastId)
+        qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
+    const bool resumable = catchUp.hasLastId && session->eventsAfter(lastId, &catchUp.missed);
+    catchUp.snapshot = !resumable && (catchUp.hasLastId || session->lastSequence() > 0);
+    return catchUp;
+}
+
+QString describe(const CatchUp &catchUp)
+{
+    return catchUp.snapshot ? QStringLiteral("snapshot sent")
+                            : QStringLiteral("%1 events replayed").arg(catchUp.missed.size());
+}
+
+} // namespace
+
 void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
     QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
         lastIdText = request.query().queryItemValue(QStringLiteral("lastEventId")).toLatin1();
-    bool hasLastId = false;
-    const quint64 lastId = lastIdText.isEmpty() ? 0 : lastIdText.toULongLong(&hasLastId);
-    if (!lastIdText.isEmpty() && !hasLastId)
-        qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
-
-    // A client whose id the ring buffer still covers gets exactly the events after it; anyone
-    // else who is behind (or holds state from another run) gets the full state first.
-    const quint64 current = session->lastSequence();
-    QList<Session::BufferedEvent> missed;
-    const bool resumable = hasLastId && session->eventsAfter(lastId, &missed);
-    const bool sendSnapshot = !resumable && (hasLastId || current > 0);
+    const CatchUp catchUp = catchUpFor(session, lastIdText);
 
     const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
     QByteArray preamble = QByteArrayLiteral("retry: ")
         + QByteArray::number(qint64(m_retryInterval.count())) + QByteArrayLiteral("\n\n");
     // `connected` is per subscriber and not part of the session's sequence: sequence 0.
     preamble += EventCodec::encodeSse(Event {0, session->id(), ConnectedEvent {clientId}});
-    if (sendSnapshot)
+    if (catchUp.snapshot)
         preamble += EventCodec::encodeSse(session->snapshotEvent());
-    for (const Session::BufferedEvent &event : std::as_const(missed))
+    for (const Session::BufferedEvent &event : catchUp.missed)
         preamble += event.sseFrame;
 
     QHttpServerResponder responder = makeResponder(request, socket);
@@ -768,10 +870,15 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
          {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
          {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
          {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}});
+    writeCorsHeaders(request, &responder);
     responder.writeBody(preamble);
+    m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
+    m_metrics.countBytesSent(preamble.size());
 
     const QString sessionId = session->id();
-    m_subscribers[sessionId].append(Subscriber {QPointer<QTcpSocket>(socket), clientId});
+    const qint64 now = m_clock.elapsed();
+    m_subscribers[sessionId].append(
+        Subscriber {QPointer<QTcpSocket>(socket), clientId, now, now, 0});
     m_subscriberKeys.insert(socket, SubscriberKey {sessionId, clientId});
     connect(socket, &QAbstractSocket::disconnected, this,
             [this, socket] { removeSubscriber(socket); });
@@ -779,9 +886,7 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
 
     qCInfo(lcServer, "session %s: %s subscribed from %s (last id %s, %s)", qPrintable(sessionId),
            qPrintable(clientId), qPrintable(request.remoteAddress().toString()),
-           hasLastId ? lastIdText.constData() : "none",
-           sendSnapshot ? "snapshot sent"
-                        : qPrintable(QStringLiteral("%1 events replayed").arg(missed.size())));
+           catchUp.hasLastId ? lastIdText.constData() : "none", qPrintable(describe(catchUp)));
     Q_EMIT subscriberConnected(sessionId, clientId);
 }
 
@@ -817,6 +922,7 @@ bool Publisher::writeTo(const Subscriber &subscriber, const QByteArray &bytes,
         overflowing->append(subscriber.socket);
         return false;
     }
+    m_metrics.countBytesSent(bytes.size());
     return socket->write(bytes) == bytes.size();
 }
 
@@ -831,8 +937,10 @@ void Publisher::broadcast(const QString &sessionId, const QByteArray &bytes)
     for (const Subscriber &subscriber : subscribers)
         writeTo(subscriber, bytes, &overflowing);
     for (const QPointer<QTcpSocket> &socket : std::as_const(overflowing)) {
-        if (socket)
+        if (socket) {
+            m_metrics.countSubscriberDropped();
             socket->abort();
+        }
     }
 }
 
@@ -842,6 +950,275 @@ void Publisher::sendKeepAlive()
     const QStringList sessionIds = m_subscribers.keys();
     for (const QString &sessionId : sessionIds)
         broadcast(sessionId, ping);
+    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets))
+        subscriber.socket->ping();
+}
+
+void Publisher::reapStaleSubscribers()
+{
+    const qint64 now = m_clock.elapsed();
+    const qint64 stallMs = m_stallTimeout.count();
+    const qint64 ageMs = m_maxStreamAge.count();
+    QList<QPointer<QTcpSocket>> stalled;
+    QList<QPointer<QTcpSocket>> tooOld;
+    for (QList<Subscriber> &subscribers : m_subscribers) {
+        for (Subscriber &subscriber : subscribers) {
+            QTcpSocket *socket = subscriber.socket.data();
+            if (!socket)
+                continue;
+            const qint64 unsent = socket->bytesToWrite();
+            if (unsent == 0 || unsent < subscriber.lastBytesToWrite)
+                subscriber.lastProgressMs = now;
+            subscriber.lastBytesToWrite = unsent;
+            if (stallMs > 0 && now - subscriber.lastProgressMs > stallMs)
+                stalled << subscriber.socket;
+            else if (ageMs > 0 && now - subscriber.openedAtMs > ageMs)
+                tooOld << subscriber.socket;
+        }
+    }
+    for (const QPointer<QTcpSocket> &socket : std::as_const(stalled)) {
+        if (!socket)
+            continue;
+        qCInfo(lcServer, "dropping a subscriber that has read nothing for %lld ms",
+               static_cast<long long>(stallMs));
+        m_metrics.countSubscriberDropped();
+        socket->abort();
+    }
+    for (const QPointer<QTcpSocket> &socket : std::as_const(tooOld)) {
+        if (socket)
+            socket->disconnectFromHost(); // it reconnects and resumes
+    }
+    QList<QWebSocket *> oldWebSockets;
+    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
+        if (ageMs > 0 && now - subscriber.openedAtMs > ageMs)
+            oldWebSockets << subscriber.socket;
+    }
+    for (QWebSocket *socket : std::as_const(oldWebSockets))
+        socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("stream age limit"));
+}
+
+bool Publisher::admitConnection(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    if (m_limiter.isUnlimited() || m_admitted.contains(socket))
+        return true;
+    const QHostAddress peer = socket->peerAddress();
+    const ConnectionLimiter::Verdict verdict = m_limiter.admit(peer);
+    if (verdict != ConnectionLimiter::Verdict::Allowed) {
+        m_metrics.countConnectionRefused();
+        const QString detail = verdict == ConnectionLimiter::Verdict::TooManyOpen
+            ? QStringLiteral("%1 already has %2 open connections (the limit)")
+                  .arg(peer.toString())
+                  .arg(m_limiter.maxOpenPerAddress())
+            : QStringLiteral("%1 opens more than %2 connections per second")
+                  .arg(peer.toString())
+                  .arg(m_limiter.maxNewPerSecond());
+        respondError(request, socket, Status::TooManyRequests,
+                     QStringLiteral("too many connections"), detail,
+                     {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")},
+                      {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
+        socket->disconnectFromHost();
+        return false;
+    }
+    m_admitted.insert(socket, peer);
+    const auto release = [this, socket] {
+        // `socket` may be mid-destruction: only a key here.
+        const auto it = m_admitted.constFind(socket);
+        if (it == m_admitted.cend())
+            return;
+        m_limiter.release(*it);
+        m_admitted.erase(it);
+    };
+    connect(socket, &QAbstractSocket::disconnected, this, release);
+    connect(socket, &QObject::destroyed, this, release);
+    return true;
+}
+
+bool Publisher::authorize(const QHttpServerRequest &request, QTcpSocket *socket,
+                          AccessPolicy::Need need)
+{
+    switch (m_access.check(AccessPolicy::presentedToken(request), need)) {
+    case AccessPolicy::Verdict::Allowed:
+        return true;
+    case AccessPolicy::Verdict::MissingToken:
+        respondError(request, socket, Status::Unauthorized,
+                     QStringLiteral("authentication required"),
+                     QStringLiteral("send \"Authorization: Bearer TOKEN\" or ?token=TOKEN"),
+                     {{QByteArrayLiteral("WWW-Authenticate"),
+                       QByteArrayLiteral("Bearer realm=\"inkstream\"")}});
+        return false;
+    case AccessPolicy::Verdict::WrongToken:
+        respondError(request, socket, Status::Forbidden, QStringLiteral("forbidden"),
+                     need == AccessPolicy::Need::Publish
+                         ? QStringLiteral("the token does not allow publishing")
+                         : QStringLiteral("the token is not valid"));
+        return false;
+    }
+    return false;
+}
+
+void Publisher::respondMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    ServerMetrics::Gauges gauges;
+    gauges.sessions = m_hub ? m_hub->sessions().size() : 0;
+    gauges.sseSubscribers = m_subscriberKeys.size();
+    gauges.webSocketSubscribers = m_webSockets.size();
+    respond(request, socket, Status::Ok, QByteArrayLiteral("text/plain; version=0.0.4"),
+            m_metrics.toPrometheusText(gauges));
+}
+
+void Publisher::serveViewerPage(const QHttpServerRequest &request, QTcpSocket *socket,
+                                Session *session)
+{
+    QFile page(QStringLiteral(":/web/viewer.html"));
+    if (!page.open(QIODevice::ReadOnly)) {
+        respondError(request, socket, Status::InternalServerError,
+                     QStringLiteral("viewer page missing"), page.errorString());
+        return;
+    }
+    qCDebug(lcServer, "viewer page for session %s", qPrintable(session->id()));
+    respond(request, socket, Status::Ok, QByteArrayLiteral("text/html; charset=utf-8"),
+            page.readAll());
+}
+
+// ---- WebSocket --------------------------------------------------------------------------
+
+void Publisher::acceptWebSockets()
+{
+    while (hasPendingWebSocketConnections()) {
+        if (std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection())
+            openWebSocket(socket.release());
+    }
+}
+
+void Publisher::openWebSocket(QWebSocket *socket)
+{
+    socket->setParent(this);
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    const QUrl url = socket->requestUrl();
+    const QString route = ServerMetrics::routeOf(url.path());
+    // Qt 6.4 upgrades before anyone can look at the request: path, token and limits are
+    // checked now, and a refusal is a close code (4000 + the HTTP status it stands for).
+    const auto refuse = [&](int httpStatus, const QString &reason) {
+        qCInfo(lcServer, "WebSocket %s from %s refused: %s", qPrintable(url.path()),
+               qPrintable(socket->peerAddress().toString()), qPrintable(reason));
+        m_metrics.countResponse(route, httpStatus);
+        socket->close(static_cast<QWebSocketProtocol::CloseCode>(4000 + httpStatus), reason);
+    };
+
+    const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
+    if (parts.size() != 4 || parts[0] != u"api" || parts[1] != u"sessions" || parts[3] != u"ws") {
+        refuse(404, QStringLiteral("no WebSocket endpoint at %1").arg(url.path()));
+        return;
+    }
+    Session *session = m_hub ? m_hub->session(parts[2]) : nullptr;
+    if (!session) {
+        refuse(404, QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
+        return;
+    }
+    const QByteArray token = AccessPolicy::presentedToken(
+        socket->request().rawHeader(QByteArrayLiteral("Authorization")),
+        url.query(QUrl::FullyEncoded));
+    switch (m_access.check(token, AccessPolicy::Need::Read)) {
+    case AccessPolicy::Verdict::Allowed:
+        break;
+    case AccessPolicy::Verdict::MissingToken:
+        refuse(401, QStringLiteral("authentication required"));
+        return;
+    case AccessPolicy::Verdict::WrongToken:
+        refuse(403, QStringLiteral("the token is not valid"));
+        return;
+    }
+    const QHostAddress peer = socket->peerAddress();
+    if (!m_limiter.isUnlimited()) {
+        if (m_limiter.admit(peer) != ConnectionLimiter::Verdict::Allowed) {
+            m_metrics.countConnectionRefused();
+            refuse(429, QStringLiteral("too many connections from %1").arg(peer.toString()));
+            return;
+        }
+        connect(socket, &QObject::destroyed, this, [this, peer] { m_limiter.release(peer); });
+    }
+
+    QByteArray lastIdText = socket->request().rawHeader(QByteArrayLiteral("Last-Event-ID"));
+    if (lastIdText.isEmpty())
+        lastIdText = QUrlQuery(url).queryItemValue(QStringLiteral("lastEventId")).toLatin1();
+    const CatchUp catchUp = catchUpFor(session, lastIdText.trimmed());
+    const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
+    const auto send = [socket](const Event &event) {
+        socket->sendTextMessage(QString::fromUtf8(EventCodec::encodeJson(event)));
+    };
+    send(Event {0, session->id(), ConnectedEvent {clientId}});
+    if (catchUp.snapshot)
+        send(session->snapshotEvent());
+    for (const Session::BufferedEvent &event : catchUp.missed)
+        send(event.event);
+    m_metrics.countResponse(route, 101);
+
+    m_webSockets.append(
+        WebSocketSubscriber {socket, session->id(), clientId, peer, m_clock.elapsed()});
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] { removeWebSocket(socket); });
+    qCInfo(lcServer, "session %s: %s subscribed over WebSocket from %s (last id %s, %s)",
+           qPrintable(session->id()), qPrintable(clientId), qPrintable(peer.toString()),
+           catchUp.hasLastId ? lastIdText.constData() : "none", qPrintable(describe(catchUp)));
+    Q_EMIT subscriberConnected(session->id(), clientId);
+}
+
+void Publisher::removeWebSocket(QWebSocket *socket)
+{
+    const auto it
+        = std::find_if(m_webSockets.begin(), m_webSockets.end(),
+                       [socket](const WebSocketSubscriber &s) { return s.socket == socket; });
+    if (it == m_webSockets.end())
+        return;
+    const WebSocketSubscriber removed = *it;
+    m_webSockets.erase(it);
+    qCInfo(lcServer, "session %s: %s left", qPrintable(removed.sessionId),
+           qPrintable(removed.clientId));
+    Q_EMIT subscriberDisconnected(removed.sessionId, removed.clientId);
+}
+
+void Publisher::broadcastWebSocket(const QString &sessionId, const Event &event)
+{
+    QString message; // encoded once, for the first subscriber that needs it
+    QList<QWebSocket *> overflowing;
+    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
+        if (subscriber.sessionId != sessionId)
+            continue;
+        if (subscriber.socket->bytesToWrite() > m_maxPendingBytes) {
+            overflowing << subscriber.socket;
+            continue;
+        }
+        if (message.isEmpty())
+            message = QString::fromUtf8(EventCodec::encodeJson(event));
+        m_metrics.countBytesSent(message.size());
+        subscriber.socket->sendTextMessage(message);
+    }
+    for (QWebSocket *socket : std::as_const(overflowing)) {
+        qCWarning(lcServer, "a WebSocket subscriber reads too slowly; dropping it");
+        m_metrics.countSubscriberDropped();
+        socket->abort();
+    }
+}
+
+void Publisher::closeAllStreams(const QString &reason)
+{
+    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
+        const QByteArray notice
+            = EventCodec::encodeSse(Event {0, it.key(), ShutdownEvent {reason}});
+        for (const Subscriber &subscriber : it.value()) {
+            if (subscriber.socket
+                && subscriber.socket->state() == QAbstractSocket::ConnectedState) {
+                subscriber.socket->write(notice);
+                subscriber.socket->disconnectFromHost(); // after the notice is written
+            }
+        }
+    }
+    const QList<WebSocketSubscriber> webSockets = m_webSockets;
+    for (const WebSocketSubscriber &subscriber : webSockets) {
+        subscriber.socket->sendTextMessage(QString::fromUtf8(
+            EventCodec::encodeJson(Event {0, subscriber.sessionId, ShutdownEvent {reason}})));
+        subscriber.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+    }
+    qCInfo(lcServer, "closed every stream: %s", qPrintable(reason));
 }
 
 } // namespace inkstream::core

@@ -1,6 +1,13 @@
 #pragma once
 
+#include "core/server/accesspolicy.h"
+#include "core/server/connectionlimiter.h"
+#include "core/server/corspolicy.h"
+#include "core/server/servermetrics.h"
+#include "core/server/sessionhub.h"
+
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QHttpServerResponder>
@@ -14,11 +21,12 @@
 
 class QTcpServer;
 class QTcpSocket;
+class QWebSocket;
 
 namespace inkstream::core {
 
 class Session;
-class SessionHub;
+struct Event;
 
 // The embedded HTTP publisher (docs/protocol.md): SSE streams, snapshots and the publishing
 // API for the sessions of a SessionHub. Derived from QAbstractHttpServer, not QHttpServer,
@@ -65,8 +73,26 @@ public:
     void setMaxPendingBytes(qint64 bytes) { m_maxPendingBytes = bytes; }
     qint64 maxPendingBytes() const { return m_maxPendingBytes; }
 
+    // Tokens, browser origins and per-address limits; set them before listen().
+    AccessPolicy &accessPolicy() { return m_access; }
+    CorsPolicy &corsPolicy() { return m_cors; }
+    ConnectionLimiter &connectionLimiter() { return m_limiter; }
+    const ServerMetrics &metrics() const { return m_metrics; }
+
+    // A subscriber whose unsent bytes have not gone down for this long is dropped (a peer that
+    // vanished without closing). 0 disables. Default 60 s.
+    void setStallTimeout(std::chrono::milliseconds timeout) { m_stallTimeout = timeout; }
+    // Streams open longer than this are closed so clients reconnect (and resume, losing
+    // nothing): stale connections do not pile up behind proxies. 0 disables. Default 1 h.
+    void setMaxStreamAge(std::chrono::milliseconds age) { m_maxStreamAge = age; }
+
+    // Every subscriber (SSE and WebSocket, all sessions).
     int subscriberCount() const;
     int subscriberCount(const QString &sessionId) const;
+    int webSocketSubscriberCount() const { return int(m_webSockets.size()); }
+
+    // Sends every subscriber a final `shutdown` notice and closes its stream (SIGINT/SIGTERM).
+    void closeAllStreams(const QString &reason);
 
 Q_SIGNALS:
     void subscriberConnected(const QString &sessionId, const QString &clientId);
@@ -83,6 +109,17 @@ private:
     {
         QPointer<QTcpSocket> socket;
         QString clientId;
+        qint64 openedAtMs = 0;
+        qint64 lastProgressMs = 0; // when its unsent bytes last went down (or were none)
+        qint64 lastBytesToWrite = 0;
+    };
+    struct WebSocketSubscriber
+    {
+        QWebSocket *socket = nullptr; // owned by the publisher
+        QString sessionId;
+        QString clientId;
+        QHostAddress peer;
+        qint64 openedAtMs = 0;
     };
     struct SubscriberKey
     {
@@ -94,7 +131,17 @@ private:
     void openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     void removeSubscriber(QTcpSocket *socket);
     void broadcast(const QString &sessionId, const QByteArray &bytes);
+    void broadcastWebSocket(const QString &sessionId, const Event &event);
     void sendKeepAlive();
+    void reapStaleSubscribers();
+    bool admitConnection(const QHttpServerRequest &request, QTcpSocket *socket);
+    bool authorize(const QHttpServerRequest &request, QTcpSocket *socket, AccessPolicy::Need need);
+    void acceptWebSockets();
+    void openWebSocket(QWebSocket *socket);
+    void removeWebSocket(QWebSocket *socket);
+    void serveViewerPage(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void respondMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
+    void writeCorsHeaders(const QHttpServerRequest &request, QHttpServerResponder *responder);
     bool writeTo(const Subscriber &subscriber, const QByteArray &bytes,
                  QList<QPointer<QTcpSocket>> *overflowing);
 
@@ -109,10 +156,15 @@ private:
     bool parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *object,
                          bool allowEmpty = false);
 
+    using Headers = CorsPolicy::Headers;
     void respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
-                     const QJsonObject &body, const QByteArray &allow = {});
+                     const QJsonObject &body, const Headers &extraHeaders = {});
     void respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
-                      const QString &error, const QString &detail, const QByteArray &allow = {});
+                      const QString &error, const QString &detail,
+                      const Headers &extraHeaders = {});
+    void respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                 const QByteArray &contentType, const QByteArray &body,
+                 const Headers &extraHeaders = {});
 
     QPointer<SessionHub> m_hub;
     QTcpServer *m_tcpServer = nullptr;
@@ -121,7 +173,17 @@ private:
     QHash<QString, QList<Subscriber>> m_subscribers; // by session id
     QHash<QTcpSocket *, SubscriberKey> m_subscriberKeys;
     QHash<QString, QMetaObject::Connection> m_pendingCompletions; // by session id
+    QList<WebSocketSubscriber> m_webSockets;
+    QHash<QTcpSocket *, QHostAddress> m_admitted; // sockets counted by the limiter
+    AccessPolicy m_access;
+    CorsPolicy m_cors;
+    ConnectionLimiter m_limiter;
+    ServerMetrics m_metrics;
+    QElapsedTimer m_clock;
     QTimer m_keepAliveTimer;
+    QTimer m_reapTimer;
+    std::chrono::milliseconds m_stallTimeout {60000};
+    std::chrono::milliseconds m_maxStreamAge {3600000};
     std::chrono::milliseconds m_keepAliveInterval {30000};
     std::chrono::milliseconds m_retryInterval {3000};
     qint64 m_maxBodySize = 8 * 1024 * 1024;

@@ -21,7 +21,8 @@ Session::~Session() = default;
 Event Session::publish(const EventPayload &payload)
 {
     if (std::holds_alternative<ConnectedEvent>(payload)
-        || std::holds_alternative<SnapshotEvent>(payload)) {
+        || std::holds_alternative<SnapshotEvent>(payload)
+        || std::holds_alternative<ShutdownEvent>(payload)) {
         qCWarning(lcServer, "session %s: a %s event is per subscriber and is not published",
                   qPrintable(m_id), qPrintable(eventName(payload)));
         return Event {0, m_id, payload};
