@@ -68,6 +68,12 @@ bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int
     return true;
 }
 
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive)
+        == 0;
+}
+
 CorsPolicy::Headers allowHeader(const QByteArray &methods)
 {
     return {{QByteArrayLiteral("Allow"), methods}};
@@ -224,6 +230,10 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const QString path = request.url().path();
     qCDebug(lcServer, "%s %s from %s", methodText(method).constData(), qPrintable(path),
             qPrintable(request.remoteAddress().toString()));
+    // "Handled" without a word: Qt 6.4 then upgrades the connection (it upgrades only requests
+    // a handler claimed), and openWebSocket() checks path, token and limits.
+    if (isWebSocketUpgrade(request))
+        return true;
     if (!admitConnection(request, socket))
         return true;
     if (method == Method::Options) {
@@ -1102,7 +1112,9 @@ void Publisher::openWebSocket(QWebSocket *socket)
         qCInfo(lcServer, "WebSocket %s from %s refused: %s", qPrintable(url.path()),
                qPrintable(socket->peerAddress().toString()), qPrintable(reason));
         m_metrics.countResponse(route, httpStatus);
-        socket->close(static_cast<QWebSocketProtocol::CloseCode>(4000 + httpStatus), reason);
+        // Closed on the next turn: Qt still reads from the socket right after this signal.
+        const auto code = static_cast<QWebSocketProtocol::CloseCode>(4000 + httpStatus);
+        QTimer::singleShot(0, socket, [socket, code, reason] { socket->close(code, reason); });
     };
 
     const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
