@@ -12,7 +12,14 @@ build_packages=(
 )
 test_packages=(
     curl xvfb xauth imagemagick x11-utils
+    chromium                          # the browser EventSource test
+    nginx libnginx-mod-nchan redis-server # the relay tests and the fan-out benchmark
 )
+# Node.js (benchmark peers, dialect servers): Debian's packages unless a node is already
+# installed from elsewhere (NodeSource's nodejs conflicts with Debian's npm).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    test_packages+=(nodejs npm)
+fi
 packages=("${build_packages[@]}")
 if [ "$mode" = test ]; then
     packages+=("${test_packages[@]}")

@@ -1211,6 +1211,27 @@ void Publisher::broadcastWebSocket(const QString &sessionId, const Event &event)
     }
 }
 
+int Publisher::dropSubscribers(const QString &sessionId)
+{
+    QList<QPointer<QTcpSocket>> sockets;
+    for (const Subscriber &subscriber : m_subscribers.value(sessionId))
+        sockets << subscriber.socket;
+    QList<QWebSocket *> webSockets;
+    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
+        if (subscriber.sessionId == sessionId)
+            webSockets << subscriber.socket;
+    }
+    for (const QPointer<QTcpSocket> &socket : std::as_const(sockets)) {
+        if (socket)
+            socket->abort();
+    }
+    for (QWebSocket *socket : std::as_const(webSockets))
+        socket->abort();
+    qCInfo(lcServer, "session %s: dropped %lld subscribers", qPrintable(sessionId),
+           static_cast<long long>(sockets.size() + webSockets.size()));
+    return int(sockets.size() + webSockets.size());
+}
+
 void Publisher::closeAllStreams(const QString &reason)
 {
     for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {

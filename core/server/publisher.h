@@ -91,6 +91,10 @@ public:
     int subscriberCount(const QString &sessionId) const;
     int webSocketSubscriberCount() const { return int(m_webSockets.size()); }
 
+    // Cuts every stream of a session without a word, as a failing network would; returns how
+    // many. Clients reconnect and resume.
+    int dropSubscribers(const QString &sessionId);
+
     // Sends every subscriber a final `shutdown` notice and closes its stream (SIGINT/SIGTERM).
     void closeAllStreams(const QString &reason);
 
