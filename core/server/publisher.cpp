@@ -17,6 +17,9 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <cmath>
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 #include <limits>
 
 namespace inkstream::core {
@@ -214,6 +217,7 @@ void Publisher::attachSession(Session *session)
                 subscriber.socket->close(QWebSocketProtocol::CloseCodeGoingAway,
                                          QStringLiteral("session deleted"));
         }
+        m_pendingFrames.remove(id);
         if (const auto pending = m_pendingCompletions.constFind(id);
             pending != m_pendingCompletions.cend()) {
             disconnect(*pending);
@@ -858,6 +862,9 @@ QString describe(const CatchUp &catchUp)
 
 void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
+    // Whatever is queued belongs to the subscribers already there; the newcomer's catch-up
+    // below covers those events.
+    flushPendingFrames(session->id());
     QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
         lastIdText = request.query().queryItemValue(QStringLiteral("lastEventId")).toLatin1();
@@ -933,13 +940,52 @@ bool Publisher::writeTo(const Subscriber &subscriber, const QByteArray &bytes,
         return false;
     }
     m_metrics.countBytesSent(bytes.size());
-    return socket->write(bytes) == bytes.size();
+    qsizetype sent = 0;
+#ifdef Q_OS_UNIX
+    // With nothing queued in Qt, the kernel takes the bytes now: one send() instead of Qt's
+    // enable-notifier / wake / write / disable round per socket, which dominates fan-out to
+    // thousands of subscribers. Whatever the kernel does not take is queued in Qt as usual,
+    // so the order of bytes is kept.
+    if (socket->bytesToWrite() == 0) {
+        const ssize_t written = ::send(int(socket->socketDescriptor()), bytes.constData(),
+                                       size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (written == bytes.size())
+            return true;
+        sent = written > 0 ? written : 0;
+        // Errors other than a full buffer are left to Qt, which reports them on its write.
+    }
+#endif
+    const QByteArrayView rest = QByteArrayView(bytes).sliced(sent);
+    return socket->write(rest.data(), rest.size()) == rest.size();
 }
 
 void Publisher::broadcast(const QString &sessionId, const QByteArray &bytes)
 {
+    if (!m_subscribers.contains(sessionId))
+        return;
+    // Events of one event-loop turn go out together: one buffer shared (not copied) by every
+    // subscriber's socket, so a burst costs each socket one write, not one per event.
+    QByteArray &pending = m_pendingFrames[sessionId];
+    pending += bytes;
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &Publisher::flushAllPendingFrames, Qt::QueuedConnection);
+    }
+}
+
+void Publisher::flushAllPendingFrames()
+{
+    m_flushScheduled = false;
+    const QStringList sessionIds = m_pendingFrames.keys();
+    for (const QString &sessionId : sessionIds)
+        flushPendingFrames(sessionId);
+}
+
+void Publisher::flushPendingFrames(const QString &sessionId)
+{
+    const QByteArray bytes = m_pendingFrames.take(sessionId);
     const auto found = m_subscribers.constFind(sessionId);
-    if (found == m_subscribers.cend())
+    if (bytes.isEmpty() || found == m_subscribers.cend())
         return;
     // A copy: dropping a subscriber below edits the list.
     const QList<Subscriber> subscribers = *found;
@@ -1107,14 +1153,18 @@ void Publisher::openWebSocket(QWebSocket *socket)
     const QUrl url = socket->requestUrl();
     const QString route = ServerMetrics::routeOf(url.path());
     // Qt 6.4 upgrades before anyone can look at the request: path, token and limits are
-    // checked now, and a refusal is a close code (4000 + the HTTP status it stands for).
+    // checked now. A refusal closes with 1008 (policy violation) and a reason that starts with
+    // the HTTP status it stands for ("401 authentication required"): QWebSocket can only send
+    // the standard codes, so the status travels in the reason.
     const auto refuse = [&](int httpStatus, const QString &reason) {
         qCInfo(lcServer, "WebSocket %s from %s refused: %s", qPrintable(url.path()),
                qPrintable(socket->peerAddress().toString()), qPrintable(reason));
         m_metrics.countResponse(route, httpStatus);
         // Closed on the next turn: Qt still reads from the socket right after this signal.
-        const auto code = static_cast<QWebSocketProtocol::CloseCode>(4000 + httpStatus);
-        QTimer::singleShot(0, socket, [socket, code, reason] { socket->close(code, reason); });
+        const QString text = QString::number(httpStatus) + u' ' + reason;
+        QTimer::singleShot(0, socket, [socket, text] {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, text);
+        });
     };
 
     const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
@@ -1234,6 +1284,7 @@ int Publisher::dropSubscribers(const QString &sessionId)
 
 void Publisher::closeAllStreams(const QString &reason)
 {
+    flushAllPendingFrames();
     for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
         const QByteArray notice
             = EventCodec::encodeSse(Event {0, it.key(), ShutdownEvent {reason}});

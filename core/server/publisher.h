@@ -135,6 +135,8 @@ private:
     void openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     void removeSubscriber(QTcpSocket *socket);
     void broadcast(const QString &sessionId, const QByteArray &bytes);
+    void flushAllPendingFrames();
+    void flushPendingFrames(const QString &sessionId);
     void broadcastWebSocket(const QString &sessionId, const Event &event);
     void sendKeepAlive();
     void reapStaleSubscribers();
@@ -178,6 +180,8 @@ private:
     QHash<QTcpSocket *, SubscriberKey> m_subscriberKeys;
     QHash<QString, QMetaObject::Connection> m_pendingCompletions; // by session id
     QList<WebSocketSubscriber> m_webSockets;
+    QHash<QString, QByteArray> m_pendingFrames; // by session id, written at the end of the turn
+    bool m_flushScheduled = false;
     QHash<QTcpSocket *, QHostAddress> m_admitted; // sockets counted by the limiter
     AccessPolicy m_access;
     CorsPolicy m_cors;

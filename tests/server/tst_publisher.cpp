@@ -545,8 +545,9 @@ private Q_SLOTS:
         QCOMPARE(answer.value(QStringLiteral("lastSequence")).toInteger(), 1 + count);
         QCOMPARE(f.session->lastSequence(), quint64(1 + count));
         QTRY_COMPARE_WITH_TIMEOUT(client.dispatched().size(), 1 + count, 10000);
+        const QList<SseFrame> frames = client.dispatched();
         for (int i = 0; i < count; ++i) {
-            const SseFrame &frame = client.dispatched().at(1 + i);
+            const SseFrame &frame = frames.at(1 + i);
             QCOMPARE(frame.id, QByteArray::number(2 + i));
             QCOMPARE(frame.json().value(QStringLiteral("sessionId")).toString(),
                      QStringLiteral("s1"));
