@@ -146,7 +146,8 @@ private Q_SLOTS:
         QCOMPARE(file.value(QStringLiteral("content")).toString().toUtf8(), source);
 
         serve.process.terminate();
-        QVERIFY(serve.process.waitForFinished(10000));
+        // (waitForFinished() would be false for a process that has already finished.)
+        QTRY_COMPARE_WITH_TIMEOUT(serve.process.state(), QProcess::NotRunning, 10000);
         QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.process.exitCode(), 0);
     }
@@ -302,6 +303,97 @@ private Q_SLOTS:
         const QJsonObject snapshot = getJson(QUrl(url + QStringLiteral("/snapshot")));
         QCOMPARE(snapshot.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
         QVERIFY(snapshot.value(QStringLiteral("files")).toArray().size() >= 3);
+    }
+
+    void serve_offLoopbackWithoutToken_refusesToStart()
+    {
+        // Nothing is bound: the refusal comes before listening.
+        const Result result = runInkstream({QStringLiteral("serve"), QStringLiteral("--bind"),
+                                            QStringLiteral("0.0.0.0"), QStringLiteral("--port"),
+                                            QStringLiteral("0")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("without a publish token")),
+                 qPrintable(result.err));
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void serve_securityUsageErrors_exitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("read token alone")
+            << QStringList {QStringLiteral("--read-token"), QStringLiteral("r")}
+            << QStringLiteral("needs a publish token");
+        QTest::newRow("same token twice")
+            << QStringList {QStringLiteral("--token"), QStringLiteral("t"),
+                            QStringLiteral("--read-token"), QStringLiteral("t")}
+            << QStringLiteral("must differ");
+        QTest::newRow("missing token file")
+            << QStringList {QStringLiteral("--token-file"), QStringLiteral("/nonexistent/token")}
+            << QStringLiteral("cannot read token file");
+        QTest::newRow("negative limit")
+            << QStringList {QStringLiteral("--max-connection-rate"), QStringLiteral("-1")}
+            << QStringLiteral("--max-connection-rate needs");
+        QTest::newRow("bad session id")
+            << QStringList {QStringLiteral("--session"), QStringLiteral("a/b")}
+            << QStringLiteral("--session needs");
+    }
+    void serve_securityUsageErrors_exitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Result result = runInkstream(
+            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
+            + arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    }
+
+    void serve_tokenFile_guardsTheApi()
+    {
+        QTemporaryDir dir;
+        const QString tokenFile = writeFile(dir, QStringLiteral("token"), "s3cret-token\n");
+        ServeProcess serve({QStringLiteral("--token-file"), tokenFile, QStringLiteral("--session"),
+                            QStringLiteral("guarded")});
+        const QString url = serve.readUrl();
+        QVERIFY(url.endsWith(QStringLiteral("/api/sessions/guarded")));
+        QNetworkAccessManager manager;
+        const auto status = [&](const QByteArray &authorization) {
+            QNetworkRequest request(QUrl(url + QStringLiteral("/snapshot")));
+            if (!authorization.isEmpty())
+                request.setRawHeader("Authorization", authorization);
+            std::unique_ptr<QNetworkReply> reply(manager.get(request));
+            QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+            if (!reply->isFinished())
+                finished.wait(10000);
+            return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        };
+        QCOMPARE(status({}), 401);
+        QCOMPARE(status("Bearer wrong"), 403);
+        QCOMPARE(status("Bearer s3cret-token"), 200);
+    }
+
+    void serve_sigterm_sendsShutdownAndExitsCleanly()
+    {
+        ServeProcess serve;
+        const QString url = serve.readUrl();
+        QVERIFY(!url.isEmpty());
+        QNetworkAccessManager manager;
+        std::unique_ptr<QNetworkReply> stream(
+            manager.get(QNetworkRequest(QUrl(url + QStringLiteral("/stream")))));
+        QByteArray received;
+        connect(stream.get(), &QNetworkReply::readyRead, this,
+                [&] { received += stream->readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: connected\n"), 10000);
+
+        serve.process.terminate();
+        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: shutdown\n"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished(), 10000);
+        // (waitForFinished() would be false for a process that has already finished.)
+        QTRY_COMPARE_WITH_TIMEOUT(serve.process.state(), QProcess::NotRunning, 10000);
+        QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.process.exitCode(), 0);
+        QVERIFY(serve.process.readAllStandardError().contains("stopped"));
     }
 };
 
