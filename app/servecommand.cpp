@@ -97,8 +97,14 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("max-event"),
         QStringLiteral("Largest single posted event in bytes (default 256 KiB)."),
         QStringLiteral("BYTES"), QString::number(256 * 1024));
+    const QCommandLineOption sessionIdOption(
+        QStringLiteral("session-id"),
+        QStringLiteral("Id of the session (A-Z a-z 0-9 _ -, up to 64); default random. A restarted "
+                       "publisher keeps its URL with a fixed id."),
+        QStringLiteral("ID"));
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
-                       noStreamingOption, bufferOption, maxBodyOption, maxEventOption});
+                       noStreamingOption, bufferOption, maxBodyOption, maxEventOption,
+                       sessionIdOption});
     parser.process(arguments);
 
     if (parser.positionalArguments().size() > 1) {
@@ -160,7 +166,11 @@ int ServeCommand::run(const QStringList &arguments)
             << ": " << publisher.errorString() << '\n';
         return 1;
     }
-    core::Session *session = hub.createSession();
+    core::Session *session = hub.createSession(parser.value(sessionIdOption));
+    if (!session) {
+        err << "inkstream serve: --session-id needs 1-64 characters of A-Z a-z 0-9 _ -\n";
+        return 2;
+    }
 
     core::DemoScript *demo = nullptr;
     if (parser.isSet(demoOption)) {

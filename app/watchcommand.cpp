@@ -45,7 +45,21 @@ struct WatchOptions
     std::optional<std::chrono::milliseconds> timeout;
     QString summaryPath; // "-" = stdout, empty = none
     int maxAttempts = 5;
+    std::optional<std::chrono::milliseconds> backoffBase; // set: overrides the server's retry:
+    std::chrono::milliseconds backoffCap {30000};
+    std::chrono::milliseconds heartbeatTimeout {45000}; // 0 disables
+    qsizetype maxEventSize = 1024 * 1024;
 };
+
+// Seconds as given on the command line to milliseconds; >= 0.
+std::optional<std::chrono::milliseconds> parseSecondsOrZero(const QString &text)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || !(seconds >= 0) || seconds > 31536000)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
+}
 
 // Seconds as given on the command line ("2", "0.5") to milliseconds; > 0.
 std::optional<std::chrono::milliseconds> parseSeconds(const QString &text)
@@ -100,6 +114,7 @@ private:
     quint64 m_errorCount = 0;
     QSet<QString> m_refusedNames;
     QHash<QString, QByteArray> m_written; // name -> sha256 of the bytes last written
+    quint64 m_corrections = 0; // `complete` events whose full content differed from the deltas
 };
 
 int WatchRun::exec()
@@ -119,6 +134,8 @@ int WatchRun::exec()
     QObject::connect(&m_model, &SessionModel::fileAdded, &m_loop,
                      [this](int index) { acceptName(m_model.files().at(index).name); });
     QObject::connect(&m_model, &SessionModel::modelReset, &m_loop, [this] { onModelReset(); });
+    QObject::connect(&m_model, &SessionModel::contentCorrected, &m_loop,
+                     [this] { ++m_corrections; });
     QObject::connect(&m_model, &SessionModel::sessionStateChanged, &m_loop,
                      [this](SessionState) { checkSessionState(); });
     QObject::connect(&m_client, &SessionClient::errorOccurred, &m_loop,
@@ -155,7 +172,15 @@ int WatchRun::exec()
 
     core::ReconnectPolicy policy;
     policy.maxAttempts = m_options.maxAttempts;
+    policy.jitter = core::ReconnectPolicy::Jitter::Full;
+    policy.maxDelay = m_options.backoffCap;
+    if (m_options.backoffBase) {
+        policy.baseDelay = *m_options.backoffBase;
+        policy.serverRetryIsBase = false;
+    }
     m_client.setReconnectPolicy(policy);
+    m_client.setHeartbeatTimeout(m_options.heartbeatTimeout);
+    m_client.setMaxEventSize(m_options.maxEventSize);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
     if (m_options.timeout)
@@ -285,6 +310,8 @@ QJsonObject WatchRun::summary() const
             {QStringLiteral("events"), qint64(m_client.eventsReceived())},
             {QStringLiteral("reconnects"), m_client.reconnects()},
             {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
+            {QStringLiteral("resyncs"), m_client.resyncs()},
+            {QStringLiteral("corrections"), qint64(m_corrections)},
             {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
 }
 
@@ -318,7 +345,8 @@ int WatchCommand::run(const QStringList &arguments)
         "Follows a session headless. Writes each received file under DIR when it completes\n"
         "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
         "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
-        "reconnects, duplicatesDropped, errors.\n"
+        "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
+        "corrections (completed files whose full content differed from the deltas), errors.\n"
         "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -345,7 +373,27 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral("max-attempts"),
         QStringLiteral("Reconnection attempts in a row before giving up; 0 = never (default 5)."),
         QStringLiteral("N"), QStringLiteral("5"));
-    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption});
+    const QCommandLineOption backoffBaseOption(
+        QStringLiteral("backoff-base"),
+        QStringLiteral("First reconnection delay in SECONDS, doubled per failed attempt, with full "
+                       "jitter (default: the server's retry: hint, else 1)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption backoffCapOption(
+        QStringLiteral("backoff-cap"),
+        QStringLiteral("Longest reconnection delay in SECONDS (default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30"));
+    const QCommandLineOption heartbeatOption(
+        QStringLiteral("heartbeat-timeout"),
+        QStringLiteral("No bytes for SECONDS means the connection is dead: reconnect; 0 disables "
+                       "(default 45)."),
+        QStringLiteral("SECONDS"), QStringLiteral("45"));
+    const QCommandLineOption maxEventOption(
+        QStringLiteral("max-event-size"),
+        QStringLiteral(
+            "Drop (with an error) any single event larger than BYTES (default 1048576)."),
+        QStringLiteral("BYTES"), QStringLiteral("1048576"));
+    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
+                       backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption});
     if (!parser.parse(arguments)) {
         err << "watch: " << parser.errorText() << '\n';
         return kExitUsage;
@@ -396,6 +444,32 @@ int WatchCommand::run(const QStringList &arguments)
     options.maxAttempts = parser.value(attemptsOption).toInt(&attemptsOk);
     if (!attemptsOk || options.maxAttempts < 0) {
         err << "watch: --max-attempts needs a number >= 0\n";
+        return kExitUsage;
+    }
+
+    if (parser.isSet(backoffBaseOption)) {
+        options.backoffBase = parseSecondsOrZero(parser.value(backoffBaseOption));
+        if (!options.backoffBase) {
+            err << "watch: --backoff-base needs a number of seconds >= 0\n";
+            return kExitUsage;
+        }
+    }
+    const auto cap = parseSecondsOrZero(parser.value(backoffCapOption));
+    if (!cap) {
+        err << "watch: --backoff-cap needs a number of seconds >= 0\n";
+        return kExitUsage;
+    }
+    options.backoffCap = *cap;
+    const auto heartbeat = parseSecondsOrZero(parser.value(heartbeatOption));
+    if (!heartbeat) {
+        err << "watch: --heartbeat-timeout needs a number of seconds >= 0\n";
+        return kExitUsage;
+    }
+    options.heartbeatTimeout = *heartbeat;
+    bool sizeOk = false;
+    options.maxEventSize = parser.value(maxEventOption).toLongLong(&sizeOk);
+    if (!sizeOk || options.maxEventSize < 1) {
+        err << "watch: --max-event-size needs a positive number of bytes\n";
         return kExitUsage;
     }
 

@@ -5,6 +5,13 @@
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <utility>
+
 namespace inkstream::core {
 
 namespace {
@@ -35,6 +42,7 @@ SessionClient::SessionClient(SessionModel *model, QObject *parent)
         recordError(reason);
         Q_EMIT errorOccurred(reason);
     });
+    connect(m_sse, &SseClient::retryScheduled, this, &SessionClient::retryScheduled);
     connect(m_model, &SessionModel::errorReported, this, [this](const QString &message) {
         if (m_applying)
             m_modelError = message;
@@ -45,6 +53,12 @@ void SessionClient::connectTo(const QUrl &sessionUrl)
 {
     ++m_generation;
     m_sse->close();
+    cancelResync();
+    m_held.clear();
+    m_heldBytes = 0;
+    m_heldOverflow = false;
+    m_resyncs = 0;
+    m_freshConnection = false;
     m_model->clear();
     m_sessionUrl = sessionUrl;
     m_streamUrl = streamUrlFor(sessionUrl);
@@ -62,6 +76,9 @@ void SessionClient::disconnectFromSession()
 {
     ++m_generation;
     m_sse->close();
+    cancelResync();
+    m_held.clear();
+    m_heldBytes = 0;
 }
 
 void SessionClient::reconnectNow()
@@ -84,9 +101,46 @@ void SessionClient::setReconnectPolicy(const ReconnectPolicy &policy)
     m_sse->setReconnectPolicy(policy);
 }
 
+ReconnectPolicy SessionClient::reconnectPolicy() const
+{
+    return m_sse->reconnectPolicy();
+}
+
+void SessionClient::setHeartbeatTimeout(std::chrono::milliseconds timeout)
+{
+    m_sse->setHeartbeatTimeout(timeout);
+}
+
+void SessionClient::setMaxEventSize(qsizetype bytes)
+{
+    m_sse->setMaxEventSize(bytes);
+}
+
+int SessionClient::attempt() const
+{
+    return m_sse->attempt();
+}
+
+std::chrono::milliseconds SessionClient::retryDelay() const
+{
+    return m_sse->retryDelay();
+}
+
 int SessionClient::reconnects() const
 {
     return m_sse->reconnects();
+}
+
+QUrl SessionClient::snapshotUrlFor(const QUrl &sessionUrl)
+{
+    QUrl url = sessionUrl;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path.endsWith(QStringLiteral("/stream")))
+        path.chop(7);
+    url.setPath(path + QStringLiteral("/snapshot"));
+    return url;
 }
 
 QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
@@ -118,25 +172,78 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
     }
     const Event &event = *result.event;
     ++m_eventsReceived;
+    const qsizetype wireBytes = frameSize(type, data, lastEventId);
     const quint64 generation = m_generation;
-    Q_EMIT eventReceived(event, frameSize(type, data, lastEventId));
+    Q_EMIT eventReceived(event, wireBytes);
     if (generation != m_generation)
         return; // a receiver switched to another session or disconnected
+    handleEvent(event, wireBytes);
+}
 
+void SessionClient::handleEvent(const Event &event, qsizetype wireBytes)
+{
     if (std::holds_alternative<ConnectedEvent>(event.payload)) {
         syncResumeId(); // per subscriber, nothing for the model
         return;
     }
     const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
-    if (!isSnapshot && event.sequence != 0 && event.sequence <= m_lastSequence) {
-        ++m_duplicatesDropped;
-        qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
-                static_cast<unsigned long long>(event.sequence),
-                static_cast<unsigned long long>(m_lastSequence));
-        syncResumeId();
+    if (isSnapshot) {
+        // The server sent the whole state itself: no need for ours.
+        m_freshConnection = false;
+        const bool wasResyncing = m_resyncing;
+        if (wasResyncing)
+            cancelResync();
+        applyEvent(event);
+        if (wasResyncing)
+            finishResync();
         return;
     }
+    if (m_resyncing) {
+        if (!m_heldOverflow) {
+            m_held.append({event, wireBytes});
+            m_heldBytes += wireBytes;
+            if (m_heldBytes > maxHeldBytes()) {
+                m_held.clear();
+                m_heldBytes = 0;
+                m_heldOverflow = true;
+            }
+        }
+        return;
+    }
+    if (event.sequence != 0) {
+        const bool fresh = std::exchange(m_freshConnection, false);
+        // A correct server resumes right after Last-Event-ID; one that starts lower has lost
+        // (or renumbered) its history, so what we hold may not be a prefix of its state.
+        if (fresh && m_lastSequence > 0 && event.sequence < m_lastSequence) {
+            startResync(QStringLiteral("the stream restarted at sequence %1 after %2 was applied "
+                                       "(publisher restart?)")
+                            .arg(event.sequence)
+                            .arg(m_lastSequence));
+            handleEvent(event, wireBytes); // held
+            return;
+        }
+        if (event.sequence > m_lastSequence + 1) {
+            startResync(QStringLiteral("gap: sequence %1 follows %2")
+                            .arg(event.sequence)
+                            .arg(m_lastSequence));
+            handleEvent(event, wireBytes);
+            return;
+        }
+        if (event.sequence <= m_lastSequence) {
+            ++m_duplicatesDropped;
+            qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
+                    static_cast<unsigned long long>(event.sequence),
+                    static_cast<unsigned long long>(m_lastSequence));
+            syncResumeId();
+            return;
+        }
+    }
+    applyEvent(event);
+}
 
+void SessionClient::applyEvent(const Event &event)
+{
+    const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
     m_applying = true;
     m_modelError.clear();
     const bool applied = m_model->apply(event);
@@ -157,6 +264,117 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
     }
 }
 
+void SessionClient::startResync(const QString &reason)
+{
+    m_resyncing = true;
+    m_held.clear();
+    m_heldBytes = 0;
+    m_heldOverflow = false;
+    ++m_resyncs;
+    const QUrl url = snapshotUrlFor(m_sessionUrl);
+    qCInfo(lcClient, "%s; re-syncing from %s", qPrintable(reason), qPrintable(url.toString()));
+    if (!m_manager) {
+        m_manager = new QNetworkAccessManager(this);
+        m_manager->setAutoDeleteReplies(false);
+    }
+    QNetworkRequest request(url);
+    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = m_manager->get(request);
+    m_snapshotReply = reply;
+    connect(reply, &QNetworkReply::finished, this, &SessionClient::onSnapshotFinished);
+}
+
+void SessionClient::onSnapshotFinished()
+{
+    QNetworkReply *reply = m_snapshotReply.data();
+    if (!reply || sender() != reply)
+        return;
+    m_snapshotReply = nullptr;
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QString error;
+    if (reply->error() != QNetworkReply::NoError && status == 0) {
+        error = reply->errorString();
+    } else if (status != 200) {
+        error = QStringLiteral("HTTP %1").arg(status);
+    } else {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(reply->readAll(), &parseError);
+        if (!document.isObject()) {
+            error = parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                 : QStringLiteral("not an object");
+        } else {
+            m_applying = true;
+            const bool loaded = m_model->loadSnapshot(document.object(), &error);
+            m_applying = false;
+            if (loaded) {
+                m_lastSequence = m_model->lastSequence();
+                syncResumeId();
+                qCInfo(lcClient, "re-synced at sequence %llu",
+                       static_cast<unsigned long long>(m_lastSequence));
+            }
+        }
+    }
+    if (!error.isEmpty()) {
+        // Without the snapshot the best left is to go on from the held events, gap or not.
+        const QString message = QStringLiteral("re-sync from %1 failed: %2")
+                                    .arg(snapshotUrlFor(m_sessionUrl).toString(), error);
+        recordError(message);
+        Q_EMIT errorOccurred(message);
+        const quint64 generation = m_generation;
+        const QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
+        m_resyncing = false;
+        m_heldBytes = 0;
+        for (const auto &[event, bytes] : held) {
+            if (generation != m_generation)
+                return;
+            if (event.sequence == 0 || event.sequence > m_lastSequence)
+                applyEvent(event);
+        }
+        return;
+    }
+    finishResync();
+}
+
+// Applies the live events held during the re-sync, in order, through the usual checks (so a
+// further gap starts another re-sync and keeps the rest held).
+void SessionClient::finishResync()
+{
+    m_resyncing = false;
+    const bool overflow = std::exchange(m_heldOverflow, false);
+    QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
+    m_heldBytes = 0;
+    if (overflow) {
+        // Too much arrived meanwhile to hold: resume the stream after the snapshot instead.
+        m_sse->reconnectNow();
+        return;
+    }
+    const quint64 generation = m_generation;
+    for (qsizetype i = 0; i < held.size(); ++i) {
+        if (generation != m_generation)
+            return;
+        const Event &event = held.at(i).first;
+        if (!m_resyncing && event.sequence != 0 && event.sequence <= m_lastSequence)
+            continue; // covered by the snapshot
+        handleEvent(event, held.at(i).second);
+    }
+}
+
+void SessionClient::cancelResync()
+{
+    m_resyncing = false;
+    if (QNetworkReply *reply = m_snapshotReply.data()) {
+        m_snapshotReply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
 // Resume after what the model holds, not after whatever id the stream carried last (the
 // SseClient sets that before each event reaches us).
 void SessionClient::syncResumeId()
@@ -167,6 +385,8 @@ void SessionClient::syncResumeId()
 
 void SessionClient::onStateChanged(ConnectionState state)
 {
+    if (state == ConnectionState::Connected)
+        m_freshConnection = true;
     if (state == ConnectionState::Error)
         recordError(m_sse->errorString());
     Q_EMIT stateChanged(state);

@@ -4,10 +4,16 @@
 #include "core/client/reconnectpolicy.h"
 #include "core/protocol/event.h"
 
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
+#include <chrono>
+
+class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace inkstream::core {
 
@@ -19,6 +25,9 @@ class SseClient;
 // in duplicatesDropped()); a `snapshot` replaces the model's state; a malformed or unknown
 // event is reported (errorOccurred, errors()) and the stream goes on. The SseClient underneath
 // reconnects with Last-Event-ID = the last applied sequence, so nothing is lost or doubled.
+// A gap (a sequence jump, or a reconnected stream that starts below what was applied: the
+// publisher restarted and numbers from 1 again) triggers a re-sync: GET .../snapshot replaces
+// the model, and the live events held meanwhile are applied after it.
 class SessionClient final : public QObject
 {
     Q_OBJECT
@@ -43,11 +52,22 @@ public:
     SessionModel *model() const { return m_model; }
     SseClient *transport() const { return m_sse; }
     void setReconnectPolicy(const ReconnectPolicy &policy);
+    ReconnectPolicy reconnectPolicy() const;
+    // No bytes for this long means the connection is dead (abort, reconnect); 0 disables.
+    // Default 45 s.
+    void setHeartbeatTimeout(std::chrono::milliseconds timeout);
+    // A single event larger than this is dropped with an error; the stream goes on. 1 MiB.
+    void setMaxEventSize(qsizetype bytes);
+    // While Retrying: the attempt about to be made (1-based) and the delay before it.
+    int attempt() const;
+    std::chrono::milliseconds retryDelay() const;
 
     quint64 eventsReceived() const { return m_eventsReceived; } // decoded, duplicates included
     int reconnects() const;
     quint64 duplicatesDropped() const { return m_duplicatesDropped; }
     quint64 lastSequence() const { return m_lastSequence; } // last applied
+    int resyncs() const { return m_resyncs; } // re-syncs from GET .../snapshot started
+    bool isResyncing() const { return m_resyncing; }
     // Every error so far, oldest first: rejected events and, last, a fatal connection error.
     // Holds at most maxErrors() entries; errorCount() counts them all.
     QStringList errors() const { return m_errors; }
@@ -56,6 +76,11 @@ public:
 
     // The stream URL for a session URL: ".../stream" appended unless it is already there.
     static QUrl streamUrlFor(const QUrl &sessionUrl);
+    // The snapshot URL for a session (or stream) URL: ".../snapshot", query kept.
+    static QUrl snapshotUrlFor(const QUrl &sessionUrl);
+    // Live events held during a re-sync are bounded by this many wire bytes; beyond it they
+    // are dropped and the stream is re-opened after the snapshot instead.
+    static constexpr qsizetype maxHeldBytes() { return 64 * 1024 * 1024; }
 
 Q_SIGNALS:
     void stateChanged(inkstream::core::ConnectionState state);
@@ -63,12 +88,20 @@ Q_SIGNALS:
     // size of its SSE frame.
     void eventReceived(const inkstream::core::Event &event, qsizetype wireBytes);
     void errorOccurred(const QString &message); // non-fatal: malformed event etc.
+    // The connection dropped; attempt `attempt` follows after `delay`.
+    void retryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
 
 private:
     void onSseEvent(const QByteArray &type, const QByteArray &data, const QByteArray &lastEventId);
     void onStateChanged(ConnectionState state);
     void syncResumeId();
     void recordError(const QString &message);
+    void handleEvent(const Event &event, qsizetype wireBytes);
+    void applyEvent(const Event &event);
+    void startResync(const QString &reason);
+    void onSnapshotFinished();
+    void finishResync();
+    void cancelResync();
 
     SessionModel *m_model = nullptr;
     SseClient *m_sse = nullptr;
@@ -82,6 +115,16 @@ private:
     quint64 m_generation = 0; // bumps on connectTo() and disconnectFromSession()
     bool m_applying = false; // model errors raised now belong to the event being applied
     QString m_modelError;
+
+    // Re-sync.
+    QNetworkAccessManager *m_manager = nullptr; // created on the first re-sync
+    QPointer<QNetworkReply> m_snapshotReply;
+    bool m_resyncing = false;
+    bool m_freshConnection = false; // no sequenced event yet on the current connection
+    int m_resyncs = 0;
+    QList<std::pair<Event, qsizetype>> m_held; // live events that arrived during a re-sync
+    qsizetype m_heldBytes = 0;
+    bool m_heldOverflow = false;
 };
 
 } // namespace inkstream::core

@@ -71,6 +71,7 @@ void SseClient::open(const QUrl &url)
     m_reconnects = 0;
     m_attempt = 0;
     m_everConnected = false;
+    m_peakBufferedBytes = 0;
     m_serverRetry.reset();
     m_errorString.clear();
     const QString scheme = url.scheme().toLower();
@@ -230,6 +231,7 @@ void SseClient::onReadyRead()
     m_bytesReceived += bytes.size();
     const QByteArray idBefore = m_parser->lastEventId();
     m_parser->feed(bytes);
+    m_peakBufferedBytes = std::max(m_peakBufferedBytes, m_parser->bufferedBytes());
     deliverPending(idBefore);
 }
 

@@ -74,6 +74,8 @@ public:
     void setMaxEventSize(qsizetype bytes);
     qsizetype maxEventSize() const;
     int httpStatus() const { return m_httpStatus; } // of the last response, 0 before any
+    // The most the parser held between reads (partial line and event) since open().
+    qsizetype peakBufferedBytes() const { return m_peakBufferedBytes; }
 
 Q_SIGNALS:
     void stateChanged(inkstream::core::ConnectionState state);
@@ -130,6 +132,7 @@ private:
     bool m_everConnected = false; // since open()
     std::chrono::milliseconds m_retryDelay {0};
     qint64 m_bytesReceived = 0;
+    qsizetype m_peakBufferedBytes = 0;
 
     // The current response.
     int m_httpStatus = 0;
