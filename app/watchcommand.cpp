@@ -49,6 +49,8 @@ struct WatchOptions
     std::chrono::milliseconds backoffCap {30000};
     std::chrono::milliseconds heartbeatTimeout {45000}; // 0 disables
     qsizetype maxEventSize = 1024 * 1024;
+    SessionClient::TransportMode transport = SessionClient::TransportMode::Auto;
+    std::chrono::milliseconds pollInterval {1000};
 };
 
 // Seconds as given on the command line to milliseconds; >= 0.
@@ -181,6 +183,8 @@ int WatchRun::exec()
     m_client.setReconnectPolicy(policy);
     m_client.setHeartbeatTimeout(m_options.heartbeatTimeout);
     m_client.setMaxEventSize(m_options.maxEventSize);
+    m_client.setTransportMode(m_options.transport);
+    m_client.setPollInterval(m_options.pollInterval);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
     if (m_options.timeout)
@@ -311,6 +315,7 @@ QJsonObject WatchRun::summary() const
             {QStringLiteral("reconnects"), m_client.reconnects()},
             {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
             {QStringLiteral("resyncs"), m_client.resyncs()},
+            {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
             {QStringLiteral("corrections"), qint64(m_corrections)},
             {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
 }
@@ -346,6 +351,7 @@ int WatchCommand::run(const QStringList &arguments)
         "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
         "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
         "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
+        "transport (the one in use: sse, ws or poll),\n"
         "corrections (completed files whose full content differed from the deltas), errors.\n"
         "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
     parser.addHelpOption();
@@ -392,8 +398,18 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral(
             "Drop (with an error) any single event larger than BYTES (default 1048576)."),
         QStringLiteral("BYTES"), QStringLiteral("1048576"));
+    const QCommandLineOption transportOption(
+        QStringLiteral("transport"),
+        QStringLiteral("auto (SSE, then WebSocket, then polling when the others fail to "
+                       "connect; default), sse, ws or poll."),
+        QStringLiteral("KIND"), QStringLiteral("auto"));
+    const QCommandLineOption pollIntervalOption(
+        QStringLiteral("poll-interval"),
+        QStringLiteral("SECONDS between snapshot polls with the poll transport (default 1)."),
+        QStringLiteral("SECONDS"), QStringLiteral("1"));
     parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
-                       backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption});
+                       backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption,
+                       transportOption, pollIntervalOption});
     if (!parser.parse(arguments)) {
         err << "watch: " << parser.errorText() << '\n';
         return kExitUsage;
@@ -472,6 +488,18 @@ int WatchCommand::run(const QStringList &arguments)
         err << "watch: --max-event-size needs a positive number of bytes\n";
         return kExitUsage;
     }
+
+    if (!SessionClient::transportModeFromText(parser.value(transportOption), &options.transport)) {
+        err << "watch: --transport takes auto, sse, ws or poll, not \""
+            << parser.value(transportOption) << "\"\n";
+        return kExitUsage;
+    }
+    const auto pollInterval = parseSeconds(parser.value(pollIntervalOption));
+    if (!pollInterval) {
+        err << "watch: --poll-interval needs a positive number of seconds\n";
+        return kExitUsage;
+    }
+    options.pollInterval = *pollInterval;
 
     WatchRun run(options);
     return run.exec();

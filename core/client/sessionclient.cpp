@@ -1,7 +1,9 @@
 #include "core/client/sessionclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/pollingtransport.h"
 #include "core/client/sseclient.h"
+#include "core/client/websockettransport.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
@@ -33,49 +35,145 @@ qsizetype frameSize(const QByteArray &type, const QByteArray &data, const QByteA
 SessionClient::SessionClient(SessionModel *model, QObject *parent)
     : QObject(parent)
     , m_model(model)
-    , m_sse(new SseClient(this))
 {
     Q_ASSERT(model);
-    connect(m_sse, &SseClient::eventReceived, this, &SessionClient::onSseEvent);
-    connect(m_sse, &SseClient::stateChanged, this, &SessionClient::onStateChanged);
-    connect(m_sse, &SseClient::eventDropped, this, [this](const QString &reason) {
-        recordError(reason);
-        Q_EMIT errorOccurred(reason);
-    });
-    connect(m_sse, &SseClient::retryScheduled, this, &SessionClient::retryScheduled);
     connect(m_model, &SessionModel::errorReported, this, [this](const QString &message) {
         if (m_applying)
             m_modelError = message;
     });
+    createTransport(Transport::Kind::Sse);
+}
+
+SessionClient::~SessionClient() = default;
+
+void SessionClient::createTransport(Transport::Kind kind)
+{
+    if (m_transport) {
+        m_transport->disconnect(this);
+        m_transport->close();
+        m_transport->deleteLater();
+    }
+    switch (kind) {
+    case Transport::Kind::Sse:
+        m_transport = new SseClient(this);
+        break;
+    case Transport::Kind::WebSocket:
+        m_transport = new WebSocketTransport(this);
+        break;
+    case Transport::Kind::Polling: {
+        auto *polling = new PollingTransport(this);
+        polling->setPollInterval(m_pollInterval);
+        m_transport = polling;
+        break;
+    }
+    }
+    m_transport->setReconnectPolicy(m_policy);
+    m_transport->setHeartbeatTimeout(m_heartbeatTimeout);
+    m_transport->setMaxEventSize(m_maxEventSize);
+    connect(m_transport, &Transport::eventReceived, this, &SessionClient::onTransportEvent);
+    connect(m_transport, &Transport::stateChanged, this, &SessionClient::onStateChanged);
+    connect(m_transport, &Transport::eventDropped, this, [this](const QString &reason) {
+        recordError(reason);
+        Q_EMIT errorOccurred(reason);
+    });
+    connect(m_transport, &Transport::retryScheduled, this, &SessionClient::retryScheduled);
+}
+
+QUrl SessionClient::endpointFor(Transport::Kind kind) const
+{
+    switch (kind) {
+    case Transport::Kind::Sse:
+        return streamUrlFor(m_sessionUrl);
+    case Transport::Kind::WebSocket:
+        return WebSocketTransport::endpointFor(m_sessionUrl);
+    case Transport::Kind::Polling:
+        return snapshotUrlFor(m_sessionUrl);
+    }
+    return {};
+}
+
+// Opens `kind` on the current session, resuming after what the model holds.
+void SessionClient::openTransport(Transport::Kind kind)
+{
+    createTransport(kind);
+    m_transport->setLastEventId(m_lastSequence > 0 ? QByteArray::number(m_lastSequence)
+                                                   : QByteArray());
+    m_streamUrl = endpointFor(kind);
+    qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
+    m_transport->open(m_streamUrl);
+}
+
+void SessionClient::setTransportMode(TransportMode mode)
+{
+    m_mode = mode;
+}
+
+Transport::Kind SessionClient::activeTransport() const
+{
+    return m_transport->kind();
+}
+
+QString SessionClient::transportModeText(TransportMode mode)
+{
+    switch (mode) {
+    case TransportMode::Auto:
+        return QStringLiteral("auto");
+    case TransportMode::Sse:
+        return QStringLiteral("sse");
+    case TransportMode::WebSocket:
+        return QStringLiteral("ws");
+    case TransportMode::Polling:
+        return QStringLiteral("poll");
+    }
+    return QStringLiteral("unknown");
+}
+
+bool SessionClient::transportModeFromText(QStringView text, TransportMode *mode)
+{
+    for (TransportMode candidate : {TransportMode::Auto, TransportMode::Sse,
+                                    TransportMode::WebSocket, TransportMode::Polling}) {
+        if (text == transportModeText(candidate)) {
+            *mode = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+void SessionClient::setPollInterval(std::chrono::milliseconds interval)
+{
+    m_pollInterval = interval;
+    if (auto *polling = qobject_cast<PollingTransport *>(m_transport))
+        polling->setPollInterval(interval);
 }
 
 void SessionClient::connectTo(const QUrl &sessionUrl)
 {
     ++m_generation;
-    m_sse->close();
+    m_transport->close();
     cancelResync();
     m_held.clear();
     m_heldBytes = 0;
     m_heldOverflow = false;
     m_resyncs = 0;
+    m_fallbacks.clear();
     m_freshConnection = false;
     m_model->clear();
     m_sessionUrl = sessionUrl;
-    m_streamUrl = streamUrlFor(sessionUrl);
     m_eventsReceived = 0;
     m_duplicatesDropped = 0;
     m_lastSequence = 0;
     m_errors.clear();
     m_errorCount = 0;
-    m_sse->setLastEventId({});
-    qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
-    m_sse->open(m_streamUrl);
+    openTransport(m_mode == TransportMode::WebSocket     ? Transport::Kind::WebSocket
+                      : m_mode == TransportMode::Polling ? Transport::Kind::Polling
+                                                         : Transport::Kind::Sse);
 }
 
 void SessionClient::disconnectFromSession()
 {
     ++m_generation;
-    m_sse->close();
+    m_transport->close();
     cancelResync();
     m_held.clear();
     m_heldBytes = 0;
@@ -83,52 +181,55 @@ void SessionClient::disconnectFromSession()
 
 void SessionClient::reconnectNow()
 {
-    m_sse->reconnectNow();
+    m_transport->reconnectNow();
 }
 
 ConnectionState SessionClient::state() const
 {
-    return m_sse->state();
+    return m_transport->state();
 }
 
 QString SessionClient::errorString() const
 {
-    return m_sse->errorString();
+    return m_transport->errorString();
 }
 
 void SessionClient::setReconnectPolicy(const ReconnectPolicy &policy)
 {
-    m_sse->setReconnectPolicy(policy);
+    m_policy = policy;
+    m_transport->setReconnectPolicy(policy);
 }
 
 ReconnectPolicy SessionClient::reconnectPolicy() const
 {
-    return m_sse->reconnectPolicy();
+    return m_policy;
 }
 
 void SessionClient::setHeartbeatTimeout(std::chrono::milliseconds timeout)
 {
-    m_sse->setHeartbeatTimeout(timeout);
+    m_heartbeatTimeout = timeout;
+    m_transport->setHeartbeatTimeout(timeout);
 }
 
 void SessionClient::setMaxEventSize(qsizetype bytes)
 {
-    m_sse->setMaxEventSize(bytes);
+    m_maxEventSize = bytes;
+    m_transport->setMaxEventSize(bytes);
 }
 
 int SessionClient::attempt() const
 {
-    return m_sse->attempt();
+    return m_transport->attempt();
 }
 
 std::chrono::milliseconds SessionClient::retryDelay() const
 {
-    return m_sse->retryDelay();
+    return m_transport->retryDelay();
 }
 
 int SessionClient::reconnects() const
 {
-    return m_sse->reconnects();
+    return m_transport->reconnects();
 }
 
 QUrl SessionClient::snapshotUrlFor(const QUrl &sessionUrl)
@@ -155,16 +256,17 @@ QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
     return url;
 }
 
-void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
-                               const QByteArray &lastEventId)
+void SessionClient::onTransportEvent(const QByteArray &type, const QByteArray &data,
+                                     const QByteArray &lastEventId)
 {
     DecodeResult result = EventCodec::decode(type, data, lastEventId);
     if (!result.ok()) {
-        const QString message = QStringLiteral("rejected %1 event (id %2): %3")
-                                    .arg(QString::fromUtf8(type),
-                                         lastEventId.isEmpty() ? QStringLiteral("none")
-                                                               : QString::fromUtf8(lastEventId),
-                                         result.error);
+        const QString message
+            = QStringLiteral("rejected %1 event (id %2): %3")
+                  .arg(type.isEmpty() ? QStringLiteral("JSON") : QString::fromUtf8(type),
+                       lastEventId.isEmpty() ? QStringLiteral("none")
+                                             : QString::fromUtf8(lastEventId),
+                       result.error);
         recordError(message);
         syncResumeId();
         Q_EMIT errorOccurred(message);
@@ -172,7 +274,7 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
     }
     const Event &event = *result.event;
     ++m_eventsReceived;
-    const qsizetype wireBytes = frameSize(type, data, lastEventId);
+    const qsizetype wireBytes = type.isEmpty() ? data.size() : frameSize(type, data, lastEventId);
     const quint64 generation = m_generation;
     Q_EMIT eventReceived(event, wireBytes);
     if (generation != m_generation)
@@ -350,7 +452,7 @@ void SessionClient::finishResync()
     m_heldBytes = 0;
     if (overflow) {
         // Too much arrived meanwhile to hold: resume the stream after the snapshot instead.
-        m_sse->reconnectNow();
+        m_transport->reconnectNow();
         return;
     }
     const quint64 generation = m_generation;
@@ -380,15 +482,43 @@ void SessionClient::cancelResync()
 void SessionClient::syncResumeId()
 {
     if (m_lastSequence > 0)
-        m_sse->setLastEventId(QByteArray::number(m_lastSequence));
+        m_transport->setLastEventId(QByteArray::number(m_lastSequence));
 }
 
 void SessionClient::onStateChanged(ConnectionState state)
 {
+    if (m_mode == TransportMode::Auto && !m_transport->everConnected()
+        && m_transport->kind() != Transport::Kind::Polling) {
+        // Auto: a transport that never got through gives way to the next one, unless the
+        // server itself answered for the session (401/403/404, 204).
+        const bool failed = state == ConnectionState::Error && !m_transport->wasRefused();
+        const bool struggling
+            = state == ConnectionState::Retrying && m_transport->attempt() >= kAutoAttempts;
+        if (failed || struggling) {
+            const Transport::Kind next = m_transport->kind() == Transport::Kind::Sse
+                ? Transport::Kind::WebSocket
+                : Transport::Kind::Polling;
+            const QString message
+                = QStringLiteral("%1 did not connect (%2); trying %3")
+                      .arg(Transport::kindText(m_transport->kind()),
+                           failed ? m_transport->errorString() : QStringLiteral("retrying"),
+                           Transport::kindText(next));
+            qCInfo(lcClient, "%s", qPrintable(message));
+            m_fallbacks.append(message);
+            QMetaObject::invokeMethod(
+                this,
+                [this, next, generation = m_generation] {
+                    if (generation == m_generation)
+                        openTransport(next);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
     if (state == ConnectionState::Connected)
         m_freshConnection = true;
     if (state == ConnectionState::Error)
-        recordError(m_sse->errorString());
+        recordError(m_transport->errorString());
     Q_EMIT stateChanged(state);
 }
 

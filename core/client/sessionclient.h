@@ -2,6 +2,7 @@
 
 #include "core/client/connectionstate.h"
 #include "core/client/reconnectpolicy.h"
+#include "core/client/transport.h"
 #include "core/protocol/event.h"
 
 #include <QList>
@@ -18,24 +19,43 @@ class QNetworkReply;
 namespace inkstream::core {
 
 class SessionModel;
-class SseClient;
 
-// Follows a session URL into a SessionModel: SSE events are decoded with EventCodec and
-// applied in sequence order. An event whose sequence was already applied is dropped (counted
-// in duplicatesDropped()); a `snapshot` replaces the model's state; a malformed or unknown
-// event is reported (errorOccurred, errors()) and the stream goes on. The SseClient underneath
-// reconnects with Last-Event-ID = the last applied sequence, so nothing is lost or doubled.
-// A gap (a sequence jump, or a reconnected stream that starts below what was applied: the
-// publisher restarted and numbers from 1 again) triggers a re-sync: GET .../snapshot replaces
-// the model, and the live events held meanwhile are applied after it.
+// Follows a session URL into a SessionModel through a Transport (SSE, WebSocket or snapshot
+// polling; see TransportMode): events are decoded with EventCodec and applied in sequence order. An
+// event whose sequence was already applied is dropped (counted in duplicatesDropped()); a
+// `snapshot` replaces the model's state; a malformed or unknown event is reported (errorOccurred,
+// errors()) and the stream goes on. The transport reconnects resuming after the last applied
+// sequence (Last-Event-ID), so nothing is lost or doubled. A gap (a sequence jump, or a reconnected
+// stream that starts below what was applied: the publisher restarted and numbers from 1 again)
+// triggers a re-sync: GET .../snapshot replaces the model, and the live events held meanwhile are
+// applied after it.
 class SessionClient final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SessionClient)
 
 public:
+    // Which transport follows the session. Auto: SSE, then WebSocket, then polling, each when
+    // the one before never got through (the server answering 401/403/404 or 204 is final).
+    enum class TransportMode { Auto, Sse, WebSocket, Polling };
+
     // The model is not owned; it must outlive the client.
     explicit SessionClient(SessionModel *model, QObject *parent = nullptr);
+    ~SessionClient() override;
+
+    // Takes effect with the next connectTo(). Default Sse.
+    void setTransportMode(TransportMode mode);
+    TransportMode transportMode() const { return m_mode; }
+    // The transport in use (in Auto mode, the one it settled on so far).
+    Transport::Kind activeTransport() const;
+    // Fallbacks taken in Auto mode since connectTo(), one readable line each.
+    QStringList fallbacks() const { return m_fallbacks; }
+    static QString transportModeText(TransportMode mode); // "auto", "sse", "ws", "poll"
+    static bool transportModeFromText(QStringView text, TransportMode *mode);
+    // Attempts a transport gets in Auto mode before the next one is tried.
+    static constexpr int kAutoAttempts = 2;
+    // Between snapshot polls (polling transport). Default 1 s.
+    void setPollInterval(std::chrono::milliseconds interval);
 
     // Clears the model and the counters, then follows `sessionUrl`:
     // http://HOST:PORT/api/sessions/ID (the stream is ID/stream) or the .../stream URL itself.
@@ -48,9 +68,9 @@ public:
     ConnectionState state() const;
     QString errorString() const;
     QUrl sessionUrl() const { return m_sessionUrl; }
-    QUrl streamUrl() const { return m_streamUrl; }
+    QUrl streamUrl() const { return m_streamUrl; } // the endpoint of the transport in use
     SessionModel *model() const { return m_model; }
-    SseClient *transport() const { return m_sse; }
+    Transport *transport() const { return m_transport; }
     void setReconnectPolicy(const ReconnectPolicy &policy);
     ReconnectPolicy reconnectPolicy() const;
     // No bytes for this long means the connection is dead (abort, reconnect); 0 disables.
@@ -92,7 +112,11 @@ Q_SIGNALS:
     void retryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
 
 private:
-    void onSseEvent(const QByteArray &type, const QByteArray &data, const QByteArray &lastEventId);
+    void createTransport(Transport::Kind kind);
+    void openTransport(Transport::Kind kind);
+    QUrl endpointFor(Transport::Kind kind) const;
+    void onTransportEvent(const QByteArray &type, const QByteArray &data,
+                          const QByteArray &lastEventId);
     void onStateChanged(ConnectionState state);
     void syncResumeId();
     void recordError(const QString &message);
@@ -104,7 +128,13 @@ private:
     void cancelResync();
 
     SessionModel *m_model = nullptr;
-    SseClient *m_sse = nullptr;
+    Transport *m_transport = nullptr;
+    TransportMode m_mode = TransportMode::Sse;
+    QStringList m_fallbacks;
+    ReconnectPolicy m_policy;
+    std::chrono::milliseconds m_heartbeatTimeout {45000};
+    qsizetype m_maxEventSize = 1024 * 1024;
+    std::chrono::milliseconds m_pollInterval {1000};
     QUrl m_sessionUrl;
     QUrl m_streamUrl;
     quint64 m_eventsReceived = 0;

@@ -86,6 +86,8 @@ private Q_SLOTS:
     void restartedStream_resyncsFromSnapshot();
     void resyncFailure_isReported_eventsStillApplied();
     void garbage_isReported_memoryStaysBounded();
+    void autoMode_fallsBackToPolling();
+    void autoMode_noSuchSession_isFinal();
 };
 
 void TestSessionClient::initTestCase()
@@ -489,9 +491,70 @@ void TestSessionClient::garbage_isReported_memoryStaysBounded()
     QVERIFY(std::any_of(client.errors().cbegin(), client.errors().cend(), [](const QString &e) {
         return e.contains(QStringLiteral("larger than 65536 bytes dropped"));
     }));
-    QVERIFY2(client.transport()->peakBufferedBytes() <= 2 * 64 * 1024 + 8192,
-             qPrintable(QString::number(client.transport()->peakBufferedBytes())));
+    const auto *sse = qobject_cast<SseClient *>(client.transport());
+    QVERIFY(sse);
+    QVERIFY2(sse->peakBufferedBytes() <= 2 * 64 * 1024 + 8192,
+             qPrintable(QString::number(sse->peakBufferedBytes())));
     QCOMPARE(client.state(), ConnectionState::Streaming);
+}
+
+void TestSessionClient::autoMode_fallsBackToPolling()
+{
+    // A server (or proxy) that serves neither SSE nor WebSocket: the stream URL answers HTML,
+    // the WebSocket handshake 400. Only the snapshot works.
+    SessionModel publisher;
+    publisher.apply(Event {1, kSession, codeStart(QStringLiteral("only.txt"))});
+    publisher.apply(Event {
+        2, kSession, codeDelta(QStringLiteral("only.txt"), QStringLiteral("polled"), {0, 0})});
+    const QByteArray snapshot = QJsonDocument(publisher.toSnapshot()).toJson();
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        QByteArray response;
+        if (request.target.endsWith("/stream"))
+            response = RawHttpServer::response(200, "OK", "text/html", "<html>");
+        else if (request.target.endsWith("/ws"))
+            response = RawHttpServer::response(400, "Bad Request");
+        else
+            response = RawHttpServer::response(200, "OK", "application/json", snapshot);
+        RawHttpServer::respondAndClose(request.socket, response);
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.setReconnectPolicy(fastPolicy());
+    client.setPollInterval(20ms);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(model.lastSequence(), quint64(2));
+
+    QCOMPARE(client.activeTransport(), Transport::Kind::Polling);
+    QCOMPARE(model.files().at(0).content, QStringLiteral("polled"));
+    QCOMPARE(client.fallbacks().size(), 2);
+    QVERIFY2(client.fallbacks().at(0).startsWith(QStringLiteral("sse did not connect")),
+             qPrintable(client.fallbacks().at(0)));
+    QVERIFY2(client.fallbacks().at(1).startsWith(QStringLiteral("ws did not connect")),
+             qPrintable(client.fallbacks().at(1)));
+    QCOMPARE(client.state(), ConnectionState::Streaming);
+    QCOMPARE(client.errors(), QStringList());
+}
+
+void TestSessionClient::autoMode_noSuchSession_isFinal()
+{
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/gone")));
+    QTRY_COMPARE(client.state(), ConnectionState::Error);
+    QCOMPARE(client.activeTransport(), Transport::Kind::Sse);
+    QVERIFY(client.errorString().startsWith(QStringLiteral("no such session")));
+    QCOMPARE(client.fallbacks(), QStringList());
+    QCOMPARE(server.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSessionClient)
