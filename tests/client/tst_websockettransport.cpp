@@ -4,6 +4,7 @@
 #include "core/protocol/eventcodec.h"
 #include "rawhttpserver.h"
 
+#include <QCryptographicHash>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void handshakeStatus_data();
     void handshakeStatus();
     void nonWsUrl_isAnError();
+    void silentServer_tripsHeartbeat();
 };
 
 void TestWebSocketTransport::initTestCase()
@@ -242,6 +244,36 @@ void TestWebSocketTransport::nonWsUrl_isAnError()
     transport.open(QUrl(QStringLiteral("http://127.0.0.1:1/x")));
     QCOMPARE(transport.state(), ConnectionState::Error);
     QVERIFY(transport.errorString().contains(QStringLiteral("not a ws(s) URL")));
+}
+
+void TestWebSocketTransport::silentServer_tripsHeartbeat()
+{
+    // Completes the handshake, then neither sends nor answers pings, nor closes.
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        const QByteArray key = request.headers.value("sec-websocket-key")
+            + QByteArrayLiteral("258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+        const QByteArray accept
+            = QCryptographicHash::hash(key, QCryptographicHash::Sha1).toBase64();
+        request.socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                              + accept + "\r\n\r\n");
+    });
+    WebSocketTransport transport;
+    ReconnectPolicy policy = fastPolicy();
+    transport.setReconnectPolicy(policy);
+    transport.setHeartbeatTimeout(300ms);
+    QSignalSpy retries(&transport, &Transport::retryScheduled);
+    QUrl url = server.url(QStringLiteral("/api/sessions/w1/ws"));
+    url.setScheme(QStringLiteral("ws"));
+    transport.open(url);
+    QTRY_COMPARE(transport.state(), ConnectionState::Connected);
+    QVERIFY(retries.wait(5000));
+    QVERIFY2(retries.at(0).at(2).toString().contains(QStringLiteral("no data for 300 ms")),
+             qPrintable(retries.at(0).at(2).toString()));
+    QTRY_COMPARE(server.requestCount(), 2);
+    transport.close();
 }
 
 QTEST_GUILESS_MAIN(TestWebSocketTransport)

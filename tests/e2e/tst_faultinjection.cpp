@@ -1,8 +1,10 @@
+#include "core/protocol/eventcodec.h"
 #include "core/server/filestreamer.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 #include "tests/client/faultproxy.h"
+#include "tests/client/rawhttpserver.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -98,6 +100,7 @@ private Q_SLOTS:
     void initTestCase();
     void proxyCuts_filesByteIdentical();
     void publisherSigkill_viewerResyncs();
+    void silentServer_watchHeartbeatReconnects();
 };
 
 void TestFaultInjection::initTestCase()
@@ -299,6 +302,59 @@ void TestFaultInjection::publisherSigkill_viewerResyncs()
           summary.value(QStringLiteral("reconnects")).toInt(),
           summary.value(QStringLiteral("resyncs")).toInt(),
           summary.value(QStringLiteral("duplicatesDropped")).toInteger());
+}
+
+void TestFaultInjection::silentServer_watchHeartbeatReconnects()
+{
+    // The first stream sends one event and then nothing, without closing; `watch` with a short
+    // heartbeat timeout gives up on it and resumes on a new connection.
+    const QString name = QStringLiteral("quiet.txt");
+    const auto frame = [](quint64 sequence, const EventPayload &payload) {
+        return EventCodec::encodeSse(Event {sequence, QStringLiteral("q"), payload});
+    };
+    CodeEvent start;
+    start.type = CodeEvent::Type::Start;
+    start.fileName = name;
+    CodeEvent delta;
+    delta.fileName = name;
+    delta.delta = QStringLiteral("still here\n");
+    delta.hasPosition = true;
+    CodeEvent complete;
+    complete.type = CodeEvent::Type::Complete;
+    complete.fileName = name;
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int index) {
+        QByteArray bytes = RawHttpServer::streamHead() + "retry: 10\n\n";
+        if (index == 0)
+            bytes += frame(1, start);
+        else
+            bytes += frame(2, delta) + frame(3, complete) + frame(4, SessionEvent {});
+        request.socket->write(bytes);
+    });
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ChildProcess watch;
+    watch.process.start(binary(),
+                        {QStringLiteral("watch"),
+                         server.url(QStringLiteral("/api/sessions/q")).toString(),
+                         QStringLiteral("--heartbeat-timeout"), QStringLiteral("0.3"),
+                         QStringLiteral("--transport"), QStringLiteral("sse"),
+                         QStringLiteral("--output"), dir.path(), QStringLiteral("--summary"),
+                         QStringLiteral("-"), QStringLiteral("--timeout"), QStringLiteral("30")});
+    QTRY_VERIFY_WITH_TIMEOUT(watch.process.state() == QProcess::NotRunning, 40000);
+    QCOMPARE(watch.process.exitCode(), 0);
+    const QJsonObject summary
+        = QJsonDocument::fromJson(watch.process.readAllStandardOutput()).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    QCOMPARE(summary.value(QStringLiteral("reconnects")).toInt(), 1);
+    QCOMPARE(summary.value(QStringLiteral("transport")).toString(), QStringLiteral("sse"));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests().at(1).headers.value("last-event-id"), QByteArrayLiteral("1"));
+    QFile written(dir.filePath(name));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), QByteArrayLiteral("still here\n"));
 }
 
 QTEST_GUILESS_MAIN(TestFaultInjection)
