@@ -44,7 +44,12 @@ SessionClient::SessionClient(SessionModel *model, QObject *parent)
     createTransport(Transport::Kind::Sse);
 }
 
-SessionClient::~SessionClient() = default;
+SessionClient::~SessionClient()
+{
+    // Nothing a child does while it is torn down may reach this half-destroyed object.
+    cancelResync();
+    m_transport->disconnect(this);
+}
 
 void SessionClient::createTransport(Transport::Kind kind)
 {
