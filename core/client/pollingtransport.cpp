@@ -1,6 +1,7 @@
 #include "core/client/pollingtransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/systemproxyfactory.h"
 #include "core/protocol/eventcodec.h"
 
 #include <QJsonDocument>
@@ -16,6 +17,7 @@ PollingTransport::PollingTransport(QObject *parent)
     , m_manager(new QNetworkAccessManager(this))
 {
     m_manager->setAutoDeleteReplies(false);
+    m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &PollingTransport::poll);
 }

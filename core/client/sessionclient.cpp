@@ -3,6 +3,7 @@
 #include "core/client/clientlog.h"
 #include "core/client/pollingtransport.h"
 #include "core/client/sseclient.h"
+#include "core/client/systemproxyfactory.h"
 #include "core/client/websockettransport.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
@@ -383,6 +384,7 @@ void SessionClient::startResync(const QString &reason)
     if (!m_manager) {
         m_manager = new QNetworkAccessManager(this);
         m_manager->setAutoDeleteReplies(false);
+        m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
     }
     QNetworkRequest request(url);
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));

@@ -1,6 +1,7 @@
 #include "core/client/sseclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/systemproxyfactory.h"
 #include "core/protocol/sseparser.h"
 
 #include <QJsonDocument>
@@ -45,6 +46,7 @@ SseClient::SseClient(QObject *parent)
     , m_parser(std::make_unique<SseParser>())
 {
     m_manager->setAutoDeleteReplies(false);
+    m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
     m_parser->setMaxEventSize(maxEventSize());
     m_parser->setEventHandler([this](const SseEvent &event) {
         m_pending.append(PendingEvent {event.type, event.data, event.lastEventId});
