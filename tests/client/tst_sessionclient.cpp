@@ -86,6 +86,7 @@ private Q_SLOTS:
     void restartedStream_resyncsFromSnapshot();
     void resyncFailure_isReported_eventsStillApplied();
     void garbage_isReported_memoryStaysBounded();
+    void retrying_exposesAttemptAndDelay();
     void autoMode_fallsBackToPolling();
     void autoMode_noSuchSession_isFinal();
 };
@@ -496,6 +497,46 @@ void TestSessionClient::garbage_isReported_memoryStaysBounded()
     QVERIFY2(sse->peakBufferedBytes() <= 2 * 64 * 1024 + 8192,
              qPrintable(QString::number(sse->peakBufferedBytes())));
     QCOMPARE(client.state(), ConnectionState::Streaming);
+}
+
+void TestSessionClient::retrying_exposesAttemptAndDelay()
+{
+    // Every connection is refused with 503: the client retries with growing delays, exposes the
+    // attempt and the delay while Retrying, and gives up after the configured attempts.
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket,
+                                       RawHttpServer::response(503, "Service Unavailable"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    ReconnectPolicy policy;
+    policy.baseDelay = 20ms;
+    policy.maxDelay = 1000ms;
+    policy.maxAttempts = 3;
+    client.setReconnectPolicy(policy);
+    QSignalSpy retries(&client, &SessionClient::retryScheduled);
+    QList<std::pair<int, qint64>> seen; // attempt and delay, read while Retrying
+    connect(&client, &SessionClient::stateChanged, this, [&](ConnectionState state) {
+        if (state == ConnectionState::Retrying)
+            seen.append({client.attempt(), qint64(client.retryDelay().count())});
+    });
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(client.state(), ConnectionState::Error);
+
+    QCOMPARE(seen, (QList<std::pair<int, qint64>> {{1, 20}, {2, 40}, {3, 80}}));
+    QCOMPARE(retries.count(), 3);
+    QVERIFY(retries.at(0).at(2).toString().contains(QStringLiteral("HTTP 503")));
+    QVERIFY2(client.errorString().startsWith(QStringLiteral("gave up after 3 attempts")),
+             qPrintable(client.errorString()));
+
+    // A manual reconnect starts over with a fresh backoff.
+    server.setHandler(
+        [](const RawHttpServer::Request &request, int) { request.socket->write(preamble()); });
+    client.reconnectNow();
+    QTRY_COMPARE(client.state(), ConnectionState::Streaming);
+    QCOMPARE(client.attempt(), 0);
 }
 
 void TestSessionClient::autoMode_fallsBackToPolling()
