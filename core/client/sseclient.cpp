@@ -15,6 +15,7 @@ namespace inkstream::core {
 namespace {
 
 constexpr qsizetype kMaxErrorBody = 4096;
+constexpr qint64 kReadBufferSize = 4 * 1024 * 1024;
 
 // The media type of a Content-Type value, lower case, without parameters.
 QByteArray mediaType(const QByteArray &contentType)
@@ -109,6 +110,8 @@ void SseClient::startConnection()
             lastId.isEmpty() ? "none" : lastId.constData());
     QNetworkReply *reply = m_manager->get(request);
     m_reply = reply;
+    // Back-pressure: a server that sends faster than we parse waits in TCP, not in our memory.
+    reply->setReadBufferSize(kReadBufferSize);
     connect(reply, &QNetworkReply::metaDataChanged, this, &SseClient::onMetaDataChanged);
     connect(reply, &QNetworkReply::readyRead, this, &SseClient::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &SseClient::onFinished);
