@@ -105,9 +105,9 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("Largest single posted event in bytes (default 256 KiB)."),
         QStringLiteral("BYTES"), QString::number(256 * 1024));
     const QCommandLineOption sessionOption(
-        QStringLiteral("session"),
-        QStringLiteral("Id of the session to open (default: random). A publisher restarted "
-                       "with the same id lets viewers resume."),
+        QStringList {QStringLiteral("session"), QStringLiteral("session-id")},
+        QStringLiteral("Id of the session (A-Z a-z 0-9 _ -, up to 64); default random. A "
+                       "publisher restarted with the same id keeps its URL, and viewers resume."),
         QStringLiteral("ID"));
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
                        noStreamingOption, bufferOption, maxBodyOption, maxEventOption,

@@ -45,7 +45,23 @@ struct WatchOptions
     std::optional<std::chrono::milliseconds> timeout;
     QString summaryPath; // "-" = stdout, empty = none
     int maxAttempts = 5;
+    std::optional<std::chrono::milliseconds> backoffBase; // set: overrides the server's retry:
+    std::chrono::milliseconds backoffCap {30000};
+    std::chrono::milliseconds heartbeatTimeout {45000}; // 0 disables
+    qsizetype maxEventSize = 1024 * 1024;
+    SessionClient::TransportMode transport = SessionClient::TransportMode::Auto;
+    std::chrono::milliseconds pollInterval {1000};
 };
+
+// Seconds as given on the command line to milliseconds; >= 0.
+std::optional<std::chrono::milliseconds> parseSecondsOrZero(const QString &text)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || !(seconds >= 0) || seconds > 31536000)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
+}
 
 // Seconds as given on the command line ("2", "0.5") to milliseconds; > 0.
 std::optional<std::chrono::milliseconds> parseSeconds(const QString &text)
@@ -100,6 +116,7 @@ private:
     quint64 m_errorCount = 0;
     QSet<QString> m_refusedNames;
     QHash<QString, QByteArray> m_written; // name -> sha256 of the bytes last written
+    quint64 m_corrections = 0; // `complete` events whose full content differed from the deltas
 };
 
 int WatchRun::exec()
@@ -119,6 +136,8 @@ int WatchRun::exec()
     QObject::connect(&m_model, &SessionModel::fileAdded, &m_loop,
                      [this](int index) { acceptName(m_model.files().at(index).name); });
     QObject::connect(&m_model, &SessionModel::modelReset, &m_loop, [this] { onModelReset(); });
+    QObject::connect(&m_model, &SessionModel::contentCorrected, &m_loop,
+                     [this] { ++m_corrections; });
     QObject::connect(&m_model, &SessionModel::sessionStateChanged, &m_loop,
                      [this](SessionState) { checkSessionState(); });
     QObject::connect(&m_client, &SessionClient::errorOccurred, &m_loop,
@@ -155,7 +174,17 @@ int WatchRun::exec()
 
     core::ReconnectPolicy policy;
     policy.maxAttempts = m_options.maxAttempts;
+    policy.jitter = core::ReconnectPolicy::Jitter::Full;
+    policy.maxDelay = m_options.backoffCap;
+    if (m_options.backoffBase) {
+        policy.baseDelay = *m_options.backoffBase;
+        policy.serverRetryIsBase = false;
+    }
     m_client.setReconnectPolicy(policy);
+    m_client.setHeartbeatTimeout(m_options.heartbeatTimeout);
+    m_client.setMaxEventSize(m_options.maxEventSize);
+    m_client.setTransportMode(m_options.transport);
+    m_client.setPollInterval(m_options.pollInterval);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
     if (m_options.timeout)
@@ -285,6 +314,9 @@ QJsonObject WatchRun::summary() const
             {QStringLiteral("events"), qint64(m_client.eventsReceived())},
             {QStringLiteral("reconnects"), m_client.reconnects()},
             {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
+            {QStringLiteral("resyncs"), m_client.resyncs()},
+            {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
+            {QStringLiteral("corrections"), qint64(m_corrections)},
             {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
 }
 
@@ -318,7 +350,9 @@ int WatchCommand::run(const QStringList &arguments)
         "Follows a session headless. Writes each received file under DIR when it completes\n"
         "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
         "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
-        "reconnects, duplicatesDropped, errors.\n"
+        "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
+        "transport (the one in use: sse, ws or poll),\n"
+        "corrections (completed files whose full content differed from the deltas), errors.\n"
         "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -345,7 +379,37 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral("max-attempts"),
         QStringLiteral("Reconnection attempts in a row before giving up; 0 = never (default 5)."),
         QStringLiteral("N"), QStringLiteral("5"));
-    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption});
+    const QCommandLineOption backoffBaseOption(
+        QStringLiteral("backoff-base"),
+        QStringLiteral("First reconnection delay in SECONDS, doubled per failed attempt, with full "
+                       "jitter (default: the server's retry: hint, else 1)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption backoffCapOption(
+        QStringLiteral("backoff-cap"),
+        QStringLiteral("Longest reconnection delay in SECONDS (default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30"));
+    const QCommandLineOption heartbeatOption(
+        QStringLiteral("heartbeat-timeout"),
+        QStringLiteral("No bytes for SECONDS means the connection is dead: reconnect; 0 disables "
+                       "(default 45)."),
+        QStringLiteral("SECONDS"), QStringLiteral("45"));
+    const QCommandLineOption maxEventOption(
+        QStringLiteral("max-event-size"),
+        QStringLiteral(
+            "Drop (with an error) any single event larger than BYTES (default 1048576)."),
+        QStringLiteral("BYTES"), QStringLiteral("1048576"));
+    const QCommandLineOption transportOption(
+        QStringLiteral("transport"),
+        QStringLiteral("auto (SSE, then WebSocket, then polling when the others fail to "
+                       "connect; default), sse, ws or poll."),
+        QStringLiteral("KIND"), QStringLiteral("auto"));
+    const QCommandLineOption pollIntervalOption(
+        QStringLiteral("poll-interval"),
+        QStringLiteral("SECONDS between snapshot polls with the poll transport (default 1)."),
+        QStringLiteral("SECONDS"), QStringLiteral("1"));
+    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
+                       backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption,
+                       transportOption, pollIntervalOption});
     if (!parser.parse(arguments)) {
         err << "watch: " << parser.errorText() << '\n';
         return kExitUsage;
@@ -398,6 +462,44 @@ int WatchCommand::run(const QStringList &arguments)
         err << "watch: --max-attempts needs a number >= 0\n";
         return kExitUsage;
     }
+
+    if (parser.isSet(backoffBaseOption)) {
+        options.backoffBase = parseSecondsOrZero(parser.value(backoffBaseOption));
+        if (!options.backoffBase) {
+            err << "watch: --backoff-base needs a number of seconds >= 0\n";
+            return kExitUsage;
+        }
+    }
+    const auto cap = parseSecondsOrZero(parser.value(backoffCapOption));
+    if (!cap) {
+        err << "watch: --backoff-cap needs a number of seconds >= 0\n";
+        return kExitUsage;
+    }
+    options.backoffCap = *cap;
+    const auto heartbeat = parseSecondsOrZero(parser.value(heartbeatOption));
+    if (!heartbeat) {
+        err << "watch: --heartbeat-timeout needs a number of seconds >= 0\n";
+        return kExitUsage;
+    }
+    options.heartbeatTimeout = *heartbeat;
+    bool sizeOk = false;
+    options.maxEventSize = parser.value(maxEventOption).toLongLong(&sizeOk);
+    if (!sizeOk || options.maxEventSize < 1) {
+        err << "watch: --max-event-size needs a positive number of bytes\n";
+        return kExitUsage;
+    }
+
+    if (!SessionClient::transportModeFromText(parser.value(transportOption), &options.transport)) {
+        err << "watch: --transport takes auto, sse, ws or poll, not \""
+            << parser.value(transportOption) << "\"\n";
+        return kExitUsage;
+    }
+    const auto pollInterval = parseSeconds(parser.value(pollIntervalOption));
+    if (!pollInterval) {
+        err << "watch: --poll-interval needs a positive number of seconds\n";
+        return kExitUsage;
+    }
+    options.pollInterval = *pollInterval;
 
     WatchRun run(options);
     return run.exec();

@@ -1,9 +1,19 @@
 #include "core/client/sessionclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/pollingtransport.h"
 #include "core/client/sseclient.h"
+#include "core/client/systemproxyfactory.h"
+#include "core/client/websockettransport.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <utility>
 
 namespace inkstream::core {
 
@@ -26,67 +36,218 @@ qsizetype frameSize(const QByteArray &type, const QByteArray &data, const QByteA
 SessionClient::SessionClient(SessionModel *model, QObject *parent)
     : QObject(parent)
     , m_model(model)
-    , m_sse(new SseClient(this))
 {
     Q_ASSERT(model);
-    connect(m_sse, &SseClient::eventReceived, this, &SessionClient::onSseEvent);
-    connect(m_sse, &SseClient::stateChanged, this, &SessionClient::onStateChanged);
-    connect(m_sse, &SseClient::eventDropped, this, [this](const QString &reason) {
-        recordError(reason);
-        Q_EMIT errorOccurred(reason);
-    });
     connect(m_model, &SessionModel::errorReported, this, [this](const QString &message) {
         if (m_applying)
             m_modelError = message;
     });
+    createTransport(Transport::Kind::Sse);
+}
+
+SessionClient::~SessionClient()
+{
+    // Nothing a child does while it is torn down may reach this half-destroyed object.
+    cancelResync();
+    m_transport->disconnect(this);
+}
+
+void SessionClient::createTransport(Transport::Kind kind)
+{
+    if (m_transport) {
+        m_transport->disconnect(this);
+        m_transport->close();
+        m_transport->deleteLater();
+    }
+    switch (kind) {
+    case Transport::Kind::Sse:
+        m_transport = new SseClient(this);
+        break;
+    case Transport::Kind::WebSocket:
+        m_transport = new WebSocketTransport(this);
+        break;
+    case Transport::Kind::Polling: {
+        auto *polling = new PollingTransport(this);
+        polling->setPollInterval(m_pollInterval);
+        m_transport = polling;
+        break;
+    }
+    }
+    m_transport->setReconnectPolicy(m_policy);
+    m_transport->setHeartbeatTimeout(m_heartbeatTimeout);
+    m_transport->setMaxEventSize(m_maxEventSize);
+    connect(m_transport, &Transport::eventReceived, this, &SessionClient::onTransportEvent);
+    connect(m_transport, &Transport::stateChanged, this, &SessionClient::onStateChanged);
+    connect(m_transport, &Transport::eventDropped, this, [this](const QString &reason) {
+        recordError(reason);
+        Q_EMIT errorOccurred(reason);
+    });
+    connect(m_transport, &Transport::retryScheduled, this, &SessionClient::retryScheduled);
+}
+
+QUrl SessionClient::endpointFor(Transport::Kind kind) const
+{
+    switch (kind) {
+    case Transport::Kind::Sse:
+        return streamUrlFor(m_sessionUrl);
+    case Transport::Kind::WebSocket:
+        return WebSocketTransport::endpointFor(m_sessionUrl);
+    case Transport::Kind::Polling:
+        return snapshotUrlFor(m_sessionUrl);
+    }
+    return {};
+}
+
+// Opens `kind` on the current session, resuming after what the model holds.
+void SessionClient::openTransport(Transport::Kind kind)
+{
+    createTransport(kind);
+    m_transport->setLastEventId(m_lastSequence > 0 ? QByteArray::number(m_lastSequence)
+                                                   : QByteArray());
+    m_streamUrl = endpointFor(kind);
+    qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
+    m_transport->open(m_streamUrl);
+}
+
+void SessionClient::setTransportMode(TransportMode mode)
+{
+    m_mode = mode;
+}
+
+Transport::Kind SessionClient::activeTransport() const
+{
+    return m_transport->kind();
+}
+
+QString SessionClient::transportModeText(TransportMode mode)
+{
+    switch (mode) {
+    case TransportMode::Auto:
+        return QStringLiteral("auto");
+    case TransportMode::Sse:
+        return QStringLiteral("sse");
+    case TransportMode::WebSocket:
+        return QStringLiteral("ws");
+    case TransportMode::Polling:
+        return QStringLiteral("poll");
+    }
+    return QStringLiteral("unknown");
+}
+
+bool SessionClient::transportModeFromText(QStringView text, TransportMode *mode)
+{
+    for (TransportMode candidate : {TransportMode::Auto, TransportMode::Sse,
+                                    TransportMode::WebSocket, TransportMode::Polling}) {
+        if (text == transportModeText(candidate)) {
+            *mode = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+void SessionClient::setPollInterval(std::chrono::milliseconds interval)
+{
+    m_pollInterval = interval;
+    if (auto *polling = qobject_cast<PollingTransport *>(m_transport))
+        polling->setPollInterval(interval);
 }
 
 void SessionClient::connectTo(const QUrl &sessionUrl)
 {
     ++m_generation;
-    m_sse->close();
+    m_transport->close();
+    cancelResync();
+    m_held.clear();
+    m_heldBytes = 0;
+    m_heldOverflow = false;
+    m_resyncs = 0;
+    m_fallbacks.clear();
+    m_freshConnection = false;
     m_model->clear();
     m_sessionUrl = sessionUrl;
-    m_streamUrl = streamUrlFor(sessionUrl);
     m_eventsReceived = 0;
     m_duplicatesDropped = 0;
     m_lastSequence = 0;
     m_errors.clear();
     m_errorCount = 0;
-    m_sse->setLastEventId({});
-    qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
-    m_sse->open(m_streamUrl);
+    openTransport(m_mode == TransportMode::WebSocket     ? Transport::Kind::WebSocket
+                      : m_mode == TransportMode::Polling ? Transport::Kind::Polling
+                                                         : Transport::Kind::Sse);
 }
 
 void SessionClient::disconnectFromSession()
 {
     ++m_generation;
-    m_sse->close();
+    m_transport->close();
+    cancelResync();
+    m_held.clear();
+    m_heldBytes = 0;
 }
 
 void SessionClient::reconnectNow()
 {
-    m_sse->reconnectNow();
+    m_transport->reconnectNow();
 }
 
 ConnectionState SessionClient::state() const
 {
-    return m_sse->state();
+    return m_transport->state();
 }
 
 QString SessionClient::errorString() const
 {
-    return m_sse->errorString();
+    return m_transport->errorString();
 }
 
 void SessionClient::setReconnectPolicy(const ReconnectPolicy &policy)
 {
-    m_sse->setReconnectPolicy(policy);
+    m_policy = policy;
+    m_transport->setReconnectPolicy(policy);
+}
+
+ReconnectPolicy SessionClient::reconnectPolicy() const
+{
+    return m_policy;
+}
+
+void SessionClient::setHeartbeatTimeout(std::chrono::milliseconds timeout)
+{
+    m_heartbeatTimeout = timeout;
+    m_transport->setHeartbeatTimeout(timeout);
+}
+
+void SessionClient::setMaxEventSize(qsizetype bytes)
+{
+    m_maxEventSize = bytes;
+    m_transport->setMaxEventSize(bytes);
+}
+
+int SessionClient::attempt() const
+{
+    return m_transport->attempt();
+}
+
+std::chrono::milliseconds SessionClient::retryDelay() const
+{
+    return m_transport->retryDelay();
 }
 
 int SessionClient::reconnects() const
 {
-    return m_sse->reconnects();
+    return m_transport->reconnects();
+}
+
+QUrl SessionClient::snapshotUrlFor(const QUrl &sessionUrl)
+{
+    QUrl url = sessionUrl;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path.endsWith(QStringLiteral("/stream")))
+        path.chop(7);
+    url.setPath(path + QStringLiteral("/snapshot"));
+    return url;
 }
 
 QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
@@ -101,16 +262,17 @@ QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
     return url;
 }
 
-void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
-                               const QByteArray &lastEventId)
+void SessionClient::onTransportEvent(const QByteArray &type, const QByteArray &data,
+                                     const QByteArray &lastEventId)
 {
     DecodeResult result = EventCodec::decode(type, data, lastEventId);
     if (!result.ok()) {
-        const QString message = QStringLiteral("rejected %1 event (id %2): %3")
-                                    .arg(QString::fromUtf8(type),
-                                         lastEventId.isEmpty() ? QStringLiteral("none")
-                                                               : QString::fromUtf8(lastEventId),
-                                         result.error);
+        const QString message
+            = QStringLiteral("rejected %1 event (id %2): %3")
+                  .arg(type.isEmpty() ? QStringLiteral("JSON") : QString::fromUtf8(type),
+                       lastEventId.isEmpty() ? QStringLiteral("none")
+                                             : QString::fromUtf8(lastEventId),
+                       result.error);
         recordError(message);
         syncResumeId();
         Q_EMIT errorOccurred(message);
@@ -118,11 +280,16 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
     }
     const Event &event = *result.event;
     ++m_eventsReceived;
+    const qsizetype wireBytes = type.isEmpty() ? data.size() : frameSize(type, data, lastEventId);
     const quint64 generation = m_generation;
-    Q_EMIT eventReceived(event, frameSize(type, data, lastEventId));
+    Q_EMIT eventReceived(event, wireBytes);
     if (generation != m_generation)
         return; // a receiver switched to another session or disconnected
+    handleEvent(event, wireBytes);
+}
 
+void SessionClient::handleEvent(const Event &event, qsizetype wireBytes)
+{
     if (std::holds_alternative<ConnectedEvent>(event.payload)) {
         syncResumeId(); // per subscriber, nothing for the model
         return;
@@ -134,15 +301,63 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
         return;
     }
     const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
-    if (!isSnapshot && event.sequence != 0 && event.sequence <= m_lastSequence) {
-        ++m_duplicatesDropped;
-        qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
-                static_cast<unsigned long long>(event.sequence),
-                static_cast<unsigned long long>(m_lastSequence));
-        syncResumeId();
+    if (isSnapshot) {
+        // The server sent the whole state itself: no need for ours.
+        m_freshConnection = false;
+        const bool wasResyncing = m_resyncing;
+        if (wasResyncing)
+            cancelResync();
+        applyEvent(event);
+        if (wasResyncing)
+            finishResync();
         return;
     }
+    if (m_resyncing) {
+        if (!m_heldOverflow) {
+            m_held.append({event, wireBytes});
+            m_heldBytes += wireBytes;
+            if (m_heldBytes > maxHeldBytes()) {
+                m_held.clear();
+                m_heldBytes = 0;
+                m_heldOverflow = true;
+            }
+        }
+        return;
+    }
+    if (event.sequence != 0) {
+        const bool fresh = std::exchange(m_freshConnection, false);
+        // A correct server resumes right after Last-Event-ID; one that starts lower has lost
+        // (or renumbered) its history, so what we hold may not be a prefix of its state.
+        if (fresh && m_lastSequence > 0 && event.sequence < m_lastSequence) {
+            startResync(QStringLiteral("the stream restarted at sequence %1 after %2 was applied "
+                                       "(publisher restart?)")
+                            .arg(event.sequence)
+                            .arg(m_lastSequence));
+            handleEvent(event, wireBytes); // held
+            return;
+        }
+        if (event.sequence > m_lastSequence + 1) {
+            startResync(QStringLiteral("gap: sequence %1 follows %2")
+                            .arg(event.sequence)
+                            .arg(m_lastSequence));
+            handleEvent(event, wireBytes);
+            return;
+        }
+        if (event.sequence <= m_lastSequence) {
+            ++m_duplicatesDropped;
+            qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
+                    static_cast<unsigned long long>(event.sequence),
+                    static_cast<unsigned long long>(m_lastSequence));
+            syncResumeId();
+            return;
+        }
+    }
+    applyEvent(event);
+}
 
+void SessionClient::applyEvent(const Event &event)
+{
+    const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
     m_applying = true;
     m_modelError.clear();
     const bool applied = m_model->apply(event);
@@ -163,18 +378,160 @@ void SessionClient::onSseEvent(const QByteArray &type, const QByteArray &data,
     }
 }
 
+void SessionClient::startResync(const QString &reason)
+{
+    m_resyncing = true;
+    m_held.clear();
+    m_heldBytes = 0;
+    m_heldOverflow = false;
+    ++m_resyncs;
+    const QUrl url = snapshotUrlFor(m_sessionUrl);
+    qCInfo(lcClient, "%s; re-syncing from %s", qPrintable(reason), qPrintable(url.toString()));
+    if (!m_manager) {
+        m_manager = new QNetworkAccessManager(this);
+        m_manager->setAutoDeleteReplies(false);
+        m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
+    }
+    QNetworkRequest request(url);
+    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setTransferTimeout(30000);
+    QNetworkReply *reply = m_manager->get(request);
+    m_snapshotReply = reply;
+    connect(reply, &QNetworkReply::finished, this, &SessionClient::onSnapshotFinished);
+}
+
+void SessionClient::onSnapshotFinished()
+{
+    QNetworkReply *reply = m_snapshotReply.data();
+    if (!reply || sender() != reply)
+        return;
+    m_snapshotReply = nullptr;
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QString error;
+    if (reply->error() != QNetworkReply::NoError && status == 0) {
+        error = reply->errorString();
+    } else if (status != 200) {
+        error = QStringLiteral("HTTP %1").arg(status);
+    } else {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(reply->readAll(), &parseError);
+        if (!document.isObject()) {
+            error = parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                 : QStringLiteral("not an object");
+        } else {
+            m_applying = true;
+            const bool loaded = m_model->loadSnapshot(document.object(), &error);
+            m_applying = false;
+            if (loaded) {
+                m_lastSequence = m_model->lastSequence();
+                syncResumeId();
+                qCInfo(lcClient, "re-synced at sequence %llu",
+                       static_cast<unsigned long long>(m_lastSequence));
+            }
+        }
+    }
+    if (!error.isEmpty()) {
+        // Without the snapshot the best left is to go on from the held events, gap or not.
+        const QString message = QStringLiteral("re-sync from %1 failed: %2")
+                                    .arg(snapshotUrlFor(m_sessionUrl).toString(), error);
+        recordError(message);
+        Q_EMIT errorOccurred(message);
+        const quint64 generation = m_generation;
+        const QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
+        m_resyncing = false;
+        m_heldBytes = 0;
+        for (const auto &[event, bytes] : held) {
+            if (generation != m_generation)
+                return;
+            if (event.sequence == 0 || event.sequence > m_lastSequence)
+                applyEvent(event);
+        }
+        return;
+    }
+    finishResync();
+}
+
+// Applies the live events held during the re-sync, in order, through the usual checks (so a
+// further gap starts another re-sync and keeps the rest held).
+void SessionClient::finishResync()
+{
+    m_resyncing = false;
+    const bool overflow = std::exchange(m_heldOverflow, false);
+    QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
+    m_heldBytes = 0;
+    if (overflow) {
+        // Too much arrived meanwhile to hold: resume the stream after the snapshot instead.
+        m_transport->reconnectNow();
+        return;
+    }
+    const quint64 generation = m_generation;
+    for (qsizetype i = 0; i < held.size(); ++i) {
+        if (generation != m_generation)
+            return;
+        const Event &event = held.at(i).first;
+        if (!m_resyncing && event.sequence != 0 && event.sequence <= m_lastSequence)
+            continue; // covered by the snapshot
+        handleEvent(event, held.at(i).second);
+    }
+}
+
+void SessionClient::cancelResync()
+{
+    m_resyncing = false;
+    if (QNetworkReply *reply = m_snapshotReply.data()) {
+        m_snapshotReply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
 // Resume after what the model holds, not after whatever id the stream carried last (the
 // SseClient sets that before each event reaches us).
 void SessionClient::syncResumeId()
 {
     if (m_lastSequence > 0)
-        m_sse->setLastEventId(QByteArray::number(m_lastSequence));
+        m_transport->setLastEventId(QByteArray::number(m_lastSequence));
 }
 
 void SessionClient::onStateChanged(ConnectionState state)
 {
+    if (m_mode == TransportMode::Auto && !m_transport->everConnected()
+        && m_transport->kind() != Transport::Kind::Polling) {
+        // Auto: a transport that never got through gives way to the next one, unless the
+        // server itself answered for the session (401/403/404, 204).
+        const bool failed = state == ConnectionState::Error && !m_transport->wasRefused();
+        const bool struggling
+            = state == ConnectionState::Retrying && m_transport->attempt() >= kAutoAttempts;
+        if (failed || struggling) {
+            const Transport::Kind next = m_transport->kind() == Transport::Kind::Sse
+                ? Transport::Kind::WebSocket
+                : Transport::Kind::Polling;
+            const QString message
+                = QStringLiteral("%1 did not connect (%2); trying %3")
+                      .arg(Transport::kindText(m_transport->kind()),
+                           failed ? m_transport->errorString() : QStringLiteral("retrying"),
+                           Transport::kindText(next));
+            qCInfo(lcClient, "%s", qPrintable(message));
+            m_fallbacks.append(message);
+            QMetaObject::invokeMethod(
+                this,
+                [this, next, generation = m_generation] {
+                    if (generation == m_generation)
+                        openTransport(next);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
+    if (state == ConnectionState::Connected)
+        m_freshConnection = true;
     if (state == ConnectionState::Error)
-        recordError(m_sse->errorString());
+        recordError(m_transport->errorString());
     Q_EMIT stateChanged(state);
 }
 

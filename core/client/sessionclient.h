@@ -2,31 +2,60 @@
 
 #include "core/client/connectionstate.h"
 #include "core/client/reconnectpolicy.h"
+#include "core/client/transport.h"
 #include "core/protocol/event.h"
 
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
+#include <chrono>
+
+class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace inkstream::core {
 
 class SessionModel;
-class SseClient;
 
-// Follows a session URL into a SessionModel: SSE events are decoded with EventCodec and
-// applied in sequence order. An event whose sequence was already applied is dropped (counted
-// in duplicatesDropped()); a `snapshot` replaces the model's state; a malformed or unknown
-// event is reported (errorOccurred, errors()) and the stream goes on. The SseClient underneath
-// reconnects with Last-Event-ID = the last applied sequence, so nothing is lost or doubled.
+// Follows a session URL into a SessionModel through a Transport (SSE, WebSocket or snapshot
+// polling; see TransportMode): events are decoded with EventCodec and applied in sequence order. An
+// event whose sequence was already applied is dropped (counted in duplicatesDropped()); a
+// `snapshot` replaces the model's state; a malformed or unknown event is reported (errorOccurred,
+// errors()) and the stream goes on. The transport reconnects resuming after the last applied
+// sequence (Last-Event-ID), so nothing is lost or doubled. A gap (a sequence jump, or a reconnected
+// stream that starts below what was applied: the publisher restarted and numbers from 1 again)
+// triggers a re-sync: GET .../snapshot replaces the model, and the live events held meanwhile are
+// applied after it.
 class SessionClient final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SessionClient)
 
 public:
+    // Which transport follows the session. Auto: SSE, then WebSocket, then polling, each when
+    // the one before never got through (the server answering 401/403/404 or 204 is final).
+    enum class TransportMode { Auto, Sse, WebSocket, Polling };
+
     // The model is not owned; it must outlive the client.
     explicit SessionClient(SessionModel *model, QObject *parent = nullptr);
+    ~SessionClient() override;
+
+    // Takes effect with the next connectTo(). Default Sse.
+    void setTransportMode(TransportMode mode);
+    TransportMode transportMode() const { return m_mode; }
+    // The transport in use (in Auto mode, the one it settled on so far).
+    Transport::Kind activeTransport() const;
+    // Fallbacks taken in Auto mode since connectTo(), one readable line each.
+    QStringList fallbacks() const { return m_fallbacks; }
+    static QString transportModeText(TransportMode mode); // "auto", "sse", "ws", "poll"
+    static bool transportModeFromText(QStringView text, TransportMode *mode);
+    // Attempts a transport gets in Auto mode before the next one is tried.
+    static constexpr int kAutoAttempts = 2;
+    // Between snapshot polls (polling transport). Default 1 s.
+    void setPollInterval(std::chrono::milliseconds interval);
 
     // Clears the model and the counters, then follows `sessionUrl`:
     // http://HOST:PORT/api/sessions/ID (the stream is ID/stream) or the .../stream URL itself.
@@ -39,15 +68,26 @@ public:
     ConnectionState state() const;
     QString errorString() const;
     QUrl sessionUrl() const { return m_sessionUrl; }
-    QUrl streamUrl() const { return m_streamUrl; }
+    QUrl streamUrl() const { return m_streamUrl; } // the endpoint of the transport in use
     SessionModel *model() const { return m_model; }
-    SseClient *transport() const { return m_sse; }
+    Transport *transport() const { return m_transport; }
     void setReconnectPolicy(const ReconnectPolicy &policy);
+    ReconnectPolicy reconnectPolicy() const;
+    // No bytes for this long means the connection is dead (abort, reconnect); 0 disables.
+    // Default 45 s.
+    void setHeartbeatTimeout(std::chrono::milliseconds timeout);
+    // A single event larger than this is dropped with an error; the stream goes on. 1 MiB.
+    void setMaxEventSize(qsizetype bytes);
+    // While Retrying: the attempt about to be made (1-based) and the delay before it.
+    int attempt() const;
+    std::chrono::milliseconds retryDelay() const;
 
     quint64 eventsReceived() const { return m_eventsReceived; } // decoded, duplicates included
     int reconnects() const;
     quint64 duplicatesDropped() const { return m_duplicatesDropped; }
     quint64 lastSequence() const { return m_lastSequence; } // last applied
+    int resyncs() const { return m_resyncs; } // re-syncs from GET .../snapshot started
+    bool isResyncing() const { return m_resyncing; }
     // Every error so far, oldest first: rejected events and, last, a fatal connection error.
     // Holds at most maxErrors() entries; errorCount() counts them all.
     QStringList errors() const { return m_errors; }
@@ -56,6 +96,11 @@ public:
 
     // The stream URL for a session URL: ".../stream" appended unless it is already there.
     static QUrl streamUrlFor(const QUrl &sessionUrl);
+    // The snapshot URL for a session (or stream) URL: ".../snapshot", query kept.
+    static QUrl snapshotUrlFor(const QUrl &sessionUrl);
+    // Live events held during a re-sync are bounded by this many wire bytes; beyond it they
+    // are dropped and the stream is re-opened after the snapshot instead.
+    static constexpr qsizetype maxHeldBytes() { return 64 * 1024 * 1024; }
 
 Q_SIGNALS:
     void stateChanged(inkstream::core::ConnectionState state);
@@ -63,15 +108,33 @@ Q_SIGNALS:
     // size of its SSE frame.
     void eventReceived(const inkstream::core::Event &event, qsizetype wireBytes);
     void errorOccurred(const QString &message); // non-fatal: malformed event etc.
+    // The connection dropped; attempt `attempt` follows after `delay`.
+    void retryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
 
 private:
-    void onSseEvent(const QByteArray &type, const QByteArray &data, const QByteArray &lastEventId);
+    void createTransport(Transport::Kind kind);
+    void openTransport(Transport::Kind kind);
+    QUrl endpointFor(Transport::Kind kind) const;
+    void onTransportEvent(const QByteArray &type, const QByteArray &data,
+                          const QByteArray &lastEventId);
     void onStateChanged(ConnectionState state);
     void syncResumeId();
     void recordError(const QString &message);
+    void handleEvent(const Event &event, qsizetype wireBytes);
+    void applyEvent(const Event &event);
+    void startResync(const QString &reason);
+    void onSnapshotFinished();
+    void finishResync();
+    void cancelResync();
 
     SessionModel *m_model = nullptr;
-    SseClient *m_sse = nullptr;
+    Transport *m_transport = nullptr;
+    TransportMode m_mode = TransportMode::Sse;
+    QStringList m_fallbacks;
+    ReconnectPolicy m_policy;
+    std::chrono::milliseconds m_heartbeatTimeout {45000};
+    qsizetype m_maxEventSize = 1024 * 1024;
+    std::chrono::milliseconds m_pollInterval {1000};
     QUrl m_sessionUrl;
     QUrl m_streamUrl;
     quint64 m_eventsReceived = 0;
@@ -82,6 +145,16 @@ private:
     quint64 m_generation = 0; // bumps on connectTo() and disconnectFromSession()
     bool m_applying = false; // model errors raised now belong to the event being applied
     QString m_modelError;
+
+    // Re-sync.
+    QNetworkAccessManager *m_manager = nullptr; // created on the first re-sync
+    QPointer<QNetworkReply> m_snapshotReply;
+    bool m_resyncing = false;
+    bool m_freshConnection = false; // no sequenced event yet on the current connection
+    int m_resyncs = 0;
+    QList<std::pair<Event, qsizetype>> m_held; // live events that arrived during a re-sync
+    qsizetype m_heldBytes = 0;
+    bool m_heldOverflow = false;
 };
 
 } // namespace inkstream::core

@@ -1,6 +1,7 @@
 #include "core/client/sseclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/systemproxyfactory.h"
 #include "core/protocol/sseparser.h"
 
 #include <QJsonDocument>
@@ -14,6 +15,7 @@ namespace inkstream::core {
 namespace {
 
 constexpr qsizetype kMaxErrorBody = 4096;
+constexpr qint64 kReadBufferSize = 4 * 1024 * 1024;
 
 // The media type of a Content-Type value, lower case, without parameters.
 QByteArray mediaType(const QByteArray &contentType)
@@ -40,113 +42,63 @@ bool isPermanentNetworkError(QNetworkReply::NetworkError error)
 } // namespace
 
 SseClient::SseClient(QObject *parent)
-    : QObject(parent)
+    : Transport(parent)
     , m_manager(new QNetworkAccessManager(this))
     , m_parser(std::make_unique<SseParser>())
 {
     m_manager->setAutoDeleteReplies(false);
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &SseClient::connectNow);
-    m_heartbeatTimer.setSingleShot(true);
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &SseClient::onHeartbeatTimeout);
-
+    m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
+    m_parser->setMaxEventSize(maxEventSize());
     m_parser->setEventHandler([this](const SseEvent &event) {
         m_pending.append(PendingEvent {event.type, event.data, event.lastEventId});
     });
     m_parser->setErrorHandler([this](const QString &message) { m_pendingDrops.append(message); });
     m_parser->setRetryHandler(
-        [this](qint64 milliseconds) { m_serverRetry = std::chrono::milliseconds(milliseconds); });
+        [this](qint64 milliseconds) { setServerRetry(std::chrono::milliseconds(milliseconds)); });
 }
 
 SseClient::~SseClient()
 {
-    dropReply();
-}
-
-void SseClient::open(const QUrl &url)
-{
-    dropReply();
-    m_retryTimer.stop();
-    m_url = url;
-    m_reconnects = 0;
-    m_attempt = 0;
-    m_everConnected = false;
-    m_serverRetry.reset();
-    m_errorString.clear();
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != u"http" && scheme != u"https") || url.host().isEmpty()) {
-        fail(QStringLiteral("not an http(s) URL: %1").arg(url.toString()));
-        return;
-    }
-    connectNow();
-}
-
-void SseClient::close()
-{
-    dropReply();
-    m_retryTimer.stop();
-    if (m_state != ConnectionState::Idle && m_state != ConnectionState::Error)
-        setState(ConnectionState::Disconnected);
-}
-
-void SseClient::reconnectNow()
-{
-    if (m_url.isEmpty()) {
-        qCWarning(lcClient, "reconnectNow() without a URL; call open() first");
-        return;
-    }
-    dropReply();
-    m_retryTimer.stop();
-    m_attempt = 0;
-    m_errorString.clear();
-    connectNow();
-}
-
-void SseClient::setHeartbeatTimeout(std::chrono::milliseconds timeout)
-{
-    m_heartbeatTimeout = std::max(std::chrono::milliseconds(0), timeout);
-    if (m_heartbeatTimeout.count() == 0)
-        m_heartbeatTimer.stop();
-    else if (m_reply)
-        m_heartbeatTimer.start(m_heartbeatTimeout);
+    abortConnection();
 }
 
 void SseClient::setMaxEventSize(qsizetype bytes)
 {
-    m_parser->setMaxEventSize(bytes);
+    Transport::setMaxEventSize(bytes);
+    m_parser->setMaxEventSize(maxEventSize());
 }
 
-qsizetype SseClient::maxEventSize() const
+bool SseClient::checkUrl(const QUrl &url, QString *error) const
 {
-    return m_parser->maxEventSize();
-}
-
-bool SseClient::setLastEventId(const QByteArray &id)
-{
-    if (id.contains('\r') || id.contains('\n') || id.contains('\0')) {
-        qCWarning(lcClient, "refusing a Last-Event-ID with CR, LF or NUL");
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != u"http" && scheme != u"https") || url.host().isEmpty()) {
+        *error = QStringLiteral("not an http(s) URL: %1").arg(url.toString());
         return false;
     }
-    m_lastEventId = id;
     return true;
 }
 
-void SseClient::connectNow()
+void SseClient::resetStatistics()
 {
-    dropReply();
+    m_peakBufferedBytes = 0;
+}
+
+void SseClient::startConnection()
+{
     m_httpStatus = 0;
     m_streamAccepted = false;
     m_errorBody.clear();
     m_networkError.clear();
     m_parser->reset(); // a new connection starts a new stream; the last event id persists
 
-    QNetworkRequest request(m_url);
+    const QByteArray lastId = lastEventId();
+    QNetworkRequest request(url());
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream"));
     request.setRawHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
     // A compressing proxy would buffer the stream; ask for the bytes as they are.
     request.setRawHeader(QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("identity"));
-    if (!m_lastEventId.isEmpty())
-        request.setRawHeader(QByteArrayLiteral("Last-Event-ID"), m_lastEventId);
+    if (!lastId.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Last-Event-ID"), lastId);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::Http2CleartextAllowedAttribute, false);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
@@ -154,10 +106,12 @@ void SseClient::connectNow()
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(0); // the stream is open-ended; the heartbeat watches it instead
 
-    qCDebug(lcClient, "GET %s (Last-Event-ID %s)", qPrintable(m_url.toString()),
-            m_lastEventId.isEmpty() ? "none" : m_lastEventId.constData());
+    qCDebug(lcClient, "GET %s (Last-Event-ID %s)", qPrintable(url().toString()),
+            lastId.isEmpty() ? "none" : lastId.constData());
     QNetworkReply *reply = m_manager->get(request);
     m_reply = reply;
+    // Back-pressure: a server that sends faster than we parse waits in TCP, not in our memory.
+    reply->setReadBufferSize(kReadBufferSize);
     connect(reply, &QNetworkReply::metaDataChanged, this, &SseClient::onMetaDataChanged);
     connect(reply, &QNetworkReply::readyRead, this, &SseClient::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &SseClient::onFinished);
@@ -165,18 +119,13 @@ void SseClient::connectNow()
         if (reply == m_reply)
             m_networkError = reply->errorString();
     });
-    if (m_heartbeatTimeout.count() > 0)
-        m_heartbeatTimer.start(m_heartbeatTimeout);
-    setState(ConnectionState::Connecting);
 }
 
 // Forgets the current reply without reporting anything about it.
-void SseClient::dropReply()
+void SseClient::abortConnection()
 {
-    ++m_generation;
     m_pending.clear();
     m_pendingDrops.clear();
-    m_heartbeatTimer.stop();
     if (QNetworkReply *reply = m_reply.data()) {
         m_reply = nullptr;
         reply->disconnect(this);
@@ -194,23 +143,17 @@ void SseClient::onMetaDataChanged()
     if (status == 0 || (status >= 300 && status < 400 && status != 304))
         return; // not a final response yet (a redirect QNetworkAccessManager follows)
     m_httpStatus = status;
-    if (m_heartbeatTimeout.count() > 0)
-        m_heartbeatTimer.start(m_heartbeatTimeout);
+    kickHeartbeat();
     if (status != 200)
         return; // decided in onFinished(), with the body's error message
     const QByteArray contentType = reply->rawHeader(QByteArrayLiteral("Content-Type"));
     if (mediaType(contentType) != "text/event-stream") {
         fail(QStringLiteral("unexpected Content-Type \"%1\" from %2 (expected text/event-stream)")
-                 .arg(QString::fromLatin1(contentType), m_url.toString()));
+                 .arg(QString::fromLatin1(contentType), url().toString()));
         return;
     }
     m_streamAccepted = true;
-    m_attempt = 0;
-    if (m_everConnected)
-        ++m_reconnects;
-    m_everConnected = true;
-    qCInfo(lcClient, "connected to %s", qPrintable(m_url.toString()));
-    setState(ConnectionState::Connected);
+    connectionEstablished();
 }
 
 void SseClient::onReadyRead()
@@ -218,8 +161,7 @@ void SseClient::onReadyRead()
     QNetworkReply *reply = m_reply.data();
     if (!reply)
         return;
-    if (m_heartbeatTimeout.count() > 0)
-        m_heartbeatTimer.start(m_heartbeatTimeout);
+    kickHeartbeat();
     if (!m_streamAccepted) {
         // An error body (or something before the headers were judged): keep its start only.
         const QByteArray bytes = reply->readAll();
@@ -230,6 +172,7 @@ void SseClient::onReadyRead()
     m_bytesReceived += bytes.size();
     const QByteArray idBefore = m_parser->lastEventId();
     m_parser->feed(bytes);
+    m_peakBufferedBytes = std::max(m_peakBufferedBytes, m_parser->bufferedBytes());
     deliverPending(idBefore);
 }
 
@@ -237,29 +180,28 @@ void SseClient::onReadyRead()
 // never re-entered, and events of a replaced connection are dropped.
 void SseClient::deliverPending(const QByteArray &idBefore)
 {
-    const quint64 generation = m_generation;
+    const quint64 current = generation();
     const QStringList drops = std::exchange(m_pendingDrops, {});
     for (const QString &reason : drops) {
-        qCDebug(lcClient, "%s: %s", qPrintable(m_url.toString()), qPrintable(reason));
+        qCDebug(lcClient, "%s: %s", qPrintable(url().toString()), qPrintable(reason));
         Q_EMIT eventDropped(reason);
-        if (generation != m_generation)
+        if (current != generation())
             return;
     }
     const QList<PendingEvent> events = std::exchange(m_pending, {});
     for (const PendingEvent &event : events) {
-        m_lastEventId = event.lastEventId;
-        if (m_state != ConnectionState::Streaming)
-            setState(ConnectionState::Streaming);
-        if (generation != m_generation)
+        setStreamLastEventId(event.lastEventId);
+        markStreaming();
+        if (current != generation())
             return;
         Q_EMIT eventReceived(event.type, event.data, event.lastEventId);
-        if (generation != m_generation)
+        if (current != generation())
             return;
     }
     // An id-only block moves the last event id without dispatching anything (WHATWG).
     const QByteArray idAfter = m_parser->lastEventId();
     if (idAfter != (events.isEmpty() ? idBefore : events.constLast().lastEventId))
-        m_lastEventId = idAfter;
+        setStreamLastEventId(idAfter);
 }
 
 void SseClient::onFinished()
@@ -267,10 +209,10 @@ void SseClient::onFinished()
     QNetworkReply *reply = m_reply.data();
     if (!reply || sender() != reply)
         return;
-    const quint64 generation = m_generation;
+    const quint64 current = generation();
     if (reply->bytesAvailable() > 0)
         onReadyRead();
-    if (generation != m_generation)
+    if (current != generation())
         return;
 
     const QNetworkReply::NetworkError error = reply->error();
@@ -280,7 +222,7 @@ void SseClient::onFinished()
     m_reply = nullptr;
     reply->disconnect(this);
     reply->deleteLater();
-    m_heartbeatTimer.stop();
+    stopHeartbeat();
 
     if (m_streamAccepted) {
         scheduleRetry(error == QNetworkReply::NoError
@@ -291,26 +233,23 @@ void SseClient::onFinished()
     const int status = m_httpStatus;
     if (status == 0) {
         if (isPermanentNetworkError(error))
-            fail(QStringLiteral("cannot connect to %1: %2").arg(m_url.toString(), networkError));
+            fail(QStringLiteral("cannot connect to %1: %2").arg(url().toString(), networkError));
         else
             scheduleRetry(QStringLiteral("cannot connect: %1").arg(networkError));
         return;
     }
     if (status == 204) {
         // WHATWG: 204 No Content tells the client to stop reconnecting.
-        m_errorString = QStringLiteral("the server ended the stream for good (HTTP 204)");
-        qCInfo(lcClient, "%s: %s", qPrintable(m_url.toString()), qPrintable(m_errorString));
-        m_retryTimer.stop();
-        setState(ConnectionState::Disconnected);
+        endForGood(QStringLiteral("the server ended the stream for good (HTTP 204)"));
         return;
     }
     if (status == 401 || status == 403) {
-        fail(statusText(status == 401 ? QStringLiteral("authentication required")
-                                      : QStringLiteral("access denied")));
+        refuse(statusText(status == 401 ? QStringLiteral("authentication required")
+                                        : QStringLiteral("access denied")));
         return;
     }
     if (status == 404) {
-        fail(statusText(QStringLiteral("no such session")));
+        refuse(statusText(QStringLiteral("no such session")));
         return;
     }
     if (status >= 500 || status == 408 || status == 429) {
@@ -324,7 +263,7 @@ void SseClient::onFinished()
 QString SseClient::statusText(const QString &prefix) const
 {
     QString text
-        = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(m_httpStatus).arg(m_url.toString());
+        = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(m_httpStatus).arg(url().toString());
     const QJsonObject body = QJsonDocument::fromJson(m_errorBody).object();
     const QString error = body.value(QStringLiteral("error")).toString();
     const QString detail = body.value(QStringLiteral("detail")).toString();
@@ -334,51 +273,6 @@ QString SseClient::statusText(const QString &prefix) const
             text += (error.isEmpty() ? QString() : QStringLiteral(", ")) + detail;
     }
     return text;
-}
-
-void SseClient::onHeartbeatTimeout()
-{
-    if (!m_reply)
-        return;
-    const QString reason = QStringLiteral("no data for %1 ms; the connection is presumed dead")
-                               .arg(m_heartbeatTimeout.count());
-    dropReply();
-    scheduleRetry(reason);
-}
-
-void SseClient::scheduleRetry(const QString &reason)
-{
-    ++m_attempt;
-    if (!m_policy.allowsAttempt(m_attempt)) {
-        fail(QStringLiteral("gave up after %1 attempts: %2").arg(m_attempt - 1).arg(reason));
-        return;
-    }
-    m_retryDelay = m_policy.delayFor(m_attempt, m_serverRetry);
-    qCInfo(lcClient, "%s: %s; retry %d in %lld ms", qPrintable(m_url.toString()),
-           qPrintable(reason), m_attempt, static_cast<long long>(m_retryDelay.count()));
-    m_retryTimer.start(m_retryDelay);
-    const quint64 generation = m_generation;
-    setState(ConnectionState::Retrying);
-    if (generation == m_generation && m_retryTimer.isActive())
-        Q_EMIT retryScheduled(m_attempt, m_retryDelay, reason);
-}
-
-void SseClient::fail(const QString &reason)
-{
-    dropReply();
-    m_retryTimer.stop();
-    m_errorString = reason;
-    qCWarning(lcClient, "%s", qPrintable(reason));
-    setState(ConnectionState::Error);
-    Q_EMIT errorOccurred(reason);
-}
-
-void SseClient::setState(ConnectionState state)
-{
-    if (m_state == state)
-        return;
-    m_state = state;
-    Q_EMIT stateChanged(state);
 }
 
 } // namespace inkstream::core

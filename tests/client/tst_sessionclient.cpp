@@ -4,6 +4,10 @@
 #include "core/protocol/eventcodec.h"
 #include "rawhttpserver.h"
 
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -76,6 +80,15 @@ private Q_SLOTS:
     void drop_resumesAfterLastAppliedSequence();
     void connectTo_clearsModelAndCounters();
     void fatalError_isInErrors();
+    void snapshotUrlFor_data();
+    void snapshotUrlFor();
+    void gap_resyncsFromSnapshot();
+    void restartedStream_resyncsFromSnapshot();
+    void resyncFailure_isReported_eventsStillApplied();
+    void garbage_isReported_memoryStaysBounded();
+    void retrying_exposesAttemptAndDelay();
+    void autoMode_fallsBackToPolling();
+    void autoMode_noSuchSession_isFinal();
 };
 
 void TestSessionClient::initTestCase()
@@ -143,9 +156,20 @@ void TestSessionClient::events_areApplied_duplicatesDropped()
 
 void TestSessionClient::malformedEvents_areReported_streamGoesOn()
 {
+    // Rejected events leave a gap in the sequence: the client re-syncs from the snapshot (the
+    // publisher's state at sequence 4) and goes on with event 5.
+    SessionModel publisher;
+    publisher.apply(Event {3, kSession, codeStart(QStringLiteral("ok.txt"))});
+    publisher.apply(Event {4, kSession, ProgressEvent {10, {}}});
+    const QByteArray snapshot = QJsonDocument(publisher.toSnapshot()).toJson();
     RawHttpServer server;
     QVERIFY(server.listen());
     server.setHandler([&](const RawHttpServer::Request &request, int) {
+        if (request.target.endsWith("/snapshot")) {
+            RawHttpServer::respondAndClose(
+                request.socket, RawHttpServer::response(200, "OK", "application/json", snapshot));
+            return;
+        }
         request.socket->write(
             preamble() + "id: 1\nevent: code\ndata: {not json\n\n"
             + "id: 2\nevent: bogus\ndata: {\"seq\":2}\n\n"
@@ -168,6 +192,8 @@ void TestSessionClient::malformedEvents_areReported_streamGoesOn()
              qPrintable(client.errors().at(1)));
     QCOMPARE(model.files().size(), 1);
     QCOMPARE(model.files().at(0).content, QStringLiteral("fine"));
+    QCOMPARE(model.progress(), 10);
+    QCOMPARE(client.resyncs(), 1);
     QCOMPARE(client.state(), ConnectionState::Streaming);
 }
 
@@ -282,6 +308,294 @@ void TestSessionClient::fatalError_isInErrors()
     QCOMPARE(client.errors().size(), 1);
     QVERIFY(client.errors().at(0).startsWith(QStringLiteral("no such session")));
     QCOMPARE(client.errorString(), client.errors().at(0));
+}
+
+void TestSessionClient::snapshotUrlFor_data()
+{
+    QTest::addColumn<QString>("sessionUrl");
+    QTest::addColumn<QString>("snapshotUrl");
+    QTest::newRow("session URL") << QStringLiteral("http://h:1/api/sessions/abc")
+                                 << QStringLiteral("http://h:1/api/sessions/abc/snapshot");
+    QTest::newRow("stream URL") << QStringLiteral("http://h:1/api/sessions/abc/stream/")
+                                << QStringLiteral("http://h:1/api/sessions/abc/snapshot");
+    QTest::newRow("query kept") << QStringLiteral("https://h/api/sessions/abc/stream?token=t")
+                                << QStringLiteral("https://h/api/sessions/abc/snapshot?token=t");
+}
+
+void TestSessionClient::snapshotUrlFor()
+{
+    QFETCH(QString, sessionUrl);
+    QFETCH(QString, snapshotUrl);
+    QCOMPARE(SessionClient::snapshotUrlFor(QUrl(sessionUrl)), QUrl(snapshotUrl));
+}
+
+void TestSessionClient::gap_resyncsFromSnapshot()
+{
+    // The publisher typed "abcd" as events 1..5; the stream skips 3 and 4.
+    const QString name = QStringLiteral("gap.txt");
+    SessionModel publisher;
+    publisher.apply(Event {1, kSession, codeStart(name)});
+    const QString letters = QStringLiteral("abcd");
+    for (int i = 0; i < 4; ++i)
+        publisher.apply(
+            Event {quint64(2 + i), kSession, codeDelta(name, letters.mid(i, 1), {0, i})});
+    const QJsonObject snapshot = publisher.toSnapshot();
+
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        if (request.target.endsWith("/snapshot")) {
+            RawHttpServer::respondAndClose(
+                request.socket,
+                RawHttpServer::response(200, "OK", "application/json",
+                                        QJsonDocument(snapshot).toJson(QJsonDocument::Compact)));
+            return;
+        }
+        request.socket->write(preamble() + frame(1, codeStart(name))
+                              + frame(2, codeDelta(name, QStringLiteral("a"), {0, 0}))
+                              + frame(5, codeDelta(name, QStringLiteral("d"), {0, 3}))
+                              + frame(6, codeComplete(name)) + frame(7, SessionEvent {}));
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(model.state(), SessionState::Complete);
+
+    QCOMPARE(model.files().at(0).content, QStringLiteral("abcd"));
+    QCOMPARE(model.files().at(0).state, FileState::Complete);
+    QCOMPARE(client.resyncs(), 1);
+    QVERIFY(!client.isResyncing());
+    QCOMPARE(client.lastSequence(), quint64(7));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests().at(1).target, QByteArrayLiteral("/api/sessions/s1/snapshot"));
+    QCOMPARE(client.errors(), QStringList());
+    QCOMPARE(client.state(), ConnectionState::Streaming);
+}
+
+void TestSessionClient::restartedStream_resyncsFromSnapshot()
+{
+    // The first publisher typed "older"; it restarts, numbers from 1 again and ignores
+    // Last-Event-ID. Dropping its events as duplicates would keep "older" for good.
+    const QString name = QStringLiteral("a.txt");
+    SessionModel restarted;
+    restarted.apply(Event {1, kSession, codeStart(name)});
+    restarted.apply(Event {2, kSession, codeDelta(name, QStringLiteral("new"), {0, 0})});
+    const QJsonObject snapshot = restarted.toSnapshot();
+
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    int streams = 0;
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        if (request.target.endsWith("/snapshot")) {
+            RawHttpServer::respondAndClose(
+                request.socket,
+                RawHttpServer::response(200, "OK", "application/json",
+                                        QJsonDocument(snapshot).toJson(QJsonDocument::Compact)));
+        } else if (streams++ == 0) {
+            RawHttpServer::respondAndClose(
+                request.socket,
+                preamble() + frame(1, codeStart(name))
+                    + frame(2, codeDelta(name, QStringLiteral("old"), {0, 0}))
+                    + frame(3, codeDelta(name, QStringLiteral("er"), {0, 3})));
+        } else {
+            request.socket->write(preamble() + frame(1, codeStart(name))
+                                  + frame(2, codeDelta(name, QStringLiteral("new"), {0, 0}))
+                                  + frame(3, codeComplete(name)) + frame(4, SessionEvent {}));
+        }
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    client.setReconnectPolicy(fastPolicy());
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(model.state(), SessionState::Complete);
+
+    QCOMPARE(model.files().size(), 1);
+    QCOMPARE(model.files().at(0).content, QStringLiteral("new"));
+    QCOMPARE(client.resyncs(), 1);
+    QCOMPARE(client.reconnects(), 1);
+    QCOMPARE(client.lastSequence(), quint64(4));
+    QCOMPARE(server.requests().at(1).headers.value("last-event-id"), QByteArrayLiteral("3"));
+    QCOMPARE(client.errors(), QStringList());
+}
+
+void TestSessionClient::resyncFailure_isReported_eventsStillApplied()
+{
+    const QString name = QStringLiteral("b.txt");
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        if (request.target.endsWith("/snapshot")) {
+            RawHttpServer::respondAndClose(request.socket,
+                                           RawHttpServer::response(404, "Not Found"));
+            return;
+        }
+        request.socket->write(preamble() + frame(1, codeStart(name))
+                              + frame(3, codeDelta(name, QStringLiteral("x"), {0, 0}))
+                              + frame(4, codeComplete(name)));
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    QSignalSpy errors(&client, &SessionClient::errorOccurred);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(model.lastSequence(), quint64(4));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY2(client.errors().at(0).contains(QStringLiteral("re-sync from")),
+             qPrintable(client.errors().at(0)));
+    QVERIFY(client.errors().at(0).contains(QStringLiteral("HTTP 404")));
+    QCOMPARE(model.files().at(0).content, QStringLiteral("x"));
+    QCOMPARE(client.state(), ConnectionState::Streaming);
+}
+
+void TestSessionClient::garbage_isReported_memoryStaysBounded()
+{
+    // Random bytes, "events" whose data is random bytes, and a 3 MB line without an end, then
+    // a valid event: errors are reported, nothing crashes, the parser never holds much more than
+    // the event size limit, and the valid event still arrives.
+    QLoggingCategory::setFilterRules(QStringLiteral("inkstream.client.warning=false"));
+    const auto restoreLogging = qScopeGuard([] { QLoggingCategory::setFilterRules(QString()); });
+    QRandomGenerator random(4242);
+    QByteArray garbage;
+    while (garbage.size() < 2 * 1024 * 1024) {
+        QByteArray noise(1 + random.bounded(4096), Qt::Uninitialized);
+        for (char &byte : noise)
+            byte = char(random.bounded(256));
+        garbage += noise;
+        if (random.bounded(2) == 0)
+            garbage += "\n\nevent: code\ndata: "
+                + noise.left(200).replace('\n', ' ').replace('\r', ' ') + "\n\n";
+    }
+    garbage += "\n\n" + QByteArray(3 * 1024 * 1024, 'g') + "\n\n";
+    const QString name = QStringLiteral("after.txt");
+
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        request.socket->write(preamble() + garbage + "\n\n" + frame(1, codeStart(name))
+                              + frame(2, codeDelta(name, QStringLiteral("survived"), {0, 0})));
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    client.setMaxEventSize(64 * 1024);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE_WITH_TIMEOUT(model.lastSequence(), quint64(2), 20000);
+
+    QCOMPARE(model.files().size(), 1);
+    QCOMPARE(model.files().at(0).content, QStringLiteral("survived"));
+    QVERIFY(client.errorCount() > 10);
+    QVERIFY(std::any_of(client.errors().cbegin(), client.errors().cend(), [](const QString &e) {
+        return e.startsWith(QStringLiteral("rejected code event"));
+    }));
+    QVERIFY(std::any_of(client.errors().cbegin(), client.errors().cend(), [](const QString &e) {
+        return e.contains(QStringLiteral("larger than 65536 bytes dropped"));
+    }));
+    const auto *sse = qobject_cast<SseClient *>(client.transport());
+    QVERIFY(sse);
+    QVERIFY2(sse->peakBufferedBytes() <= 2 * 64 * 1024 + 8192,
+             qPrintable(QString::number(sse->peakBufferedBytes())));
+    QCOMPARE(client.state(), ConnectionState::Streaming);
+}
+
+void TestSessionClient::retrying_exposesAttemptAndDelay()
+{
+    // Every connection is refused with 503: the client retries with growing delays, exposes the
+    // attempt and the delay while Retrying, and gives up after the configured attempts.
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket,
+                                       RawHttpServer::response(503, "Service Unavailable"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    ReconnectPolicy policy;
+    policy.baseDelay = 20ms;
+    policy.maxDelay = 1000ms;
+    policy.maxAttempts = 3;
+    client.setReconnectPolicy(policy);
+    QSignalSpy retries(&client, &SessionClient::retryScheduled);
+    QList<std::pair<int, qint64>> seen; // attempt and delay, read while Retrying
+    connect(&client, &SessionClient::stateChanged, this, [&](ConnectionState state) {
+        if (state == ConnectionState::Retrying)
+            seen.append({client.attempt(), qint64(client.retryDelay().count())});
+    });
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(client.state(), ConnectionState::Error);
+
+    QCOMPARE(seen, (QList<std::pair<int, qint64>> {{1, 20}, {2, 40}, {3, 80}}));
+    QCOMPARE(retries.count(), 3);
+    QVERIFY(retries.at(0).at(2).toString().contains(QStringLiteral("HTTP 503")));
+    QVERIFY2(client.errorString().startsWith(QStringLiteral("gave up after 3 attempts")),
+             qPrintable(client.errorString()));
+
+    // A manual reconnect starts over with a fresh backoff.
+    server.setHandler(
+        [](const RawHttpServer::Request &request, int) { request.socket->write(preamble()); });
+    client.reconnectNow();
+    QTRY_COMPARE(client.state(), ConnectionState::Streaming);
+    QCOMPARE(client.attempt(), 0);
+}
+
+void TestSessionClient::autoMode_fallsBackToPolling()
+{
+    // A server (or proxy) that serves neither SSE nor WebSocket: the stream URL answers HTML,
+    // the WebSocket handshake 400. Only the snapshot works.
+    SessionModel publisher;
+    publisher.apply(Event {1, kSession, codeStart(QStringLiteral("only.txt"))});
+    publisher.apply(Event {
+        2, kSession, codeDelta(QStringLiteral("only.txt"), QStringLiteral("polled"), {0, 0})});
+    const QByteArray snapshot = QJsonDocument(publisher.toSnapshot()).toJson();
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        QByteArray response;
+        if (request.target.endsWith("/stream"))
+            response = RawHttpServer::response(200, "OK", "text/html", "<html>");
+        else if (request.target.endsWith("/ws"))
+            response = RawHttpServer::response(400, "Bad Request");
+        else
+            response = RawHttpServer::response(200, "OK", "application/json", snapshot);
+        RawHttpServer::respondAndClose(request.socket, response);
+    });
+
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.setReconnectPolicy(fastPolicy());
+    client.setPollInterval(20ms);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_COMPARE(model.lastSequence(), quint64(2));
+
+    QCOMPARE(client.activeTransport(), Transport::Kind::Polling);
+    QCOMPARE(model.files().at(0).content, QStringLiteral("polled"));
+    QCOMPARE(client.fallbacks().size(), 2);
+    QVERIFY2(client.fallbacks().at(0).startsWith(QStringLiteral("sse did not connect")),
+             qPrintable(client.fallbacks().at(0)));
+    QVERIFY2(client.fallbacks().at(1).startsWith(QStringLiteral("ws did not connect")),
+             qPrintable(client.fallbacks().at(1)));
+    QCOMPARE(client.state(), ConnectionState::Streaming);
+    QCOMPARE(client.errors(), QStringList());
+}
+
+void TestSessionClient::autoMode_noSuchSession_isFinal()
+{
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/gone")));
+    QTRY_COMPARE(client.state(), ConnectionState::Error);
+    QCOMPARE(client.activeTransport(), Transport::Kind::Sse);
+    QVERIFY(client.errorString().startsWith(QStringLiteral("no such session")));
+    QCOMPARE(client.fallbacks(), QStringList());
+    QCOMPARE(server.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSessionClient)

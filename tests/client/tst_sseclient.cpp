@@ -1,6 +1,7 @@
 #include "core/client/sseclient.h"
 #include "rawhttpserver.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void oversizedEvent_isDropped_streamGoesOn();
     void idOnlyBlock_movesLastEventId();
     void nonHttpUrl_isAnError();
+    void proxyFromEnvironment_isUsed_loopbackGoesDirect();
 };
 
 void TestSseClient::initTestCase()
@@ -337,6 +339,51 @@ void TestSseClient::nonHttpUrl_isAnError()
     client.open(QUrl(QStringLiteral("ftp://127.0.0.1/stream")));
     QCOMPARE(client.state(), ConnectionState::Error);
     QVERIFY(client.errorString().contains(QStringLiteral("not an http(s) URL")));
+}
+
+void TestSseClient::proxyFromEnvironment_isUsed_loopbackGoesDirect()
+{
+    // The "proxy" answers whatever it is asked for with a stream; the target host does not
+    // exist, so only a request through the proxy can succeed.
+    RawHttpServer proxy;
+    QVERIFY(proxy.listen());
+    proxy.setHandler([](const RawHttpServer::Request &request, int) {
+        request.socket->write(RawHttpServer::streamHead() + "data: via proxy\n\n");
+    });
+    RawHttpServer direct;
+    QVERIFY(direct.listen());
+    direct.setHandler([](const RawHttpServer::Request &request, int) {
+        request.socket->write(RawHttpServer::streamHead() + "data: direct\n\n");
+    });
+    const QByteArray saved = qgetenv("http_proxy");
+    const QByteArray savedNoProxy = qgetenv("no_proxy");
+    const auto restore = qScopeGuard([&] {
+        if (saved.isNull())
+            qunsetenv("http_proxy");
+        else
+            qputenv("http_proxy", saved);
+        if (savedNoProxy.isNull())
+            qunsetenv("no_proxy");
+        else
+            qputenv("no_proxy", savedNoProxy);
+    });
+    qputenv("http_proxy", proxy.url(QString()).toString().toUtf8());
+    qunsetenv("no_proxy");
+
+    SseClient viaProxy;
+    QSignalSpy proxied(&viaProxy, &SseClient::eventReceived);
+    viaProxy.open(QUrl(QStringLiteral("http://stream.inkstream.invalid/api/sessions/s/stream")));
+    QTRY_COMPARE(proxied.count(), 1);
+    QCOMPARE(proxied.at(0).at(1).toByteArray(), QByteArrayLiteral("via proxy"));
+    QCOMPARE(proxy.requests().at(0).target,
+             QByteArrayLiteral("http://stream.inkstream.invalid/api/sessions/s/stream"));
+
+    SseClient local;
+    QSignalSpy directEvents(&local, &SseClient::eventReceived);
+    local.open(direct.url(QStringLiteral("/stream")));
+    QTRY_COMPARE(directEvents.count(), 1);
+    QCOMPARE(directEvents.at(0).at(1).toByteArray(), QByteArrayLiteral("direct"));
+    QCOMPARE(proxy.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSseClient)

@@ -1,0 +1,205 @@
+#include "core/client/websockettransport.h"
+
+#include "core/client/clientlog.h"
+
+#include <QNetworkRequest>
+#include <QRegularExpression>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+namespace inkstream::core {
+
+WebSocketTransport::WebSocketTransport(QObject *parent)
+    : Transport(parent)
+{
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (m_socket && m_open)
+            m_socket->ping();
+    });
+}
+
+WebSocketTransport::~WebSocketTransport()
+{
+    abortConnection();
+}
+
+QUrl WebSocketTransport::endpointFor(const QUrl &sessionUrl)
+{
+    QUrl url = sessionUrl;
+    const QString scheme = url.scheme().toLower();
+    if (scheme == u"http")
+        url.setScheme(QStringLiteral("ws"));
+    else if (scheme == u"https")
+        url.setScheme(QStringLiteral("wss"));
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path.endsWith(QStringLiteral("/stream")) || path.endsWith(QStringLiteral("/ws")))
+        path.truncate(path.lastIndexOf(u'/'));
+    url.setPath(path + QStringLiteral("/ws"));
+    return url;
+}
+
+bool WebSocketTransport::checkUrl(const QUrl &url, QString *error) const
+{
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != u"ws" && scheme != u"wss") || url.host().isEmpty()) {
+        *error = QStringLiteral("not a ws(s) URL: %1").arg(url.toString());
+        return false;
+    }
+    return true;
+}
+
+void WebSocketTransport::startConnection()
+{
+    m_open = false;
+    m_socketError.clear();
+    m_handshakeStatus = 0;
+    QUrl target = url();
+    const QByteArray lastId = lastEventId();
+    if (!lastId.isEmpty()) {
+        QUrlQuery query(target);
+        query.removeAllQueryItems(QStringLiteral("lastEventId"));
+        query.addQueryItem(QStringLiteral("lastEventId"), QString::fromLatin1(lastId));
+        target.setQuery(query);
+    }
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket = socket;
+    // Beyond the event limit a message is dropped; far beyond it the socket closes, so a
+    // server cannot make us hold more than a few times the limit.
+    const quint64 hardLimit = quint64(std::max<qsizetype>(4 * maxEventSize(), 64 * 1024));
+    socket->setMaxAllowedIncomingMessageSize(hardLimit);
+    socket->setMaxAllowedIncomingFrameSize(hardLimit);
+    connect(socket, &QWebSocket::connected, this, &WebSocketTransport::onConnected);
+    connect(socket, &QWebSocket::disconnected, this, &WebSocketTransport::onDisconnected);
+    connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketTransport::onTextMessage);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &WebSocketTransport::onBinaryMessage);
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            &WebSocketTransport::onSocketError);
+    connect(socket, &QWebSocket::pong, this, [this, socket] {
+        if (socket == m_socket)
+            kickHeartbeat();
+    });
+    qCDebug(lcClient, "WebSocket %s", qPrintable(target.toString()));
+    QNetworkRequest request(target);
+    socket->open(request);
+}
+
+void WebSocketTransport::abortConnection()
+{
+    m_pingTimer.stop();
+    m_open = false;
+    if (QWebSocket *socket = m_socket.data()) {
+        m_socket = nullptr;
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+    }
+}
+
+void WebSocketTransport::onConnected()
+{
+    if (sender() != m_socket)
+        return;
+    m_open = true;
+    if (heartbeatTimeout().count() > 0)
+        m_pingTimer.start(std::max<qint64>(1, heartbeatTimeout().count() / 3));
+    connectionEstablished();
+}
+
+void WebSocketTransport::onTextMessage(const QString &message)
+{
+    if (sender() != m_socket)
+        return;
+    kickHeartbeat();
+    const QByteArray data = message.toUtf8();
+    if (data.size() > maxEventSize()) {
+        const QString reason
+            = QStringLiteral("WebSocket message of %1 bytes dropped (larger than %2)")
+                  .arg(data.size())
+                  .arg(maxEventSize());
+        Q_EMIT eventDropped(reason);
+        return;
+    }
+    const quint64 current = generation();
+    markStreaming();
+    if (current != generation())
+        return;
+    Q_EMIT eventReceived(QByteArray(), data, QByteArray());
+}
+
+void WebSocketTransport::onBinaryMessage(const QByteArray &message)
+{
+    if (sender() != m_socket)
+        return;
+    kickHeartbeat();
+    Q_EMIT eventDropped(
+        QStringLiteral("binary WebSocket message of %1 bytes ignored (events are text)")
+            .arg(message.size()));
+}
+
+void WebSocketTransport::onSocketError(QAbstractSocket::SocketError)
+{
+    QWebSocket *socket = m_socket.data();
+    if (!socket || sender() != socket)
+        return;
+    m_socketError = socket->errorString();
+    // Qt reports a refused handshake only in words: "... status code: 404 (Not Found)."
+    static const QRegularExpression status(QStringLiteral("status code: (\\d{3})"));
+    const QRegularExpressionMatch match = status.match(m_socketError);
+    if (match.hasMatch())
+        m_handshakeStatus = match.captured(1).toInt();
+    // Qt 6.4 does not always follow a failed handshake with `disconnected`.
+    if (!m_open)
+        QMetaObject::invokeMethod(
+            this,
+            [this, socket] {
+                if (socket == m_socket && !m_open)
+                    onDisconnected();
+            },
+            Qt::QueuedConnection);
+}
+
+void WebSocketTransport::onDisconnected()
+{
+    QWebSocket *socket = m_socket.data();
+    if (!socket)
+        return;
+    const bool wasOpen = m_open;
+    const QWebSocketProtocol::CloseCode code = socket->closeCode();
+    const QString closeReason = socket->closeReason();
+    const QString socketError = m_socketError.isEmpty() ? socket->errorString() : m_socketError;
+    abortConnection();
+    stopHeartbeat();
+
+    if (wasOpen) {
+        if (code == QWebSocketProtocol::CloseCodePolicyViolated) {
+            fail(
+                QStringLiteral("access denied: the server closed the WebSocket (%1)")
+                    .arg(closeReason.isEmpty() ? QStringLiteral("policy violation") : closeReason));
+            return;
+        }
+        scheduleRetry(
+            QStringLiteral("the WebSocket closed (code %1%2)")
+                .arg(int(code))
+                .arg(closeReason.isEmpty() ? QString() : QStringLiteral(": ") + closeReason));
+        return;
+    }
+    const int status = m_handshakeStatus;
+    const QString where = url().toString();
+    if (status == 401 || status == 403) {
+        refuse(QStringLiteral("%1 (HTTP %2 at %3)")
+                   .arg(status == 401 ? QStringLiteral("authentication required")
+                                      : QStringLiteral("access denied"))
+                   .arg(status)
+                   .arg(where));
+        return;
+    }
+    if (status == 404) {
+        refuse(QStringLiteral("no such session (HTTP 404 at %1)").arg(where));
+        return;
+    }
+    scheduleRetry(QStringLiteral("cannot open the WebSocket: %1").arg(socketError));
+}
+
+} // namespace inkstream::core
