@@ -174,9 +174,36 @@ void WebSocketTransport::onDisconnected()
 
     if (wasOpen) {
         if (code == QWebSocketProtocol::CloseCodePolicyViolated) {
-            fail(
-                QStringLiteral("access denied: the server closed the WebSocket (%1)")
-                    .arg(closeReason.isEmpty() ? QStringLiteral("policy violation") : closeReason));
+            // The publisher accepts the upgrade before it can check the request, then refuses
+            // with 1008 and a reason that starts with the HTTP status it stands for.
+            static const QRegularExpression leadingStatus(QStringLiteral("^(\\d{3})\\b\\s*(.*)$"));
+            const QRegularExpressionMatch match = leadingStatus.match(closeReason);
+            const int status = match.hasMatch() ? match.captured(1).toInt() : 0;
+            const QString detail = match.hasMatch() ? match.captured(2) : closeReason;
+            const QString where = url().toString();
+            const auto text = [&](const QString &prefix) {
+                QString message
+                    = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(status).arg(where);
+                if (!detail.isEmpty())
+                    message += QStringLiteral(": ") + detail;
+                return message;
+            };
+            if (status == 401 || status == 403) {
+                refuse(text(status == 401 ? QStringLiteral("authentication required")
+                                          : QStringLiteral("access denied")));
+                return;
+            }
+            if (status == 404) {
+                refuse(text(QStringLiteral("no such session")));
+                return;
+            }
+            if (status == 429 || status >= 500) {
+                scheduleRetry(text(QStringLiteral("the server refused the WebSocket for now")));
+                return;
+            }
+            fail(QStringLiteral("the server refused the WebSocket (policy violation at %1)%2")
+                     .arg(where,
+                          closeReason.isEmpty() ? QString() : QStringLiteral(": ") + closeReason));
             return;
         }
         scheduleRetry(

@@ -13,7 +13,9 @@ namespace inkstream::core {
 // Follows a session over its WebSocket endpoint (ws://HOST:PORT/api/sessions/ID/ws). Every
 // text message is one event as EventCodec::encodeJson() writes it (self-describing: it names
 // its event and carries its sequence); the resume position goes as `?lastEventId=N`. The
-// handshake's HTTP status decides like SSE's: 401/403 and 404 are fatal, others retry; a
+// handshake's HTTP status decides like SSE's: 401/403 and 404 are fatal, others retry. The
+// Inkstream publisher accepts the upgrade and then refuses with close code 1008 and a reason
+// that starts with the HTTP status ("404 there is no session ..."): read the same way. A
 // message larger than maxEventSize() is dropped, far larger ones close the socket (bounded
 // memory). Pings every third of the heartbeat timeout keep a quiet but live connection
 // distinguishable from a dead one.

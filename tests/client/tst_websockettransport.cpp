@@ -7,6 +7,7 @@
 #include <QCryptographicHash>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -93,6 +94,8 @@ private Q_SLOTS:
     void oversizedMessage_isDropped_streamGoesOn();
     void handshakeStatus_data();
     void handshakeStatus();
+    void policyClose_data();
+    void policyClose();
     void nonWsUrl_isAnError();
     void silentServer_tripsHeartbeat();
 };
@@ -235,6 +238,64 @@ void TestWebSocketTransport::handshakeStatus()
         QCOMPARE(retries.count(), 0);
     } else {
         QCOMPARE(retries.count(), 1);
+    }
+}
+
+void TestWebSocketTransport::policyClose_data()
+{
+    // The publisher upgrades first and refuses afterwards: close 1008, "STATUS reason".
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<ConnectionState>("expectedState");
+    QTest::addColumn<QString>("expectedError");
+    QTest::addColumn<bool>("refused");
+    QTest::newRow("404 is no such session")
+        << QStringLiteral("404 there is no session with id \"w1\"") << ConnectionState::Error
+        << QStringLiteral("no such session (HTTP 404") << true;
+    QTest::newRow("401 is an auth error")
+        << QStringLiteral("401 authentication required") << ConnectionState::Error
+        << QStringLiteral("authentication required (HTTP 401") << true;
+    QTest::newRow("403 is an auth error")
+        << QStringLiteral("403 the token is not valid") << ConnectionState::Error
+        << QStringLiteral("access denied (HTTP 403") << true;
+    QTest::newRow("429 retries") << QStringLiteral("429 too many connections from 127.0.0.1")
+                                 << ConnectionState::Retrying << QString() << false;
+    QTest::newRow("no status is fatal")
+        << QStringLiteral("go away") << ConnectionState::Error
+        << QStringLiteral("the server refused the WebSocket (policy violation") << false;
+}
+
+void TestWebSocketTransport::policyClose()
+{
+    QFETCH(QString, reason);
+    QFETCH(ConnectionState, expectedState);
+    QFETCH(QString, expectedError);
+    QFETCH(bool, refused);
+
+    TestWsServer server;
+    QVERIFY(server.listen());
+    server.setHandler([reason](QWebSocket *socket, int) {
+        QTimer::singleShot(0, socket, [socket, reason] {
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+        });
+    });
+    WebSocketTransport transport;
+    ReconnectPolicy policy;
+    policy.baseDelay = 5000ms; // stays Retrying while the test looks
+    policy.maxDelay = 5000ms;
+    transport.setReconnectPolicy(policy);
+    QSignalSpy retries(&transport, &Transport::retryScheduled);
+    transport.open(WebSocketTransport::endpointFor(server.sessionUrl()));
+    QTRY_COMPARE(transport.state(), expectedState);
+    QCOMPARE(transport.wasRefused(), refused);
+    if (expectedState == ConnectionState::Error) {
+        QVERIFY2(transport.errorString().startsWith(expectedError),
+                 qPrintable(transport.errorString()));
+        QVERIFY2(transport.errorString().contains(reason.section(u' ', 1)),
+                 qPrintable(transport.errorString()));
+        QCOMPARE(retries.count(), 0);
+    } else {
+        QCOMPARE(retries.count(), 1);
+        QVERIFY(retries.at(0).at(2).toString().contains(QStringLiteral("HTTP 429")));
     }
 }
 
