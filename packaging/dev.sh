@@ -2,15 +2,16 @@
 # One entry point for a fresh Debian 12 machine:
 #   packaging/dev.sh demo   install what is missing, build, launch the local demo
 #   packaging/dev.sh test   install what is missing, build, run every test
+#   packaging/dev.sh deb    install what is missing, build a release, package it as a .deb
 # Re-running is incremental: installed packages are skipped, Ninja rebuilds only what changed.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mode=${1:-}
 case "$mode" in
-demo | test) ;;
+demo | test | deb) ;;
 *)
-    echo "usage: $0 demo|test" >&2
+    echo "usage: $0 demo|test|deb" >&2
     exit 64
     ;;
 esac
@@ -18,6 +19,15 @@ esac
 "$root/packaging/install-deps.sh" "$mode"
 
 cd "$root"
+if [ "$mode" = deb ]; then
+    if [ ! -f build-release/build.ninja ]; then
+        cmake --preset release
+    fi
+    cmake --build --preset release -j "$(nproc)"
+    (cd build-release && cpack -G DEB)
+    ls "$root"/build-release/inkstream_*.deb
+    exit 0
+fi
 preset=default
 if [ ! -f build/build.ninja ]; then
     cmake --preset "$preset"

@@ -20,9 +20,13 @@ test_packages=(
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     test_packages+=(nodejs npm)
 fi
+# Building the .deb: dpkg-shlibdeps computes the dependencies; lintian checks the result.
+deb_packages=(dpkg-dev file lintian desktop-file-utils appstream)
 packages=("${build_packages[@]}")
 if [ "$mode" = test ]; then
     packages+=("${test_packages[@]}")
+elif [ "$mode" = deb ]; then
+    packages+=("${deb_packages[@]}")
 fi
 
 missing=()
