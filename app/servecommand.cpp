@@ -1,8 +1,11 @@
 #include "app/servecommand.h"
 
 #include "app/publishersecurityoptions.h"
+#include "core/model/recordingreader.h"
+#include "core/model/recordingwriter.h"
 #include "core/server/demoscript.h"
 #include "core/server/publisher.h"
+#include "core/server/recordingplayer.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 
@@ -81,9 +84,9 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("demo"),
         QStringLiteral(
             "Play the scripted demo session; it starts when the first viewer connects."));
-    const QCommandLineOption speedOption(QStringLiteral("speed"),
-                                         QStringLiteral("Demo speed factor (default 1)."),
-                                         QStringLiteral("FACTOR"), QStringLiteral("1"));
+    const QCommandLineOption speedOption(
+        QStringLiteral("speed"), QStringLiteral("Demo and replay speed factor (default 1)."),
+        QStringLiteral("FACTOR"), QStringLiteral("1"));
     const QCommandLineOption keepAliveOption(
         QStringLiteral("keep-alive"),
         QStringLiteral("Seconds between `: ping` keep-alive comments; 0 disables (default 30)."),
@@ -112,6 +115,16 @@ int ServeCommand::run(const QStringList &arguments)
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
                        noStreamingOption, bufferOption, maxBodyOption, maxEventOption,
                        sessionOption});
+    const QCommandLineOption recordOption(
+        QStringLiteral("record"),
+        QStringLiteral("Record every event of the session to FILE (docs/recording.md)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption replayOption(
+        QStringLiteral("replay"),
+        QStringLiteral("Publish a recording live, with its timing scaled by --speed; it starts "
+                       "when the first viewer connects."),
+        QStringLiteral("FILE"));
+    parser.addOptions({recordOption, replayOption});
     const PublisherSecurityOptions securityOptions;
     securityOptions.addTo(&parser);
     parser.process(arguments);
@@ -186,6 +199,41 @@ int ServeCommand::run(const QStringList &arguments)
         return 1;
     }
     core::Session *session = hub.createSession(requestedId);
+
+    if (parser.isSet(demoOption) && parser.isSet(replayOption)) {
+        err << "inkstream serve: --demo and --replay cannot be combined\n";
+        return 2;
+    }
+    core::RecordingWriter recorder;
+    if (parser.isSet(recordOption)) {
+        QString error;
+        if (!recorder.open(parser.value(recordOption), publisher.sessionUrl(session->id()),
+                           QStringLiteral("native"), &error)) {
+            err << "inkstream serve: " << error << '\n';
+            return 1;
+        }
+        QObject::connect(session, &core::Session::eventPublished, session,
+                         [&recorder](const core::Event &event) { recorder.write(event); });
+    }
+    if (parser.isSet(replayOption)) {
+        core::Recording recording;
+        QString error;
+        if (!core::RecordingReader::read(parser.value(replayOption), &recording, &error)) {
+            err << "inkstream serve: " << error << '\n';
+            return 1;
+        }
+        for (const QString &warning : std::as_const(recording.warnings))
+            err << "inkstream serve: warning: " << warning << '\n';
+        auto *player = new core::RecordingPlayer(std::move(recording), session, session);
+        player->setSpeed(speed);
+        QObject::connect(
+            &publisher, &core::Publisher::subscriberConnected, player,
+            [player, id = session->id()](const QString &sessionId) {
+                if (sessionId == id)
+                    player->start();
+            },
+            Qt::SingleShotConnection);
+    }
 
     core::DemoScript *demo = nullptr;
     if (parser.isSet(demoOption)) {

@@ -3,6 +3,7 @@
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
+#include "core/model/recordingwriter.h"
 #include "core/model/sessionmodel.h"
 
 #include <QCommandLineParser>
@@ -51,6 +52,7 @@ struct WatchOptions
     qsizetype maxEventSize = 1024 * 1024;
     SessionClient::TransportMode transport = SessionClient::TransportMode::Auto;
     std::chrono::milliseconds pollInterval {1000};
+    QString recordPath; // --record FILE; empty = none
 };
 
 // Seconds as given on the command line to milliseconds; >= 0.
@@ -107,6 +109,7 @@ private:
     WatchOptions m_options;
     SessionModel m_model;
     SessionClient m_client;
+    core::RecordingWriter m_recorder;
     std::unique_ptr<OutputDirectory> m_output;
     QEventLoop m_loop;
     QTimer m_idleTimer;
@@ -189,7 +192,18 @@ int WatchRun::exec()
         m_idleTimer.start(*m_options.idleAfter);
     if (m_options.timeout)
         m_timeoutTimer.start(*m_options.timeout);
-    m_client.connectTo(m_options.url);
+    if (!m_options.recordPath.isEmpty()) {
+        QString error;
+        if (!m_recorder.open(m_options.recordPath, m_options.url, QStringLiteral("native"),
+                             &error)) {
+            addError(error);
+            finish(QStringLiteral("error"));
+        }
+        QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
+                         [this](const core::Event &event) { m_recorder.write(event); });
+    }
+    if (m_status.isEmpty())
+        m_client.connectTo(m_options.url);
     if (m_status.isEmpty())
         m_loop.exec();
 
@@ -371,6 +385,12 @@ int WatchCommand::run(const QStringList &arguments)
     const QCommandLineOption timeoutOption(
         QStringLiteral("timeout"), QStringLiteral("Give up after SECONDS (status timeout)."),
         QStringLiteral("SECONDS"));
+    const QCommandLineOption recordOption(
+        QStringLiteral("record"),
+        QStringLiteral("Record every event as it arrives to FILE (docs/recording.md); "
+                       "`inkstream serve --replay FILE` shows it again."),
+        QStringLiteral("FILE"));
+    parser.addOption(recordOption);
     const QCommandLineOption summaryOption(
         QStringLiteral("summary"),
         QStringLiteral("Write the JSON summary to FILE, or stdout with -."),
@@ -456,6 +476,7 @@ int WatchCommand::run(const QStringList &arguments)
         }
     }
     options.summaryPath = parser.value(summaryOption);
+    options.recordPath = parser.value(recordOption);
     bool attemptsOk = false;
     options.maxAttempts = parser.value(attemptsOption).toInt(&attemptsOk);
     if (!attemptsOk || options.maxAttempts < 0) {

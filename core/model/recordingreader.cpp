@@ -1,0 +1,86 @@
+#include "core/model/recordingreader.h"
+
+#include "core/model/recordingwriter.h"
+#include "core/protocol/eventcodec.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace inkstream::core {
+
+bool RecordingReader::read(const QString &path, Recording *recording, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read recording %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (!parse(file.readAll(), recording, error)) {
+        *error = QStringLiteral("%1: %2").arg(path, *error);
+        return false;
+    }
+    return true;
+}
+
+bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QString *error)
+{
+    *recording = {};
+    QList<QByteArray> lines = bytes.split('\n');
+    // A file that ends without a newline was cut off in the middle of its last line.
+    const bool cutOff = !bytes.isEmpty() && !bytes.endsWith('\n');
+    if (!cutOff && !lines.isEmpty())
+        lines.removeLast(); // the empty piece after the final newline
+
+    QJsonParseError parseError;
+    const QJsonObject header = QJsonDocument::fromJson(lines.value(0), &parseError).object();
+    if (lines.isEmpty() || parseError.error != QJsonParseError::NoError
+        || header.value(QStringLiteral("format")).toString() != u"inkstream-recording") {
+        *error = QStringLiteral("not an Inkstream recording (the first line is not its header)");
+        return false;
+    }
+    recording->version = header.value(QStringLiteral("version")).toInt();
+    if (recording->version < 1 || recording->version > RecordingWriter::kFormatVersion) {
+        *error = QStringLiteral("recording format version %1 is not supported (this build reads "
+                                "up to %2)")
+                     .arg(recording->version)
+                     .arg(RecordingWriter::kFormatVersion);
+        return false;
+    }
+    recording->source = header.value(QStringLiteral("source")).toString();
+    recording->dialect = header.value(QStringLiteral("dialect")).toString();
+    recording->startedAt = QDateTime::fromString(
+        header.value(QStringLiteral("startedAt")).toString(), Qt::ISODateWithMs);
+
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype lineNumber = i + 1;
+        const bool last = i == lines.size() - 1;
+        if (last && cutOff) {
+            recording->warnings << QStringLiteral(
+                                       "line %1 is incomplete (the recording was cut off); "
+                                       "replaying up to line %2")
+                                       .arg(lineNumber)
+                                       .arg(lineNumber - 1);
+            break;
+        }
+        const QJsonObject object = QJsonDocument::fromJson(lines[i], &parseError).object();
+        if (parseError.error != QJsonParseError::NoError
+            || !object.value(QStringLiteral("event")).isObject()) {
+            recording->warnings
+                << QStringLiteral("line %1 skipped: not a recorded event").arg(lineNumber);
+            continue;
+        }
+        const DecodeResult decoded
+            = EventCodec::decodeObject({}, object.value(QStringLiteral("event")).toObject());
+        if (!decoded.ok()) {
+            recording->warnings
+                << QStringLiteral("line %1 skipped: %2").arg(lineNumber).arg(decoded.error);
+            continue;
+        }
+        recording->events.append(
+            RecordedEvent {object.value(QStringLiteral("t")).toInteger(), *decoded.event});
+    }
+    return true;
+}
+
+} // namespace inkstream::core

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/protocol/event.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace inkstream::core {
+
+struct RecordedEvent
+{
+    qint64 atMs = 0; // since the recording started
+    Event event;
+};
+
+// A recording read back (docs/recording.md).
+struct Recording
+{
+    int version = 0;
+    QString source;
+    QString dialect;
+    QDateTime startedAt;
+    QList<RecordedEvent> events;
+    QStringList warnings; // lines skipped, a cut-off end
+};
+
+class RecordingReader final
+{
+public:
+    // Reads a whole recording. False with a reason when it is not one (missing or foreign
+    // header, newer version, unreadable file); a damaged line or a cut-off last line only adds
+    // a warning and everything else is kept.
+    static bool read(const QString &path, Recording *recording, QString *error);
+    static bool parse(const QByteArray &bytes, Recording *recording, QString *error);
+};
+
+} // namespace inkstream::core

@@ -1,0 +1,150 @@
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+QString binary()
+{
+    return qEnvironmentVariable("INKSTREAM_BINARY");
+}
+
+// `inkstream serve` with arguments, stopped with SIGTERM at the end.
+struct Serve
+{
+    explicit Serve(const QStringList &arguments)
+    {
+        process.start(
+            binary(),
+            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
+                + arguments);
+    }
+    ~Serve()
+    {
+        process.terminate();
+        if (!process.waitForFinished(10000))
+            process.kill();
+    }
+    QString url()
+    {
+        QDeadlineTimer deadline(20000);
+        while (!process.canReadLine() && !deadline.hasExpired())
+            process.waitForReadyRead(200);
+        return QString::fromUtf8(process.readLine()).trimmed();
+    }
+    QProcess process;
+};
+
+// `inkstream watch URL --output DIR --until complete` plus extra arguments; the exit code.
+int watch(const QString &url, const QString &output, const QStringList &extra = {})
+{
+    QProcess process;
+    process.start(binary(),
+                  QStringList {QStringLiteral("watch"), url, QStringLiteral("--output"), output,
+                               QStringLiteral("--until"), QStringLiteral("complete"),
+                               QStringLiteral("--timeout"), QStringLiteral("120")}
+                      + extra);
+    if (!process.waitForFinished(150000))
+        return -1;
+    return process.exitCode();
+}
+
+// Relative path -> sha256 of every file under `root`.
+QMap<QString, QByteArray> digests(const QString &root)
+{
+    QMap<QString, QByteArray> result;
+    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile file(path);
+        file.open(QIODevice::ReadOnly);
+        result.insert(QDir(root).relativeFilePath(path),
+                      QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex());
+    }
+    return result;
+}
+
+} // namespace
+
+// A recorded demo shown again by `serve --replay` ends with the same files, byte for byte.
+class TestReplay final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void recordedDemo_replaysToTheSameFiles()
+    {
+        QTemporaryDir dir;
+        const QString served = dir.filePath(QStringLiteral("served.rec"));
+        const QString watched = dir.filePath(QStringLiteral("watched.rec"));
+        {
+            Serve live({QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
+                        QStringLiteral("--record"), served});
+            const QString url = live.url();
+            QVERIFY(!url.isEmpty());
+            QCOMPARE(watch(url, dir.filePath(QStringLiteral("live")),
+                           {QStringLiteral("--record"), watched}),
+                     0);
+        }
+        const QMap<QString, QByteArray> live = digests(dir.filePath(QStringLiteral("live")));
+        QVERIFY(live.size() >= 3);
+
+        // Both recordings (the publisher's and the viewer's) replay to the live files.
+        for (const QString &recording : {served, watched}) {
+            Serve replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
+                          QStringLiteral("40")});
+            const QString url = replay.url();
+            QVERIFY(!url.isEmpty());
+            const QString output = dir.filePath(QFileInfo(recording).baseName() + u"-replay");
+            QCOMPARE(watch(url, output), 0);
+            QCOMPARE(digests(output), live);
+        }
+    }
+
+    void truncatedRecording_replaysWhatItHoldsWithAWarning()
+    {
+        QTemporaryDir dir;
+        const QString recording = dir.filePath(QStringLiteral("demo.rec"));
+        {
+            Serve live({QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
+                        QStringLiteral("--record"), recording});
+            QCOMPARE(watch(live.url(), dir.filePath(QStringLiteral("live"))), 0);
+        }
+        QFile file(recording);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QByteArray bytes = file.readAll();
+        // Cut the `session complete` line (the last one) in the middle, as a crash would.
+        const qsizetype lastLine = bytes.lastIndexOf('\n', bytes.size() - 2) + 1;
+        QVERIFY(bytes.mid(lastLine).contains("\"event\":\"session\""));
+        QVERIFY(file.resize(lastLine + 20));
+        file.close();
+
+        Serve replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
+                      QStringLiteral("40")});
+        const QString url = replay.url();
+        QVERIFY(!url.isEmpty());
+        // Without the final event the session never completes: wait for it to go idle.
+        QProcess watcher;
+        watcher.start(binary(),
+                      {QStringLiteral("watch"), url, QStringLiteral("--output"),
+                       dir.filePath(QStringLiteral("replayed")), QStringLiteral("--until"),
+                       QStringLiteral("idle:3"), QStringLiteral("--timeout"),
+                       QStringLiteral("120")});
+        QVERIFY(watcher.waitForFinished(150000));
+        QCOMPARE(watcher.exitCode(), 0);
+        QCOMPARE(digests(dir.filePath(QStringLiteral("replayed"))),
+                 digests(dir.filePath(QStringLiteral("live"))));
+        replay.process.terminate();
+        QVERIFY(replay.process.waitForFinished(10000));
+        const QByteArray stderrText = replay.process.readAllStandardError();
+        QVERIFY2(stderrText.contains("warning: line") && stderrText.contains("cut off"),
+                 stderrText.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplay)
+#include "tst_replay.moc"

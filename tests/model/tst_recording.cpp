@@ -1,0 +1,233 @@
+#include "core/model/recordingreader.h"
+#include "core/model/recordingwriter.h"
+#include "core/model/replaytimeline.h"
+#include "core/model/sessionmodel.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace inkstream::core;
+
+namespace {
+
+// A session of `files` files typed in 4-character deltas, with chat, steps and progress.
+QList<Event> sampleSession(int files, int deltasPerFile)
+{
+    QList<Event> events;
+    quint64 sequence = 0;
+    const auto add = [&](EventPayload payload) {
+        events.append(Event {++sequence, QStringLiteral("rec"), std::move(payload)});
+    };
+    add(ChatEvent {ChatEvent::Type::Start, QStringLiteral("m1"), ChatRole::Assistant, {}});
+    add(ChatEvent {ChatEvent::Type::Delta, QStringLiteral("m1"), ChatRole::Assistant,
+                   QStringLiteral("Writing the files ✍️")});
+    for (int f = 0; f < files; ++f) {
+        const QString name = QStringLiteral("src/file%1.py").arg(f);
+        CodeEvent start;
+        start.type = CodeEvent::Type::Start;
+        start.fileName = name;
+        add(start);
+        for (int d = 0; d < deltasPerFile; ++d) {
+            CodeEvent delta;
+            delta.type = CodeEvent::Type::Delta;
+            delta.fileName = name;
+            delta.delta = QStringLiteral("x%1é\n").arg(d % 10);
+            add(delta);
+        }
+        CodeEvent complete;
+        complete.type = CodeEvent::Type::Complete;
+        complete.fileName = name;
+        add(complete);
+        add(ProgressEvent {(f + 1) * 100 / files, name});
+    }
+    add(SessionEvent {});
+    return events;
+}
+
+QByteArray recordingBytes(const QList<Event> &events, const QString &path)
+{
+    RecordingWriter writer;
+    QString error;
+    if (!writer.open(path, QUrl(QStringLiteral("http://127.0.0.1:1/api/sessions/rec")),
+                     QStringLiteral("native"), &error))
+        qFatal("%s", qPrintable(error));
+    qint64 ms = 0;
+    for (const Event &event : events)
+        writer.write(event, ms += 3);
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return file.readAll();
+}
+
+// A snapshot without the chat timestamps: those record when a model applied the message,
+// which differs between two models built at different moments.
+QJsonObject comparable(QJsonObject snapshot)
+{
+    QJsonArray chat = snapshot.value(QStringLiteral("chat")).toArray();
+    for (qsizetype i = 0; i < chat.size(); ++i) {
+        QJsonObject message = chat[i].toObject();
+        message.remove(QStringLiteral("timestamp"));
+        chat[i] = message;
+    }
+    snapshot.insert(QStringLiteral("chat"), chat);
+    return snapshot;
+}
+
+SessionModel *applied(const QList<Event> &events, qsizetype count, SessionModel *model)
+{
+    for (qsizetype i = 0; i < count; ++i)
+        model->apply(events[i]);
+    return model;
+}
+
+} // namespace
+
+class TestRecording final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void writeThenRead_givesTheSameEvents()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(3, 20);
+        recordingBytes(events, dir.filePath(QStringLiteral("a.rec")));
+        Recording recording;
+        QString error;
+        QVERIFY2(RecordingReader::read(dir.filePath(QStringLiteral("a.rec")), &recording, &error),
+                 qPrintable(error));
+        QCOMPARE(recording.version, 1);
+        QCOMPARE(recording.dialect, QStringLiteral("native"));
+        QVERIFY(recording.startedAt.isValid());
+        QVERIFY(recording.warnings.isEmpty());
+        QCOMPARE(recording.events.size(), events.size());
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            QCOMPARE(recording.events[i].event, events[i]);
+            QCOMPARE(recording.events[i].atMs, 3 * (i + 1));
+        }
+    }
+
+    void truncatedMidLine_replaysUpToTheLastCompleteEvent()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(2, 10);
+        const QByteArray bytes = recordingBytes(events, dir.filePath(QStringLiteral("a.rec")));
+        // Cut in the middle of the last event's line (as a crash would).
+        const QByteArray cut = bytes.left(bytes.size() - 9);
+        Recording recording;
+        QString error;
+        QVERIFY2(RecordingReader::parse(cut, &recording, &error), qPrintable(error));
+        QCOMPARE(recording.events.size(), events.size() - 1);
+        QCOMPARE(recording.events.last().event, events[events.size() - 2]);
+        QCOMPARE(recording.warnings.size(), 1);
+        QVERIFY2(recording.warnings.first().contains(QStringLiteral("cut off")),
+                 qPrintable(recording.warnings.first()));
+    }
+
+    void damagedLine_isSkippedWithAWarning()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(1, 5);
+        QList<QByteArray> lines
+            = recordingBytes(events, dir.filePath(QStringLiteral("a.rec"))).split('\n');
+        lines[3] = "{\"t\":9,\"event\":{\"seq\":3,\"event\":\"nonsense\"}}";
+        Recording recording;
+        QString error;
+        QVERIFY(RecordingReader::parse(lines.join('\n'), &recording, &error));
+        QCOMPARE(recording.events.size(), events.size() - 1);
+        QCOMPARE(recording.warnings.size(), 1);
+        QVERIFY(recording.warnings.first().startsWith(QStringLiteral("line 4 skipped")));
+    }
+
+    void notARecording_isRefused_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empty") << QByteArray() << QStringLiteral("not an Inkstream recording");
+        QTest::newRow("other JSON")
+            << QByteArray("{\"format\":\"har\"}\n") << QStringLiteral("not an Inkstream recording");
+        QTest::newRow("newer version")
+            << QByteArray("{\"format\":\"inkstream-recording\",\"version\":99}\n")
+            << QStringLiteral("version 99 is not supported");
+    }
+    void notARecording_isRefused()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, message);
+        Recording recording;
+        QString error;
+        QVERIFY(!RecordingReader::parse(bytes, &recording, &error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void seek_equalsApplyingFromTheStart_data()
+    {
+        QTest::addColumn<QList<qsizetype>>("positions");
+        // 4 files of 30 deltas (135 events): file starts at 2, 35, 68, 101; checkpoints every 16.
+        QTest::newRow("forward") << QList<qsizetype> {0, 1, 17, 40, 90, 135};
+        QTest::newRow("backwards across a file's start")
+            << QList<qsizetype> {80, 66, 67, 34, 3, 2, 0};
+        QTest::newRow("to the end and back to a checkpoint") << QList<qsizetype> {135, 48, 47, 49};
+    }
+    void seek_equalsApplyingFromTheStart()
+    {
+        QFETCH(QList<qsizetype>, positions);
+        const QList<Event> events = sampleSession(4, 30);
+        QList<RecordedEvent> recorded;
+        for (const Event &event : events)
+            recorded.append(RecordedEvent {qint64(recorded.size()) * 10, event});
+        const ReplayTimeline timeline(recorded, 16);
+        QCOMPARE(timeline.size(), 135);
+        SessionModel seeking;
+        for (qsizetype position : positions) {
+            QVERIFY(timeline.seek(position, &seeking));
+            SessionModel reference;
+            applied(events, position, &reference);
+            QCOMPARE(comparable(seeking.toSnapshot()), comparable(reference.toSnapshot()));
+        }
+    }
+
+    void fileStarts_stepBetweenFiles()
+    {
+        QList<RecordedEvent> recorded;
+        for (const Event &event : sampleSession(3, 4))
+            recorded.append(RecordedEvent {qint64(recorded.size()), event});
+        const ReplayTimeline timeline(recorded);
+        QCOMPARE(timeline.fileStarts(), QList<qsizetype>({2, 9, 16}));
+        QCOMPARE(timeline.nextFileStart(0), 2);
+        QCOMPARE(timeline.nextFileStart(2), 9);
+        QCOMPARE(timeline.previousFileStart(9), 2);
+        QCOMPARE(timeline.previousFileStart(12), 9);
+        QCOMPARE(timeline.previousFileStart(1), 1); // nothing before the first file
+        QCOMPARE(timeline.nextFileStart(16), 16); // nothing after the last
+        QCOMPARE(timeline.positionAt(9), 9);
+    }
+
+    void seek_inAHundredThousandEvents_isFast()
+    {
+        // Not a timing assertion (benchmarks measure speed): the figure is printed so a
+        // regression shows in the log; correctness is what is checked.
+        const QList<Event> events = sampleSession(100, 1000); // ~100,000 events
+        QList<RecordedEvent> recorded;
+        recorded.reserve(events.size());
+        for (const Event &event : events)
+            recorded.append(RecordedEvent {qint64(recorded.size()), event});
+        const ReplayTimeline timeline(recorded);
+        SessionModel model;
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(timeline.seek(73'456, &model));
+        qInfo("seek to 73,456 of %lld events: %lld ms", static_cast<long long>(timeline.size()),
+              static_cast<long long>(clock.elapsed()));
+        SessionModel reference;
+        applied(events, 73'456, &reference);
+        QCOMPARE(comparable(model.toSnapshot()), comparable(reference.toSnapshot()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecording)
+#include "tst_recording.moc"
