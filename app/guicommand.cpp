@@ -1,6 +1,7 @@
 #include "app/guicommand.h"
 
 #include "app/localdemo.h"
+#include "app/startupreport.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 #include "ui/apptheme.h"
@@ -154,6 +155,7 @@ int GuiCommand::run(int argc, char *argv[])
     };
     QObject::connect(&window, &ui::MainWindow::localDemoRequested, &window, startDemo);
 
+    StartupReport::installIfRequested(&window, &model);
     window.show();
     if (options.demo)
         QTimer::singleShot(0, &window, startDemo);

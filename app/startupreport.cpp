@@ -1,0 +1,45 @@
+#include "app/startupreport.h"
+
+#include "core/model/sessionmodel.h"
+
+#include <QDateTime>
+#include <QEvent>
+#include <QWidget>
+#include <cstdio>
+
+namespace inkstream::app {
+
+StartupReport::StartupReport(QWidget *window)
+    : QObject(window)
+{ }
+
+void StartupReport::installIfRequested(QWidget *window, core::SessionModel *model)
+{
+    if (qEnvironmentVariableIsEmpty("INKSTREAM_STARTUP_REPORT"))
+        return;
+    auto *report = new StartupReport(window);
+    window->installEventFilter(report);
+    QObject::connect(model, &core::SessionModel::sessionStateChanged, report,
+                     [](core::SessionState state) {
+                         if (state == core::SessionState::Complete)
+                             print("complete");
+                     });
+}
+
+bool StartupReport::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Paint) {
+        print("first-paint");
+        watched->removeEventFilter(this);
+    }
+    return false;
+}
+
+void StartupReport::print(const char *what)
+{
+    std::fprintf(stderr, "inkstream-startup: %s %lld\n", what,
+                 static_cast<long long>(QDateTime::currentMSecsSinceEpoch()));
+    std::fflush(stderr);
+}
+
+} // namespace inkstream::app
