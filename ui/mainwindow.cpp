@@ -471,7 +471,7 @@ void MainWindow::onDocumentAdded(int fileIndex)
 void MainWindow::onDocumentAppended(int fileIndex)
 {
     if (fileIndex == m_currentFile) {
-        m_editorPane->editor()->revealInsertionPoint();
+        m_editorPane->editor()->revealInsertionPointSoon();
         return;
     }
     // A delta for another file: the AI moved on (or went back); follow it there.
