@@ -234,7 +234,8 @@ void ConnectionIndicator::refresh()
     if (!url.isEmpty()) {
         // The client speaks Inkstream's native SSE dialect (docs/protocol.md).
         QStringList parts {tr("native SSE")};
-        if (core::isConnectionActive(state) || m_client->eventsReceived() > 0) {
+        // Rates while events flow; a finished or quiet session shows none rather than zeros.
+        if (eventsPerSecond() > 0 || tokensPerSecond() > 0) {
             parts << tr("%1 events/s").arg(rateText(eventsPerSecond()))
                   << tr("%1 tokens/s").arg(rateText(tokensPerSecond()));
         }
