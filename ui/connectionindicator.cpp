@@ -67,6 +67,10 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     layout->addSpacing(10);
     layout->addWidget(m_stats);
     m_dot->setText(QStringLiteral("●"));
+    // Texts that change several times a second must not change the window's minimum size
+    // (each change would re-layout the window and resend its size hints).
+    m_label->setMinimumWidth(1);
+    m_stats->setMinimumWidth(1);
     m_stats->setForegroundRole(QPalette::PlaceholderText);
     m_stats->setToolTip(
         tr("Events and tokens (code and chat deltas) per second over the last %n "

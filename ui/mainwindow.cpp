@@ -103,6 +103,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_connection = new ConnectionIndicator(m_client, this);
     statusBar()->addPermanentWidget(m_connection);
     m_backlogLabel = new QLabel(this);
+    m_backlogLabel->setMinimumWidth(1); // as the connection bar's: no window minimum churn
     statusBar()->addPermanentWidget(m_backlogLabel);
     m_backlogLabel->hide();
 
