@@ -64,6 +64,9 @@ private Q_SLOTS:
         QVERIFY(!f.window.editorPane()->badge()->isActive());
         QCOMPARE(f.window.fileList()->model()->rowCount(), 0);
         QCOMPARE(f.window.connectionIndicator()->text(), QStringLiteral("Not connected"));
+        QVERIFY(f.window.showsStartPage()); // no session yet
+        f.feed.startFile(QStringLiteral("a.py"));
+        QVERIFY(!f.window.showsStartPage()); // the first event opens the session view
         QVERIFY(f.window.followsAi());
         QVERIFY(!f.window.highlighterName().isEmpty());
     }
