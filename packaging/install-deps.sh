@@ -11,7 +11,7 @@ build_packages=(
     libkf5syntaxhighlighting-dev # type-checks the KSyntaxHighlighting backend (DESIGN.md)
 )
 test_packages=(
-    curl xvfb xauth imagemagick x11-utils
+    curl xvfb xauth imagemagick x11-utils xdotool
     chromium                          # the browser EventSource test
     nginx libnginx-mod-nchan redis-server # the relay tests and the fan-out benchmark
 )

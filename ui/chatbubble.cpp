@@ -164,6 +164,11 @@ void ChatBubble::setUnderWay(bool underWay)
     m_glyph->update();
 }
 
+QString ChatBubble::shownText() const
+{
+    return m_body->text();
+}
+
 int ChatBubble::codeBlockCount() const
 {
     return int(findChildren<CodeBlockView *>().size());
@@ -175,7 +180,16 @@ void ChatBubble::refresh()
         render();
         return;
     }
-    m_body->setText(m_streaming ? m_text + QStringLiteral(" ▍") : m_text);
+    QString shown = m_text;
+    if (m_role == core::ChatRole::Event) {
+        // The glyph beside it already shows the outcome: "✓ Created x" would read "✓ ✓ Created x".
+        const QString trimmed = shown.trimmed();
+        if (!trimmed.isEmpty()
+            && (trimmed.front() == QChar(0x2713) || trimmed.front() == QChar(0x2714)
+                || trimmed.front() == QChar(0x2717) || trimmed.front() == QChar(0x2715)))
+            shown = trimmed.mid(1).trimmed();
+    }
+    m_body->setText(m_streaming ? shown + QStringLiteral(" ▍") : shown);
 }
 
 void ChatBubble::render()

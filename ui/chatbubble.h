@@ -30,6 +30,8 @@ public:
     void setUnderWay(bool underWay);
     bool isUnderWay() const { return m_underWay; }
     QString text() const { return m_text; }
+    // What the plain-text body shows (an event line without the mark its glyph stands for).
+    QString shownText() const;
     core::ChatRole role() const { return m_role; }
     bool isStreaming() const { return m_streaming; }
     bool isRendered() const { return m_rendered; } // Markdown rendered (complete messages)

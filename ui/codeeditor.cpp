@@ -14,6 +14,33 @@ namespace inkstream::ui {
 namespace {
 constexpr int kGutterPadding = 12;
 constexpr int kCaretBlinkMs = 530;
+
+QColor mixed(const QColor &from, const QColor &to, double amount)
+{
+    return QColor::fromRgbF(float(from.redF() + (to.redF() - from.redF()) * amount),
+                            float(from.greenF() + (to.greenF() - from.greenF()) * amount),
+                            float(from.blueF() + (to.blueF() - from.blueF()) * amount));
+}
+
+// Flat, opaque scroll bars in the editor's colours. Besides the look, this keeps the per-frame
+// paint cheap while a file streams: the bar repaints on every new line, and Fusion's gradient
+// groove makes Qt's raster engine split such a tall fill across its thread pool and wait for
+// it, which on a busy machine stalled the event loop for up to 20 ms.
+QString scrollBarStyle(const CodeTheme &theme)
+{
+    return QStringLiteral(
+               "QScrollBar { background: %1; border: none; margin: 0; }"
+               "QScrollBar:vertical { width: 12px; }"
+               "QScrollBar:horizontal { height: 12px; }"
+               "QScrollBar::handle { background: %2; border: none; }"
+               "QScrollBar::handle:hover, QScrollBar::handle:pressed { background: %3; }"
+               "QScrollBar::handle:vertical { min-height: 32px; margin: 0 3px; }"
+               "QScrollBar::handle:horizontal { min-width: 32px; margin: 3px 0; }"
+               "QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }"
+               "QScrollBar::add-page, QScrollBar::sub-page { background: none; }")
+        .arg(theme.background.name(), mixed(theme.background, theme.lineNumber, 0.45).name(),
+             mixed(theme.background, theme.lineNumber, 0.75).name());
+}
 } // namespace
 
 CodeEditor::CodeEditor(QWidget *parent)
@@ -33,6 +60,9 @@ CodeEditor::CodeEditor(QWidget *parent)
     palette.setColor(QPalette::Highlight, theme.selection);
     palette.setColor(QPalette::HighlightedText, theme.text);
     setPalette(palette);
+    const QString barStyle = scrollBarStyle(theme);
+    verticalScrollBar()->setStyleSheet(barStyle);
+    horizontalScrollBar()->setStyleSheet(barStyle);
 
     connect(this, &QPlainTextEdit::blockCountChanged, this, &CodeEditor::updateLineNumberAreaWidth);
     connect(this, &QPlainTextEdit::updateRequest, this, &CodeEditor::updateLineNumberArea);
@@ -82,6 +112,22 @@ void CodeEditor::revealInsertionPoint()
     setTextCursor(end);
     ensureCursorVisible(); // horizontally, for a long line being written
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void CodeEditor::revealInsertionPointSoon()
+{
+    if (m_revealPending || m_readerScrolledAway)
+        return;
+    m_revealPending = true;
+    // Queued at normal priority, so it runs before the low-priority update request: the
+    // window paints once, already scrolled.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_revealPending = false;
+            revealInsertionPoint();
+        },
+        Qt::QueuedConnection);
 }
 
 void CodeEditor::zoomBy(int steps)
@@ -170,7 +216,13 @@ void CodeEditor::paintEvent(QPaintEvent *event)
 
 void CodeEditor::updateLineNumberAreaWidth()
 {
-    setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
+    // Called for every new line: setting even unchanged margins lays the scroll area out
+    // again, which makes the next scroll repaint the whole view instead of moving its pixels.
+    const int width = lineNumberAreaWidth();
+    if (width == m_gutterWidth)
+        return;
+    m_gutterWidth = width;
+    setViewportMargins(width, 0, 0, 0);
     const QRect contents = contentsRect();
     m_lineNumberArea->setGeometry(
         QRect(contents.left(), contents.top(), lineNumberAreaWidth(), contents.height()));

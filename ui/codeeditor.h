@@ -27,6 +27,9 @@ public:
     bool followsInsertion() const { return !m_readerScrolledAway; }
     // Call after text was appended to the shown document.
     void revealInsertionPoint();
+    // The same, once per event-loop turn however many deltas arrive in it: scrolling and
+    // moving the cursor per delta would cost far more than the one paint they lead to.
+    void revealInsertionPointSoon();
     // Ctrl+wheel and the View menu.
     void zoomBy(int steps);
     // Follows the insertion point again after the reader scrolled away.
@@ -55,6 +58,8 @@ private:
     bool m_writing = false;
     bool m_caretOn = true;
     bool m_readerScrolledAway = false;
+    bool m_revealPending = false;
+    int m_gutterWidth = -1;
 };
 
 } // namespace inkstream::ui

@@ -1,14 +1,19 @@
 #include "ui/connectionindicator.h"
 
 #include "core/client/sessionclient.h"
+#include "core/client/sseclient.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QToolButton>
+#include <cmath>
 
 namespace inkstream::ui {
 
 namespace {
+
+constexpr int kRefreshMs = 250;
 
 QColor colorFor(core::ConnectionState state)
 {
@@ -28,6 +33,21 @@ QColor colorFor(core::ConnectionState state)
     return QColor(0x8a, 0x8a, 0x8a);
 }
 
+bool isTokenEvent(const core::Event &event)
+{
+    if (const auto *code = std::get_if<core::CodeEvent>(&event.payload))
+        return code->type == core::CodeEvent::Type::Delta;
+    if (const auto *chat = std::get_if<core::ChatEvent>(&event.payload))
+        return chat->type == core::ChatEvent::Type::Delta;
+    return false;
+}
+
+QString rateText(double perSecond)
+{
+    return perSecond < 10 ? QLocale().toString(perSecond, 'f', 1)
+                          : QLocale().toString(qRound64(perSecond));
+}
+
 } // namespace
 
 ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *parent)
@@ -35,22 +55,142 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     , m_client(client)
     , m_dot(new QLabel(this))
     , m_label(new QLabel(this))
+    , m_stats(new QLabel(this))
+    , m_reconnect(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 0, 6, 0);
     layout->setSpacing(6);
     layout->addWidget(m_dot);
     layout->addWidget(m_label);
-    m_refreshTimer.setInterval(250);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &ConnectionIndicator::refresh);
+    layout->addWidget(m_reconnect);
+    layout->addSpacing(10);
+    layout->addWidget(m_stats);
+    m_dot->setText(QStringLiteral("●"));
+    // Texts that change several times a second must not change the window's minimum size
+    // (each change would re-layout the window and resend its size hints).
+    m_label->setMinimumWidth(1);
+    m_stats->setMinimumWidth(1);
+    m_stats->setForegroundRole(QPalette::PlaceholderText);
+    m_stats->setToolTip(
+        tr("Events and tokens (code and chat deltas) per second over the last %n "
+           "second(s); latency: from the request to the stream opening, for the "
+           "last connection",
+           nullptr, int(std::chrono::duration_cast<std::chrono::seconds>(rateWindow()).count())));
+    m_reconnect->setText(tr("Reconnect"));
+    m_reconnect->setToolTip(tr("Connect again now, resuming after the last event received"));
+    m_reconnect->setAutoRaise(true);
+    m_reconnect->setAccessibleName(tr("Reconnect"));
+    connect(m_reconnect, &QToolButton::clicked, this, [this] {
+        if (!m_client->sessionUrl().isEmpty())
+            m_client->reconnectNow();
+    });
+
+    m_clock.start();
+    m_refreshTimer.setInterval(kRefreshMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        sample();
+        refresh();
+    });
     m_refreshTimer.start();
-    connect(m_client, &core::SessionClient::stateChanged, this, &ConnectionIndicator::refresh);
+    connect(m_client, &core::SessionClient::stateChanged, this,
+            &ConnectionIndicator::onStateChanged);
+    connect(m_client, &core::SessionClient::eventReceived, this,
+            &ConnectionIndicator::onEventReceived);
+    if (core::SseClient *transport = m_client->transport()) {
+        connect(transport, &core::SseClient::retryScheduled, this,
+                [this](int attempt, std::chrono::milliseconds delay) {
+                    onRetryScheduled(attempt, delay);
+                });
+    }
+    sample();
     refresh();
 }
 
 QString ConnectionIndicator::text() const
 {
     return m_label->text();
+}
+
+QString ConnectionIndicator::statsText() const
+{
+    return m_stats->text();
+}
+
+void ConnectionIndicator::onStateChanged(core::ConnectionState state)
+{
+    switch (state) {
+    case core::ConnectionState::Connecting:
+        m_connecting.start();
+        break;
+    case core::ConnectionState::Connected:
+    case core::ConnectionState::Streaming:
+        if (m_connecting.isValid()) {
+            m_latency = std::chrono::milliseconds(m_connecting.elapsed());
+            m_connecting.invalidate();
+        }
+        break;
+    case core::ConnectionState::Retrying:
+        // The transport sets its delay before it says so; retryScheduled() follows.
+        if (const core::SseClient *transport = m_client->transport())
+            onRetryScheduled(transport->attempt(), transport->retryDelay());
+        break;
+    case core::ConnectionState::Idle:
+    case core::ConnectionState::Disconnected:
+    case core::ConnectionState::Error:
+        m_connecting.invalidate();
+        break;
+    }
+    if (state == core::ConnectionState::Connecting && m_client->eventsReceived() == 0) {
+        // A new session (connectTo() resets the counters): rates start again.
+        m_samples.clear();
+        m_tokens = 0;
+    }
+    refresh();
+}
+
+void ConnectionIndicator::onEventReceived(const core::Event &event)
+{
+    if (isTokenEvent(event))
+        ++m_tokens;
+}
+
+void ConnectionIndicator::onRetryScheduled(int attempt, std::chrono::milliseconds delay)
+{
+    m_retryAttempt = attempt;
+    m_retryAt.setRemainingTime(delay);
+    refresh();
+}
+
+void ConnectionIndicator::sample()
+{
+    const qint64 now = m_clock.elapsed();
+    m_samples.append({now, m_client->eventsReceived(), m_tokens});
+    const qint64 oldest = now - rateWindow().count();
+    while (m_samples.size() > 2 && m_samples.at(1).atMs <= oldest)
+        m_samples.removeFirst();
+}
+
+double ConnectionIndicator::rate(quint64 Sample::*counter) const
+{
+    if (m_samples.size() < 2)
+        return 0;
+    const Sample &first = m_samples.constFirst();
+    const Sample &last = m_samples.constLast();
+    const qint64 spanMs = last.atMs - first.atMs;
+    if (spanMs <= 0 || last.*counter < first.*counter)
+        return 0;
+    return double(last.*counter - first.*counter) * 1000.0 / double(spanMs);
+}
+
+double ConnectionIndicator::eventsPerSecond() const
+{
+    return rate(&Sample::events);
+}
+
+double ConnectionIndicator::tokensPerSecond() const
+{
+    return rate(&Sample::tokens);
 }
 
 void ConnectionIndicator::refresh()
@@ -74,9 +214,14 @@ void ConnectionIndicator::refresh()
     case core::ConnectionState::Streaming:
         text = tr("Live · %1 · %2").arg(endpoint, events);
         break;
-    case core::ConnectionState::Retrying:
-        text = tr("Connection lost · reconnecting to %1…").arg(endpoint);
+    case core::ConnectionState::Retrying: {
+        const qint64 remainingMs = qMax<qint64>(0, m_retryAt.remainingTime());
+        const int seconds = int(std::ceil(double(remainingMs) / 1000.0));
+        text = m_retryAttempt > 0
+            ? tr("Connection lost · retrying in %1 s, attempt %2").arg(seconds).arg(m_retryAttempt)
+            : tr("Connection lost · reconnecting to %1…").arg(endpoint);
         break;
+    }
     case core::ConnectionState::Disconnected:
         text = tr("Disconnected · %1").arg(events);
         break;
@@ -88,7 +233,27 @@ void ConnectionIndicator::refresh()
         text += tr(" · %n reconnect(s)", nullptr, m_client->reconnects());
     m_label->setText(text);
     m_label->setToolTip(url.toDisplayString());
-    m_dot->setText(QStringLiteral("●"));
+
+    QString stats;
+    if (!url.isEmpty()) {
+        // The client speaks Inkstream's native SSE dialect (docs/protocol.md).
+        QStringList parts {tr("native SSE")};
+        // Rates while events flow; a finished or quiet session shows none rather than zeros.
+        if (eventsPerSecond() > 0 || tokensPerSecond() > 0) {
+            parts << tr("%1 events/s").arg(rateText(eventsPerSecond()))
+                  << tr("%1 tokens/s").arg(rateText(tokensPerSecond()));
+        }
+        if (m_latency)
+            parts << tr("latency %1 ms").arg(m_latency->count());
+        stats = parts.join(QStringLiteral(" · "));
+    }
+    m_stats->setText(stats);
+    m_stats->setVisible(!stats.isEmpty());
+
+    const bool down = state == core::ConnectionState::Retrying
+        || state == core::ConnectionState::Disconnected || state == core::ConnectionState::Error;
+    m_reconnect->setVisible(down && !url.isEmpty());
+
     QPalette palette = m_dot->palette();
     palette.setColor(QPalette::WindowText, colorFor(state));
     m_dot->setPalette(palette);

@@ -1,11 +1,18 @@
 #pragma once
 
 #include "core/client/connectionstate.h"
+#include "core/protocol/event.h"
 
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QList>
 #include <QTimer>
 #include <QWidget>
+#include <chrono>
+#include <optional>
 
 class QLabel;
+class QToolButton;
 
 namespace inkstream::core {
 class SessionClient;
@@ -13,8 +20,10 @@ class SessionClient;
 
 namespace inkstream::ui {
 
-// The status bar's view of the connection: a coloured dot, the state in words (with the
-// reason on error), the endpoint, and the number of events received.
+// The connection bar in the status bar: a coloured dot and the state in words (with the retry
+// countdown and attempt while reconnecting, the reason on error), the dialect, live rates
+// (events and tokens per second over the last seconds, the latency of the last connection
+// set-up) and a Reconnect button while the stream is down.
 class ConnectionIndicator final : public QWidget
 {
     Q_OBJECT
@@ -23,15 +32,45 @@ class ConnectionIndicator final : public QWidget
 public:
     explicit ConnectionIndicator(core::SessionClient *client, QWidget *parent = nullptr);
 
-    QString text() const;
+    QString text() const; // the state part
+    QString statsText() const; // dialect, rates, latency
+    QToolButton *reconnectButton() const { return m_reconnect; }
+
+    // Rates over this window.
+    static constexpr std::chrono::milliseconds rateWindow() { return std::chrono::seconds(2); }
+    double eventsPerSecond() const;
+    double tokensPerSecond() const;
+    // Request to stream open of the last (re)connection; empty before the first.
+    std::optional<std::chrono::milliseconds> connectLatency() const { return m_latency; }
 
 private:
+    struct Sample
+    {
+        qint64 atMs = 0;
+        quint64 events = 0;
+        quint64 tokens = 0;
+    };
+
+    void onStateChanged(core::ConnectionState state);
+    void onEventReceived(const core::Event &event);
+    void onRetryScheduled(int attempt, std::chrono::milliseconds delay);
+    void sample();
+    double rate(quint64 Sample::*counter) const;
     void refresh();
 
     core::SessionClient *m_client = nullptr;
     QLabel *m_dot = nullptr;
     QLabel *m_label = nullptr;
-    QTimer m_refreshTimer; // event counts change too often to repaint on each
+    QLabel *m_stats = nullptr;
+    QToolButton *m_reconnect = nullptr;
+    QTimer m_refreshTimer; // rates and the countdown change too often to repaint on each
+    QElapsedTimer m_clock;
+    QList<Sample> m_samples; // the last rateWindow() of counters, oldest first
+    quint64 m_tokens = 0; // code and chat deltas received: the AI's tokens as the wire has them
+    QElapsedTimer m_connecting;
+    std::optional<std::chrono::milliseconds> m_latency;
+    QDeadlineTimer m_retryAt;
+    int m_retryAttempt = 0;
 };
 
 } // namespace inkstream::ui

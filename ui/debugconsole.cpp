@@ -78,6 +78,13 @@ DebugConsole::DebugConsole(core::SessionClient *client, QWidget *parent)
     updateCount();
 }
 
+void DebugConsole::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Queued: the table has its final size only once the dock is laid out.
+    QMetaObject::invokeMethod(m_table, &QTableView::scrollToBottom, Qt::QueuedConnection);
+}
+
 int DebugConsole::visibleRows() const
 {
     return m_proxy->rowCount();

@@ -31,6 +31,10 @@ public:
     // The selected (or, with none selected, all visible) rows as JSON lines; also to the clipboard.
     QString copyRows();
 
+protected:
+    // Opening the console shows the newest events; it follows them until scrolled up.
+    void showEvent(QShowEvent *event) override;
+
 private:
     EventLogModel *m_log = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;

@@ -106,7 +106,15 @@ void FileDocuments::appendText(int fileIndex, const QString &delta)
     const QScopedValueRollback<bool> applying(m_applying, true);
     QTextCursor end(target);
     end.movePosition(QTextCursor::End);
-    end.insertText(delta);
+    // One line break per insertion: the plain-text layout then repaints just the changed lines;
+    // an insertion that adds two or more blocks makes it repaint the whole view.
+    qsizetype from = 0;
+    while (from < delta.size()) {
+        const qsizetype newline = delta.indexOf(u'\n', from);
+        const qsizetype to = newline < 0 ? delta.size() : newline + 1;
+        end.insertText(from == 0 && to == delta.size() ? delta : delta.mid(from, to - from));
+        from = to;
+    }
     Q_EMIT documentAppended(fileIndex);
 }
 

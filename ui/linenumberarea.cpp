@@ -7,7 +7,11 @@ namespace inkstream::ui {
 LineNumberArea::LineNumberArea(CodeEditor *editor)
     : QWidget(editor)
     , m_editor(editor)
-{ }
+{
+    // It fills what it paints: scrolling it can move pixels instead of repainting it, and the
+    // widgets under it need not paint their background first.
+    setAttribute(Qt::WA_OpaquePaintEvent);
+}
 
 QSize LineNumberArea::sizeHint() const
 {

@@ -7,6 +7,7 @@
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/conflictbar.h"
+#include "ui/connectdialog.h"
 #include "ui/connectionindicator.h"
 #include "ui/debugconsole.h"
 #include "ui/diffdialog.h"
@@ -18,6 +19,7 @@
 #include "ui/findbar.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/progresstracker.h"
+#include "ui/startpage.h"
 #include "ui/uilog.h"
 
 #include <QAction>
@@ -34,6 +36,7 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTextDocument>
 #include <QToolBar>
@@ -92,17 +95,31 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_splitter->setSizes({200, 820, 380});
     m_splitter->setChildrenCollapsible(false);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
+    m_sessionView = new QWidget(this);
+    auto *layout = new QVBoxLayout(m_sessionView);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_tracker);
     layout->addWidget(m_splitter, 1);
-    setCentralWidget(central);
+    m_startPage = new StartPage(this);
+    m_center = new QStackedWidget(this);
+    m_center->addWidget(m_startPage);
+    m_center->addWidget(m_sessionView);
+    setCentralWidget(m_center);
+    connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::localDemoRequested);
+    connect(m_startPage, &StartPage::connectRequested, this, &MainWindow::connectToUrl);
+    connect(m_startPage, &StartPage::recentChosen, this, &MainWindow::connectToRecent);
+    connect(m_model, &core::SessionModel::eventApplied, this, &MainWindow::showSession);
+    connect(m_client, &core::SessionClient::stateChanged, this,
+            [this](core::ConnectionState state) {
+                if (state != core::ConnectionState::Idle)
+                    showSession();
+            });
 
     m_connection = new ConnectionIndicator(m_client, this);
     statusBar()->addPermanentWidget(m_connection);
     m_backlogLabel = new QLabel(this);
+    m_backlogLabel->setMinimumWidth(1); // as the connection bar's: no window minimum churn
     statusBar()->addPermanentWidget(m_backlogLabel);
     m_backlogLabel->hide();
 
@@ -170,8 +187,7 @@ QString MainWindow::highlighterName() const
 void MainWindow::createActions()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *connectAction
-        = fileMenu->addAction(tr("&Connect to Session…"), this, &MainWindow::connectToUrl);
+    QAction *connectAction = fileMenu->addAction(tr("&Connect…"), this, &MainWindow::connectToUrl);
     connectAction->setShortcut(QKeySequence::Open);
     QAction *demoAction
         = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::localDemoRequested);
@@ -471,7 +487,7 @@ void MainWindow::onDocumentAdded(int fileIndex)
 void MainWindow::onDocumentAppended(int fileIndex)
 {
     if (fileIndex == m_currentFile) {
-        m_editorPane->editor()->revealInsertionPoint();
+        m_editorPane->editor()->revealInsertionPointSoon();
         return;
     }
     // A delta for another file: the AI moved on (or went back); follow it there.
@@ -555,22 +571,36 @@ void MainWindow::updateTitle()
     setWindowTitle(title);
 }
 
+bool MainWindow::showsStartPage() const
+{
+    return m_center->currentWidget() == m_startPage;
+}
+
+void MainWindow::showSession()
+{
+    m_center->setCurrentWidget(m_sessionView);
+}
+
 void MainWindow::connectToUrl()
 {
-    bool accepted = false;
-    const QString text = QInputDialog::getText(
-        this, tr("Connect to Session"), tr("Session URL (http://HOST:PORT/api/sessions/ID):"),
-        QLineEdit::Normal, m_client->sessionUrl().toString(), &accepted);
-    if (!accepted || text.trimmed().isEmpty())
+    ConnectDialog dialog(m_client->sessionUrl(), this);
+    if (dialog.exec() != QDialog::Accepted || dialog.url().isEmpty())
         return;
-    const QUrl url = QUrl::fromUserInput(text.trimmed());
-    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https")) {
+    connectToRecent(dialog.url());
+}
+
+void MainWindow::connectToRecent(const QUrl &url)
+{
+    const QUrl checked = ConnectDialog::parseUrl(url.toString());
+    if (checked.isEmpty()) {
         QMessageBox::warning(this, tr("Connect to Session"),
-                             tr("“%1” is not an http:// or https:// URL.").arg(text));
+                             tr("“%1” is not an http:// or https:// URL.").arg(url.toString()));
         return;
     }
-    qCInfo(lcUi, "connecting to %s", qPrintable(url.toDisplayString()));
-    m_client->connectTo(url);
+    ConnectDialog::rememberEndpoint(checked);
+    m_startPage->refresh();
+    qCInfo(lcUi, "connecting to %s", qPrintable(checked.toDisplayString()));
+    m_client->connectTo(checked);
 }
 
 void MainWindow::saveFiles()

@@ -11,6 +11,7 @@ class QDockWidget;
 class QLabel;
 class QListView;
 class QSplitter;
+class QStackedWidget;
 
 namespace inkstream::core {
 class SessionClient;
@@ -28,6 +29,7 @@ class FileDocuments;
 class FileListModel;
 class HighlighterBackend;
 class ProgressTracker;
+class StartPage;
 
 // The viewer: progress tracker on top; file list, code editor and AI narration side by side;
 // connection state in the status bar. It observes a SessionModel that a SessionClient fills,
@@ -54,6 +56,9 @@ public:
     DebugConsole *debugConsole() const { return m_debugConsole; }
     QDockWidget *debugDock() const { return m_debugDock; }
     QString highlighterName() const;
+    StartPage *startPage() const { return m_startPage; }
+    // The start page shows until a session begins (the client connects or events arrive).
+    bool showsStartPage() const;
 
     // The file shown in the editor, -1 for none.
     int currentFile() const { return m_currentFile; }
@@ -95,6 +100,8 @@ private:
     void updateWriting();
     void updateTitle();
     void connectToUrl();
+    void connectToRecent(const QUrl &url);
+    void showSession();
     void saveFiles();
     void saveCurrentFile();
     void showAbout();
@@ -122,6 +129,9 @@ private:
     ProgressTracker *m_tracker = nullptr;
     ConnectionIndicator *m_connection = nullptr;
     QSplitter *m_splitter = nullptr;
+    QStackedWidget *m_center = nullptr; // the start page or the session
+    StartPage *m_startPage = nullptr;
+    QWidget *m_sessionView = nullptr;
     QAction *m_followAction = nullptr;
     int m_currentFile = -1;
     QString m_currentFileName; // to find the file again after a snapshot rebuilds them

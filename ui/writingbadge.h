@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QImage>
 #include <QVariantAnimation>
 #include <QWidget>
 
@@ -24,9 +25,16 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    QImage paintLayer(qreal glow, qreal devicePixelRatio) const;
+
     QVariantAnimation m_pulse;
+    // The pill at both ends of the pulse; each frame blends them (see paintEvent).
+    QImage m_dim;
+    QImage m_bright;
+    QImage m_frame;
     qreal m_glow = 0.0; // 0..1, driven by m_pulse
     bool m_active = false;
 };

@@ -84,6 +84,7 @@ private Q_SLOTS:
                   ChatRole::Event);
         QVERIFY(!panel.bubble(0)->isUnderWay());
         QVERIFY(!panel.bubble(1)->isUnderWay());
+        QVERIFY(panel.bubble(1)->shownText().startsWith(QStringLiteral("Created a.py"))); // no ✓
         feed.chat(ChatEvent::Type::Start, QStringLiteral("e3"), QStringLiteral("Validating..."),
                   ChatRole::Event);
         QVERIFY(panel.bubble(2)->isUnderWay());

@@ -1,6 +1,7 @@
 #include "ui/codeeditor.h"
 #include "ui/writingbadge.h"
 
+#include <QImage>
 #include <QScrollBar>
 #include <QTest>
 #include <QTextCursor>
@@ -61,6 +62,38 @@ private Q_SLOTS:
         QVERIFY(bar->maximum() > 0);
         QCOMPARE(bar->value(), bar->maximum());
         QVERIFY(editor.followsInsertion());
+    }
+
+    void revealSoon_scrollsOncePerEventLoopTurn()
+    {
+        CodeEditor editor;
+        editor.resize(400, 200);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QScrollBar *bar = editor.verticalScrollBar();
+        int scrolls = 0;
+        connect(bar, &QScrollBar::valueChanged, this, [&scrolls] { ++scrolls; });
+        for (int i = 0; i < 300; ++i) {
+            QTextCursor end(editor.document());
+            end.movePosition(QTextCursor::End);
+            end.insertText(QStringLiteral("line %1\n").arg(i));
+            editor.revealInsertionPointSoon();
+        }
+        QCOMPARE(scrolls, 0); // nothing yet: the deltas of one turn are revealed together
+        QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum());
+        QVERIFY(scrolls <= 2);
+        QVERIFY(editor.followsInsertion());
+    }
+
+    void badge_paintsEveryPulseFrame()
+    {
+        WritingBadge badge;
+        badge.resize(badge.sizeHint());
+        badge.setActive(true);
+        const QImage first = badge.grab().toImage();
+        QVERIFY(!first.isNull());
+        // Half a pulse later the glow differs, so the frame does too.
+        QTRY_VERIFY_WITH_TIMEOUT(badge.grab().toImage() != first, 2000);
     }
 
     void readerScrollingAway_stopsFollowing_andScrollingBackResumes()

@@ -14,12 +14,15 @@
 #include "ui/progresstracker.h"
 #include "ui/writingbadge.h"
 
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QListView>
+#include <QScrollBar>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using namespace inkstream;
@@ -81,6 +84,11 @@ private Q_SLOTS:
         ui::DebugConsole *console = window.debugConsole();
         QCOMPARE(console->log()->totalEvents(), qsizetype(client.eventsReceived()));
         QCOMPARE(console->visibleRows(), int(client.eventsReceived()));
+        // Opened after the session, it shows the newest events, not the first ones.
+        window.debugDock()->show();
+        QScrollBar *rows = console->findChild<QTableView *>()->verticalScrollBar();
+        QTRY_VERIFY(rows->maximum() > 0 && rows->value() == rows->maximum());
+
         console->filterField()->setText(QStringLiteral("\"step\""));
         QVERIFY(console->visibleRows() >= 8); // four steps, start and complete each
         QVERIFY(console->visibleRows() < int(client.eventsReceived()));

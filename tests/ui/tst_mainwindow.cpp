@@ -64,6 +64,9 @@ private Q_SLOTS:
         QVERIFY(!f.window.editorPane()->badge()->isActive());
         QCOMPARE(f.window.fileList()->model()->rowCount(), 0);
         QCOMPARE(f.window.connectionIndicator()->text(), QStringLiteral("Not connected"));
+        QVERIFY(f.window.showsStartPage()); // no session yet
+        f.feed.startFile(QStringLiteral("a.py"));
+        QVERIFY(!f.window.showsStartPage()); // the first event opens the session view
         QVERIFY(f.window.followsAi());
         QVERIFY(!f.window.highlighterName().isEmpty());
     }
@@ -84,6 +87,46 @@ private Q_SLOTS:
                             QStringLiteral("import os\nprint(os.name)\n"));
         QVERIFY(!f.window.editorPane()->badge()->isActive());
         QVERIFY(!f.window.editorPane()->editor()->isWriting());
+    }
+
+    void badge_goesOffTheMomentTheFileStopsStreaming_data()
+    {
+        QTest::addColumn<QString>("ending");
+        QTest::newRow("file complete") << QStringLiteral("complete");
+        QTest::newRow("file error") << QStringLiteral("error");
+        QTest::newRow("rejected by the reader") << QStringLiteral("reject");
+        QTest::newRow("session failed") << QStringLiteral("session error");
+    }
+
+    void badge_goesOffTheMomentTheFileStopsStreaming()
+    {
+        QFETCH(QString, ending);
+        Fixture f;
+        QVERIFY(!f.window.editorPane()->badge()->isActive()); // nothing streams yet
+        f.feed.startFile(QStringLiteral("a.py"));
+        QVERIFY(f.window.editorPane()->badge()->isActive()); // from the start, before any text
+        f.feed.appendToFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QVERIFY(f.window.editorPane()->badge()->isActive());
+
+        if (ending == u"complete") {
+            f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        } else if (ending == u"error") {
+            core::CodeEvent error;
+            error.type = core::CodeEvent::Type::Error;
+            error.fileName = QStringLiteral("a.py");
+            error.error = QStringLiteral("model overloaded");
+            f.feed.apply(error);
+        } else if (ending == u"reject") {
+            f.window.pacer()->rejectFile(QStringLiteral("a.py"));
+        } else {
+            core::SessionEvent failed;
+            failed.type = core::SessionEvent::Type::Error;
+            failed.error = QStringLiteral("agent crashed");
+            f.feed.apply(failed);
+        }
+        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QVERIFY(!f.window.editorPane()->editor()->isWriting());
+        QVERIFY(!f.window.editorPane()->editor()->isReadOnly()); // the reader may edit it now
     }
 
     void nextFile_switchesTheEditorToIt()

@@ -1,0 +1,97 @@
+#include "ui/connectdialog.h"
+#include "ui/startpage.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace inkstream::ui;
+
+class TestConnectDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() { QSettings().clear(); }
+
+    void url_isCheckedBeforeConnectIsOffered_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("usable");
+        QTest::newRow("session URL")
+            << QStringLiteral("http://127.0.0.1:8080/api/sessions/a") << true;
+        QTest::newRow("https") << QStringLiteral("https://example.org/api/sessions/b") << true;
+        QTest::newRow("host and port only, scheme added")
+            << QStringLiteral("localhost:8080/api/sessions/c") << true;
+        QTest::newRow("empty") << QString() << false;
+        QTest::newRow("ftp") << QStringLiteral("ftp://example.org/x") << false;
+        QTest::newRow("file") << QStringLiteral("file:///tmp/x") << false;
+    }
+
+    void url_isCheckedBeforeConnectIsOffered()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, usable);
+        ConnectDialog dialog({});
+        dialog.urlField()->setEditText(text);
+        QCOMPARE(!dialog.url().isEmpty(), usable);
+        QCOMPARE(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled(), usable);
+        QCOMPARE(dialog.dialect(), QStringLiteral("native"));
+    }
+
+    void recentEndpoints_newestFirst_withoutDuplicates_capped()
+    {
+        for (int i = 0; i < ConnectDialog::maxRecent() + 3; ++i)
+            ConnectDialog::rememberEndpoint(
+                QUrl(QStringLiteral("http://h%1:8080/api/sessions/s").arg(i)));
+        ConnectDialog::rememberEndpoint(QUrl(QStringLiteral("http://h5:8080/api/sessions/s")));
+        const QStringList recent = ConnectDialog::recentEndpoints();
+        QCOMPARE(recent.size(), ConnectDialog::maxRecent());
+        QCOMPARE(recent.constFirst(), QStringLiteral("http://h5:8080/api/sessions/s"));
+        QCOMPARE(recent.count(QStringLiteral("http://h5:8080/api/sessions/s")), 1);
+        QCOMPARE(recent.at(1), QStringLiteral("http://h10:8080/api/sessions/s"));
+
+        // The dialog offers them, the newest preselected.
+        ConnectDialog dialog({});
+        QCOMPARE(dialog.urlField()->count(), ConnectDialog::maxRecent());
+        QCOMPARE(dialog.url(), QUrl(QStringLiteral("http://h5:8080/api/sessions/s")));
+    }
+
+    void currentSession_isPrefilled_andTheTokenIsMasked()
+    {
+        ConnectDialog::rememberEndpoint(QUrl(QStringLiteral("http://old:1/api/sessions/o")));
+        const QUrl current(QStringLiteral("http://now:2/api/sessions/n"));
+        ConnectDialog dialog(current);
+        QCOMPARE(dialog.url(), current);
+        QCOMPARE(dialog.tokenField()->echoMode(), QLineEdit::Password);
+    }
+
+    void startPage_offersDemoConnectAndRecent()
+    {
+        StartPage empty;
+        QCOMPARE(empty.recentList()->count(), 1); // "None yet", not selectable
+        QCOMPARE(empty.recentList()->item(0)->flags(), Qt::NoItemFlags);
+
+        ConnectDialog::rememberEndpoint(QUrl(QStringLiteral("http://a:1/api/sessions/x")));
+        StartPage page;
+        QSignalSpy demo(&page, &StartPage::demoRequested);
+        QSignalSpy connectAsked(&page, &StartPage::connectRequested);
+        QSignalSpy chosen(&page, &StartPage::recentChosen);
+        page.demoButton()->click();
+        page.connectButton()->click();
+        QCOMPARE(demo.size(), 1);
+        QCOMPARE(connectAsked.size(), 1);
+        QCOMPARE(page.recentList()->count(), 1);
+        Q_EMIT page.recentList()->itemActivated(page.recentList()->item(0));
+        QCOMPARE(chosen.size(), 1);
+        QCOMPARE(chosen.at(0).at(0).toUrl(), QUrl(QStringLiteral("http://a:1/api/sessions/x")));
+    }
+};
+
+QTEST_MAIN(TestConnectDialog)
+#include "tst_connectdialog.moc"

@@ -1,0 +1,112 @@
+#include "core/client/sessionclient.h"
+#include "core/model/sessionmodel.h"
+#include "core/server/filestreamer.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+#include "ui/connectionindicator.h"
+
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+#include <QToolButton>
+
+using namespace inkstream;
+using namespace std::chrono_literals;
+
+// The connection bar against real endpoints on loopback: a port nobody listens on, and the
+// embedded publisher.
+class TestConnectionIndicator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void idle_saysNotConnected_withoutStatsOrReconnect()
+    {
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        ui::ConnectionIndicator indicator(&client);
+        QCOMPARE(indicator.text(), QStringLiteral("Not connected"));
+        QVERIFY(indicator.statsText().isEmpty());
+        QVERIFY(indicator.reconnectButton()->isHidden());
+    }
+
+    void lostConnection_showsTheRetryCountdownAndAttempt()
+    {
+        QTcpServer unused; // a free port, closed again: connections to it are refused
+        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = unused.serverPort();
+        unused.close();
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        core::ReconnectPolicy policy;
+        policy.baseDelay = 4s;
+        policy.serverRetryIsBase = false;
+        client.setReconnectPolicy(policy);
+        ui::ConnectionIndicator indicator(&client);
+        client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/gone").arg(port)));
+
+        const QRegularExpression countdown(
+            QStringLiteral("^Connection lost · retrying in [1-4] s, attempt 1$"));
+        QTRY_VERIFY2(countdown.match(indicator.text()).hasMatch(), qPrintable(indicator.text()));
+        QVERIFY(indicator.statsText().startsWith(QStringLiteral("native SSE")));
+        QVERIFY(!indicator.reconnectButton()->isHidden());
+        // The countdown counts down between attempts.
+        QTRY_VERIFY_WITH_TIMEOUT(indicator.text().contains(QStringLiteral("retrying in 2 s")),
+                                 4000);
+    }
+
+    void reconnectButton_resumesTheStream()
+    {
+        core::SessionHub hub;
+        core::Publisher publisher(&hub);
+        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
+        core::Session *session = hub.createSession();
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        ui::ConnectionIndicator indicator(&client);
+        client.connectTo(publisher.sessionUrl(session->id()));
+        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
+        QVERIFY(indicator.reconnectButton()->isHidden());
+        QVERIFY(indicator.connectLatency().has_value());
+        QVERIFY(indicator.statsText().contains(QStringLiteral("latency")));
+
+        client.disconnectFromSession();
+        QVERIFY(indicator.text().startsWith(QStringLiteral("Disconnected")));
+        QVERIFY(!indicator.reconnectButton()->isHidden());
+        QTest::mouseClick(indicator.reconnectButton(), Qt::LeftButton);
+        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
+        QVERIFY(indicator.reconnectButton()->isHidden());
+        QVERIFY(indicator.text().startsWith(QStringLiteral("Live · 127.0.0.1:")));
+    }
+
+    void streaming_showsEventAndTokenRates()
+    {
+        core::SessionHub hub;
+        core::Publisher publisher(&hub);
+        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
+        core::Session *session = hub.createSession();
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        ui::ConnectionIndicator indicator(&client);
+        client.connectTo(publisher.sessionUrl(session->id()));
+        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
+
+        // 5 characters every 10 ms: about 100 code deltas (events and tokens) a second.
+        session->fileStreamer()->enqueue(QStringLiteral("rates.py"),
+                                         QStringLiteral("x = 1\n").repeated(400),
+                                         core::ChunkOptions {5, 10, false});
+        QTRY_VERIFY_WITH_TIMEOUT(indicator.eventsPerSecond() > 20, 5000);
+        QVERIFY(indicator.tokensPerSecond() > 20);
+        QVERIFY(indicator.tokensPerSecond() <= indicator.eventsPerSecond());
+        QVERIFY2(indicator.statsText().contains(QStringLiteral("events/s"))
+                     && indicator.statsText().contains(QStringLiteral("tokens/s")),
+                 qPrintable(indicator.statsText()));
+    }
+};
+
+QTEST_MAIN(TestConnectionIndicator)
+#include "tst_connectionindicator.moc"
