@@ -90,52 +90,30 @@ struct Child
     QProcess process;
 };
 
-// nginx + nchan on 127.0.0.1:port, everything (config, pid, logs, temp files) under `dir`:
-// /pub/ID publishes into channel ID, /sub/ID is its EventSource subscriber, which starts with
-// the oldest buffered message so late viewers get the whole session.
-QByteArray nginxConfig(const QString &dir, quint16 port, quint16 redisPort)
+const QByteArray kToken = QByteArrayLiteral("relay-test-token");
+
+// The shipped server block (packaging/nchan/, docs/relay.md) with the test's ports and token,
+// wrapped in a main config that keeps everything (pid, logs, temp files) under `dir`.
+QByteArray nginxConfig(const QString &dir, const QString &serverBlock, quint16 port,
+                       quint16 publisherPort, quint16 redisPort)
 {
+    QFile shipped(QString::fromLocal8Bit(qgetenv("INKSTREAM_SOURCE_DIR"))
+                  + QStringLiteral("/packaging/nchan/") + serverBlock);
+    if (!shipped.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray server = shipped.readAll();
+    server.replace("127.0.0.1:8090", QByteArray("127.0.0.1:" + QByteArray::number(port)));
+    server.replace("127.0.0.1:8080", QByteArray("127.0.0.1:" + QByteArray::number(publisherPort)));
+    server.replace("127.0.0.1:6379", QByteArray("127.0.0.1:" + QByteArray::number(redisPort)));
+    server.replace("CHANGE-ME", kToken);
     const QByteArray d = dir.toUtf8();
-    const QByteArray redis = redisPort
-        ? QByteArrayLiteral("            nchan_redis_pass redis_store;\n")
-        : QByteArray();
-    QByteArray config = "load_module " + kNchanModule.toUtf8()
-        + ";\n"
-          "daemon off;\n"
-          "worker_processes 1;\n"
-          "pid "
-        + d + "/nginx.pid;\nerror_log " + d
-        + "/error.log warn;\n"
-          "events { worker_connections 1024; }\n"
-          "http {\n"
-          "    access_log off;\n"
-          "    client_body_temp_path "
-        + d + "/body;\n    proxy_temp_path " + d + "/proxy;\n    fastcgi_temp_path " + d
+    return "load_module " + kNchanModule.toUtf8() + ";\ndaemon off;\nworker_processes 1;\npid " + d
+        + "/nginx.pid;\nerror_log " + d + "/error.log warn;\nevents { worker_connections 1024; }\n"
+        + "http {\n    access_log off;\n    client_body_temp_path " + d
+        + "/body;\n    proxy_temp_path " + d + "/proxy;\n    fastcgi_temp_path " + d
         + "/fastcgi;\n    uwsgi_temp_path " + d + "/uwsgi;\n    scgi_temp_path " + d
-        + "/scgi;\n    nchan_shared_memory_size 32m;\n";
-    if (redisPort)
-        config += "    upstream redis_store { nchan_redis_server redis://127.0.0.1:"
-            + QByteArray::number(redisPort) + "; }\n";
-    config += "    server {\n"
-              "        listen 127.0.0.1:"
-        + QByteArray::number(port)
-        + ";\n"
-          "        location ~ ^/pub/([A-Za-z0-9_-]+)$ {\n"
-          "            nchan_publisher;\n"
-          "            nchan_channel_id $1;\n"
-          "            nchan_message_buffer_length 20000;\n"
-          "            nchan_message_timeout 1h;\n"
-        + redis
-        + "        }\n"
-          "        location ~ ^/sub/([A-Za-z0-9_-]+)$ {\n"
-          "            nchan_subscriber eventsource;\n"
-          "            nchan_channel_id $1;\n"
-          "            nchan_subscriber_first_message oldest;\n"
-        + redis
-        + "        }\n"
-          "    }\n"
-          "}\n";
-    return config;
+        + "/scgi;\n    variables_hash_max_size 2048;\n    nchan_shared_memory_size 32m;\n" + server
+        + "}\n";
 }
 
 } // namespace
@@ -154,12 +132,16 @@ private Q_SLOTS:
 private:
     // Starts nginx + nchan in a fresh directory under m_dir; false (with a QTest failure) when it
     // does not come up.
-    bool startNginx(Child *nginx, const QString &name, quint16 port, quint16 redisPort = 0);
-    bool startServe(Child *serve, const QString &relayUrl, const QString &sessionId);
+    bool startNginx(Child *nginx, const QString &name, const QString &serverBlock, quint16 port,
+                    quint16 publisherPort, quint16 redisPort = 0);
+    bool startServe(Child *serve, quint16 port, const QString &relayUrl, const QString &sessionId,
+                    const QByteArray &token = kToken);
     void startWatch(Child *watch, const QString &url, const QString &outputDir);
-    // Waits for the watch, then compares every file it wrote with the publisher's
-    // snapshot (sha256); at least three files (the demo has three).
-    void verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl);
+    // Waits for the watch, then compares every file it wrote with the publisher's snapshot
+    // (sha256; at least three files, as the demo has three), and checks that nginx answers
+    // SUBSCRIBE_URL/snapshot with the same state.
+    void verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
+                     const QString &subscribeUrl);
     QJsonObject fetchSnapshot(const QString &sessionUrl);
 
     QString m_inkstream;
@@ -209,7 +191,8 @@ void TestNchanRelay::publishUrlFor()
         QCOMPARE(url, QUrl(expected));
 }
 
-bool TestNchanRelay::startNginx(Child *nginx, const QString &name, quint16 port, quint16 redisPort)
+bool TestNchanRelay::startNginx(Child *nginx, const QString &name, const QString &serverBlock,
+                                quint16 port, quint16 publisherPort, quint16 redisPort)
 {
     const QString dir = m_dir.filePath(name);
     [&] {
@@ -217,8 +200,10 @@ bool TestNchanRelay::startNginx(Child *nginx, const QString &name, quint16 port,
     }();
     QFile config(dir + QStringLiteral("/nginx.conf"));
     [&] {
+        const QByteArray text = nginxConfig(dir, serverBlock, port, publisherPort, redisPort);
+        QVERIFY2(!text.isEmpty(), qPrintable(serverBlock));
         QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(nginxConfig(dir, port, redisPort));
+        config.write(text);
         config.close();
     }();
     nginx->process.setProcessChannelMode(QProcess::ForwardedChannels);
@@ -243,16 +228,17 @@ bool TestNchanRelay::startNginx(Child *nginx, const QString &name, quint16 port,
     return true;
 }
 
-bool TestNchanRelay::startServe(Child *serve, const QString &relayUrl, const QString &sessionId)
+bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relayUrl,
+                                const QString &sessionId, const QByteArray &token)
 {
     serve->process.setProcessChannelMode(QProcess::SeparateChannels);
     serve->process.setReadChannel(QProcess::StandardOutput);
     serve->process.start(m_inkstream,
-                         {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                         {QStringLiteral("serve"), QStringLiteral("--port"), QString::number(port),
                           QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("20"),
                           QStringLiteral("--keep-alive"), QStringLiteral("0"),
                           QStringLiteral("--session"), sessionId, QStringLiteral("--relay"),
-                          relayUrl});
+                          relayUrl, QStringLiteral("--relay-token"), QString::fromUtf8(token)});
     return serve->process.waitForStarted();
 }
 
@@ -280,7 +266,8 @@ QJsonObject TestNchanRelay::fetchSnapshot(const QString &sessionUrl)
     return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
-void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl)
+void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
+                                 const QString &subscribeUrl)
 {
     QVERIFY2(watch->process.waitForFinished(70000), "watch did not finish");
     const QByteArray summaryText = watch->process.readAllStandardOutput();
@@ -305,28 +292,32 @@ void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const Q
         QCOMPARE(sha256(written.readAll()),
                  sha256(file.value(QStringLiteral("content")).toString().toUtf8()));
     }
+    // Where a viewer that fell out of nchan's buffer re-syncs: nginx passes it to the publisher.
+    QCOMPARE(fetchSnapshot(subscribeUrl).value(QStringLiteral("files")).toArray(), files);
 }
 
 void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
 {
     const quint16 port = freePort();
-    QVERIFY(port);
+    const quint16 publisherPort = freePort();
+    QVERIFY(port && publisherPort && port != publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
     const QString sessionId = QStringLiteral("single");
 
     // The publisher comes first and nchan is not there yet: the relay queues and retries.
     Child serve;
-    QVERIFY(startServe(&serve, base + QStringLiteral("/pub/{id}"), sessionId));
+    QVERIFY(startServe(&serve, publisherPort, base + QStringLiteral("/pub/{id}"), sessionId));
     const QString sessionUrl = serve.readLine();
     QVERIFY2(sessionUrl.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(sessionUrl));
 
     Child nginx;
-    QVERIFY(startNginx(&nginx, QStringLiteral("single"), port));
+    QVERIFY(startNginx(&nginx, QStringLiteral("single"), QStringLiteral("inkstream-nchan.conf"),
+                       port, publisherPort));
     const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
     const QString liveDir = m_dir.filePath(QStringLiteral("single-live"));
     Child live;
     startWatch(&live, subscribeUrl, liveDir);
-    verifyFiles(&live, liveDir, sessionUrl);
+    verifyFiles(&live, liveDir, sessionUrl, subscribeUrl);
     if (QTest::currentTestFailed())
         return;
 
@@ -334,11 +325,24 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     const QString lateDir = m_dir.filePath(QStringLiteral("single-late"));
     Child late;
     startWatch(&late, subscribeUrl, lateDir);
-    verifyFiles(&late, lateDir, sessionUrl);
+    verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
+    if (QTest::currentTestFailed())
+        return;
 
     serve.stop();
     const QString log = QString::fromUtf8(serve.process.readAllStandardError());
     QVERIFY2(log.contains(QStringLiteral("0 still queued, 0 dropped, 0 refused")), qPrintable(log));
+
+    // A publisher without the right token is refused by nginx, and says so.
+    Child intruder;
+    QVERIFY(startServe(&intruder, 0, base + QStringLiteral("/pub/{id}"), QStringLiteral("intruder"),
+                       QByteArrayLiteral("wrong")));
+    QByteArray intruderLog;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (intruderLog += intruder.process.readAllStandardError()).contains("relay refused event 1"),
+        15000);
+    QVERIFY2(intruderLog.contains("HTTP 403"), intruderLog.constData());
+    intruder.stop();
     nginx.stop();
 }
 
@@ -358,11 +362,16 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
 
     const quint16 publishPort = freePort();
     const quint16 subscribePort = freePort();
-    QVERIFY(publishPort && subscribePort && publishPort != subscribePort);
+    const quint16 publisherPort = freePort();
+    QVERIFY(publishPort && subscribePort && publisherPort && publishPort != subscribePort
+            && publisherPort != publishPort && publisherPort != subscribePort);
+    const QString config = QStringLiteral("inkstream-nchan-redis.conf");
     Child publishNode;
-    QVERIFY(startNginx(&publishNode, QStringLiteral("node-a"), publishPort, redisPort));
+    QVERIFY(startNginx(&publishNode, QStringLiteral("node-a"), config, publishPort, publisherPort,
+                       redisPort));
     Child subscribeNode;
-    QVERIFY(startNginx(&subscribeNode, QStringLiteral("node-b"), subscribePort, redisPort));
+    QVERIFY(startNginx(&subscribeNode, QStringLiteral("node-b"), config, subscribePort,
+                       publisherPort, redisPort));
 
     const QString sessionId = QStringLiteral("cluster");
     const QString subscribeUrl
@@ -374,11 +383,11 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
     QVERIFY(live.process.waitForStarted());
 
     Child serve;
-    QVERIFY(startServe(&serve, QStringLiteral("http://127.0.0.1:%1/pub/{id}").arg(publishPort),
-                       sessionId));
+    QVERIFY(startServe(&serve, publisherPort,
+                       QStringLiteral("http://127.0.0.1:%1/pub/{id}").arg(publishPort), sessionId));
     const QString sessionUrl = serve.readLine();
     QVERIFY2(sessionUrl.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(sessionUrl));
-    verifyFiles(&live, liveDir, sessionUrl);
+    verifyFiles(&live, liveDir, sessionUrl, subscribeUrl);
     if (QTest::currentTestFailed())
         return;
 
@@ -386,7 +395,7 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
     const QString lateDir = m_dir.filePath(QStringLiteral("cluster-late"));
     Child late;
     startWatch(&late, subscribeUrl, lateDir);
-    verifyFiles(&late, lateDir, sessionUrl);
+    verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
 
     serve.stop();
     subscribeNode.stop();
