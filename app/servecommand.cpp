@@ -4,6 +4,7 @@
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
 #include "core/server/demoscript.h"
+#include "core/server/nchanrelay.h"
 #include "core/server/publisher.h"
 #include "core/server/recordingplayer.h"
 #include "core/server/session.h"
@@ -12,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
+#include <QPointer>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
@@ -112,9 +114,20 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("Id of the session (A-Z a-z 0-9 _ -, up to 64); default random. A "
                        "publisher restarted with the same id keeps its URL, and viewers resume."),
         QStringLiteral("ID"));
+    const QCommandLineOption relayOption(
+        QStringLiteral("relay"),
+        QStringLiteral("Also publish every event to an nginx + nchan publisher endpoint, e.g. "
+                       "http://127.0.0.1:8090/pub/{id} ({id} is replaced by the session id); "
+                       "viewers then follow nchan's subscriber URL (docs/relay.md). The demo "
+                       "starts at once: nchan's message buffer keeps it for late viewers."),
+        QStringLiteral("URL"));
+    const QCommandLineOption relayTokenOption(
+        QStringLiteral("relay-token"),
+        QStringLiteral("Sent to the relay as `Authorization: Bearer TOKEN`."),
+        QStringLiteral("TOKEN"));
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
                        noStreamingOption, bufferOption, maxBodyOption, maxEventOption,
-                       sessionOption});
+                       sessionOption, relayOption, relayTokenOption});
     const QCommandLineOption recordOption(
         QStringLiteral("record"),
         QStringLiteral("Record every event of the session to FILE (docs/recording.md)."),
@@ -193,12 +206,28 @@ int ServeCommand::run(const QStringList &arguments)
         err << "inkstream serve: --session needs 1 to 64 characters of A-Z a-z 0-9 _ -\n";
         return 2;
     }
+    if (parser.isSet(relayOption)
+        && !core::NchanRelay::publishUrlFor(parser.value(relayOption), QStringLiteral("x"))
+                .isValid()) {
+        err << "inkstream serve: --relay needs an http(s) URL, not " << parser.value(relayOption)
+            << '\n';
+        return 2;
+    }
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
             << ": " << publisher.errorString() << '\n';
         return 1;
     }
     core::Session *session = hub.createSession(requestedId);
+    core::NchanRelay *relay = nullptr;
+    if (parser.isSet(relayOption)) {
+        // Created before anything is published: nchan must see every event from the first.
+        relay = new core::NchanRelay(
+            session, core::NchanRelay::publishUrlFor(parser.value(relayOption), session->id()),
+            session);
+        relay->setToken(parser.value(relayTokenOption).toUtf8());
+        err << "inkstream serve: relaying to " << relay->publishUrl().toString() << '\n';
+    }
 
     if (parser.isSet(demoOption) && parser.isSet(replayOption)) {
         err << "inkstream serve: --demo and --replay cannot be combined\n";
@@ -245,29 +274,38 @@ int ServeCommand::run(const QStringList &arguments)
             err << "inkstream serve: " << error << '\n';
             return 1;
         }
-        // The point of the demo is watching it being written: wait for the first viewer.
-        QObject::connect(
-            &publisher, &core::Publisher::subscriberConnected, demo,
-            [demo, id = session->id(), started = false](const QString &sessionId) mutable {
-                if (sessionId == id && !started)
-                    started = demo->start();
-            });
+        if (relay) {
+            if (!demo->start()) {
+                err << "inkstream serve: the demo did not start\n";
+                return 1;
+            }
+        } else {
+            // The point of the demo is watching it being written: wait for the first viewer.
+            QObject::connect(
+                &publisher, &core::Publisher::subscriberConnected, demo,
+                [demo, id = session->id(), started = false](const QString &sessionId) mutable {
+                    if (sessionId == id && !started)
+                        started = demo->start();
+                });
+        }
     }
 
     // Graceful stop: every viewer gets a `shutdown` event and a clean close; the process exits
     // once they are gone (at most kShutdownGrace later).
-    const auto stopGracefully = [&publisher] {
+    // A relay gets the same grace to deliver what it still holds.
+    const QPointer<core::NchanRelay> relayGuard(relay);
+    const auto stopGracefully = [&publisher, relayGuard] {
         publisher.closeAllStreams(QStringLiteral("publisher stopped"));
-        if (publisher.subscriberCount() == 0) {
-            QCoreApplication::quit();
-            return;
-        }
+        const auto quitWhenDone = [&publisher, relayGuard] {
+            if (publisher.subscriberCount() == 0 && (!relayGuard || relayGuard->isIdle()))
+                QCoreApplication::quit();
+        };
         QObject::connect(&publisher, &core::Publisher::subscriberDisconnected, &publisher,
-                         [&publisher] {
-                             if (publisher.subscriberCount() == 0)
-                                 QCoreApplication::quit();
-                         });
+                         quitWhenDone);
+        if (relayGuard)
+            QObject::connect(relayGuard.data(), &core::NchanRelay::idle, &publisher, quitWhenDone);
         QTimer::singleShot(kShutdownGrace, &publisher, &QCoreApplication::quit);
+        quitWhenDone();
     };
     if (!installSignalHandlers(&publisher, stopGracefully))
         err << "inkstream serve: cannot install signal handlers; stop with SIGKILL\n";
@@ -277,10 +315,16 @@ int ServeCommand::run(const QStringList &arguments)
     std::fwrite(url.constData(), 1, size_t(url.size()), stdout);
     std::fflush(stdout);
     err << "inkstream serve: listening on " << publisher.baseUrl().toString()
-        << (demo ? " (demo starts when the first viewer connects)" : "") << "; stop with Ctrl+C\n";
+        << (demo && !relay ? " (demo starts when the first viewer connects)" : "")
+        << "; stop with Ctrl+C\n";
     err.flush();
 
     const int code = QCoreApplication::exec();
+    if (relayGuard)
+        err << "inkstream serve: relayed " << relayGuard->relayedCount()
+            << " events (last sequence " << relayGuard->lastRelayedSequence() << "), "
+            << relayGuard->queued() << " still queued, " << relayGuard->droppedCount()
+            << " dropped, " << relayGuard->refusedCount() << " refused\n";
     err << "inkstream serve: stopped\n";
     return code;
 }

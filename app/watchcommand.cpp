@@ -373,7 +373,8 @@ int WatchCommand::run(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(
         QStringLiteral("SESSION_URL"),
-        QStringLiteral("http://HOST:PORT/api/sessions/ID (or its /stream)."));
+        QStringLiteral("http://HOST:PORT/api/sessions/ID (or its /stream), or any other SSE "
+                       "stream URL as it is, e.g. an nchan subscriber URL (docs/relay.md)."));
     const QCommandLineOption outputOption(QStringLiteral("output"),
                                           QStringLiteral("Write the session's files under DIR."),
                                           QStringLiteral("DIR"));

@@ -164,6 +164,7 @@ void SessionClient::connectTo(const QUrl &sessionUrl)
     m_resyncs = 0;
     m_fallbacks.clear();
     m_freshConnection = false;
+    m_foreignIds = false;
     m_model->clear();
     m_sessionUrl = sessionUrl;
     m_eventsReceived = 0;
@@ -256,9 +257,13 @@ QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
     QString path = url.path();
     while (path.endsWith(u'/'))
         path.chop(1);
-    if (!path.endsWith(QStringLiteral("/stream")))
-        path += QStringLiteral("/stream");
-    url.setPath(path);
+    // Only a publisher's session URL (.../api/sessions/ID) gets /stream; any other URL is a
+    // stream already (an nchan subscriber location, for example) and is followed as it is.
+    const QStringList segments = path.split(u'/');
+    const bool isSessionUrl = segments.size() >= 3 && segments.at(segments.size() - 3) == u"api"
+        && segments.at(segments.size() - 2) == u"sessions";
+    if (isSessionUrl)
+        url.setPath(path + QStringLiteral("/stream"));
     return url;
 }
 
@@ -279,6 +284,10 @@ void SessionClient::onTransportEvent(const QByteArray &type, const QByteArray &d
         return;
     }
     const Event &event = *result.event;
+    // A relay (nchan) numbers its messages itself: resume with its ids, not our sequences.
+    if (!lastEventId.isEmpty() && event.sequence != 0
+        && lastEventId != QByteArray::number(event.sequence))
+        m_foreignIds = true;
     ++m_eventsReceived;
     const qsizetype wireBytes = type.isEmpty() ? data.size() : frameSize(type, data, lastEventId);
     const quint64 generation = m_generation;
@@ -494,7 +503,7 @@ void SessionClient::cancelResync()
 // SseClient sets that before each event reaches us).
 void SessionClient::syncResumeId()
 {
-    if (m_lastSequence > 0)
+    if (m_lastSequence > 0 && !m_foreignIds)
         m_transport->setLastEventId(QByteArray::number(m_lastSequence));
 }
 

@@ -94,7 +94,8 @@ public:
     quint64 errorCount() const { return m_errorCount; }
     static constexpr qsizetype maxErrors() { return 1000; }
 
-    // The stream URL for a session URL: ".../stream" appended unless it is already there.
+    // The stream URL for a session URL: ".../stream" appended to .../api/sessions/ID; any other
+    // URL (.../stream itself, an nchan subscriber URL) is kept as it is.
     static QUrl streamUrlFor(const QUrl &sessionUrl);
     // The snapshot URL for a session (or stream) URL: ".../snapshot", query kept.
     static QUrl snapshotUrlFor(const QUrl &sessionUrl);
@@ -151,6 +152,7 @@ private:
     QPointer<QNetworkReply> m_snapshotReply;
     bool m_resyncing = false;
     bool m_freshConnection = false; // no sequenced event yet on the current connection
+    bool m_foreignIds = false; // the stream's ids are not our sequences (nchan): keep them
     int m_resyncs = 0;
     QList<std::pair<Event, qsizetype>> m_held; // live events that arrived during a re-sync
     qsizetype m_heldBytes = 0;

@@ -109,6 +109,10 @@ void TestSessionClient::streamUrlFor_data()
                                      << QStringLiteral("http://h:1/api/sessions/abc/stream");
     QTest::newRow("query kept") << QStringLiteral("https://h/api/sessions/abc?token=t")
                                 << QStringLiteral("https://h/api/sessions/abc/stream?token=t");
+    QTest::newRow("nchan subscriber URL kept")
+        << QStringLiteral("http://h:1/sub/abc") << QStringLiteral("http://h:1/sub/abc");
+    QTest::newRow("prefixed session URL") << QStringLiteral("http://h/ink/api/sessions/abc")
+                                          << QStringLiteral("http://h/ink/api/sessions/abc/stream");
 }
 
 void TestSessionClient::streamUrlFor()

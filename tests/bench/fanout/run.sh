@@ -5,9 +5,12 @@
 #
 #   tests/bench/fanout/run.sh [BUILD_DIR] [SUBSCRIBERS] [EVENTS] [PEERS]
 #
-# PEERS is a space-separated subset of "inkstream inkstream-each nchan node" (default: all).
+# PEERS is a space-separated subset of "inkstream inkstream-each nchan node relay" (default: the
+# first four).
 # "inkstream" gets the events in one NDJSON request, like the Node server; "inkstream-each"
 # gets one request per event, like nchan (whose publisher takes one message per request).
+# "relay" (issue 8): the subscribers are on nchan, fed by `inkstream serve --relay`, which gets
+# the events in one NDJSON request and forwards them to nchan one by one.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 here=$root/tests/bench/fanout
@@ -110,6 +113,25 @@ for peer in $peers; do
         workers=$(pgrep -P "$master" | tr '\n' ' ')
         run_peer nchan "$port" /sub "$master $workers" \
             node "$here/publish-each.js" "http://127.0.0.1:$port/pub" "$ndjson"
+        kill "$master"; rm -f "$work/nginx/nginx.pid"
+        ;;
+    relay)
+        mkdir -p "$work/nginx"
+        sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" > "$work/nginx/nginx.conf"
+        nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>/dev/null
+        wait_http "http://127.0.0.1:$port/pub"
+        master=$(cat "$work/nginx/nginx.pid")
+        workers=$(pgrep -P "$master" | tr '\n' ' ')
+        ink_port=$(free_port)
+        "$inkstream" serve --port "$ink_port" --session bench --keep-alive 0 --max-body 67108864 \
+            --relay "http://127.0.0.1:$port/pub/{id}" > "$work/relay.log" 2>&1 &
+        pids+=($!)
+        wait_http "http://127.0.0.1:$ink_port/healthz"
+        run_peer relay "$port" /sub "$master $workers ${pids[-1]}" \
+            curl -sf -o /dev/null -X POST -H 'Content-Type: application/x-ndjson' \
+            --data-binary "@$ndjson" "http://127.0.0.1:$ink_port/api/sessions/bench/events"
+        kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+        grep 'relayed' "$work/relay.log" >&2 || true
         kill "$master"; rm -f "$work/nginx/nginx.pid"
         ;;
     node)

@@ -1,0 +1,407 @@
+// NchanRelay against real nginx + nchan (Debian: nginx, libnginx-mod-nchan, redis-server; installed
+// by packaging/install-deps.sh): `inkstream serve --demo --relay` publishes into nchan and
+// `inkstream watch` follows nchan's subscriber URL, ending with the publisher's files.
+
+#include "core/server/nchanrelay.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace inkstream::core;
+
+namespace {
+
+const QString kInstallHint = QStringLiteral("install them with packaging/install-deps.sh");
+const QString kNchanModule = QStringLiteral("/usr/lib/nginx/modules/ngx_nchan_module.so");
+const QStringList kSbinPaths {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"),
+                              QStringLiteral("/usr/local/sbin")};
+
+QString findTool(const QString &name)
+{
+    QString path = QStandardPaths::findExecutable(name);
+    if (path.isEmpty())
+        path = QStandardPaths::findExecutable(name, kSbinPaths);
+    return path;
+}
+
+quint16 freePort()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return server.serverPort();
+}
+
+bool accepts(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected(200);
+}
+
+QByteArray sha256(const QByteArray &bytes)
+{
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+}
+
+// A process the test started; terminated (then killed) when it goes out of scope.
+struct Child
+{
+    Child() = default;
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
+    ~Child() { stop(); }
+    void stop()
+    {
+        if (process.state() == QProcess::NotRunning)
+            return;
+        process.terminate();
+        if (!process.waitForFinished(10000)) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+    QString readLine(int timeoutMs = 15000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!process.canReadLine() && timer.elapsed() < timeoutMs
+               && process.state() != QProcess::NotRunning)
+            process.waitForReadyRead(200);
+        return QString::fromUtf8(process.readLine()).trimmed();
+    }
+    QProcess process;
+};
+
+const QByteArray kToken = QByteArrayLiteral("relay-test-token");
+
+// The shipped server block (packaging/nchan/, docs/relay.md) with the test's ports and token,
+// wrapped in a main config that keeps everything (pid, logs, temp files) under `dir`.
+QByteArray nginxConfig(const QString &dir, const QString &serverBlock, quint16 port,
+                       quint16 publisherPort, quint16 redisPort)
+{
+    QFile shipped(QString::fromLocal8Bit(qgetenv("INKSTREAM_SOURCE_DIR"))
+                  + QStringLiteral("/packaging/nchan/") + serverBlock);
+    if (!shipped.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray server = shipped.readAll();
+    server.replace("127.0.0.1:8090", QByteArray("127.0.0.1:" + QByteArray::number(port)));
+    server.replace("127.0.0.1:8080", QByteArray("127.0.0.1:" + QByteArray::number(publisherPort)));
+    server.replace("127.0.0.1:6379", QByteArray("127.0.0.1:" + QByteArray::number(redisPort)));
+    server.replace("CHANGE-ME", kToken);
+    const QByteArray d = dir.toUtf8();
+    return "load_module " + kNchanModule.toUtf8() + ";\ndaemon off;\nworker_processes 1;\npid " + d
+        + "/nginx.pid;\nerror_log " + d + "/error.log warn;\nevents { worker_connections 1024; }\n"
+        + "http {\n    access_log off;\n    client_body_temp_path " + d
+        + "/body;\n    proxy_temp_path " + d + "/proxy;\n    fastcgi_temp_path " + d
+        + "/fastcgi;\n    uwsgi_temp_path " + d + "/uwsgi;\n    scgi_temp_path " + d
+        + "/scgi;\n    variables_hash_max_size 2048;\n    nchan_shared_memory_size 32m;\n" + server
+        + "}\n";
+}
+
+} // namespace
+
+class TestNchanRelay final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void publishUrlFor_data();
+    void publishUrlFor();
+    void singleNode_demoReachesLiveAndLateViewers();
+    void redisCluster_publishOnOneNodeWatchOnTheOther();
+
+private:
+    // Starts nginx + nchan in a fresh directory under m_dir; false (with a QTest failure) when it
+    // does not come up.
+    bool startNginx(Child *nginx, const QString &name, const QString &serverBlock, quint16 port,
+                    quint16 publisherPort, quint16 redisPort = 0);
+    bool startServe(Child *serve, quint16 port, const QString &relayUrl, const QString &sessionId,
+                    const QByteArray &token = kToken);
+    void startWatch(Child *watch, const QString &url, const QString &outputDir);
+    // Waits for the watch, then compares every file it wrote with the publisher's snapshot
+    // (sha256; at least three files, as the demo has three), and checks that nginx answers
+    // SUBSCRIBE_URL/snapshot with the same state.
+    void verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
+                     const QString &subscribeUrl);
+    QJsonObject fetchSnapshot(const QString &sessionUrl);
+
+    QString m_inkstream;
+    QString m_nginx;
+    QString m_redis;
+    QTemporaryDir m_dir;
+};
+
+void TestNchanRelay::initTestCase()
+{
+    m_inkstream = qEnvironmentVariable("INKSTREAM_BINARY");
+    QVERIFY2(QFileInfo(m_inkstream).isExecutable(), "INKSTREAM_BINARY is not set (run via ctest)");
+    QVERIFY(m_dir.isValid());
+    // Never a silent pass: without the packages the relay is untested, and that is a failure.
+    m_nginx = findTool(QStringLiteral("nginx"));
+    m_redis = findTool(QStringLiteral("redis-server"));
+    QVERIFY2(!m_nginx.isEmpty(), qPrintable(QStringLiteral("nginx not found; ") + kInstallHint));
+    QVERIFY2(QFileInfo::exists(kNchanModule),
+             qPrintable(kNchanModule + QStringLiteral(" (libnginx-mod-nchan) not found; ")
+                        + kInstallHint));
+    QVERIFY2(!m_redis.isEmpty(),
+             qPrintable(QStringLiteral("redis-server not found; ") + kInstallHint));
+}
+
+void TestNchanRelay::publishUrlFor_data()
+{
+    QTest::addColumn<QString>("urlTemplate");
+    QTest::addColumn<QString>("expected"); // empty = invalid
+    QTest::newRow("{id}") << QStringLiteral("http://127.0.0.1:8090/pub/{id}")
+                          << QStringLiteral("http://127.0.0.1:8090/pub/s-1");
+    QTest::newRow("{session}") << QStringLiteral("https://relay.example/p/{session}?x=1")
+                               << QStringLiteral("https://relay.example/p/s-1?x=1");
+    QTest::newRow("no placeholder")
+        << QStringLiteral("http://h/pub") << QStringLiteral("http://h/pub");
+    QTest::newRow("not http") << QStringLiteral("ftp://h/pub/{id}") << QString();
+    QTest::newRow("no host") << QStringLiteral("/pub/{id}") << QString();
+}
+
+void TestNchanRelay::publishUrlFor()
+{
+    QFETCH(QString, urlTemplate);
+    QFETCH(QString, expected);
+    const QUrl url = NchanRelay::publishUrlFor(urlTemplate, QStringLiteral("s-1"));
+    if (expected.isEmpty())
+        QVERIFY(!url.isValid());
+    else
+        QCOMPARE(url, QUrl(expected));
+}
+
+bool TestNchanRelay::startNginx(Child *nginx, const QString &name, const QString &serverBlock,
+                                quint16 port, quint16 publisherPort, quint16 redisPort)
+{
+    const QString dir = m_dir.filePath(name);
+    [&] {
+        QVERIFY(QDir().mkpath(dir));
+    }();
+    QFile config(dir + QStringLiteral("/nginx.conf"));
+    [&] {
+        const QByteArray text = nginxConfig(dir, serverBlock, port, publisherPort, redisPort);
+        QVERIFY2(!text.isEmpty(), qPrintable(serverBlock));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(text);
+        config.close();
+    }();
+    nginx->process.setProcessChannelMode(QProcess::ForwardedChannels);
+    nginx->process.start(m_nginx,
+                         {QStringLiteral("-c"), config.fileName(), QStringLiteral("-e"),
+                          dir + QStringLiteral("/error.log")});
+    [&] {
+        QVERIFY2(nginx->process.waitForStarted(), qPrintable(nginx->process.errorString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(accepts(port) || nginx->process.state() == QProcess::NotRunning,
+                                  "nginx did not come up", 10000);
+    }();
+    if (QTest::currentTestFailed())
+        return false;
+    if (nginx->process.state() == QProcess::NotRunning) {
+        QFile log(dir + QStringLiteral("/error.log"));
+        log.open(QIODevice::ReadOnly);
+        QTest::qFail(
+            qPrintable(QStringLiteral("nginx exited: ") + QString::fromUtf8(log.readAll())),
+            __FILE__, __LINE__);
+        return false;
+    }
+    return true;
+}
+
+bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relayUrl,
+                                const QString &sessionId, const QByteArray &token)
+{
+    serve->process.setProcessChannelMode(QProcess::SeparateChannels);
+    serve->process.setReadChannel(QProcess::StandardOutput);
+    serve->process.start(m_inkstream,
+                         {QStringLiteral("serve"), QStringLiteral("--port"), QString::number(port),
+                          QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("20"),
+                          QStringLiteral("--keep-alive"), QStringLiteral("0"),
+                          QStringLiteral("--session"), sessionId, QStringLiteral("--relay"),
+                          relayUrl, QStringLiteral("--relay-token"), QString::fromUtf8(token)});
+    return serve->process.waitForStarted();
+}
+
+void TestNchanRelay::startWatch(Child *watch, const QString &url, const QString &outputDir)
+{
+    watch->process.start(m_inkstream,
+                         {QStringLiteral("watch"), url, QStringLiteral("--transport"),
+                          QStringLiteral("sse"), QStringLiteral("--output"), outputDir,
+                          QStringLiteral("--until"), QStringLiteral("complete"),
+                          QStringLiteral("--timeout"), QStringLiteral("60"),
+                          QStringLiteral("--summary"), QStringLiteral("-")});
+}
+
+QJsonObject TestNchanRelay::fetchSnapshot(const QString &sessionUrl)
+{
+    QNetworkAccessManager manager;
+    manager.setProxy(QNetworkProxy::NoProxy);
+    std::unique_ptr<QNetworkReply> reply(manager.get(
+        QNetworkRequest(QUrl(sessionUrl + QStringLiteral("/snapshot"), QUrl::StrictMode))));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!finished.wait(10000) || reply->error() != QNetworkReply::NoError) {
+        qWarning("snapshot %s: %s", qPrintable(sessionUrl), qPrintable(reply->errorString()));
+        return {};
+    }
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
+                                 const QString &subscribeUrl)
+{
+    QVERIFY2(watch->process.waitForFinished(70000), "watch did not finish");
+    const QByteArray summaryText = watch->process.readAllStandardOutput();
+    const QByteArray errors = watch->process.readAllStandardError();
+    QVERIFY2(watch->process.exitStatus() == QProcess::NormalExit && watch->process.exitCode() == 0,
+             qPrintable(QStringLiteral("watch exit %1: %2 %3")
+                            .arg(watch->process.exitCode())
+                            .arg(QString::fromUtf8(summaryText), QString::fromUtf8(errors))));
+    const QJsonObject summary = QJsonDocument::fromJson(summaryText).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    QCOMPARE(summary.value(QStringLiteral("errors")).toArray(), QJsonArray());
+
+    // The publisher's state once the viewer is done: the session is complete by then.
+    const QJsonArray files = fetchSnapshot(sessionUrl).value(QStringLiteral("files")).toArray();
+    QVERIFY2(files.size() >= 3, "the demo publishes at least three files");
+    QCOMPARE(summary.value(QStringLiteral("files")).toArray().size(), files.size());
+    for (const QJsonValue &value : files) {
+        const QJsonObject file = value.toObject();
+        const QString name = file.value(QStringLiteral("name")).toString();
+        QFile written(QDir(outputDir).filePath(name));
+        QVERIFY2(written.open(QIODevice::ReadOnly), qPrintable(name));
+        QCOMPARE(sha256(written.readAll()),
+                 sha256(file.value(QStringLiteral("content")).toString().toUtf8()));
+    }
+    // Where a viewer that fell out of nchan's buffer re-syncs: nginx passes it to the publisher.
+    QCOMPARE(fetchSnapshot(subscribeUrl).value(QStringLiteral("files")).toArray(), files);
+}
+
+void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
+{
+    const quint16 port = freePort();
+    const quint16 publisherPort = freePort();
+    QVERIFY(port && publisherPort && port != publisherPort);
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    const QString sessionId = QStringLiteral("single");
+
+    // The publisher comes first and nchan is not there yet: the relay queues and retries.
+    Child serve;
+    QVERIFY(startServe(&serve, publisherPort, base + QStringLiteral("/pub/{id}"), sessionId));
+    const QString sessionUrl = serve.readLine();
+    QVERIFY2(sessionUrl.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(sessionUrl));
+
+    Child nginx;
+    QVERIFY(startNginx(&nginx, QStringLiteral("single"), QStringLiteral("inkstream-nchan.conf"),
+                       port, publisherPort));
+    const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
+    const QString liveDir = m_dir.filePath(QStringLiteral("single-live"));
+    Child live;
+    startWatch(&live, subscribeUrl, liveDir);
+    verifyFiles(&live, liveDir, sessionUrl, subscribeUrl);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A viewer that joins after the session completed gets it from nchan's message buffer.
+    const QString lateDir = m_dir.filePath(QStringLiteral("single-late"));
+    Child late;
+    startWatch(&late, subscribeUrl, lateDir);
+    verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
+    if (QTest::currentTestFailed())
+        return;
+
+    serve.stop();
+    const QString log = QString::fromUtf8(serve.process.readAllStandardError());
+    QVERIFY2(log.contains(QStringLiteral("0 still queued, 0 dropped, 0 refused")), qPrintable(log));
+
+    // A publisher without the right token is refused by nginx, and says so.
+    Child intruder;
+    QVERIFY(startServe(&intruder, 0, base + QStringLiteral("/pub/{id}"), QStringLiteral("intruder"),
+                       QByteArrayLiteral("wrong")));
+    QByteArray intruderLog;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (intruderLog += intruder.process.readAllStandardError()).contains("relay refused event 1"),
+        15000);
+    QVERIFY2(intruderLog.contains("HTTP 403"), intruderLog.constData());
+    intruder.stop();
+    nginx.stop();
+}
+
+void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
+{
+    const quint16 redisPort = freePort();
+    QVERIFY(redisPort);
+    Child redis;
+    redis.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    redis.process.start(m_redis,
+                        {QStringLiteral("--port"), QString::number(redisPort),
+                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+                         QStringLiteral("no"), QStringLiteral("--dir"), m_dir.path()});
+    QVERIFY2(redis.process.waitForStarted(), qPrintable(redis.process.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(accepts(redisPort), 10000);
+
+    const quint16 publishPort = freePort();
+    const quint16 subscribePort = freePort();
+    const quint16 publisherPort = freePort();
+    QVERIFY(publishPort && subscribePort && publisherPort && publishPort != subscribePort
+            && publisherPort != publishPort && publisherPort != subscribePort);
+    const QString config = QStringLiteral("inkstream-nchan-redis.conf");
+    Child publishNode;
+    QVERIFY(startNginx(&publishNode, QStringLiteral("node-a"), config, publishPort, publisherPort,
+                       redisPort));
+    Child subscribeNode;
+    QVERIFY(startNginx(&subscribeNode, QStringLiteral("node-b"), config, subscribePort,
+                       publisherPort, redisPort));
+
+    const QString sessionId = QStringLiteral("cluster");
+    const QString subscribeUrl
+        = QStringLiteral("http://127.0.0.1:%1/sub/%2").arg(subscribePort).arg(sessionId);
+    // The live viewer subscribes on node B before anything is published on node A.
+    const QString liveDir = m_dir.filePath(QStringLiteral("cluster-live"));
+    Child live;
+    startWatch(&live, subscribeUrl, liveDir);
+    QVERIFY(live.process.waitForStarted());
+
+    Child serve;
+    QVERIFY(startServe(&serve, publisherPort,
+                       QStringLiteral("http://127.0.0.1:%1/pub/{id}").arg(publishPort), sessionId));
+    const QString sessionUrl = serve.readLine();
+    QVERIFY2(sessionUrl.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(sessionUrl));
+    verifyFiles(&live, liveDir, sessionUrl, subscribeUrl);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A late viewer on node B reads the history that node A stored in Redis.
+    const QString lateDir = m_dir.filePath(QStringLiteral("cluster-late"));
+    Child late;
+    startWatch(&late, subscribeUrl, lateDir);
+    verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
+
+    serve.stop();
+    subscribeNode.stop();
+    publishNode.stop();
+    redis.stop();
+}
+
+QTEST_GUILESS_MAIN(TestNchanRelay)
+#include "tst_nchanrelay.moc"
