@@ -1,7 +1,6 @@
 #include "ui/connectionindicator.h"
 
 #include "core/client/sessionclient.h"
-#include "core/client/sseclient.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -97,12 +96,11 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
             &ConnectionIndicator::onStateChanged);
     connect(m_client, &core::SessionClient::eventReceived, this,
             &ConnectionIndicator::onEventReceived);
-    if (core::SseClient *transport = m_client->transport()) {
-        connect(transport, &core::SseClient::retryScheduled, this,
-                [this](int attempt, std::chrono::milliseconds delay) {
-                    onRetryScheduled(attempt, delay);
-                });
-    }
+    // From the session client, not its transport: the transport changes under auto.
+    connect(m_client, &core::SessionClient::retryScheduled, this,
+            [this](int attempt, std::chrono::milliseconds delay) {
+                onRetryScheduled(attempt, delay);
+            });
     sample();
     refresh();
 }
@@ -132,8 +130,7 @@ void ConnectionIndicator::onStateChanged(core::ConnectionState state)
         break;
     case core::ConnectionState::Retrying:
         // The transport sets its delay before it says so; retryScheduled() follows.
-        if (const core::SseClient *transport = m_client->transport())
-            onRetryScheduled(transport->attempt(), transport->retryDelay());
+        onRetryScheduled(m_client->attempt(), m_client->retryDelay());
         break;
     case core::ConnectionState::Idle:
     case core::ConnectionState::Disconnected:
