@@ -34,12 +34,7 @@ void PollingTransport::setPollInterval(std::chrono::milliseconds interval)
 
 bool PollingTransport::checkUrl(const QUrl &url, QString *error) const
 {
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != u"http" && scheme != u"https") || url.host().isEmpty()) {
-        *error = QStringLiteral("not an http(s) URL: %1").arg(url.toString());
-        return false;
-    }
-    return true;
+    return hasScheme(url, QStringLiteral("http"), error);
 }
 
 void PollingTransport::resetStatistics()

@@ -196,4 +196,16 @@ void Transport::setState(ConnectionState state)
     Q_EMIT stateChanged(state);
 }
 
+bool Transport::hasScheme(const QUrl &url, const QString &scheme, QString *error)
+{
+    const QString actual = url.scheme().toLower();
+    if (!url.isValid() || (actual != scheme && actual != scheme + u's') || url.host().isEmpty()) {
+        const QString article
+            = scheme.startsWith(u'h') ? QStringLiteral("an") : QStringLiteral("a");
+        *error = QStringLiteral("not %1 %2(s) URL: %3").arg(article, scheme, url.toString());
+        return false;
+    }
+    return true;
+}
+
 } // namespace inkstream::core

@@ -86,6 +86,9 @@ Q_SIGNALS:
 protected:
     // Whether `url` suits this transport; `error` says why not.
     virtual bool checkUrl(const QUrl &url, QString *error) const = 0;
+    // The common checkUrl(): valid, with a host, and with `scheme` or its TLS variant
+    // (`scheme` + "s"); otherwise "not a SCHEME(s) URL: ...".
+    static bool hasScheme(const QUrl &url, const QString &scheme, QString *error);
     // Opens a new connection to url(); the state is Connecting afterwards.
     virtual void startConnection() = 0;
     // Forgets the current connection (if any) without reporting anything about it.

@@ -42,12 +42,7 @@ QUrl WebSocketTransport::endpointFor(const QUrl &sessionUrl)
 
 bool WebSocketTransport::checkUrl(const QUrl &url, QString *error) const
 {
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != u"ws" && scheme != u"wss") || url.host().isEmpty()) {
-        *error = QStringLiteral("not a ws(s) URL: %1").arg(url.toString());
-        return false;
-    }
-    return true;
+    return hasScheme(url, QStringLiteral("ws"), error);
 }
 
 void WebSocketTransport::startConnection()
