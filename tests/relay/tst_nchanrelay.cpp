@@ -3,6 +3,7 @@
 // `inkstream watch` follows nchan's subscriber URL, ending with the publisher's files.
 
 #include "core/server/nchanrelay.h"
+#include "core/server/session.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -127,6 +128,7 @@ private Q_SLOTS:
     void initTestCase();
     void publishUrlFor_data();
     void publishUrlFor();
+    void queueOverflow_dropsNewestAndSaysSo();
     void singleNode_demoReachesLiveAndLateViewers();
     void redisCluster_publishOnOneNodeWatchOnTheOther();
     void redisCluster_viewerResumesWithNchanIds();
@@ -192,6 +194,29 @@ void TestNchanRelay::publishUrlFor()
         QVERIFY(!url.isValid());
     else
         QCOMPARE(url, QUrl(expected));
+}
+
+// A relay that cannot reach nchan holds at most maxQueued() events and never blocks the session.
+void TestNchanRelay::queueOverflow_dropsNewestAndSaysSo()
+{
+    Session session(QStringLiteral("overflow"));
+    const QUrl nowhere(QStringLiteral("http://127.0.0.1:%1/pub/overflow").arg(freePort()));
+    NchanRelay relay(&session, nowhere);
+    relay.setMaxQueued(3);
+    QSignalSpy errors(&relay, &NchanRelay::errorOccurred);
+    for (int percent = 1; percent <= 5; ++percent)
+        QCOMPARE(session.publish(ProgressEvent {percent * 10, QString()}).sequence,
+                 quint64(percent));
+    QCOMPARE(relay.queued(), 3);
+    QCOMPARE(relay.droppedCount(), quint64(2));
+    QVERIFY(!relay.isIdle());
+    QVERIFY(!errors.isEmpty());
+    QVERIFY2(errors.constFirst().constFirst().toString().contains(QStringLiteral("sequence 4")),
+             qPrintable(errors.constFirst().constFirst().toString()));
+    // The first attempt fails (nothing listens) and is retried, not skipped.
+    QTRY_VERIFY_WITH_TIMEOUT(relay.retryCount() >= 1, 10000);
+    QCOMPARE(relay.refusedCount(), quint64(0));
+    QCOMPARE(relay.queued(), 3);
 }
 
 bool TestNchanRelay::startNginx(Child *nginx, const QString &name, const QString &serverBlock,
