@@ -363,6 +363,9 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     serve.stop();
     const QString log = QString::fromUtf8(serve.process.readAllStandardError());
     QVERIFY2(log.contains(QStringLiteral("0 still queued, 0 dropped, 0 refused")), qPrintable(log));
+    // A clean exit on SIGTERM (under the sanitizers: no leak or error report either).
+    QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(serve.process.exitCode(), 0);
 
     // A publisher without the right token is refused by nginx, and says so.
     Child intruder;
