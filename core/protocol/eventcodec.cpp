@@ -10,9 +10,14 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <string_view>
 #include <type_traits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace inkstream::core {
 
@@ -365,7 +370,9 @@ public:
     {
         for (int i = 0; i < m_count; ++i) {
             const Member &m = m_members[std::size_t(i)];
-            if (m.parent == parent && m.key == QByteArrayView(key.data(), key.size()))
+            if (m.parent == parent && m.key.size() == key.size() && !key.isEmpty()
+                && m.key.front() == key.front()
+                && std::memcmp(m.key.data(), key.data(), size_t(key.size())) == 0)
                 return i;
         }
         return -1;
@@ -388,13 +395,53 @@ private:
         ++m_p;
         return true;
     }
+    // Skips string bytes that need no attention (not '"', '\\' or a control character), 16 at a
+    // time; clears *ascii when a skipped byte is not ASCII.
+    static const char *skipPlain(const char *p, const char *end, bool *ascii)
+    {
+#if defined(__SSE2__)
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i control = _mm_set1_epi8(0x1F);
+        while (end - p >= 16) {
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            const __m128i special = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                _mm_cmpeq_epi8(_mm_min_epu8(chunk, control), chunk));
+            const int mask = _mm_movemask_epi8(special);
+            const int high = _mm_movemask_epi8(chunk);
+            if (mask != 0) {
+                const int stop = __builtin_ctz(static_cast<unsigned>(mask));
+                if ((high & ((1 << stop) - 1)) != 0)
+                    *ascii = false;
+                return p + stop;
+            }
+            if (high != 0)
+                *ascii = false;
+            p += 16;
+        }
+#endif
+        for (; p != end; ++p) {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '"' || c == '\\' || c < 0x20)
+                return p;
+            if (c >= 0x80)
+                *ascii = false;
+        }
+        return p;
+    }
+
     // At the opening quote; leaves m_p after the closing one.
     bool parseString(QByteArrayView *text, bool *escaped)
     {
         ++m_p;
         const char *begin = m_p;
         bool hasEscape = false;
+        bool ascii = true;
         while (m_p != m_end) {
+            m_p = skipPlain(m_p, m_end, &ascii);
+            if (m_p == m_end)
+                break;
             const auto c = static_cast<unsigned char>(*m_p);
             if (c == '"')
                 break;
@@ -431,7 +478,7 @@ private:
         *text = QByteArrayView(begin, m_p - begin);
         *escaped = hasEscape;
         ++m_p;
-        return Utf8::isValid(*text);
+        return ascii || Utf8::isValid(*text);
     }
     bool parseObject(int id, int depth)
     {
@@ -447,6 +494,7 @@ private:
             if (m_p == m_end || *m_p != '"' || m_count == kMaxMembers)
                 return false;
             Member &m = m_members[std::size_t(m_count)];
+            m = Member {}; // the document is reused: nothing may survive from the last parse
             bool keyEscaped = false;
             if (!parseString(&m.key, &keyEscaped) || keyEscaped)
                 return false;
@@ -519,8 +567,29 @@ QString FastValue::toString() const
     if (!isString())
         return {};
     const FastJson::Member &m = m_document->member(m_index);
-    if (!m.escaped)
+    if (!m.escaped) {
+        // Identifiers repeat in every event of a stream: hand out one shared QString for them
+        // instead of converting (and allocating) again.
+        struct Cached
+        {
+            std::string_view key;
+            QByteArray bytes;
+            QString text;
+        };
+        thread_local std::array<Cached, 3> cache
+            = {Cached {"sessionId", {}, {}}, Cached {"fileName", {}, {}},
+               Cached {"messageId", {}, {}}};
+        for (Cached &c : cache) {
+            if (m.key != QByteArrayView(c.key.data(), qsizetype(c.key.size())))
+                continue;
+            if (m.text != c.bytes) {
+                c.bytes = m.text.toByteArray();
+                c.text = QString::fromUtf8(m.text);
+            }
+            return c.text;
+        }
         return QString::fromUtf8(m.text);
+    }
     QString out;
     out.reserve(m.text.size());
     const char *p = m.text.data();
@@ -653,16 +722,20 @@ public:
                 fail(key, QStringLiteral("is missing"));
             return !required;
         }
-        const QString range = QString::number(min) % QStringLiteral("..") % QString::number(max);
+        // Built only on failure: this runs for every event's "seq".
+        const auto range = [min, max]() -> QString {
+            return QString::number(min) % QStringLiteral("..") % QString::number(max);
+        };
         if (!value.isDouble())
             return fail(key,
-                        QStringLiteral("must be an integer in ") % range % QStringLiteral(", got ")
-                            % typeName(value));
+                        QStringLiteral("must be an integer in ") % range()
+                            % QStringLiteral(", got ") % typeName(value));
         constexpr qint64 notIntegral = std::numeric_limits<qint64>::min();
         const qint64 number = value.toInteger(notIntegral);
         if (number == notIntegral || number < min || number > max) {
             return fail(key,
-                        QStringLiteral("must be an integer in ") % range % QStringLiteral(", got ")
+                        QStringLiteral("must be an integer in ") % range()
+                            % QStringLiteral(", got ")
                             % QString::number(value.toDouble(), 'g', 17));
         }
         *out = number;
@@ -983,7 +1056,8 @@ DecodeResult EventCodec::decode(QByteArrayView name, QByteArrayView json, QByteA
     // accept, including every error, goes through QJsonDocument below, so the results and the
     // messages are the same either way.
     if (kind != 6) {
-        FastJson fast;
+        // Reused: its member table is too large to initialise for every event.
+        thread_local FastJson fast;
         if (fast.parse(json)) {
             DecodeResult result = decodeParsed(kind, fast.root(), fallbackSequence);
             if (result.ok())

@@ -14,24 +14,50 @@ namespace inkstream::core {
 
 namespace {
 
-// First CR or LF in [p, end), or end.
-const char *findLineEnd(const char *p, const char *end)
+// First CR or LF in [p, end), or end. Clears *ascii when a byte before it is not ASCII, so an
+// ASCII line (nearly every line) needs no second pass for UTF-8 validation.
+const char *findLineEnd(const char *p, const char *end, bool *ascii)
 {
 #if defined(__SSE2__)
     const __m128i cr = _mm_set1_epi8('\r');
     const __m128i lf = _mm_set1_epi8('\n');
+    int high = 0;
     while (end - p >= 16) {
         const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
         const int mask
             = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf)));
-        if (mask != 0)
-            return p + __builtin_ctz(static_cast<unsigned>(mask));
+        const int chunkHigh = _mm_movemask_epi8(chunk);
+        if (mask != 0) {
+            const int stop = __builtin_ctz(static_cast<unsigned>(mask));
+            if ((high | (chunkHigh & ((1 << stop) - 1))) != 0)
+                *ascii = false;
+            return p + stop;
+        }
+        high |= chunkHigh;
         p += 16;
     }
+    if (high != 0)
+        *ascii = false;
 #endif
-    while (p != end && *p != '\n' && *p != '\r')
-        ++p;
+    for (; p != end && *p != '\n' && *p != '\r'; ++p) {
+        if (static_cast<unsigned char>(*p) >= 0x80)
+            *ascii = false;
+    }
     return p;
+}
+
+template<qsizetype N> bool isName(QByteArrayView name, const char (&expected)[N])
+{
+    return name.size() == N - 1 && std::memcmp(name.data(), expected, N - 1) == 0;
+}
+
+// Appends bytes known to be ASCII as they are, anything else as sanitised UTF-8.
+void appendText(QByteArray &out, QByteArrayView bytes, bool ascii)
+{
+    if (ascii)
+        out.append(bytes);
+    else
+        Utf8::appendSanitized(out, bytes);
 }
 
 constexpr char kBom[] = "\xEF\xBB\xBF";
@@ -74,7 +100,8 @@ void SseParser::consume(const char *p, const char *const end)
             ++p;
     }
     while (p != end) {
-        const char *eol = findLineEnd(p, end);
+        bool ascii = true;
+        const char *eol = findLineEnd(p, end, &ascii);
         if (eol == end) {
             if (m_skippingLine)
                 return;
@@ -101,11 +128,11 @@ void SseParser::consume(const char *p, const char *const end)
                 dropEvent();
             } else {
                 m_tail.append(p, eol - p);
-                processLine(m_tail.constData(), m_tail.size());
+                processLine(m_tail.constData(), m_tail.size(), false);
                 m_tail.clear();
             }
         } else {
-            processLine(p, eol - p);
+            processLine(p, eol - p, ascii);
         }
         if (generation != m_generation)
             return;
@@ -119,7 +146,7 @@ void SseParser::consume(const char *p, const char *const end)
     }
 }
 
-void SseParser::processLine(const char *line, qsizetype length)
+void SseParser::processLine(const char *line, qsizetype length, bool ascii)
 {
     if (length == 0) {
         dispatch();
@@ -133,41 +160,40 @@ void SseParser::processLine(const char *line, qsizetype length)
     }
     const auto *colon = static_cast<const char *>(std::memchr(line, ':', size_t(length)));
     if (!colon) {
-        processField(QByteArrayView(line, length), {});
+        processField(QByteArrayView(line, length), {}, ascii);
         return;
     }
     const char *value = colon + 1;
     const char *const end = line + length;
     if (value != end && *value == ' ')
         ++value;
-    processField(QByteArrayView(line, colon - line), QByteArrayView(value, end - value));
+    processField(QByteArrayView(line, colon - line), QByteArrayView(value, end - value), ascii);
 }
 
-void SseParser::processField(QByteArrayView name, QByteArrayView value)
+void SseParser::processField(QByteArrayView name, QByteArrayView value, bool ascii)
 {
     // Field names are compared as bytes: ill-formed UTF-8 decodes to U+FFFD, never to ASCII.
-    if (name == "data") {
+    if (isName(name, "data")) {
         if (m_data.size() + value.size() + 1 > m_maxEventSize) {
             dropEvent();
             return;
         }
-        Utf8::appendSanitized(m_data, value);
+        appendText(m_data, value, ascii);
         m_data.append('\n');
-    } else if (name == "event") {
-        if (value == m_lastType) {
-            m_type = m_lastType;
-        } else {
-            m_type.clear();
-            Utf8::appendSanitized(m_type, value);
-        }
-    } else if (name == "id") {
+    } else if (isName(name, "event")) {
+        // Most events repeat the last type: keep m_event.type then, no copy at all.
+        m_typeIsLast = !m_event.type.isEmpty() && value == m_event.type;
+        m_type.truncate(0);
+        if (!m_typeIsLast)
+            appendText(m_type, value, ascii);
+    } else if (isName(name, "id")) {
         if (value.contains('\0'))
             return;
         if (value != m_idBuffer) {
-            m_idBuffer.clear();
-            Utf8::appendSanitized(m_idBuffer, value);
+            m_idBuffer.truncate(0); // keeps the capacity: ids change with every event
+            appendText(m_idBuffer, value, ascii);
         }
-    } else if (name == "retry") {
+    } else if (isName(name, "retry")) {
         if (value.isEmpty())
             return;
         qint64 milliseconds = 0;
@@ -186,22 +212,30 @@ void SseParser::processField(QByteArrayView name, QByteArrayView value)
 
 void SseParser::dispatch()
 {
-    m_lastEventId = m_idBuffer;
+    // m_event.lastEventId is the last event ID string; it is copied, not shared, so its
+    // capacity is reused from event to event.
+    if (m_event.lastEventId != m_idBuffer) {
+        m_event.lastEventId.truncate(0);
+        m_event.lastEventId.append(m_idBuffer);
+    }
+    const bool typeIsLast = std::exchange(m_typeIsLast, false);
     if (m_discarding || m_data.isEmpty()) {
         m_discarding = false;
         m_data.truncate(0);
-        m_type.clear();
+        m_type.truncate(0);
         return;
     }
     m_data.chop(1); // the LF every data line appended
-    if (m_type.isEmpty()) {
-        m_event.type = QByteArrayLiteral("message");
+    if (typeIsLast) {
+        // m_event.type already holds it
+    } else if (m_type.isEmpty()) {
+        if (m_event.type != "message")
+            m_event.type = QByteArrayLiteral("message");
     } else {
-        m_event.type = std::exchange(m_type, {});
-        m_lastType = m_event.type;
+        m_event.type.swap(m_type);
+        m_type.truncate(0);
     }
     m_event.data.swap(m_data);
-    m_event.lastEventId = m_lastEventId;
     ++m_eventsDispatched;
     if (m_onEvent)
         m_onEvent(m_event);
@@ -219,6 +253,7 @@ void SseParser::dropEvent()
     m_discarding = true;
     m_data.clear();
     m_type.clear();
+    m_typeIsLast = false;
     if (m_onError)
         m_onError(message);
 }
@@ -230,7 +265,8 @@ void SseParser::reset()
     m_bomCandidate.clear();
     m_data.clear();
     m_type.clear();
-    m_idBuffer = m_lastEventId;
+    m_typeIsLast = false;
+    m_idBuffer = m_event.lastEventId;
     m_bomChecked = false;
     m_afterCR = false;
     m_skippingLine = false;

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
-
 #include <functional>
 
 namespace inkstream::core {
@@ -45,7 +44,7 @@ public:
 
     // The last event ID string (set at each dispatch, also when the event had no data); what a
     // reconnecting client sends as Last-Event-ID.
-    QByteArray lastEventId() const { return m_lastEventId; }
+    QByteArray lastEventId() const { return m_event.lastEventId; }
     // The reconnection time from the last valid `retry:` field, -1 when none came.
     qint64 retry() const { return m_retry; }
     bool hasRetry() const { return m_retry >= 0; }
@@ -57,8 +56,9 @@ public:
 
 private:
     void consume(const char *p, const char *end);
-    void processLine(const char *line, qsizetype length);
-    void processField(QByteArrayView name, QByteArrayView value);
+    void processLine(const char *line, qsizetype length, bool ascii);
+    // `ascii`: the whole line is ASCII, so it needs no UTF-8 repair.
+    void processField(QByteArrayView name, QByteArrayView value, bool ascii);
     void dispatch();
     void dropEvent();
 
@@ -67,14 +67,13 @@ private:
     RetryHandler m_onRetry;
     qsizetype m_maxEventSize = DefaultMaxEventSize;
 
-    QByteArray m_tail;         // incomplete last line of the previous feed
+    QByteArray m_tail; // incomplete last line of the previous feed
     QByteArray m_bomCandidate; // up to two leading bytes that may start a BOM
     QByteArray m_data;
     QByteArray m_type;
-    QByteArray m_lastType; // shared with the last dispatched event: no allocation on repeats
     QByteArray m_idBuffer;
-    QByteArray m_lastEventId;
-    SseEvent m_event; // reused for every dispatch
+    SseEvent m_event; // reused for every dispatch; its lastEventId is the parser's
+    bool m_typeIsLast = false; // the event field repeated m_event.type
     qint64 m_retry = -1;
     quint64 m_generation = 0; // bumped by reset(), so a feed stops if a handler resets
     quint64 m_eventsDispatched = 0;
