@@ -5,6 +5,7 @@
 #include "core/client/sseclient.h"
 #include "core/model/recordingwriter.h"
 #include "core/model/sessionmodel.h"
+#include "core/protocol/dialectdecoder.h"
 
 #include <QCommandLineParser>
 #include <QCryptographicHash>
@@ -14,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTextStream>
 #include <QTimer>
@@ -53,6 +55,10 @@ struct WatchOptions
     SessionClient::TransportMode transport = SessionClient::TransportMode::Auto;
     std::chrono::milliseconds pollInterval {1000};
     QString recordPath; // --record FILE; empty = none
+    core::Dialect dialect = core::Dialect::Auto;
+    QByteArray method = QByteArrayLiteral("GET");
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
 };
 
 // Seconds as given on the command line to milliseconds; >= 0.
@@ -145,6 +151,12 @@ int WatchRun::exec()
                      [this](SessionState) { checkSessionState(); });
     QObject::connect(&m_client, &SessionClient::errorOccurred, &m_loop,
                      [this](const QString &message) { addError(message); });
+    QObject::connect(&m_client, &SessionClient::dialectDetected, &m_loop,
+                     [](core::Dialect dialect, const QString &reason) {
+                         QTextStream(stderr)
+                             << "watch: dialect " << core::DialectDecoder::dialectText(dialect)
+                             << " (" << reason << ")\n";
+                     });
     QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop, [this] {
         if (m_options.idleAfter)
             m_idleTimer.start(*m_options.idleAfter);
@@ -188,6 +200,8 @@ int WatchRun::exec()
     m_client.setMaxEventSize(m_options.maxEventSize);
     m_client.setTransportMode(m_options.transport);
     m_client.setPollInterval(m_options.pollInterval);
+    m_client.setDialect(m_options.dialect);
+    m_client.setRequest(m_options.method, m_options.body, m_options.headers);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
     if (m_options.timeout)
@@ -320,18 +334,22 @@ QJsonObject WatchRun::summary() const
     QStringList errors = m_errors;
     if (m_errorCount > quint64(m_errors.size()))
         errors.append(QStringLiteral("... and %1 more errors").arg(m_errorCount - m_errors.size()));
-    return {{QStringLiteral("status"), m_status},
-            {QStringLiteral("files"), files},
-            {QStringLiteral("chat"), chat},
-            {QStringLiteral("steps"), steps},
-            {QStringLiteral("progress"), m_model.progress()},
-            {QStringLiteral("events"), qint64(m_client.eventsReceived())},
-            {QStringLiteral("reconnects"), m_client.reconnects()},
-            {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
-            {QStringLiteral("resyncs"), m_client.resyncs()},
-            {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
-            {QStringLiteral("corrections"), qint64(m_corrections)},
-            {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
+    return {
+        {QStringLiteral("status"), m_status},
+        {QStringLiteral("files"), files},
+        {QStringLiteral("chat"), chat},
+        {QStringLiteral("steps"), steps},
+        {QStringLiteral("progress"), m_model.progress()},
+        {QStringLiteral("events"), qint64(m_client.eventsReceived())},
+        {QStringLiteral("reconnects"), m_client.reconnects()},
+        {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
+        {QStringLiteral("resyncs"), m_client.resyncs()},
+        {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
+        {QStringLiteral("corrections"), qint64(m_corrections)},
+        {QStringLiteral("dialect"), core::DialectDecoder::dialectText(m_client.activeDialect())},
+        {QStringLiteral("dialectReason"), m_client.dialectReason()},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(m_client.warnings())},
+        {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
 }
 
 bool WatchRun::writeSummary()
@@ -365,7 +383,8 @@ int WatchCommand::run(const QStringList &arguments)
         "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
         "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
         "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
-        "transport (the one in use: sse, ws or poll),\n"
+        "transport (the one in use: sse, ws or poll), dialect (the stream format followed, and\n"
+        "dialectReason: why), warnings (what the dialect decoder did not understand),\n"
         "corrections (completed files whose full content differed from the deltas), errors.\n"
         "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
     parser.addHelpOption();
@@ -428,9 +447,40 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral("poll-interval"),
         QStringLiteral("SECONDS between snapshot polls with the poll transport (default 1)."),
         QStringLiteral("SECONDS"), QStringLiteral("1"));
+    const QCommandLineOption dialectOption(
+        QStringLiteral("dialect"),
+        QStringLiteral("The stream format: auto (recognised from the first frames; default), "
+                       "native, code-stream, smart-forge, chat-text or openai."),
+        QStringLiteral("DIALECT"), QStringLiteral("auto"));
+    const QCommandLineOption methodOption(
+        QStringLiteral("method"),
+        QStringLiteral("HTTP method that opens the stream (default GET; POST with --data). A "
+                       "non-GET stream is sent once and its end completes the session."),
+        QStringLiteral("METHOD"));
+    const QCommandLineOption dataOption(QStringLiteral("data"),
+                                        QStringLiteral("Request body (JSON) to send."),
+                                        QStringLiteral("JSON"));
+    const QCommandLineOption headerOption(QStringLiteral("header"),
+                                          QStringLiteral("Request header \"Name: value\" "
+                                                         "(repeatable)."),
+                                          QStringLiteral("HEADER"));
+    const QCommandLineOption tokenOption(
+        QStringLiteral("token"),
+        QStringLiteral("Bearer token for --dialect openai (default: the environment's "
+                       "INKSTREAM_API_KEY, else OPENAI_API_KEY). Never logged."),
+        QStringLiteral("TOKEN"));
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+                                         QStringLiteral("Model name for --dialect openai."),
+                                         QStringLiteral("MODEL"));
+    const QCommandLineOption promptOption(
+        QStringLiteral("prompt"),
+        QStringLiteral("Prompt to send: with --dialect openai to URL/v1/chat/completions "
+                       "(stream: true); with chat-text as {\"message\": TEXT}."),
+        QStringLiteral("TEXT"));
     parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
                        backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption,
-                       transportOption, pollIntervalOption});
+                       transportOption, pollIntervalOption, dialectOption, methodOption, dataOption,
+                       headerOption, tokenOption, modelOption, promptOption});
     if (!parser.parse(arguments)) {
         err << "watch: " << parser.errorText() << '\n';
         return kExitUsage;
@@ -522,6 +572,77 @@ int WatchCommand::run(const QStringList &arguments)
         return kExitUsage;
     }
     options.pollInterval = *pollInterval;
+
+    if (!core::DialectDecoder::dialectFromText(parser.value(dialectOption), &options.dialect)) {
+        err << "watch: --dialect takes " << core::DialectDecoder::dialectNames().join(u", ")
+            << ", not \"" << parser.value(dialectOption) << "\"\n";
+        return kExitUsage;
+    }
+    for (const QString &header : parser.values(headerOption)) {
+        const qsizetype colon = header.indexOf(u':');
+        const QString name = colon > 0 ? header.left(colon).trimmed() : QString();
+        static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+        if (name.isEmpty() || !token.match(name).hasMatch() || header.contains(u'\n')
+            || header.contains(u'\r')) {
+            err << "watch: --header needs \"Name: value\", not \"" << header << "\"\n";
+            return kExitUsage;
+        }
+        options.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
+    }
+    options.body = parser.value(dataOption).toUtf8();
+    const QString prompt = parser.value(promptOption);
+    if (options.dialect == core::Dialect::OpenAi) {
+        if (prompt.isEmpty() && options.body.isEmpty()) {
+            err << "watch: --dialect openai needs --prompt TEXT (or a request body in --data)\n";
+            return kExitUsage;
+        }
+        if (options.body.isEmpty()) {
+            if (!parser.isSet(modelOption)) {
+                err << "watch: --dialect openai needs --model NAME\n";
+                return kExitUsage;
+            }
+            const QJsonObject request {
+                {QStringLiteral("model"), parser.value(modelOption)},
+                {QStringLiteral("stream"), true},
+                {QStringLiteral("messages"),
+                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
+                                          {QStringLiteral("content"), prompt}}}}};
+            options.body = QJsonDocument(request).toJson(QJsonDocument::Compact);
+        }
+        QString path = options.url.path();
+        while (path.endsWith(u'/'))
+            path.chop(1);
+        if (!path.endsWith(QStringLiteral("/chat/completions")))
+            path += path.endsWith(QStringLiteral("/v1")) ? QStringLiteral("/chat/completions")
+                                                         : QStringLiteral("/v1/chat/completions");
+        options.url.setPath(path);
+        QString key = parser.value(tokenOption);
+        if (key.isEmpty())
+            key = qEnvironmentVariable("INKSTREAM_API_KEY");
+        if (key.isEmpty())
+            key = qEnvironmentVariable("OPENAI_API_KEY");
+        if (!key.isEmpty())
+            options.headers.append(
+                {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key.toUtf8()});
+    } else if (!prompt.isEmpty()) {
+        if (!options.body.isEmpty()) {
+            err << "watch: --prompt and --data exclude each other here\n";
+            return kExitUsage;
+        }
+        options.body = QJsonDocument(QJsonObject {{QStringLiteral("message"), prompt}})
+                           .toJson(QJsonDocument::Compact);
+    } else if ((parser.isSet(tokenOption) || parser.isSet(modelOption))) {
+        err << "watch: --token and --model go with --dialect openai\n";
+        return kExitUsage;
+    }
+    options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()
+        : options.body.isEmpty()                ? QByteArrayLiteral("GET")
+                                                : QByteArrayLiteral("POST");
+    static const QRegularExpression methodPattern(QStringLiteral("^[A-Z]+$"));
+    if (!methodPattern.match(QString::fromLatin1(options.method)).hasMatch()) {
+        err << "watch: --method takes an HTTP method such as GET or POST\n";
+        return kExitUsage;
+    }
 
     WatchRun run(options);
     return run.exec();

@@ -5,6 +5,7 @@
 #include "core/client/sseclient.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/client/websockettransport.h"
+#include "core/model/languageguesser.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
@@ -13,6 +14,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRegularExpression>
 #include <utility>
 
 namespace inkstream::core {
@@ -29,6 +31,14 @@ qsizetype frameSize(const QByteArray &type, const QByteArray &data, const QByteA
         size += 8 + type.size(); // "event: " ... "\n"
     const qsizetype lines = data.count('\n') + 1;
     return size + data.size() + 6 * lines + 1; // "data: " ... "\n" per line
+}
+
+// .../api/sessions/ID (or its /stream): an Inkstream publisher.
+bool isNativeSessionUrl(const QUrl &url)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("/api/sessions/[A-Za-z0-9_-]+(/stream)?/?$"));
+    return pattern.match(url.path()).hasMatch();
 }
 
 } // namespace
@@ -75,6 +85,13 @@ void SessionClient::createTransport(Transport::Kind kind)
     }
     m_transport->setReconnectPolicy(m_policy);
     m_transport->setHeartbeatTimeout(m_heartbeatTimeout);
+    if (auto *sse = qobject_cast<SseClient *>(m_transport)) {
+        sse->setRequest(m_method, m_body, m_headers);
+        // A posted prompt is never re-sent, so silence cannot be cured by reconnecting; a
+        // model may think for long before its first token.
+        if (isOneShot())
+            sse->setHeartbeatTimeout(std::chrono::milliseconds(0));
+    }
     m_transport->setMaxEventSize(m_maxEventSize);
     connect(m_transport, &Transport::eventReceived, this, &SessionClient::onTransportEvent);
     connect(m_transport, &Transport::stateChanged, this, &SessionClient::onStateChanged);
@@ -89,7 +106,10 @@ QUrl SessionClient::endpointFor(Transport::Kind kind) const
 {
     switch (kind) {
     case Transport::Kind::Sse:
-        return streamUrlFor(m_sessionUrl);
+        if (m_dialect == Dialect::Native
+            || (m_dialect == Dialect::Auto && isNativeSessionUrl(m_sessionUrl)))
+            return streamUrlFor(m_sessionUrl);
+        return m_sessionUrl; // a foreign endpoint, as given
     case Transport::Kind::WebSocket:
         return WebSocketTransport::endpointFor(m_sessionUrl);
     case Transport::Kind::Polling:
@@ -172,15 +192,34 @@ void SessionClient::connectTo(const QUrl &sessionUrl)
     m_lastSequence = 0;
     m_errors.clear();
     m_errorCount = 0;
-    openTransport(m_mode == TransportMode::WebSocket     ? Transport::Kind::WebSocket
-                      : m_mode == TransportMode::Polling ? Transport::Kind::Polling
-                                                         : Transport::Kind::Sse);
+    m_warnings.clear();
+    m_undecided.clear();
+    m_closing = false;
+    m_activeDialect = m_dialect;
+    m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
+    m_decoder = DialectDecoder::create(m_dialect, &LanguageGuesser::extensionForLanguage);
+    // Foreign dialects are SSE streams.
+    const bool sseOnly = m_decoder || (m_dialect == Dialect::Auto && isOneShot());
+    openTransport(sseOnly                                  ? Transport::Kind::Sse
+                      : m_mode == TransportMode::WebSocket ? Transport::Kind::WebSocket
+                      : m_mode == TransportMode::Polling   ? Transport::Kind::Polling
+                                                           : Transport::Kind::Sse);
+}
+
+void SessionClient::setRequest(const QByteArray &method, const QByteArray &body,
+                               const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    m_method = method.isEmpty() ? QByteArrayLiteral("GET") : method.toUpper();
+    m_body = body;
+    m_headers = headers;
 }
 
 void SessionClient::disconnectFromSession()
 {
     ++m_generation;
+    m_closing = true;
     m_transport->close();
+    m_closing = false;
     cancelResync();
     m_held.clear();
     m_heldBytes = 0;
@@ -269,6 +308,87 @@ QUrl SessionClient::streamUrlFor(const QUrl &sessionUrl)
 
 void SessionClient::onTransportEvent(const QByteArray &type, const QByteArray &data,
                                      const QByteArray &lastEventId)
+{
+    if (m_activeDialect != Dialect::Auto) {
+        dispatchFrame(type, data, lastEventId);
+        return;
+    }
+    if (m_transport->kind() != Transport::Kind::Sse) {
+        settleDialect(Dialect::Native,
+                      QStringLiteral("the %1 transport carries native events")
+                          .arg(Transport::kindText(m_transport->kind())));
+        dispatchFrame(type, data, lastEventId);
+        return;
+    }
+    const SseEvent frame {type, data, lastEventId};
+    m_undecided.append(frame);
+    if (const auto detection = DialectDecoder::detect(frame))
+        settleDialect(detection->dialect, detection->reason);
+    else if (m_undecided.size() >= kMaxUndecidedFrames)
+        settleDialect(Dialect::Native,
+                      QStringLiteral("none of the first %1 frames told another "
+                                     "dialect")
+                          .arg(m_undecided.size()));
+    else
+        return;
+    const quint64 generation = m_generation;
+    const QList<SseEvent> frames = std::exchange(m_undecided, {});
+    for (const SseEvent &held : frames) {
+        if (generation != m_generation)
+            return;
+        dispatchFrame(held.type, held.data, held.lastEventId);
+    }
+}
+
+void SessionClient::settleDialect(Dialect dialect, const QString &reason)
+{
+    m_activeDialect = dialect;
+    m_dialectReason = reason;
+    m_decoder = DialectDecoder::create(dialect, &LanguageGuesser::extensionForLanguage);
+    qCInfo(lcClient, "dialect %s (%s)", qPrintable(DialectDecoder::dialectText(dialect)),
+           qPrintable(reason));
+    Q_EMIT dialectDetected(dialect, reason);
+}
+
+void SessionClient::dispatchFrame(const QByteArray &type, const QByteArray &data,
+                                  const QByteArray &lastEventId)
+{
+    if (!m_decoder) {
+        decodeNative(type, data, lastEventId);
+        return;
+    }
+    if (m_decoder->isFinished())
+        return;
+    applyDialectOutput(m_decoder->decode(SseEvent {type, data, lastEventId}),
+                       frameSize(type, data, lastEventId));
+}
+
+// Numbers the decoded events locally and applies them; the first carries the frame's bytes.
+void SessionClient::applyDialectOutput(const DialectOutput &output, qsizetype wireBytes)
+{
+    const quint64 generation = m_generation;
+    for (const QString &warning : output.warnings) {
+        if (m_warnings.size() < maxErrors())
+            m_warnings.append(warning);
+        qCInfo(lcClient, "%s", qPrintable(warning));
+        Q_EMIT warningOccurred(warning);
+        if (generation != m_generation)
+            return;
+    }
+    for (const EventPayload &payload : output.events) {
+        if (std::holds_alternative<ConnectedEvent>(payload))
+            continue; // per subscriber, nothing for the model
+        const Event event {m_lastSequence + 1, QString(), payload};
+        ++m_eventsReceived;
+        Q_EMIT eventReceived(event, std::exchange(wireBytes, 0));
+        if (generation != m_generation)
+            return;
+        applyEvent(event);
+    }
+}
+
+void SessionClient::decodeNative(const QByteArray &type, const QByteArray &data,
+                                 const QByteArray &lastEventId)
 {
     DecodeResult result = EventCodec::decode(type, data, lastEventId);
     if (!result.ok()) {
@@ -503,13 +623,34 @@ void SessionClient::cancelResync()
 // SseClient sets that before each event reaches us).
 void SessionClient::syncResumeId()
 {
+    if (m_decoder)
+        return; // local numbers mean nothing to a foreign server
     if (m_lastSequence > 0 && !m_foreignIds)
         m_transport->setLastEventId(QByteArray::number(m_lastSequence));
 }
 
 void SessionClient::onStateChanged(ConnectionState state)
 {
+    if (state == ConnectionState::Disconnected && !m_closing && isOneShot()) {
+        // The server ended a posted stream: that ends the reply.
+        const quint64 generation = m_generation;
+        if (m_activeDialect == Dialect::Auto && !m_undecided.isEmpty()) {
+            settleDialect(Dialect::Native,
+                          QStringLiteral("the stream ended before a frame told its dialect"));
+            const QList<SseEvent> frames = std::exchange(m_undecided, {});
+            for (const SseEvent &held : frames) {
+                if (generation != m_generation)
+                    return;
+                dispatchFrame(held.type, held.data, held.lastEventId);
+            }
+        }
+        if (m_decoder && generation == m_generation)
+            applyDialectOutput(m_decoder->finish(), 0);
+        if (generation != m_generation)
+            return;
+    }
     if (m_mode == TransportMode::Auto && !m_transport->everConnected()
+        && (m_dialect == Dialect::Native || (m_dialect == Dialect::Auto && !isOneShot()))
         && m_transport->kind() != Transport::Kind::Polling) {
         // Auto: a transport that never got through gives way to the next one, unless the
         // server itself answered for the session (401/403/404, 204).

@@ -3,6 +3,7 @@
 #include "core/client/connectionstate.h"
 #include "core/client/reconnectpolicy.h"
 #include "core/client/transport.h"
+#include "core/protocol/dialectdecoder.h"
 #include "core/protocol/event.h"
 
 #include <QList>
@@ -12,6 +13,8 @@
 #include <QStringList>
 #include <QUrl>
 #include <chrono>
+#include <memory>
+#include <utility>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -56,6 +59,26 @@ public:
     static constexpr int kAutoAttempts = 2;
     // Between snapshot polls (polling transport). Default 1 s.
     void setPollInterval(std::chrono::milliseconds interval);
+
+    // The stream format (takes effect with the next connectTo()). Default Native. A foreign
+    // dialect is decoded by its DialectDecoder over SSE, the URL used as given; its events get
+    // local sequence numbers (1, 2, ...) and decoder warnings go to warnings(). Auto decides
+    // from the first frames that tell (dialectDetected); a URL of the form
+    // .../api/sessions/ID is followed as native.
+    void setDialect(Dialect dialect) { m_dialect = dialect; }
+    Dialect dialect() const { return m_dialect; }
+    // The dialect in use: the requested one, or in Auto what was detected (Auto until then).
+    Dialect activeDialect() const { return m_activeDialect; }
+    QString dialectReason() const { return m_dialectReason; }
+    // Frames Auto holds back before it settles on native when none of them tells.
+    static constexpr qsizetype kMaxUndecidedFrames = 16;
+    // The request that opens an SSE stream (takes effect with the next connectTo()): a method
+    // other than GET sends `body` once and never reconnects (a posted prompt); the stream's
+    // end then completes the reply. Headers are sent as given and never logged.
+    void setRequest(const QByteArray &method, const QByteArray &body,
+                    const QList<std::pair<QByteArray, QByteArray>> &headers);
+    // Decoder warnings (things a dialect did not understand), oldest first, at most maxErrors().
+    QStringList warnings() const { return m_warnings; }
 
     // Clears the model and the counters, then follows `sessionUrl`:
     // http://HOST:PORT/api/sessions/ID (the stream is ID/stream) or the .../stream URL itself.
@@ -109,6 +132,10 @@ Q_SIGNALS:
     // size of its SSE frame.
     void eventReceived(const inkstream::core::Event &event, qsizetype wireBytes);
     void errorOccurred(const QString &message); // non-fatal: malformed event etc.
+    // Auto: the stream's dialect was recognised (`reason` says from what).
+    void dialectDetected(inkstream::core::Dialect dialect, const QString &reason);
+    // A dialect decoder met something it does not understand; the stream goes on.
+    void warningOccurred(const QString &message);
     // The connection dropped; attempt `attempt` follows after `delay`.
     void retryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
 
@@ -119,6 +146,13 @@ private:
     void onTransportEvent(const QByteArray &type, const QByteArray &data,
                           const QByteArray &lastEventId);
     void onStateChanged(ConnectionState state);
+    void dispatchFrame(const QByteArray &type, const QByteArray &data,
+                       const QByteArray &lastEventId);
+    void decodeNative(const QByteArray &type, const QByteArray &data,
+                      const QByteArray &lastEventId);
+    void settleDialect(Dialect dialect, const QString &reason);
+    void applyDialectOutput(const DialectOutput &output, qsizetype wireBytes);
+    bool isOneShot() const { return m_method != "GET"; }
     void syncResumeId();
     void recordError(const QString &message);
     void handleEvent(const Event &event, qsizetype wireBytes);
@@ -129,6 +163,16 @@ private:
     void cancelResync();
 
     SessionModel *m_model = nullptr;
+    Dialect m_dialect = Dialect::Native;
+    Dialect m_activeDialect = Dialect::Native;
+    QString m_dialectReason;
+    std::unique_ptr<DialectDecoder> m_decoder; // foreign dialects only
+    QList<SseEvent> m_undecided; // Auto: frames seen before the dialect was known
+    QStringList m_warnings;
+    bool m_closing = false;
+    QByteArray m_method = QByteArrayLiteral("GET");
+    QByteArray m_body;
+    QList<std::pair<QByteArray, QByteArray>> m_headers;
     Transport *m_transport = nullptr;
     TransportMode m_mode = TransportMode::Sse;
     QStringList m_fallbacks;

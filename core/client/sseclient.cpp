@@ -73,6 +73,14 @@ bool SseClient::checkUrl(const QUrl &url, QString *error) const
     return hasScheme(url, QStringLiteral("http"), error);
 }
 
+void SseClient::setRequest(const QByteArray &method, const QByteArray &body,
+                           const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    m_method = method.isEmpty() ? QByteArrayLiteral("GET") : method.toUpper();
+    m_body = body;
+    m_headers = headers;
+}
+
 void SseClient::resetStatistics()
 {
     m_peakBufferedBytes = 0;
@@ -100,10 +108,18 @@ void SseClient::startConnection()
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(0); // the stream is open-ended; the heartbeat watches it instead
+    for (const auto &[name, value] : m_headers)
+        request.setRawHeader(name, value);
+    if (!m_body.isEmpty() && !request.hasRawHeader(QByteArrayLiteral("Content-Type")))
+        request.setRawHeader(QByteArrayLiteral("Content-Type"),
+                             QByteArrayLiteral("application/json"));
 
-    qCDebug(lcClient, "GET %s (Last-Event-ID %s)", qPrintable(url().toString()),
-            lastId.isEmpty() ? "none" : lastId.constData());
-    QNetworkReply *reply = m_manager->get(request);
+    // Never the headers: they may carry an API key.
+    qCDebug(lcClient, "%s %s (Last-Event-ID %s)", m_method.constData(),
+            qPrintable(url().toString()), lastId.isEmpty() ? "none" : lastId.constData());
+    QNetworkReply *reply = m_method == "GET"
+        ? m_manager->get(request)
+        : m_manager->sendCustomRequest(request, m_method, m_body);
     m_reply = reply;
     // Back-pressure: a server that sends faster than we parse waits in TCP, not in our memory.
     reply->setReadBufferSize(kReadBufferSize);
@@ -219,6 +235,13 @@ void SseClient::onFinished()
     reply->deleteLater();
     stopHeartbeat();
 
+    if (m_streamAccepted && isOneShot()) {
+        if (error == QNetworkReply::NoError)
+            endForGood(QStringLiteral("the server ended the stream"));
+        else
+            fail(QStringLiteral("the stream broke: %1").arg(networkError));
+        return;
+    }
     if (m_streamAccepted) {
         scheduleRetry(error == QNetworkReply::NoError
                           ? QStringLiteral("the server ended the stream")
@@ -227,7 +250,7 @@ void SseClient::onFinished()
     }
     const int status = m_httpStatus;
     if (status == 0) {
-        if (isPermanentNetworkError(error))
+        if (isPermanentNetworkError(error) || isOneShot())
             fail(QStringLiteral("cannot connect to %1: %2").arg(url().toString(), networkError));
         else
             scheduleRetry(QStringLiteral("cannot connect: %1").arg(networkError));
@@ -247,7 +270,7 @@ void SseClient::onFinished()
         refuse(statusText(QStringLiteral("no such session")));
         return;
     }
-    if (status >= 500 || status == 408 || status == 429) {
+    if ((status >= 500 || status == 408 || status == 429) && !isOneShot()) {
         scheduleRetry(statusText(QStringLiteral("server error")));
         return;
     }

@@ -35,6 +35,14 @@ public:
     Kind kind() const override { return Kind::Sse; }
     void setMaxEventSize(qsizetype bytes) override;
 
+    // The request that opens the stream. Default GET without a body. Any other method starts a
+    // one-shot stream (a POSTed prompt): it is never re-sent, so a failure is final and the
+    // server closing the stream ends it for good (state Disconnected).
+    void setRequest(const QByteArray &method, const QByteArray &body,
+                    const QList<std::pair<QByteArray, QByteArray>> &headers);
+    QByteArray method() const { return m_method; }
+    bool isOneShot() const { return m_method != "GET"; }
+
     qint64 bytesReceived() const { return m_bytesReceived; }
     int httpStatus() const { return m_httpStatus; } // of the last response, 0 before any
     // The most the parser held between reads (partial line and event) since open().
@@ -60,6 +68,9 @@ private:
     void deliverPending(const QByteArray &idBefore);
     QString statusText(const QString &prefix) const;
 
+    QByteArray m_method = QByteArrayLiteral("GET");
+    QByteArray m_body;
+    QList<std::pair<QByteArray, QByteArray>> m_headers;
     QNetworkAccessManager *m_manager = nullptr;
     QPointer<QNetworkReply> m_reply;
     std::unique_ptr<SseParser> m_parser;

@@ -1,0 +1,59 @@
+#include "core/protocol/chatreplybuilder.h"
+
+namespace inkstream::core {
+
+ChatReplyBuilder::ChatReplyBuilder(CodeBlockExtractor::ExtensionResolver resolver,
+                                   QString messageId)
+    : m_extractor(resolver)
+    , m_messageId(std::move(messageId))
+{ }
+
+void ChatReplyBuilder::appendText(const QString &text, DialectOutput *out)
+{
+    if (m_finished || text.isEmpty())
+        return;
+    ChatEvent chat;
+    chat.messageId = m_messageId;
+    chat.role = ChatRole::Assistant;
+    chat.type = m_started ? ChatEvent::Type::Delta : ChatEvent::Type::Start;
+    chat.delta = text;
+    m_started = true;
+    out->events.append(chat);
+    for (const CodeEvent &code : m_extractor.feed(text))
+        out->events.append(code);
+    out->warnings.append(m_extractor.takeWarnings());
+}
+
+void ChatReplyBuilder::completeReply(DialectOutput *out)
+{
+    for (const CodeEvent &code : m_extractor.finish())
+        out->events.append(code);
+    out->warnings.append(m_extractor.takeWarnings());
+    if (m_started) {
+        ChatEvent chat;
+        chat.messageId = m_messageId;
+        chat.role = ChatRole::Assistant;
+        chat.type = ChatEvent::Type::Complete;
+        out->events.append(chat);
+    }
+}
+
+void ChatReplyBuilder::finish(DialectOutput *out)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    completeReply(out);
+    out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
+}
+
+void ChatReplyBuilder::fail(const QString &error, DialectOutput *out)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    completeReply(out);
+    out->events.append(SessionEvent {SessionEvent::Type::Error, error});
+}
+
+} // namespace inkstream::core

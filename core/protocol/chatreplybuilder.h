@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/protocol/codeblockextractor.h"
+#include "core/protocol/dialectdecoder.h"
+
+namespace inkstream::core {
+
+// Builds one streaming assistant reply for the chat dialects (chat-text, openai): the text goes
+// to the chat panel as a `chat` message, its fenced code blocks to files as they stream
+// (CodeBlockExtractor). The reply completes, and with it the session, when the stream ends.
+class ChatReplyBuilder final
+{
+public:
+    explicit ChatReplyBuilder(CodeBlockExtractor::ExtensionResolver resolver,
+                              QString messageId = QStringLiteral("reply-1"));
+
+    void appendText(const QString &text, DialectOutput *out);
+    // Completes the reply (and its open code block) and the session; once.
+    void finish(DialectOutput *out);
+    // The session failed: the reply completes with what arrived, then the session errors.
+    void fail(const QString &error, DialectOutput *out);
+    bool isFinished() const { return m_finished; }
+
+private:
+    void completeReply(DialectOutput *out);
+
+    CodeBlockExtractor m_extractor;
+    QString m_messageId;
+    bool m_started = false;
+    bool m_finished = false;
+};
+
+} // namespace inkstream::core

@@ -1,0 +1,136 @@
+#include "core/protocol/dialectdecoder.h"
+
+#include "core/protocol/chattextdecoder.h"
+#include "core/protocol/codestreamdecoder.h"
+#include "core/protocol/openaidecoder.h"
+#include "core/protocol/smartforgedecoder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <array>
+
+namespace inkstream::core {
+
+namespace {
+
+constexpr std::array<Dialect, 6> kDialects
+    = {Dialect::Auto,       Dialect::Native,   Dialect::CodeStream,
+       Dialect::SmartForge, Dialect::ChatText, Dialect::OpenAi};
+
+bool isSmartForgeName(QStringView name)
+{
+    static const QStringList names
+        = {QStringLiteral("project:created"),  QStringLiteral("step:start"),
+           QStringLiteral("step:complete"),    QStringLiteral("file:generating"),
+           QStringLiteral("code:chunk"),       QStringLiteral("file:complete"),
+           QStringLiteral("validation:start"), QStringLiteral("validation:complete"),
+           QStringLiteral("complete"),         QStringLiteral("error")};
+    return names.contains(name);
+}
+
+DialectDecoder::Detection found(Dialect dialect, const QString &reason)
+{
+    return {dialect, reason};
+}
+
+} // namespace
+
+DialectDecoder::~DialectDecoder() = default;
+
+std::unique_ptr<DialectDecoder>
+DialectDecoder::create(Dialect dialect, CodeBlockExtractor::ExtensionResolver resolver)
+{
+    switch (dialect) {
+    case Dialect::Auto:
+    case Dialect::Native:
+        return nullptr;
+    case Dialect::CodeStream:
+        return std::make_unique<CodeStreamDecoder>();
+    case Dialect::SmartForge:
+        return std::make_unique<SmartForgeDecoder>();
+    case Dialect::ChatText:
+        return std::make_unique<ChatTextDecoder>(resolver);
+    case Dialect::OpenAi:
+        return std::make_unique<OpenAiDecoder>(resolver);
+    }
+    return nullptr;
+}
+
+std::optional<DialectDecoder::Detection> DialectDecoder::detect(const SseEvent &frame)
+{
+    const QString name = QString::fromUtf8(frame.type);
+    if (frame.data.trimmed() == "[DONE]")
+        return found(Dialect::OpenAi, QStringLiteral("a [DONE] frame"));
+    const QJsonDocument document
+        = QJsonDocument::fromJson(QByteArrayLiteral("[") + frame.data + QByteArrayLiteral("]"));
+    if (!document.isArray() || document.array().size() != 1)
+        return std::nullopt;
+    const QJsonValue value = document.array().at(0);
+    if (value.isString())
+        return found(Dialect::ChatText, QStringLiteral("a bare JSON string frame"));
+    if (!value.isObject())
+        return std::nullopt;
+    const QJsonObject object = value.toObject();
+    if (object.contains(QStringLiteral("seq")))
+        return found(Dialect::Native, QStringLiteral("a \"seq\" member in the %1 frame").arg(name));
+    if (object.value(QStringLiteral("choices")).isArray()
+        || object.value(QStringLiteral("object")).toString().startsWith(u"chat.completion"))
+        return found(Dialect::OpenAi, QStringLiteral("a chat.completion.chunk frame"));
+    const QString inner = object.value(QStringLiteral("type")).toString();
+    const QString typeName = name == u"message" ? inner : name;
+    if (isSmartForgeName(typeName))
+        return found(
+            Dialect::SmartForge,
+            QStringLiteral("a \"%1\" event%2")
+                .arg(typeName,
+                     name == u"message" ? QStringLiteral(" in a type member") : QString()));
+    if (name == u"code"
+        || (name == u"message" && object.contains(QStringLiteral("fileName"))
+            && (inner == u"start" || inner == u"delta" || inner == u"complete"
+                || inner == u"error")))
+        return found(Dialect::CodeStream, QStringLiteral("a code event without \"seq\""));
+    if (object.value(QStringLiteral("text")).isString())
+        return found(Dialect::ChatText, QStringLiteral("a {\"text\"} frame"));
+    return std::nullopt;
+}
+
+QString DialectDecoder::dialectText(Dialect dialect)
+{
+    switch (dialect) {
+    case Dialect::Auto:
+        return QStringLiteral("auto");
+    case Dialect::Native:
+        return QStringLiteral("native");
+    case Dialect::CodeStream:
+        return QStringLiteral("code-stream");
+    case Dialect::SmartForge:
+        return QStringLiteral("smart-forge");
+    case Dialect::ChatText:
+        return QStringLiteral("chat-text");
+    case Dialect::OpenAi:
+        return QStringLiteral("openai");
+    }
+    return QStringLiteral("unknown");
+}
+
+bool DialectDecoder::dialectFromText(QStringView text, Dialect *dialect)
+{
+    for (Dialect candidate : kDialects) {
+        if (text == dialectText(candidate)) {
+            *dialect = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList DialectDecoder::dialectNames()
+{
+    QStringList names;
+    for (Dialect candidate : kDialects)
+        names.append(dialectText(candidate));
+    return names;
+}
+
+} // namespace inkstream::core

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "core/protocol/codeblockextractor.h"
+#include "core/protocol/event.h"
+#include "core/protocol/sseevent.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <memory>
+#include <optional>
+
+namespace inkstream::core {
+
+// The stream formats Inkstream follows (docs/protocol.md, "Dialects").
+enum class Dialect { Auto, Native, CodeStream, SmartForge, ChatText, OpenAi };
+
+// What a dialect decoder made of one frame: typed events (without sequence numbers; the client
+// numbers them) and readable warnings for anything it did not understand.
+struct DialectOutput
+{
+    QList<EventPayload> events;
+    QStringList warnings;
+};
+
+// Decodes one foreign stream format into the typed events SessionModel applies. Stateful per
+// stream: create one per connection with create(), feed it every SSE frame in order, call
+// finish() when the stream ends. Never fails: what it cannot map becomes a warning.
+class DialectDecoder
+{
+public:
+    virtual ~DialectDecoder();
+    virtual Dialect dialect() const = 0;
+    virtual DialectOutput decode(const SseEvent &frame) = 0;
+    // The stream ended (connection closed): completes whatever is still open.
+    virtual DialectOutput finish() { return {}; }
+    // Whether the stream said it is over (e.g. OpenAI's [DONE]); later frames are ignored.
+    virtual bool isFinished() const { return false; }
+
+    // A decoder for a foreign dialect; null for Auto and Native (EventCodec decodes those).
+    // `resolver` names snippet files of chat dialects ("python" -> "py").
+    static std::unique_ptr<DialectDecoder>
+    create(Dialect dialect, CodeBlockExtractor::ExtensionResolver resolver = nullptr);
+
+    // Which dialect a frame belongs to, with the reason; empty when the frame does not tell
+    // (e.g. a bare `connected`, or text that is not JSON).
+    struct Detection
+    {
+        Dialect dialect = Dialect::Native;
+        QString reason;
+    };
+    static std::optional<Detection> detect(const SseEvent &frame);
+
+    static QString dialectText(Dialect dialect); // "auto", "native", "code-stream", ...
+    static bool dialectFromText(QStringView text, Dialect *dialect);
+    static QStringList dialectNames();
+
+protected:
+    DialectDecoder() = default;
+    DialectDecoder(const DialectDecoder &) = default;
+    DialectDecoder &operator=(const DialectDecoder &) = default;
+};
+
+} // namespace inkstream::core

@@ -1,0 +1,272 @@
+#include "core/model/languageguesser.h"
+#include "core/model/sessionmodel.h"
+#include "core/protocol/dialectdecoder.h"
+
+#include <QTest>
+
+using namespace inkstream::core;
+
+// Each decoder is fed frames as they come off the wire; the events it makes are applied to a
+// SessionModel, whose state is what the viewer shows.
+class TestDialectDecoder final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void decode_data();
+    void decode();
+    void detect_data();
+    void detect();
+    void dialectNames();
+};
+
+struct Frame
+{
+    QByteArray type;
+    QByteArray data;
+};
+using Frames = QList<Frame>;
+Q_DECLARE_METATYPE(Frames)
+
+namespace {
+
+Frame f(const char *type, const char *data)
+{
+    return {QByteArray(type), QByteArray(data)};
+}
+
+// "name=state:content" per file, "role:text" per chat message, step states, progress, session.
+QString describe(const SessionModel &model)
+{
+    QStringList parts;
+    for (const SessionFile &file : model.files())
+        parts.append(QStringLiteral("%1=%2:%3")
+                         .arg(file.name, SessionModel::fileStateText(file.state), file.content));
+    for (const ChatMessage &message : model.chat())
+        parts.append(chatRoleText(message.role) + u':' + message.text);
+    QStringList steps;
+    for (int i = 0; i < StepCount; ++i)
+        steps.append(SessionModel::stepStateText(model.steps().at(i).state));
+    parts.append(QStringLiteral("steps=") + steps.join(u','));
+    parts.append(QStringLiteral("progress=%1").arg(model.progress()));
+    parts.append(QStringLiteral("session=%1").arg(int(model.state())));
+    return parts.join(u" | ");
+}
+
+} // namespace
+
+void TestDialectDecoder::decode_data()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<Frames>("frames");
+    QTest::addColumn<bool>("finish");
+    QTest::addColumn<QStringList>("contains"); // substrings of describe()
+    QTest::addColumn<int>("warnings");
+
+    QTest::newRow("code-stream: start, deltas, complete")
+        << QStringLiteral("code-stream")
+        << Frames {f("connected", R"({"clientId":"c1"})"),
+                   f("code", R"({"sessionId":"s","fileName":"a.js","type":"start"})"),
+                   f("code",
+                     R"({"sessionId":"s","fileName":"a.js","type":"delta","delta":"const ","position":{"line":0,"column":0}})"),
+                   f("code",
+                     R"({"sessionId":"s","fileName":"a.js","type":"complete","fullContent":"const "})")}
+        << false << QStringList {QStringLiteral("a.js=complete:const ")} << 0;
+    QTest::newRow("code-stream: fullContent wins and is reported")
+        << QStringLiteral("code-stream")
+        << Frames {f("code", R"({"fileName":"a.js","type":"delta","delta":"x = 1"})"),
+                   f("code", R"({"fileName":"a.js","type":"complete","fullContent":"x = 2"})")}
+        << false << QStringList {QStringLiteral("a.js=complete:x = 2")} << 1;
+    QTest::newRow("code-stream: error, unknown event, bad JSON")
+        << QStringLiteral("code-stream")
+        << Frames {f("code", R"({"fileName":"b.js","type":"error","error":"Failed"})"),
+                   f("weird", R"({"a":1})"), f("code", "{nope"),
+                   f("code", R"({"fileName":"b.js","type":"finish"})")}
+        << false << QStringList {QStringLiteral("b.js=error:")} << 3;
+    QTest::newRow("code-stream: data-only frames")
+        << QStringLiteral("code-stream")
+        << Frames {f("message", R"({"clientId":"c1"})"),
+                   f("message", R"({"fileName":"c.py","type":"delta","delta":"pass"})"),
+                   f("message", R"({"fileName":"c.py","type":"complete"})")}
+        << false << QStringList {QStringLiteral("c.py=complete:pass")} << 0;
+
+    const Frames forgeNamed {
+        f("project:created", R"({"type":"project:created","data":{"projectName":"todo"}})"),
+        f("step:start",
+          R"({"type":"step:start","data":{"step":"planning","message":"Planning API structure..."}})"),
+        f("step:complete", R"({"type":"step:complete","data":{"step":"planning"}})"),
+        f("step:start", R"({"type":"step:start","data":{"step":"generating","progress":40}})"),
+        f("file:generating", R"({"type":"file:generating","data":{"fileName":"index.js"}})"),
+        f("code:chunk", R"({"type":"code:chunk","data":{"fileName":"index.js","chunk":"ab"}})"),
+        f("code:chunk", R"({"type":"code:chunk","data":{"fileName":"index.js","chunk":"c"}})"),
+        f("file:complete", R"({"type":"file:complete","data":{"fileName":"index.js"}})"),
+        f("step:complete", R"({"type":"step:complete","data":{"step":"generating"}})"),
+        f("validation:start", R"({"type":"validation:start","data":{}})"),
+        f("validation:complete", R"({"type":"validation:complete","data":{"success":true}})"),
+        f("complete", R"({"type":"complete","data":{"summary":"done","fileCount":1}})")};
+    QTest::newRow("smart-forge: names in event:")
+        << QStringLiteral("smart-forge") << forgeNamed << false
+        << QStringList {QStringLiteral("index.js=complete:abc"),
+                        QStringLiteral("event:Planning API structure..."),
+                        QStringLiteral("event:✓ Created index.js"),
+                        QStringLiteral("steps=complete,complete,complete,complete"),
+                        QStringLiteral("progress=100"),
+                        QStringLiteral("session=2")}
+        << 0;
+    Frames forgeTyped;
+    for (const Frame &frame : forgeNamed)
+        forgeTyped.append({QByteArrayLiteral("message"), frame.data});
+    QTest::newRow("smart-forge: type inside data-only frames")
+        << QStringLiteral("smart-forge") << forgeTyped << false
+        << QStringList {QStringLiteral("index.js=complete:abc"),
+                        QStringLiteral("steps=complete,complete,complete,complete")}
+        << 0;
+    QTest::newRow("smart-forge: flat fields, error, unknown step and event")
+        << QStringLiteral("smart-forge")
+        << Frames {f("message", R"({"type":"file:generating","fileName":"a.ts"})"),
+                   f("message", R"({"type":"code:chunk","fileName":"a.ts","content":"let"})"),
+                   f("message", R"({"type":"step:start","step":"dancing"})"),
+                   f("message", R"({"type":"bogus"})"),
+                   f("message", R"({"type":"error","error":"model timeout"})")}
+        << false << QStringList {QStringLiteral("a.ts=writing:let"), QStringLiteral("session=3")}
+        << 2;
+
+    QTest::newRow("chat-text: objects and a code block, completed by the stream's end")
+        << QStringLiteral("chat-text")
+        << Frames {f("message", R"({"text":"See "})"), f("message", R"({"text":"`a.py`:\n```py"})"),
+                   f("message", R"({"text":"thon\nx = 1\n``"})"), f("message", R"({"text":"`\n"})")}
+        << true
+        << QStringList {QStringLiteral("a.py=complete:x = 1\n"),
+                        QStringLiteral("assistant:See `a.py`:\n```python\nx = 1\n```\n"),
+                        QStringLiteral("session=2")}
+        << 0;
+    QTest::newRow("chat-text: bare strings, plain text, object without text")
+        << QStringLiteral("chat-text")
+        << Frames {f("message", R"("What ")"), f("message", R"("is ")"),
+                   f("message", "Error: boom"), f("message", R"({"other":1})")}
+        << true << QStringList {QStringLiteral("assistant:What is Error: boom")} << 2;
+
+    QTest::newRow("openai: deltas then [DONE]")
+        << QStringLiteral("openai")
+        << Frames {f("message", R"({"choices":[{"index":0,"delta":{"role":"assistant"}}]})"),
+                   f("message",
+                     R"({"choices":[{"index":0,"delta":{"content":"```sum.js\nlet"}}]})"),
+                   f("message", R"({"choices":[{"index":0,"delta":{"content":" s;\n```\nok"}}]})"),
+                   f("message", R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"),
+                   f("message", "[DONE]"),
+                   f("message", R"({"choices":[{"index":0,"delta":{"content":"late"}}]})")}
+        << false
+        << QStringList {QStringLiteral("sum.js=complete:let s;\n"),
+                        QStringLiteral("assistant:```sum.js\nlet s;\n```\nok |"),
+                        QStringLiteral("session=2")}
+        << 0;
+    QTest::newRow("openai: error object fails the session")
+        << QStringLiteral("openai")
+        << Frames {f("message", R"({"choices":[{"index":0,"delta":{"content":"Hi"}}]})"),
+                   f("message", R"({"error":{"message":"rate limited"}})")}
+        << false << QStringList {QStringLiteral("assistant:Hi"), QStringLiteral("session=3")} << 0;
+    QTest::newRow("openai: garbage and other choices")
+        << QStringLiteral("openai")
+        << Frames {f("message", "not json"),
+                   f("message", R"({"choices":[{"index":1,"delta":{"content":"B"}}]})"),
+                   f("message", R"({"choices":[{"index":0,"delta":{"content":"A"}}]})")}
+        << true << QStringList {QStringLiteral("assistant:A |"), QStringLiteral("session=2")} << 2;
+}
+
+void TestDialectDecoder::decode()
+{
+    QFETCH(QString, dialect);
+    QFETCH(Frames, frames);
+    QFETCH(bool, finish);
+    QFETCH(QStringList, contains);
+    QFETCH(int, warnings);
+
+    Dialect kind = Dialect::Native;
+    QVERIFY(DialectDecoder::dialectFromText(dialect, &kind));
+    const auto decoder = DialectDecoder::create(kind, &LanguageGuesser::extensionForLanguage);
+    QVERIFY(decoder);
+    QCOMPARE(decoder->dialect(), kind);
+    SessionModel model;
+    quint64 sequence = 0;
+    QStringList seenWarnings;
+    auto apply = [&](const DialectOutput &output) {
+        seenWarnings += output.warnings;
+        for (const EventPayload &payload : output.events) {
+            if (std::holds_alternative<ConnectedEvent>(payload))
+                continue;
+            QVERIFY2(model.apply(Event {++sequence, QString(), payload}),
+                     qPrintable(eventName(payload)));
+        }
+    };
+    for (const Frame &frame : frames)
+        apply(decoder->decode(SseEvent {frame.type, frame.data, QByteArray()}));
+    if (finish)
+        apply(decoder->finish());
+    const QString state = describe(model);
+    for (const QString &part : contains)
+        QVERIFY2(state.contains(part), qPrintable(state + QStringLiteral("\nlacks: ") + part));
+    QVERIFY2(seenWarnings.size() == warnings, qPrintable(seenWarnings.join(u'\n')));
+}
+
+void TestDialectDecoder::detect_data()
+{
+    QTest::addColumn<QByteArray>("type");
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<QString>("expected"); // empty: undecided
+
+    QTest::newRow("native code") << QByteArray("code")
+                                 << QByteArray(R"({"seq":3,"event":"code","fileName":"a"})")
+                                 << QStringLiteral("native");
+    QTest::newRow("native connected")
+        << QByteArray("connected") << QByteArray(R"({"seq":0,"event":"connected"})")
+        << QStringLiteral("native");
+    QTest::newRow("code-stream connected is undecided")
+        << QByteArray("connected") << QByteArray(R"({"clientId":"c"})") << QString();
+    QTest::newRow("code-stream code")
+        << QByteArray("code") << QByteArray(R"({"fileName":"a","type":"start"})")
+        << QStringLiteral("code-stream");
+    QTest::newRow("smart-forge named")
+        << QByteArray("step:start") << QByteArray(R"({"step":"planning"})")
+        << QStringLiteral("smart-forge");
+    QTest::newRow("smart-forge typed")
+        << QByteArray("message") << QByteArray(R"({"type":"project:created"})")
+        << QStringLiteral("smart-forge");
+    QTest::newRow("chat-text object")
+        << QByteArray("message") << QByteArray(R"({"text":"hi"})") << QStringLiteral("chat-text");
+    QTest::newRow("chat-text string")
+        << QByteArray("message") << QByteArray(R"("hi ")") << QStringLiteral("chat-text");
+    QTest::newRow("openai chunk") << QByteArray(
+        "message") << QByteArray(R"({"object":"chat.completion.chunk","choices":[]})")
+                                  << QStringLiteral("openai");
+    QTest::newRow("openai done") << QByteArray("message") << QByteArray("[DONE]")
+                                 << QStringLiteral("openai");
+    QTest::newRow("plain text is undecided")
+        << QByteArray("message") << QByteArray("hello") << QString();
+}
+
+void TestDialectDecoder::detect()
+{
+    QFETCH(QByteArray, type);
+    QFETCH(QByteArray, data);
+    QFETCH(QString, expected);
+    const auto detection = DialectDecoder::detect(SseEvent {type, data, QByteArray()});
+    QCOMPARE(detection.has_value(), !expected.isEmpty());
+    if (detection) {
+        QCOMPARE(DialectDecoder::dialectText(detection->dialect), expected);
+        QVERIFY(!detection->reason.isEmpty());
+    }
+}
+
+void TestDialectDecoder::dialectNames()
+{
+    for (const QString &name : DialectDecoder::dialectNames()) {
+        Dialect dialect = Dialect::Auto;
+        QVERIFY(DialectDecoder::dialectFromText(name, &dialect));
+        QCOMPARE(DialectDecoder::dialectText(dialect), name);
+    }
+    Dialect dialect = Dialect::Auto;
+    QVERIFY(!DialectDecoder::dialectFromText(u"socket.io", &dialect));
+}
+
+QTEST_GUILESS_MAIN(TestDialectDecoder)
+#include "tst_dialectdecoder.moc"

@@ -1,0 +1,220 @@
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// `inkstream watch --summary -` against a Node.js loopback server per dialect
+// (tests/dialects/servers/*.js, written from the seed documents).
+class TestDialects final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void watch_data();
+    void watch();
+};
+
+namespace {
+
+QString sourceDir()
+{
+    return qEnvironmentVariable("INKSTREAM_SOURCE_DIR");
+}
+
+// A Node server from tests/dialects/servers, stopped when this goes out of scope.
+class NodeServer final
+{
+public:
+    explicit NodeServer(const QString &script)
+    {
+        m_process.setProgram(QStringLiteral("node"));
+        m_process.setArguments(
+            {QDir(sourceDir()).filePath(QStringLiteral("tests/dialects/servers/") + script)});
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+    }
+    ~NodeServer()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    Q_DISABLE_COPY_MOVE(NodeServer)
+
+    // The port the server printed, 0 when it did not start.
+    int port()
+    {
+        if (!m_process.waitForStarted(10000))
+            return 0;
+        while (!m_process.canReadLine()) {
+            if (!m_process.waitForReadyRead(10000))
+                return 0;
+        }
+        return m_process.readLine().trimmed().toInt();
+    }
+
+private:
+    QProcess m_process;
+};
+
+} // namespace
+
+void TestDialects::initTestCase()
+{
+    QVERIFY2(QFileInfo(qEnvironmentVariable("INKSTREAM_BINARY")).isExecutable(),
+             "INKSTREAM_BINARY must name the built inkstream");
+    QProcess node;
+    node.start(QStringLiteral("node"), {QStringLiteral("--version")});
+    QVERIFY2(node.waitForFinished(10000) && node.exitCode() == 0, "node is required");
+}
+
+using StringMap = QMap<QString, QString>;
+
+void TestDialects::watch_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<StringMap>("files"); // name -> content on disk
+    QTest::addColumn<QStringList>("chat"); // substrings of the chat, in order of messages
+    QTest::addColumn<QString>("steps"); // comma-separated states
+    QTest::addColumn<int>("progress");
+    QTest::addColumn<int>("warnings");
+
+    const QString pending = QStringLiteral("pending,pending,pending,pending");
+    const QString allComplete = QStringLiteral("complete,complete,complete,complete");
+    QTest::newRow("code-stream, detected")
+        << QStringLiteral("codestream.js") << QStringLiteral("/api/interview/1/code-stream")
+        << QStringList {QStringLiteral("--until"), QStringLiteral("idle:1.5")}
+        << QStringLiteral("idle") << QStringLiteral("code-stream")
+        << StringMap {{QStringLiteral("solution.js"),
+                       QStringLiteral("const solution = (s) => s.split(\"\").reverse().join(\"\");"
+                                      "\nmodule.exports = solution;\n")},
+                      {QStringLiteral("util.js"),
+                       QStringLiteral("export const add = (a, b) => a + b;\n")}}
+        << QStringList() << pending << 0 << 1;
+    const StringMap forgeFiles {
+        {QStringLiteral("index.js"),
+         QStringLiteral("const express = require(\"express\");\nconst app = express();\n"
+                        "app.listen(3000);\n")}};
+    const QStringList forgeChat {QStringLiteral("Project created: todo-api"),
+                                 QStringLiteral("Planning API structure..."),
+                                 QStringLiteral("Generating files..."),
+                                 QStringLiteral("Generating index.js..."),
+                                 QStringLiteral("✓ Created index.js"),
+                                 QStringLiteral("Validating generated code..."),
+                                 QStringLiteral("API generated successfully!")};
+    QTest::newRow("smart-forge, names in event:, detected")
+        << QStringLiteral("smartforge.js") << QStringLiteral("/named/api/stream/p1")
+        << QStringList() << QStringLiteral("complete") << QStringLiteral("smart-forge")
+        << forgeFiles << forgeChat << allComplete << 100 << 1;
+    QTest::newRow("smart-forge, type in data, explicit")
+        << QStringLiteral("smartforge.js") << QStringLiteral("/typed/api/stream/p1")
+        << QStringList {QStringLiteral("--dialect"), QStringLiteral("smart-forge")}
+        << QStringLiteral("complete") << QStringLiteral("smart-forge") << forgeFiles << forgeChat
+        << allComplete << 100 << 1;
+    const StringMap chatFiles {
+        {QStringLiteral("sum.py"), QStringLiteral("def add(a, b):\n    return a + b\n")},
+        {QStringLiteral("snippet-1.sh"), QStringLiteral("echo ok\n")}};
+    QTest::newRow("chat-text, POST --data, detected")
+        << QStringLiteral("chattext.js") << QStringLiteral("/api/v1/chat/unified/stream")
+        << QStringList {QStringLiteral("--method"), QStringLiteral("POST"),
+                        QStringLiteral("--data"),   QStringLiteral("{\"message\":\"sum?\"}"),
+                        QStringLiteral("--header"), QStringLiteral("X-User: test")}
+        << QStringLiteral("complete") << QStringLiteral("chat-text") << chatFiles
+        << QStringList {QStringLiteral("Here is `sum.py`:\n\n```python\ndef add")} << pending << 0
+        << 0;
+    QTest::newRow("chat-text, bare strings, --prompt")
+        << QStringLiteral("chattext.js") << QStringLiteral("/bare/stream")
+        << QStringList {QStringLiteral("--dialect"), QStringLiteral("chat-text"),
+                        QStringLiteral("--prompt"), QStringLiteral("sum?")}
+        << QStringLiteral("complete") << QStringLiteral("chat-text") << chatFiles
+        << QStringList {QStringLiteral("And a shell line:")} << pending << 0 << 0;
+    QTest::newRow("openai, --prompt --model --token")
+        << QStringLiteral("openai.js") << QString()
+        << QStringList {QStringLiteral("--dialect"), QStringLiteral("openai"),
+                        QStringLiteral("--model"),   QStringLiteral("mock-1"),
+                        QStringLiteral("--prompt"),  QStringLiteral("Write sum.js"),
+                        QStringLiteral("--token"),   QStringLiteral("test-key")}
+        << QStringLiteral("complete") << QStringLiteral("openai")
+        << StringMap {{QStringLiteral("sum.js"),
+                       QStringLiteral("export function sum(a, b) {\n  return a + b;\n}\n")},
+                      {QStringLiteral("snippet-1.py"), QStringLiteral("print(1)\n")}}
+        << QStringList {QStringLiteral("Sure. Save this as sum.js:")} << pending << 0 << 0;
+}
+
+void TestDialects::watch()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, path);
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, status);
+    QFETCH(QString, dialect);
+    QFETCH(StringMap, files);
+    QFETCH(QStringList, chat);
+    QFETCH(QString, steps);
+    QFETCH(int, progress);
+    QFETCH(int, warnings);
+
+    NodeServer node(server);
+    const int port = node.port();
+    QVERIFY2(port > 0, "the Node server did not report its port");
+    QTemporaryDir output;
+    QVERIFY(output.isValid());
+
+    QProcess watch;
+    watch.setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList args {
+        QStringLiteral("watch"),     QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path),
+        QStringLiteral("--summary"), QStringLiteral("-"),
+        QStringLiteral("--output"),  output.path(),
+        QStringLiteral("--timeout"), QStringLiteral("30")};
+    args += arguments;
+    watch.start(qEnvironmentVariable("INKSTREAM_BINARY"), args);
+    QVERIFY(watch.waitForStarted(10000));
+    QVERIFY(watch.waitForFinished(45000));
+    const QByteArray stderrText = watch.readAllStandardError();
+    QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
+    const QJsonObject summary = QJsonDocument::fromJson(watch.readAllStandardOutput()).object();
+    QVERIFY2(!summary.isEmpty(), stderrText.constData());
+    const QByteArray pretty = QJsonDocument(summary).toJson();
+    QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
+    QCOMPARE(summary.value(QStringLiteral("dialect")).toString(), dialect);
+    QVERIFY2(summary.value(QStringLiteral("errors")).toArray().isEmpty(), pretty.constData());
+    QVERIFY2(summary.value(QStringLiteral("warnings")).toArray().size() == warnings,
+             pretty.constData());
+
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        QFile file(QDir(output.path()).filePath(it.key()));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(it.key()));
+        QCOMPARE(QString::fromUtf8(file.readAll()), it.value());
+    }
+    int completeFiles = 0;
+    for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray())
+        completeFiles += file.toObject().value(QStringLiteral("state")).toString() == u"complete";
+    QCOMPARE(completeFiles, files.size());
+
+    const QJsonArray messages = summary.value(QStringLiteral("chat")).toArray();
+    QVERIFY2(messages.size() >= chat.size(), pretty.constData());
+    for (int i = 0; i < chat.size(); ++i) {
+        bool found = false;
+        for (const QJsonValue &message : messages)
+            found = found
+                || message.toObject().value(QStringLiteral("text")).toString().contains(chat.at(i));
+        QVERIFY2(found, qPrintable(chat.at(i)));
+    }
+    QStringList stepStates;
+    for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray())
+        stepStates.append(step.toObject().value(QStringLiteral("state")).toString());
+    QCOMPARE(stepStates.join(u','), steps);
+    QCOMPARE(summary.value(QStringLiteral("progress")).toInt(), progress);
+}
+
+QTEST_GUILESS_MAIN(TestDialects)
+#include "tst_dialects.moc"
