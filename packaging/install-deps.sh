@@ -14,6 +14,7 @@ test_packages=(
     curl xvfb xauth imagemagick x11-utils xdotool
     chromium                          # the browser EventSource test
     nginx libnginx-mod-nchan redis-server # the relay tests and the fan-out benchmark
+    clang llvm libclang-rt-14-dev     # tests/fuzz (libFuzzer, llvm-cov)
 )
 # Node.js (benchmark peers, dialect servers): Debian's packages unless a node is already
 # installed from elsewhere (NodeSource's nodejs conflicts with Debian's npm).
