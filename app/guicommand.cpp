@@ -1,5 +1,6 @@
 #include "app/guicommand.h"
 
+#include "app/afterfirstpaint.h"
 #include "app/localdemo.h"
 #include "app/startupreport.h"
 #include "core/client/sessionclient.h"
@@ -158,9 +159,9 @@ int GuiCommand::run(int argc, char *argv[])
     StartupReport::installIfRequested(&window, &model);
     window.show();
     if (options.demo)
-        QTimer::singleShot(0, &window, startDemo);
+        AfterFirstPaint::run(&window, startDemo);
     else if (options.connectUrl.isValid())
-        client.connectTo(options.connectUrl);
+        AfterFirstPaint::run(&window, [&] { client.connectTo(options.connectUrl); });
     return app.exec();
 }
 
