@@ -159,7 +159,9 @@ private Q_SLOTS:
         first.reset();
         QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 1, 10000);
         RawSseClient fourth(f.publisher.port(), "/api/sessions/s1/stream");
+        // The server counts the subscriber before its headers reach the client: wait for both.
         QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(), 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(fourth.headersDone, 10000);
         QCOMPARE(fourth.statusLine.split(' ').value(1), QByteArray("200"));
     }
 
