@@ -450,7 +450,7 @@ int WatchCommand::run(const QStringList &arguments)
     const QCommandLineOption dialectOption(
         QStringLiteral("dialect"),
         QStringLiteral("The stream format: auto (recognised from the first frames; default), "
-                       "native, code-stream, smart-forge, chat-text or openai."),
+                       "native, code-stream, smart-forge, chat-text, openai or writing-flow."),
         QStringLiteral("DIALECT"), QStringLiteral("auto"));
     const QCommandLineOption methodOption(
         QStringLiteral("method"),

@@ -4,6 +4,7 @@
 #include "core/protocol/codestreamdecoder.h"
 #include "core/protocol/openaidecoder.h"
 #include "core/protocol/smartforgedecoder.h"
+#include "core/protocol/writingflowdecoder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,9 +15,9 @@ namespace inkstream::core {
 
 namespace {
 
-constexpr std::array<Dialect, 6> kDialects
-    = {Dialect::Auto,       Dialect::Native,   Dialect::CodeStream,
-       Dialect::SmartForge, Dialect::ChatText, Dialect::OpenAi};
+constexpr std::array<Dialect, 7> kDialects
+    = {Dialect::Auto,     Dialect::Native, Dialect::CodeStream, Dialect::SmartForge,
+       Dialect::ChatText, Dialect::OpenAi, Dialect::WritingFlow};
 
 bool isSmartForgeName(QStringView name)
 {
@@ -53,6 +54,8 @@ DialectDecoder::create(Dialect dialect, CodeBlockExtractor::ExtensionResolver re
         return std::make_unique<ChatTextDecoder>(resolver);
     case Dialect::OpenAi:
         return std::make_unique<OpenAiDecoder>(resolver);
+    case Dialect::WritingFlow:
+        return std::make_unique<WritingFlowDecoder>();
     }
     return nullptr;
 }
@@ -90,6 +93,12 @@ std::optional<DialectDecoder::Detection> DialectDecoder::detect(const SseEvent &
             && (inner == u"start" || inner == u"delta" || inner == u"complete"
                 || inner == u"error")))
         return found(Dialect::CodeStream, QStringLiteral("a code event without \"seq\""));
+    if (object.value(QStringLiteral("blockId")).isString())
+        return found(Dialect::WritingFlow, QStringLiteral("a generation frame with \"blockId\""));
+    if (object.value(QStringLiteral("step")).isString()
+        && object.value(QStringLiteral("progress")).isDouble())
+        return found(Dialect::WritingFlow,
+                     QStringLiteral("an autopilot frame with \"step\" and \"progress\""));
     if (object.value(QStringLiteral("text")).isString())
         return found(Dialect::ChatText, QStringLiteral("a {\"text\"} frame"));
     return std::nullopt;
@@ -110,6 +119,8 @@ QString DialectDecoder::dialectText(Dialect dialect)
         return QStringLiteral("chat-text");
     case Dialect::OpenAi:
         return QStringLiteral("openai");
+    case Dialect::WritingFlow:
+        return QStringLiteral("writing-flow");
     }
     return QStringLiteral("unknown");
 }

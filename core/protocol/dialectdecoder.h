@@ -13,7 +13,7 @@
 namespace inkstream::core {
 
 // The stream formats Inkstream follows (docs/protocol.md, "Dialects").
-enum class Dialect { Auto, Native, CodeStream, SmartForge, ChatText, OpenAi };
+enum class Dialect { Auto, Native, CodeStream, SmartForge, ChatText, OpenAi, WritingFlow };
 
 // What a dialect decoder made of one frame: typed events (without sequence numbers; the client
 // numbers them) and readable warnings for anything it did not understand.

@@ -165,6 +165,34 @@ void TestDialectDecoder::decode_data()
         << Frames {f("message", R"({"choices":[{"index":0,"delta":{"content":"Hi"}}]})"),
                    f("message", R"({"error":{"message":"rate limited"}})")}
         << false << QStringList {QStringLiteral("assistant:Hi"), QStringLiteral("session=3")} << 0;
+    QTest::newRow("writing-flow: autopilot drives the tracker")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search","progress":10,"message":"Searching"})"),
+                   f("message",
+                     R"({"step":"strategy","progress":30,"stats":{"hits":12,"verified":5,"sections":0}})"),
+                   f("message", R"({"step":"outline","progress":60,"message":"Outlining"})"),
+                   f("message", R"({"step":"dance","progress":70})"),
+                   f("message", R"({"step":"done","progress":100,"docId":"d1"})")}
+        << false << QStringList {QStringLiteral("event:Searching"),
+                                 QStringLiteral("event:Outlining"),
+                                 QStringLiteral("Document d1 is ready"),
+                                 QStringLiteral("steps=complete,complete,complete,complete"),
+                                 QStringLiteral("progress=100"),
+                                 QStringLiteral("session=2")}
+        << 1;
+    QTest::newRow("writing-flow: generation blocks, cites, error")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"blockId":"intro","delta":"Hello "})"),
+                   f("message",
+                     R"({"blockId":"intro","delta":"world.","cites":[{"key":"1","source":"a.org"}]})"),
+                   f("message", R"({"blockId":"intro","delta":"","done":true})"),
+                   f("message", R"({"blockId":"body","delta":"Part","error":"quota"})"),
+                   f("message", R"({"other":true})")}
+        << false
+        << QStringList {QStringLiteral("intro.md=complete:Hello world."),
+                        QStringLiteral("body.md=error:Part"),
+                        QStringLiteral("event:Sources for intro: [1] a.org")}
+        << 1;
     QTest::newRow("openai: garbage and other choices")
         << QStringLiteral("openai")
         << Frames {f("message", "not json"),
@@ -240,6 +268,12 @@ void TestDialectDecoder::detect_data()
                                   << QStringLiteral("openai");
     QTest::newRow("openai done") << QByteArray("message") << QByteArray("[DONE]")
                                  << QStringLiteral("openai");
+    QTest::newRow("writing-flow generation")
+        << QByteArray("message") << QByteArray(R"({"blockId":"b","delta":"x"})")
+        << QStringLiteral("writing-flow");
+    QTest::newRow("writing-flow autopilot")
+        << QByteArray("message") << QByteArray(R"({"step":"search","progress":5})")
+        << QStringLiteral("writing-flow");
     QTest::newRow("plain text is undecided")
         << QByteArray("message") << QByteArray("hello") << QString();
 }

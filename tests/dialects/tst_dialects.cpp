@@ -136,6 +136,22 @@ void TestDialects::watch_data()
                         QStringLiteral("--prompt"), QStringLiteral("sum?")}
         << QStringLiteral("complete") << QStringLiteral("chat-text") << chatFiles
         << QStringList {QStringLiteral("And a shell line:")} << pending << 0 << 0;
+    QTest::newRow("writing-flow autopilot, detected")
+        << QStringLiteral("writingflow.js") << QStringLiteral("/api/autopilot/stream?taskId=t1")
+        << QStringList() << QStringLiteral("complete") << QStringLiteral("writing-flow")
+        << StringMap() << QStringList {QStringLiteral("Document doc-7 is ready")} << allComplete
+        << 100 << 0;
+    QTest::newRow("writing-flow generation, explicit")
+        << QStringLiteral("writingflow.js") << QStringLiteral("/api/generation/stream?streamId=s1")
+        << QStringList {QStringLiteral("--dialect"), QStringLiteral("writing-flow"),
+                        QStringLiteral("--until"), QStringLiteral("idle:1.5")}
+        << QStringLiteral("idle") << QStringLiteral("writing-flow")
+        << StringMap {{QStringLiteral("intro.md"),
+                       QStringLiteral("Streaming makes writing "
+                                      "visible.")},
+                      {QStringLiteral("body.md"), QStringLiteral("Each block streams apart.")}}
+        << QStringList {QStringLiteral("Sources for intro: [smith2020] example.org/smith")}
+        << pending << 0 << 0;
     QTest::newRow("openai, --prompt --model --token")
         << QStringLiteral("openai.js") << QString()
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("openai"),

@@ -1,0 +1,146 @@
+#include "core/protocol/writingflowdecoder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace inkstream::core {
+
+namespace {
+
+QString blockFileName(const QString &blockId)
+{
+    return blockId + QStringLiteral(".md");
+}
+
+} // namespace
+
+DialectOutput WritingFlowDecoder::decode(const SseEvent &frame)
+{
+    DialectOutput out;
+    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
+    if (!document.isObject()) {
+        out.warnings.append(QStringLiteral("writing-flow: ignored a frame that is not a JSON "
+                                           "object: %1")
+                                .arg(QString::fromUtf8(frame.data.left(80))));
+        return out;
+    }
+    const QJsonObject object = document.object();
+    if (object.value(QStringLiteral("blockId")).isString())
+        generation(object, &out);
+    else if (object.value(QStringLiteral("step")).isString())
+        autopilot(object, &out);
+    else if (frame.type != "heartbeat" && frame.type != "ping")
+        out.warnings.append(QStringLiteral("writing-flow: ignored a frame with neither \"step\" "
+                                           "nor \"blockId\": %1")
+                                .arg(QString::fromUtf8(frame.data.left(80))));
+    return out;
+}
+
+void WritingFlowDecoder::chatLine(const QString &text, DialectOutput *out)
+{
+    ChatEvent chat;
+    chat.messageId = QStringLiteral("writing-flow-%1").arg(++m_chatLines);
+    chat.role = ChatRole::Event;
+    chat.type = ChatEvent::Type::Start;
+    chat.delta = text;
+    out->events.append(chat);
+    chat.type = ChatEvent::Type::Complete;
+    chat.delta.clear();
+    out->events.append(chat);
+}
+
+void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out)
+{
+    const QString step = object.value(QStringLiteral("step")).toString();
+    const QString message = object.value(QStringLiteral("message")).toString();
+    QString detail = message;
+    const QJsonObject stats = object.value(QStringLiteral("stats")).toObject();
+    if (!stats.isEmpty())
+        detail = QStringLiteral("%1%2 hits, %3 verified, %4 sections")
+                     .arg(message.isEmpty() ? QString() : message + QStringLiteral(": "))
+                     .arg(stats.value(QStringLiteral("hits")).toInt())
+                     .arg(stats.value(QStringLiteral("verified")).toInt())
+                     .arg(stats.value(QStringLiteral("sections")).toInt());
+    if (step == u"error") {
+        out->events.append(
+            SessionEvent {SessionEvent::Type::Error,
+                          message.isEmpty() ? QStringLiteral("autopilot failed") : message});
+        return;
+    }
+    // search and strategy plan the document, outline starts writing it, done completes it.
+    std::optional<StepName> name;
+    if (step == u"search" || step == u"strategy")
+        name = StepName::Planning;
+    else if (step == u"outline")
+        name = StepName::Generating;
+    else if (step == u"done")
+        name = StepName::Complete;
+    if (!name) {
+        out->warnings.append(QStringLiteral("writing-flow: ignored unknown step \"%1\"").arg(step));
+        return;
+    }
+    if (m_step != name) {
+        for (int i = m_step ? int(*m_step) : int(StepName::Planning); i < int(*name); ++i)
+            out->events.append(StepEvent {StepName(i), StepEvent::Status::Complete, {}});
+        out->events.append(StepEvent {*name,
+                                      *name == StepName::Complete ? StepEvent::Status::Complete
+                                                                  : StepEvent::Status::Start,
+                                      detail});
+        m_step = name;
+        if (!message.isEmpty())
+            chatLine(message, out);
+    }
+    if (object.value(QStringLiteral("progress")).isDouble())
+        out->events.append(ProgressEvent {
+            qBound(0, qRound(object.value(QStringLiteral("progress")).toDouble()), 100), detail});
+    if (*name == StepName::Complete) {
+        const QString docId = object.value(QStringLiteral("docId")).toString();
+        if (!docId.isEmpty())
+            chatLine(QStringLiteral("Document %1 is ready").arg(docId), out);
+        out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
+    }
+}
+
+void WritingFlowDecoder::generation(const QJsonObject &object, DialectOutput *out)
+{
+    const QString blockId = object.value(QStringLiteral("blockId")).toString();
+    if (blockId.isEmpty()) {
+        out->warnings.append(QStringLiteral("writing-flow: ignored a block with an empty id"));
+        return;
+    }
+    CodeEvent code;
+    code.fileName = blockFileName(blockId);
+    if (!m_blocks.contains(blockId)) {
+        m_blocks.insert(blockId);
+        code.type = CodeEvent::Type::Start;
+        out->events.append(code);
+    }
+    const QString delta = object.value(QStringLiteral("delta")).toString();
+    if (!delta.isEmpty()) {
+        code.type = CodeEvent::Type::Delta;
+        code.delta = delta;
+        out->events.append(code);
+        code.delta.clear();
+    }
+    QStringList cites;
+    for (const QJsonValue &cite : object.value(QStringLiteral("cites")).toArray())
+        cites.append(QStringLiteral("[%1] %2").arg(
+            cite.toObject().value(QStringLiteral("key")).toString(),
+            cite.toObject().value(QStringLiteral("source")).toString()));
+    if (!cites.isEmpty())
+        chatLine(
+            QStringLiteral("Sources for %1: %2").arg(blockId, cites.join(QStringLiteral("; "))),
+            out);
+    const QString error = object.value(QStringLiteral("error")).toString();
+    if (!error.isEmpty()) {
+        code.type = CodeEvent::Type::Error;
+        code.error = error;
+        out->events.append(code);
+    } else if (object.value(QStringLiteral("done")).toBool()) {
+        code.type = CodeEvent::Type::Complete;
+        out->events.append(code);
+    }
+}
+
+} // namespace inkstream::core

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/protocol/dialectdecoder.h"
+
+#include <QJsonObject>
+#include <QSet>
+
+namespace inkstream::core {
+
+// Seed 004 ("writing-flow"): autopilot frames {step, progress, stats?, docId?, message?} (step
+// search, strategy, outline, done, error) drive the tracker; generation frames {blockId, delta,
+// cites?, done?, error?} stream each block into a file BLOCKID.md.
+class WritingFlowDecoder final : public DialectDecoder
+{
+public:
+    Dialect dialect() const override { return Dialect::WritingFlow; }
+    DialectOutput decode(const SseEvent &frame) override;
+
+private:
+    void autopilot(const QJsonObject &object, DialectOutput *out);
+    void generation(const QJsonObject &object, DialectOutput *out);
+    void chatLine(const QString &text, DialectOutput *out);
+
+    std::optional<StepName> m_step; // the tracker step running now
+    QSet<QString> m_blocks; // blocks started
+    int m_chatLines = 0;
+};
+
+} // namespace inkstream::core
