@@ -441,7 +441,8 @@ int WatchCommand::run(const QStringList &arguments)
     const QCommandLineOption transportOption(
         QStringLiteral("transport"),
         QStringLiteral("auto (SSE, then WebSocket, then polling when the others fail to "
-                       "connect; default), sse, ws or poll."),
+                       "connect; default), sse, ws, poll, or socketio (a Socket.IO v4 server: "
+                       "http://HOST:PORT/NAMESPACE?QUERY)."),
         QStringLiteral("KIND"), QStringLiteral("auto"));
     const QCommandLineOption pollIntervalOption(
         QStringLiteral("poll-interval"),
@@ -450,7 +451,7 @@ int WatchCommand::run(const QStringList &arguments)
     const QCommandLineOption dialectOption(
         QStringLiteral("dialect"),
         QStringLiteral("The stream format: auto (recognised from the first frames; default), "
-                       "native, code-stream, smart-forge, chat-text, openai or writing-flow."),
+                       "native, code-stream, smart-forge, chat-text, openai, writing-flow or model-chunk."),
         QStringLiteral("DIALECT"), QStringLiteral("auto"));
     const QCommandLineOption methodOption(
         QStringLiteral("method"),
@@ -466,8 +467,9 @@ int WatchCommand::run(const QStringList &arguments)
                                           QStringLiteral("HEADER"));
     const QCommandLineOption tokenOption(
         QStringLiteral("token"),
-        QStringLiteral("Bearer token for --dialect openai (default: the environment's "
-                       "INKSTREAM_API_KEY, else OPENAI_API_KEY). Never logged."),
+        QStringLiteral("Bearer token: the API key for --dialect openai (default: the "
+                       "environment's INKSTREAM_API_KEY, else OPENAI_API_KEY), the read token of "
+                       "a publisher, or a Socket.IO server's auth {\"token\"}. Never logged."),
         QStringLiteral("TOKEN"));
     const QCommandLineOption modelOption(QStringLiteral("model"),
                                          QStringLiteral("Model name for --dialect openai."),
@@ -562,7 +564,7 @@ int WatchCommand::run(const QStringList &arguments)
     }
 
     if (!SessionClient::transportModeFromText(parser.value(transportOption), &options.transport)) {
-        err << "watch: --transport takes auto, sse, ws or poll, not \""
+        err << "watch: --transport takes auto, sse, ws, poll or socketio, not \""
             << parser.value(transportOption) << "\"\n";
         return kExitUsage;
     }
@@ -631,10 +633,13 @@ int WatchCommand::run(const QStringList &arguments)
         }
         options.body = QJsonDocument(QJsonObject {{QStringLiteral("message"), prompt}})
                            .toJson(QJsonDocument::Compact);
-    } else if ((parser.isSet(tokenOption) || parser.isSet(modelOption))) {
-        err << "watch: --token and --model go with --dialect openai\n";
+    } else if (parser.isSet(modelOption)) {
+        err << "watch: --model goes with --dialect openai\n";
         return kExitUsage;
     }
+    if (options.dialect != core::Dialect::OpenAi && parser.isSet(tokenOption))
+        options.headers.append({QByteArrayLiteral("Authorization"),
+                                QByteArrayLiteral("Bearer ") + parser.value(tokenOption).toUtf8()});
     options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()
         : options.body.isEmpty()                ? QByteArrayLiteral("GET")
                                                 : QByteArrayLiteral("POST");

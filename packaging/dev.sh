@@ -17,6 +17,10 @@ demo | test | deb) ;;
 esac
 
 "$root/packaging/install-deps.sh" "$mode"
+if [ "$mode" = test ]; then
+    # Node peers of the suite (socket.io for seed 003's server), pinned by tests/package-lock.json.
+    npm ci --prefix "$root/tests" --no-audit --no-fund --loglevel=error
+fi
 
 cd "$root"
 if [ "$mode" = deb ]; then

@@ -2,6 +2,7 @@
 
 #include "core/client/clientlog.h"
 #include "core/client/pollingtransport.h"
+#include "core/client/socketiotransport.h"
 #include "core/client/sseclient.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/client/websockettransport.h"
@@ -82,6 +83,12 @@ void SessionClient::createTransport(Transport::Kind kind)
         m_transport = polling;
         break;
     }
+    case Transport::Kind::SocketIo: {
+        auto *socketIo = new SocketIoTransport(this);
+        socketIo->setHeaders(m_headers);
+        m_transport = socketIo;
+        break;
+    }
     }
     m_transport->setReconnectPolicy(m_policy);
     m_transport->setHeartbeatTimeout(m_heartbeatTimeout);
@@ -114,6 +121,8 @@ QUrl SessionClient::endpointFor(Transport::Kind kind) const
         return WebSocketTransport::endpointFor(m_sessionUrl);
     case Transport::Kind::Polling:
         return snapshotUrlFor(m_sessionUrl);
+    case Transport::Kind::SocketIo:
+        return m_sessionUrl; // the server's URL; the path names the namespace
     }
     return {};
 }
@@ -150,6 +159,8 @@ QString SessionClient::transportModeText(TransportMode mode)
         return QStringLiteral("ws");
     case TransportMode::Polling:
         return QStringLiteral("poll");
+    case TransportMode::SocketIo:
+        return QStringLiteral("socketio");
     }
     return QStringLiteral("unknown");
 }
@@ -157,7 +168,8 @@ QString SessionClient::transportModeText(TransportMode mode)
 bool SessionClient::transportModeFromText(QStringView text, TransportMode *mode)
 {
     for (TransportMode candidate : {TransportMode::Auto, TransportMode::Sse,
-                                    TransportMode::WebSocket, TransportMode::Polling}) {
+                                    TransportMode::WebSocket, TransportMode::Polling,
+                                    TransportMode::SocketIo}) {
         if (text == transportModeText(candidate)) {
             *mode = candidate;
             return true;
@@ -198,9 +210,10 @@ void SessionClient::connectTo(const QUrl &sessionUrl)
     m_activeDialect = m_dialect;
     m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
     m_decoder = DialectDecoder::create(m_dialect, &LanguageGuesser::extensionForLanguage);
-    // Foreign dialects are SSE streams.
+    // Foreign dialects are SSE streams, or Socket.IO when asked for.
     const bool sseOnly = m_decoder || (m_dialect == Dialect::Auto && isOneShot());
-    openTransport(sseOnly                                  ? Transport::Kind::Sse
+    openTransport(m_mode == TransportMode::SocketIo        ? Transport::Kind::SocketIo
+                  : sseOnly                                ? Transport::Kind::Sse
                       : m_mode == TransportMode::WebSocket ? Transport::Kind::WebSocket
                       : m_mode == TransportMode::Polling   ? Transport::Kind::Polling
                                                            : Transport::Kind::Sse);
@@ -313,7 +326,9 @@ void SessionClient::onTransportEvent(const QByteArray &type, const QByteArray &d
         dispatchFrame(type, data, lastEventId);
         return;
     }
-    if (m_transport->kind() != Transport::Kind::Sse) {
+    // WebSocket and polling carry native events; SSE and Socket.IO carry any dialect.
+    if (m_transport->kind() != Transport::Kind::Sse
+        && m_transport->kind() != Transport::Kind::SocketIo) {
         settleDialect(Dialect::Native,
                       QStringLiteral("the %1 transport carries native events")
                           .arg(Transport::kindText(m_transport->kind())));
@@ -367,6 +382,7 @@ void SessionClient::dispatchFrame(const QByteArray &type, const QByteArray &data
 void SessionClient::applyDialectOutput(const DialectOutput &output, qsizetype wireBytes)
 {
     const quint64 generation = m_generation;
+    m_duplicatesDropped += quint64(output.duplicates);
     for (const QString &warning : output.warnings) {
         if (m_warnings.size() < maxErrors())
             m_warnings.append(warning);
@@ -651,7 +667,8 @@ void SessionClient::onStateChanged(ConnectionState state)
     }
     if (m_mode == TransportMode::Auto && !m_transport->everConnected()
         && (m_dialect == Dialect::Native || (m_dialect == Dialect::Auto && !isOneShot()))
-        && m_transport->kind() != Transport::Kind::Polling) {
+        && m_transport->kind() != Transport::Kind::Polling
+        && m_transport->kind() != Transport::Kind::SocketIo) {
         // Auto: a transport that never got through gives way to the next one, unless the
         // server itself answered for the session (401/403/404, 204).
         const bool failed = state == ConnectionState::Error && !m_transport->wasRefused();

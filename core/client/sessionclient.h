@@ -40,7 +40,9 @@ class SessionClient final : public QObject
 public:
     // Which transport follows the session. Auto: SSE, then WebSocket, then polling, each when
     // the one before never got through (the server answering 401/403/404 or 204 is final).
-    enum class TransportMode { Auto, Sse, WebSocket, Polling };
+    // SocketIo follows a Socket.IO v4 server (any dialect; model-chunk is seed 003's) and is
+    // never chosen by Auto.
+    enum class TransportMode { Auto, Sse, WebSocket, Polling, SocketIo };
 
     // The model is not owned; it must outlive the client.
     explicit SessionClient(SessionModel *model, QObject *parent = nullptr);
@@ -53,7 +55,7 @@ public:
     Transport::Kind activeTransport() const;
     // Fallbacks taken in Auto mode since connectTo(), one readable line each.
     QStringList fallbacks() const { return m_fallbacks; }
-    static QString transportModeText(TransportMode mode); // "auto", "sse", "ws", "poll"
+    static QString transportModeText(TransportMode mode); // "auto", "sse", "ws", "poll", ...
     static bool transportModeFromText(QStringView text, TransportMode *mode);
     // Attempts a transport gets in Auto mode before the next one is tried.
     static constexpr int kAutoAttempts = 2;

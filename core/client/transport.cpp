@@ -24,6 +24,8 @@ QString Transport::kindText(Kind kind)
         return QStringLiteral("ws");
     case Kind::Polling:
         return QStringLiteral("poll");
+    case Kind::SocketIo:
+        return QStringLiteral("socketio");
     }
     return QStringLiteral("unknown");
 }

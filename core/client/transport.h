@@ -25,13 +25,13 @@ class Transport : public QObject
     Q_DISABLE_COPY_MOVE(Transport)
 
 public:
-    enum class Kind { Sse, WebSocket, Polling };
+    enum class Kind { Sse, WebSocket, Polling, SocketIo };
 
     explicit Transport(QObject *parent = nullptr);
     ~Transport() override;
 
     virtual Kind kind() const = 0;
-    // "sse", "ws", "poll".
+    // "sse", "ws", "poll", "socketio".
     static QString kindText(Kind kind);
 
     // Starts following `url` (this transport's endpoint), dropping any current connection.

@@ -40,6 +40,14 @@ QUrl WebSocketTransport::endpointFor(const QUrl &sessionUrl)
     return url;
 }
 
+int WebSocketTransport::handshakeStatusFrom(const QString &socketError)
+{
+    // Qt reports a refused handshake only in words.
+    static const QRegularExpression status(QStringLiteral("status code: (\\d{3})"));
+    const QRegularExpressionMatch match = status.match(socketError);
+    return match.hasMatch() ? match.captured(1).toInt() : 0;
+}
+
 bool WebSocketTransport::checkUrl(const QUrl &url, QString *error) const
 {
     return hasScheme(url, QStringLiteral("ws"), error);
@@ -139,11 +147,8 @@ void WebSocketTransport::onSocketError(QAbstractSocket::SocketError)
     if (!socket || sender() != socket)
         return;
     m_socketError = socket->errorString();
-    // Qt reports a refused handshake only in words: "... status code: 404 (Not Found)."
-    static const QRegularExpression status(QStringLiteral("status code: (\\d{3})"));
-    const QRegularExpressionMatch match = status.match(m_socketError);
-    if (match.hasMatch())
-        m_handshakeStatus = match.captured(1).toInt();
+    if (const int status = handshakeStatusFrom(m_socketError))
+        m_handshakeStatus = status;
     // Qt 6.4 does not always follow a failed handshake with `disconnected`.
     if (!m_open)
         QMetaObject::invokeMethod(

@@ -33,6 +33,9 @@ public:
     static QUrl endpointFor(const QUrl &sessionUrl);
     // The HTTP status of a refused handshake, 0 when none.
     int handshakeStatus() const { return m_handshakeStatus; }
+    // The HTTP status in QWebSocket's words for a refused handshake ("... status code: 404
+    // (Not Found)."), 0 when there is none.
+    static int handshakeStatusFrom(const QString &socketError);
 
 protected:
     bool checkUrl(const QUrl &url, QString *error) const override;

@@ -42,9 +42,16 @@ void ChatReplyBuilder::finish(DialectOutput *out)
 {
     if (m_finished)
         return;
+    finishReply(out);
+    out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
+}
+
+void ChatReplyBuilder::finishReply(DialectOutput *out)
+{
+    if (m_finished)
+        return;
     m_finished = true;
     completeReply(out);
-    out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
 }
 
 void ChatReplyBuilder::fail(const QString &error, DialectOutput *out)

@@ -17,6 +17,9 @@ public:
     void appendText(const QString &text, DialectOutput *out);
     // Completes the reply (and its open code block) and the session; once.
     void finish(DialectOutput *out);
+    // Completes the reply only, for streams that carry several replies (model-chunk jobs).
+    void finishReply(DialectOutput *out);
+    bool hasText() const { return m_started; }
     // The session failed: the reply completes with what arrived, then the session errors.
     void fail(const QString &error, DialectOutput *out);
     bool isFinished() const { return m_finished; }

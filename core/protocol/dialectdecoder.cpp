@@ -2,6 +2,7 @@
 
 #include "core/protocol/chattextdecoder.h"
 #include "core/protocol/codestreamdecoder.h"
+#include "core/protocol/modelchunkdecoder.h"
 #include "core/protocol/openaidecoder.h"
 #include "core/protocol/smartforgedecoder.h"
 #include "core/protocol/writingflowdecoder.h"
@@ -15,9 +16,9 @@ namespace inkstream::core {
 
 namespace {
 
-constexpr std::array<Dialect, 7> kDialects
-    = {Dialect::Auto,     Dialect::Native, Dialect::CodeStream, Dialect::SmartForge,
-       Dialect::ChatText, Dialect::OpenAi, Dialect::WritingFlow};
+constexpr std::array<Dialect, 8> kDialects
+    = {Dialect::Auto,     Dialect::Native, Dialect::CodeStream,  Dialect::SmartForge,
+       Dialect::ChatText, Dialect::OpenAi, Dialect::WritingFlow, Dialect::ModelChunk};
 
 bool isSmartForgeName(QStringView name)
 {
@@ -56,6 +57,8 @@ DialectDecoder::create(Dialect dialect, CodeBlockExtractor::ExtensionResolver re
         return std::make_unique<OpenAiDecoder>(resolver);
     case Dialect::WritingFlow:
         return std::make_unique<WritingFlowDecoder>();
+    case Dialect::ModelChunk:
+        return std::make_unique<ModelChunkDecoder>(resolver);
     }
     return nullptr;
 }
@@ -93,6 +96,13 @@ std::optional<DialectDecoder::Detection> DialectDecoder::detect(const SseEvent &
             && (inner == u"start" || inner == u"delta" || inner == u"complete"
                 || inner == u"error")))
         return found(Dialect::CodeStream, QStringLiteral("a code event without \"seq\""));
+    if (ModelChunkDecoder::isEventName(typeName))
+        return found(Dialect::ModelChunk, QStringLiteral("a \"%1\" event").arg(typeName));
+    if (object.contains(QStringLiteral("jobId"))
+        && (object.value(QStringLiteral("chunk")).isString()
+            || object.value(QStringLiteral("progress")).isDouble()))
+        return found(Dialect::ModelChunk,
+                     QStringLiteral("a frame with \"jobId\" and \"chunk\" or \"progress\""));
     if (object.value(QStringLiteral("blockId")).isString())
         return found(Dialect::WritingFlow, QStringLiteral("a generation frame with \"blockId\""));
     if (object.value(QStringLiteral("step")).isString()
@@ -121,6 +131,8 @@ QString DialectDecoder::dialectText(Dialect dialect)
         return QStringLiteral("openai");
     case Dialect::WritingFlow:
         return QStringLiteral("writing-flow");
+    case Dialect::ModelChunk:
+        return QStringLiteral("model-chunk");
     }
     return QStringLiteral("unknown");
 }

@@ -13,7 +13,16 @@
 namespace inkstream::core {
 
 // The stream formats Inkstream follows (docs/protocol.md, "Dialects").
-enum class Dialect { Auto, Native, CodeStream, SmartForge, ChatText, OpenAi, WritingFlow };
+enum class Dialect {
+    Auto,
+    Native,
+    CodeStream,
+    SmartForge,
+    ChatText,
+    OpenAi,
+    WritingFlow,
+    ModelChunk
+};
 
 // What a dialect decoder made of one frame: typed events (without sequence numbers; the client
 // numbers them) and readable warnings for anything it did not understand.
@@ -21,6 +30,7 @@ struct DialectOutput
 {
     QList<EventPayload> events;
     QStringList warnings;
+    int duplicates = 0; // frames dropped because their sequence was already applied
 };
 
 // Decodes one foreign stream format into the typed events SessionModel applies. Stateful per

@@ -80,17 +80,8 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
         out->warnings.append(QStringLiteral("writing-flow: ignored unknown step \"%1\"").arg(step));
         return;
     }
-    if (m_step != name) {
-        for (int i = m_step ? int(*m_step) : int(StepName::Planning); i < int(*name); ++i)
-            out->events.append(StepEvent {StepName(i), StepEvent::Status::Complete, {}});
-        out->events.append(StepEvent {*name,
-                                      *name == StepName::Complete ? StepEvent::Status::Complete
-                                                                  : StepEvent::Status::Start,
-                                      detail});
-        m_step = name;
-        if (!message.isEmpty())
-            chatLine(message, out);
-    }
+    if (m_steps.advanceTo(*name, detail, out) && !message.isEmpty())
+        chatLine(message, out);
     if (object.value(QStringLiteral("progress")).isDouble())
         out->events.append(ProgressEvent {
             qBound(0, qRound(object.value(QStringLiteral("progress")).toDouble()), 100), detail});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/protocol/dialectdecoder.h"
+#include "core/protocol/steptracker.h"
 
 #include <QJsonObject>
 #include <QSet>
@@ -21,7 +22,7 @@ private:
     void generation(const QJsonObject &object, DialectOutput *out);
     void chatLine(const QString &text, DialectOutput *out);
 
-    std::optional<StepName> m_step; // the tracker step running now
+    StepTracker m_steps;
     QSet<QString> m_blocks; // blocks started
     int m_chatLines = 0;
 };

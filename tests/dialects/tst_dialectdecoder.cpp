@@ -18,6 +18,7 @@ private Q_SLOTS:
     void detect_data();
     void detect();
     void dialectNames();
+    void modelChunk_countsDuplicates();
 };
 
 struct Frame
@@ -193,6 +194,52 @@ void TestDialectDecoder::decode_data()
                         QStringLiteral("body.md=error:Part"),
                         QStringLiteral("event:Sources for intro: [1] a.org")}
         << 1;
+    QTest::newRow("model-chunk: named events, steps, code block, completion")
+        << QStringLiteral("model-chunk")
+        << Frames {f("job:progress", R"({"jobId":"j1","progress":10,"step":"thinking"})"),
+                   f("model:chunk",
+                     R"({"jobId":"j1","chunk":"Run:\n```sh\n","sequence":1,"metadata":{"step":"writing"}})"),
+                   f("model:chunk", R"({"jobId":"j1","chunk":"ls\n```\n","sequence":2})"),
+                   f("job:progress", R"({"jobId":"j1","progress":100})"),
+                   f("job:completed", R"({"jobId":"j1","result":{"tokens":2}})")}
+        << false
+        << QStringList {QStringLiteral("snippet-1.sh=complete:ls\n"),
+                        QStringLiteral("assistant:Run:\n```sh\nls\n```\n"),
+                        QStringLiteral("steps=complete,complete,complete,complete"),
+                        QStringLiteral("progress=100"), QStringLiteral("session=2")}
+        << 0;
+    QTest::newRow("model-chunk: type in data, replayed and skipped sequences")
+        << QStringLiteral("model-chunk")
+        << Frames {f("message", R"({"type":"model:chunk","jobId":7,"chunk":"a","sequence":1})"),
+                   f("message", R"({"type":"model:chunk","jobId":7,"chunk":"b","sequence":2})"),
+                   f("message", R"({"type":"model:chunk","jobId":7,"chunk":"a","sequence":1})"),
+                   f("message", R"({"type":"model:chunk","jobId":7,"chunk":"b","sequence":2})"),
+                   f("message", R"({"type":"model:chunk","jobId":7,"chunk":"d","sequence":4})"),
+                   f("message", R"({"type":"job:completed","jobId":7})")}
+        << false << QStringList {QStringLiteral("assistant:abd |"), QStringLiteral("session=2")}
+        << 1;
+    QTest::newRow("model-chunk: two jobs complete the session together")
+        << QStringLiteral("model-chunk")
+        << Frames {f("model:chunk", R"({"jobId":"a","chunk":"one","sequence":1})"),
+                   f("model:chunk", R"({"jobId":"b","chunk":"two","sequence":1})"),
+                   f("job:completed", R"({"jobId":"a"})"),
+                   f("job:completed", R"({"jobId":"b","result":"ignored: b streamed"})")}
+        << false
+        << QStringList {QStringLiteral("assistant:one"), QStringLiteral("assistant:two"),
+                        QStringLiteral("session=2")}
+        << 0;
+    QTest::newRow("model-chunk: failure, unknown event, no jobId, not JSON")
+        << QStringLiteral("model-chunk")
+        << Frames {f("model:chunk", R"({"jobId":"j","chunk":"partial","sequence":1})"),
+                   f("job:paused", R"({"jobId":"j"})"), f("model:chunk", R"({"chunk":"x"})"),
+                   f("model:chunk", "oops"),
+                   f("job:failed", R"({"jobId":"j","error":"model crashed"})")}
+        << false << QStringList {QStringLiteral("assistant:partial"), QStringLiteral("session=3")}
+        << 3;
+    QTest::newRow("model-chunk: stream ends before completion")
+        << QStringLiteral("model-chunk")
+        << Frames {f("model:chunk", R"({"jobId":"j","chunk":"half","sequence":1})")} << true
+        << QStringList {QStringLiteral("assistant:half"), QStringLiteral("session=2")} << 1;
     QTest::newRow("openai: garbage and other choices")
         << QStringLiteral("openai")
         << Frames {f("message", "not json"),
@@ -236,6 +283,30 @@ void TestDialectDecoder::decode()
     QVERIFY2(seenWarnings.size() == warnings, qPrintable(seenWarnings.join(u'\n')));
 }
 
+// A Socket.IO server replays a job's history after a reconnect: every chunk already applied is
+// dropped and counted, none is shown twice.
+void TestDialectDecoder::modelChunk_countsDuplicates()
+{
+    const auto decoder = DialectDecoder::create(Dialect::ModelChunk);
+    int duplicates = 0;
+    QString text;
+    for (int pass = 0; pass < 2; ++pass) {
+        for (int sequence = 1; sequence <= 5 + pass * 3; ++sequence) {
+            const QByteArray data = QStringLiteral(R"({"jobId":"j","chunk":"%1","sequence":%1})")
+                                        .arg(sequence)
+                                        .toUtf8();
+            const DialectOutput out = decoder->decode({"model:chunk", data, {}});
+            duplicates += out.duplicates;
+            for (const EventPayload &payload : out.events) {
+                if (const auto *chat = std::get_if<ChatEvent>(&payload))
+                    text += chat->delta;
+            }
+        }
+    }
+    QCOMPARE(duplicates, 5);
+    QCOMPARE(text, QStringLiteral("12345678"));
+}
+
 void TestDialectDecoder::detect_data()
 {
     QTest::addColumn<QByteArray>("type");
@@ -274,6 +345,15 @@ void TestDialectDecoder::detect_data()
     QTest::newRow("writing-flow autopilot")
         << QByteArray("message") << QByteArray(R"({"step":"search","progress":5})")
         << QStringLiteral("writing-flow");
+    QTest::newRow("model-chunk named")
+        << QByteArray("model:chunk") << QByteArray(R"({"jobId":"j","chunk":"x","sequence":1})")
+        << QStringLiteral("model-chunk");
+    QTest::newRow("model-chunk progress in data")
+        << QByteArray("message") << QByteArray(R"({"jobId":"j","progress":5,"step":"thinking"})")
+        << QStringLiteral("model-chunk");
+    QTest::newRow("model-chunk socket.io completion")
+        << QByteArray("job:completed") << QByteArray(R"({"jobId":"j"})")
+        << QStringLiteral("model-chunk");
     QTest::newRow("plain text is undecided")
         << QByteArray("message") << QByteArray("hello") << QString();
 }

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void initTestCase();
     void watch_data();
     void watch();
+    void socketIo_pingPongReconnectAndAuth();
 };
 
 namespace {
@@ -30,11 +31,13 @@ QString sourceDir()
 class NodeServer final
 {
 public:
-    explicit NodeServer(const QString &script)
+    explicit NodeServer(const QString &script, const QStringList &arguments = {})
     {
         m_process.setProgram(QStringLiteral("node"));
         m_process.setArguments(
-            {QDir(sourceDir()).filePath(QStringLiteral("tests/dialects/servers/") + script)});
+            QStringList {
+                QDir(sourceDir()).filePath(QStringLiteral("tests/dialects/servers/") + script)}
+            + arguments);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process.start();
     }
@@ -60,6 +63,25 @@ public:
 private:
     QProcess m_process;
 };
+
+// Runs `inkstream watch URL --summary - --output DIR ARGS` to its end; the summary, or an empty
+// object when there was none (stderr says why).
+QJsonObject runWatch(const QString &url, const QString &outputDir, const QStringList &arguments,
+                     QByteArray *stderrText)
+{
+    QProcess watch;
+    watch.setProcessChannelMode(QProcess::SeparateChannels);
+    QStringList args {
+        QStringLiteral("watch"),    url,       QStringLiteral("--summary"), QStringLiteral("-"),
+        QStringLiteral("--output"), outputDir, QStringLiteral("--timeout"), QStringLiteral("30")};
+    watch.start(qEnvironmentVariable("INKSTREAM_BINARY"), args + arguments);
+    if (!watch.waitForStarted(10000) || !watch.waitForFinished(45000)) {
+        watch.kill();
+        watch.waitForFinished(5000);
+    }
+    *stderrText = watch.readAllStandardError();
+    return QJsonDocument::fromJson(watch.readAllStandardOutput()).object();
+}
 
 } // namespace
 
@@ -152,6 +174,17 @@ void TestDialects::watch_data()
                       {QStringLiteral("body.md"), QStringLiteral("Each block streams apart.")}}
         << QStringList {QStringLiteral("Sources for intro: [smith2020] example.org/smith")}
         << pending << 0 << 0;
+    const StringMap sumFile {{QStringLiteral("sum.js"),
+                              QStringLiteral("export function sum(a, b) {\n  return a + b;\n}\n")}};
+    QTest::newRow("model-chunk over SSE, detected")
+        << QStringLiteral("modelchunk.js") << QStringLiteral("/api/jobs/job-1/stream")
+        << QStringList() << QStringLiteral("complete") << QStringLiteral("model-chunk") << sumFile
+        << QStringList {QStringLiteral("Here is the sum function.")} << allComplete << 100 << 0;
+    QTest::newRow("model-chunk over Socket.IO, detected")
+        << QStringLiteral("modelchunk.js") << QStringLiteral("/?jobId=job-3")
+        << QStringList {QStringLiteral("--transport"), QStringLiteral("socketio")}
+        << QStringLiteral("complete") << QStringLiteral("model-chunk") << sumFile
+        << QStringList {QStringLiteral("It adds two numbers.")} << allComplete << 100 << 0;
     QTest::newRow("openai, --prompt --model --token")
         << QStringLiteral("openai.js") << QString()
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("openai"),
@@ -184,20 +217,11 @@ void TestDialects::watch()
     QTemporaryDir output;
     QVERIFY(output.isValid());
 
-    QProcess watch;
-    watch.setProcessChannelMode(QProcess::SeparateChannels);
-    QStringList args {
-        QStringLiteral("watch"),     QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path),
-        QStringLiteral("--summary"), QStringLiteral("-"),
-        QStringLiteral("--output"),  output.path(),
-        QStringLiteral("--timeout"), QStringLiteral("30")};
-    args += arguments;
-    watch.start(qEnvironmentVariable("INKSTREAM_BINARY"), args);
-    QVERIFY(watch.waitForStarted(10000));
-    QVERIFY(watch.waitForFinished(45000));
-    const QByteArray stderrText = watch.readAllStandardError();
+    QByteArray stderrText;
+    const QJsonObject summary
+        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
+                   arguments, &stderrText);
     QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
-    const QJsonObject summary = QJsonDocument::fromJson(watch.readAllStandardOutput()).object();
     QVERIFY2(!summary.isEmpty(), stderrText.constData());
     const QByteArray pretty = QJsonDocument(summary).toJson();
     QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
@@ -230,6 +254,69 @@ void TestDialects::watch()
         stepStates.append(step.toObject().value(QStringLiteral("state")).toString());
     QCOMPARE(stepStates.join(u','), steps);
     QCOMPARE(summary.value(QStringLiteral("progress")).toInt(), progress);
+}
+
+// Seed 003's realtime server over Socket.IO v4: the client answers the server's pings (a
+// short ping interval over a stream of about two seconds: a client that did not would be
+// dropped for a ping timeout), survives a dropped connection, de-duplicates the history the
+// server replays after it, and a wrong token is a clear, final error.
+void TestDialects::socketIo_pingPongReconnectAndAuth()
+{
+    NodeServer node(QStringLiteral("modelchunk.js"),
+                    {QStringLiteral("--ping-interval"), QStringLiteral("150"),
+                     QStringLiteral("--ping-timeout"), QStringLiteral("200"),
+                     QStringLiteral("--drop-after"), QStringLiteral("20"),
+                     QStringLiteral("--token"), QStringLiteral("sesame")});
+    const int port = node.port();
+    QVERIFY2(port > 0, "the Node server did not report its port");
+    const QString url = QStringLiteral("http://127.0.0.1:%1/?jobId=job-9").arg(port);
+    const QStringList socketIo {QStringLiteral("--transport"), QStringLiteral("socketio")};
+
+    QTemporaryDir output;
+    QVERIFY(output.isValid());
+    QByteArray stderrText;
+    const QJsonObject summary = runWatch(
+        url, output.path(),
+        socketIo + QStringList {QStringLiteral("--token"), QStringLiteral("sesame")}, &stderrText);
+    QVERIFY2(!summary.isEmpty(), stderrText.constData());
+    QVERIFY2(!stderrText.contains("sesame"), "the token must never be logged");
+    const QByteArray pretty = QJsonDocument(summary).toJson();
+    QVERIFY2(summary.value(QStringLiteral("status")).toString() == u"complete", pretty.constData());
+    QCOMPARE(summary.value(QStringLiteral("transport")).toString(), QStringLiteral("socketio"));
+    QCOMPARE(summary.value(QStringLiteral("reconnects")).toInt(), 1);
+    // The server replays the job from its first chunk: what the first connection had is dropped.
+    const int duplicates = summary.value(QStringLiteral("duplicatesDropped")).toInt();
+    QVERIFY2(duplicates >= 1 && duplicates <= 20, pretty.constData());
+    QFile file(QDir(output.path()).filePath(QStringLiteral("sum.js")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("export function sum(a, b) {\n  return a + b;\n}\n"));
+    const QJsonArray chat = summary.value(QStringLiteral("chat")).toArray();
+    QCOMPARE(chat.size(), 1);
+    QCOMPARE(chat.at(0).toObject().value(QStringLiteral("text")).toString(),
+             QStringLiteral("Here is the sum function.\n\n```js title=\"sum.js\"\nexport function "
+                            "sum(a, b) {\n  return a + b;\n}\n```\n\nIt adds two numbers."));
+
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sf"), QStringLiteral("http://127.0.0.1:%1/stats").arg(port)});
+    QVERIFY(curl.waitForFinished(10000));
+    const QJsonObject stats = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+    QCOMPARE(stats.value(QStringLiteral("connections")).toInt(), 2);
+    QVERIFY2(stats.value(QStringLiteral("pongs")).toInt() >= 3,
+             QJsonDocument(stats).toJson().constData());
+    for (const QJsonValue &reason : stats.value(QStringLiteral("disconnects")).toArray())
+        QVERIFY2(reason.toString() != u"ping timeout", "the client must answer the pings");
+
+    const QJsonObject refused = runWatch(
+        url, output.path(),
+        socketIo + QStringList {QStringLiteral("--token"), QStringLiteral("wrong")}, &stderrText);
+    QCOMPARE(refused.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+    QVERIFY2(refused.value(QStringLiteral("errors"))
+                 .toArray()
+                 .last()
+                 .toString()
+                 .contains(QStringLiteral("not authorized")),
+             QJsonDocument(refused).toJson().constData());
 }
 
 QTEST_GUILESS_MAIN(TestDialects)
