@@ -1,5 +1,6 @@
 #include "app/watchcommand.h"
 
+#include "core/client/chatconversation.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
@@ -450,8 +451,9 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral("SECONDS"), QStringLiteral("1"));
     const QCommandLineOption dialectOption(
         QStringLiteral("dialect"),
-        QStringLiteral("The stream format: auto (recognised from the first frames; default), "
-                       "native, code-stream, smart-forge, chat-text, openai, writing-flow or model-chunk."),
+        QStringLiteral(
+            "The stream format: auto (recognised from the first frames; default), "
+            "native, code-stream, smart-forge, chat-text, openai, writing-flow or model-chunk."),
         QStringLiteral("DIALECT"), QStringLiteral("auto"));
     const QCommandLineOption methodOption(
         QStringLiteral("method"),
@@ -603,21 +605,12 @@ int WatchCommand::run(const QStringList &arguments)
                 err << "watch: --dialect openai needs --model NAME\n";
                 return kExitUsage;
             }
-            const QJsonObject request {
-                {QStringLiteral("model"), parser.value(modelOption)},
-                {QStringLiteral("stream"), true},
-                {QStringLiteral("messages"),
-                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
-                                          {QStringLiteral("content"), prompt}}}}};
-            options.body = QJsonDocument(request).toJson(QJsonDocument::Compact);
+            options.body = core::ChatConversation::openAiRequest(
+                parser.value(modelOption),
+                QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
+                                         {QStringLiteral("content"), prompt}}});
         }
-        QString path = options.url.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        if (!path.endsWith(QStringLiteral("/chat/completions")))
-            path += path.endsWith(QStringLiteral("/v1")) ? QStringLiteral("/chat/completions")
-                                                         : QStringLiteral("/v1/chat/completions");
-        options.url.setPath(path);
+        options.url = core::ChatConversation::completionsUrl(options.url);
         QString key = parser.value(tokenOption);
         if (key.isEmpty())
             key = qEnvironmentVariable("INKSTREAM_API_KEY");
@@ -631,8 +624,7 @@ int WatchCommand::run(const QStringList &arguments)
             err << "watch: --prompt and --data exclude each other here\n";
             return kExitUsage;
         }
-        options.body = QJsonDocument(QJsonObject {{QStringLiteral("message"), prompt}})
-                           .toJson(QJsonDocument::Compact);
+        options.body = core::ChatConversation::chatTextRequest(prompt, QString());
     } else if (parser.isSet(modelOption)) {
         err << "watch: --model goes with --dialect openai\n";
         return kExitUsage;

@@ -19,7 +19,9 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
     : QDialog(parent)
     , m_url(new QComboBox(this))
     , m_dialect(new QComboBox(this))
+    , m_transport(new QComboBox(this))
     , m_token(new QLineEdit(this))
+    , m_model(new QLineEdit(this))
     , m_problem(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -31,21 +33,42 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
     m_url->lineEdit()->setPlaceholderText(QStringLiteral("http://HOST:PORT/api/sessions/ID"));
     m_url->setMinimumContentsLength(48);
     m_url->setAccessibleName(tr("Session URL"));
-    m_dialect->addItem(tr("Inkstream (native SSE)"), QStringLiteral("native"));
-    m_dialect->setToolTip(tr("The wire format of the endpoint"));
+    const std::pair<core::Dialect, QString> dialects[]
+        = {{core::Dialect::Auto, tr("Recognise from the stream")},
+           {core::Dialect::Native, tr("Inkstream")},
+           {core::Dialect::OpenAi, tr("OpenAI-compatible chat (Ollama, llama.cpp, vLLM, …)")},
+           {core::Dialect::ChatText, tr("Chat text stream (POST, seed 002)")},
+           {core::Dialect::CodeStream, tr("Code stream (seed 000)")},
+           {core::Dialect::SmartForge, tr("Smart Forge events (seed 001)")},
+           {core::Dialect::ModelChunk, tr("model:chunk jobs (seed 003)")},
+           {core::Dialect::WritingFlow, tr("Writing flow (seed 004)")}};
+    for (const auto &[dialect, label] : dialects)
+        m_dialect->addItem(label, core::DialectDecoder::dialectText(dialect));
+    m_dialect->setToolTip(tr("The wire format of the endpoint; chat endpoints open a prompt box"));
     m_dialect->setAccessibleName(tr("Dialect"));
+    const std::pair<core::SessionClient::TransportMode, QString> transports[]
+        = {{core::SessionClient::TransportMode::Auto, tr("Automatic (SSE, WebSocket, polling)")},
+           {core::SessionClient::TransportMode::Sse, tr("Server-sent events")},
+           {core::SessionClient::TransportMode::WebSocket, tr("WebSocket")},
+           {core::SessionClient::TransportMode::Polling, tr("Snapshot polling")},
+           {core::SessionClient::TransportMode::SocketIo, tr("Socket.IO v4")}};
+    for (const auto &[mode, label] : transports)
+        m_transport->addItem(label, core::SessionClient::transportModeText(mode));
+    m_transport->setAccessibleName(tr("Transport"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(tr("Not needed for Inkstream publishers"));
+    m_token->setPlaceholderText(tr("Read token or API key, if the endpoint needs one"));
     m_token->setAccessibleName(tr("Token or API key"));
-    // The native client sends no credentials yet; the field is shown so the dialog keeps its
-    // shape when endpoints that need one arrive, but it cannot be filled in before then.
-    m_token->setEnabled(false);
+    m_token->setToolTip(tr("Sent as a bearer token; never stored or logged"));
+    m_model->setPlaceholderText(QStringLiteral("llama3.2"));
+    m_model->setAccessibleName(tr("Model"));
     m_problem->setForegroundRole(QPalette::PlaceholderText);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&URL:"), m_url);
     form->addRow(tr("&Dialect:"), m_dialect);
+    form->addRow(tr("T&ransport:"), m_transport);
     form->addRow(tr("&Token:"), m_token);
+    form->addRow(tr("&Model:"), m_model);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_problem);
@@ -54,6 +77,8 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_url, &QComboBox::editTextChanged, this, &ConnectDialog::validate);
+    connect(m_model, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_dialect, &QComboBox::currentIndexChanged, this, &ConnectDialog::validate);
     validate();
 }
 
@@ -62,14 +87,16 @@ QUrl ConnectDialog::url() const
     return parseUrl(m_url->currentText());
 }
 
-QString ConnectDialog::dialect() const
+core::ConnectionSettings ConnectDialog::settings() const
 {
-    return m_dialect->currentData().toString();
-}
-
-QString ConnectDialog::token() const
-{
-    return m_token->text();
+    core::ConnectionSettings settings;
+    settings.url = url();
+    core::DialectDecoder::dialectFromText(m_dialect->currentData().toString(), &settings.dialect);
+    core::SessionClient::transportModeFromText(m_transport->currentData().toString(),
+                                               &settings.transport);
+    settings.token = m_token->text();
+    settings.model = m_model->text().trimmed();
+    return settings;
 }
 
 QUrl ConnectDialog::parseUrl(const QString &text)
@@ -86,11 +113,19 @@ QUrl ConnectDialog::parseUrl(const QString &text)
 
 void ConnectDialog::validate()
 {
-    const bool usable = !url().isEmpty();
+    const core::ConnectionSettings chosen = settings();
+    const bool openAi = chosen.dialect == core::Dialect::OpenAi;
+    m_model->setEnabled(openAi);
+    // Prompt endpoints are posted to, one request per prompt, over HTTP.
+    m_transport->setEnabled(!chosen.takesPrompts());
+    QString problem;
+    if (chosen.url.isEmpty() && !m_url->currentText().trimmed().isEmpty())
+        problem = tr("Enter an http:// or https:// URL with a host.");
+    else if (openAi && chosen.model.isEmpty())
+        problem = tr("Name the model the endpoint should run.");
+    const bool usable = !chosen.url.isEmpty() && (!openAi || !chosen.model.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(usable);
-    m_problem->setText(usable || m_url->currentText().trimmed().isEmpty()
-                           ? QString()
-                           : tr("Enter an http:// or https:// URL with a host."));
+    m_problem->setText(problem);
 }
 
 QStringList ConnectDialog::recentEndpoints()

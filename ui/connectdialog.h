@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/client/connectionsettings.h"
+
 #include <QDialog>
 #include <QStringList>
 #include <QUrl>
@@ -11,9 +13,11 @@ class QLineEdit;
 
 namespace inkstream::ui {
 
-// Ctrl+O: where to follow a session. The URL field offers the recent endpoints (kept in
-// QSettings, newest first); the dialect is Inkstream's native SSE for now (the client speaks
-// nothing else yet); OK stays disabled until the URL is an http(s) URL with a host.
+// Ctrl+O: where to follow a session, and how. The URL field offers the recent endpoints (kept
+// in QSettings, newest first); the dialect (auto-detected by default) and transport choose how
+// the stream is read; the token goes as a bearer token (a publisher's read token, an API key,
+// a Socket.IO auth token) and is never stored; the model names what an OpenAI-compatible
+// endpoint runs. OK stays disabled until the URL is an http(s) URL with a host.
 class ConnectDialog final : public QDialog
 {
     Q_OBJECT
@@ -23,8 +27,10 @@ public:
     explicit ConnectDialog(const QUrl &current, QWidget *parent = nullptr);
 
     QUrl url() const; // empty while the text is not a usable URL
-    QString dialect() const; // "native"
-    QString token() const;
+    core::ConnectionSettings settings() const;
+    QComboBox *dialectField() const { return m_dialect; }
+    QComboBox *transportField() const { return m_transport; }
+    QLineEdit *modelField() const { return m_model; }
     QComboBox *urlField() const { return m_url; }
     QLineEdit *tokenField() const { return m_token; }
     QDialogButtonBox *buttons() const { return m_buttons; }
@@ -41,7 +47,9 @@ private:
 
     QComboBox *m_url = nullptr;
     QComboBox *m_dialect = nullptr;
+    QComboBox *m_transport = nullptr;
     QLineEdit *m_token = nullptr;
+    QLineEdit *m_model = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

@@ -1,9 +1,12 @@
 #include "ui/mainwindow.h"
 
+#include "core/client/chatconversation.h"
+#include "core/client/connectionsettings.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 #include "ui/apptheme.h"
+#include "ui/chatcomposer.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/conflictbar.h"
@@ -84,11 +87,19 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
 
     m_editorPane = new EditorPane(this);
     m_chatPanel = new ChatPanel(m_displayModel, this);
+    m_conversation = new core::ChatConversation(m_client, this);
+    m_composer = new ChatComposer(m_conversation, this);
+    auto *chatPane = new QWidget(this);
+    auto *chatLayout = new QVBoxLayout(chatPane);
+    chatLayout->setContentsMargins(0, 0, 0, 0);
+    chatLayout->setSpacing(0);
+    chatLayout->addWidget(m_chatPanel, 1);
+    chatLayout->addWidget(m_composer);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->addWidget(filesPane);
     m_splitter->addWidget(m_editorPane);
-    m_splitter->addWidget(m_chatPanel);
+    m_splitter->addWidget(chatPane);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setStretchFactor(2, 0);
@@ -586,20 +597,47 @@ void MainWindow::connectToUrl()
     ConnectDialog dialog(m_client->sessionUrl(), this);
     if (dialog.exec() != QDialog::Accepted || dialog.url().isEmpty())
         return;
-    connectToRecent(dialog.url());
+    connectWith(dialog.settings());
 }
 
 void MainWindow::connectToRecent(const QUrl &url)
 {
-    const QUrl checked = ConnectDialog::parseUrl(url.toString());
+    core::ConnectionSettings settings;
+    settings.url = url;
+    connectWith(settings);
+}
+
+void MainWindow::connectWith(const core::ConnectionSettings &settings)
+{
+    const QUrl checked = ConnectDialog::parseUrl(settings.url.toString());
     if (checked.isEmpty()) {
-        QMessageBox::warning(this, tr("Connect to Session"),
-                             tr("“%1” is not an http:// or https:// URL.").arg(url.toString()));
+        QMessageBox::warning(
+            this, tr("Connect to Session"),
+            tr("“%1” is not an http:// or https:// URL.").arg(settings.url.toString()));
         return;
     }
     ConnectDialog::rememberEndpoint(checked);
     m_startPage->refresh();
-    qCInfo(lcUi, "connecting to %s", qPrintable(checked.toDisplayString()));
+    qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
+           qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
+    m_client->disconnectFromSession();
+    if (settings.takesPrompts()) {
+        m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token});
+        m_model->clear();
+        m_composer->refresh();
+        showSession();
+        m_composer->editor()->setFocus();
+        return;
+    }
+    m_conversation->setEndpoint({});
+    m_composer->refresh();
+    m_client->setDialect(settings.dialect);
+    m_client->setTransportMode(settings.transport);
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    if (!settings.token.isEmpty())
+        headers.append({QByteArrayLiteral("Authorization"),
+                        QByteArrayLiteral("Bearer ") + settings.token.toUtf8()});
+    m_client->setRequest(QByteArrayLiteral("GET"), QByteArray(), headers);
     m_client->connectTo(checked);
 }
 

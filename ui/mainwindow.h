@@ -14,12 +14,15 @@ class QSplitter;
 class QStackedWidget;
 
 namespace inkstream::core {
+class ChatConversation;
 class SessionClient;
 class SessionModel;
+struct ConnectionSettings;
 } // namespace inkstream::core
 
 namespace inkstream::ui {
 
+class ChatComposer;
 class ChatPanel;
 class ConnectionIndicator;
 class DebugConsole;
@@ -47,6 +50,8 @@ public:
 
     EditorPane *editorPane() const { return m_editorPane; }
     ChatPanel *chatPanel() const { return m_chatPanel; }
+    ChatComposer *chatComposer() const { return m_composer; }
+    core::ChatConversation *conversation() const { return m_conversation; }
     ProgressTracker *progressTracker() const { return m_tracker; }
     QListView *fileList() const { return m_fileList; }
     ConnectionIndicator *connectionIndicator() const { return m_connection; }
@@ -75,6 +80,9 @@ public:
     // Keep mine / take theirs for the file shown, or compare them first.
     void resolveConflict(bool keepMine);
     void showConflictDiff();
+    // Follows the endpoint, or opens a conversation with it when it takes prompts (openai,
+    // chat-text): the prompt box appears under the chat.
+    void connectWith(const core::ConnectionSettings &settings);
 
 Q_SIGNALS:
     void localDemoRequested();
@@ -111,6 +119,8 @@ private:
     core::SessionModel *m_model = nullptr; // filled by the client
     core::SessionModel *m_displayModel = nullptr; // what the widgets show, paced
     core::SessionClient *m_client = nullptr;
+    core::ChatConversation *m_conversation = nullptr;
+    ChatComposer *m_composer = nullptr;
     DisplayPacer *m_pacer = nullptr;
     DebugConsole *m_debugConsole = nullptr;
     QDockWidget *m_debugDock = nullptr;

@@ -131,8 +131,9 @@ QUrl SessionClient::endpointFor(Transport::Kind kind) const
 void SessionClient::openTransport(Transport::Kind kind)
 {
     createTransport(kind);
-    m_transport->setLastEventId(m_lastSequence > 0 ? QByteArray::number(m_lastSequence)
-                                                   : QByteArray());
+    // Local numbers of a foreign dialect mean nothing to its server.
+    m_transport->setLastEventId(
+        m_lastSequence > 0 && !m_decoder ? QByteArray::number(m_lastSequence) : QByteArray());
     m_streamUrl = endpointFor(kind);
     qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
     m_transport->open(m_streamUrl);
@@ -167,9 +168,9 @@ QString SessionClient::transportModeText(TransportMode mode)
 
 bool SessionClient::transportModeFromText(QStringView text, TransportMode *mode)
 {
-    for (TransportMode candidate : {TransportMode::Auto, TransportMode::Sse,
-                                    TransportMode::WebSocket, TransportMode::Polling,
-                                    TransportMode::SocketIo}) {
+    for (TransportMode candidate :
+         {TransportMode::Auto, TransportMode::Sse, TransportMode::WebSocket, TransportMode::Polling,
+          TransportMode::SocketIo}) {
         if (text == transportModeText(candidate)) {
             *mode = candidate;
             return true;
@@ -187,33 +188,66 @@ void SessionClient::setPollInterval(std::chrono::milliseconds interval)
 
 void SessionClient::connectTo(const QUrl &sessionUrl)
 {
-    ++m_generation;
-    m_transport->close();
-    cancelResync();
-    m_held.clear();
-    m_heldBytes = 0;
-    m_heldOverflow = false;
-    m_resyncs = 0;
-    m_fallbacks.clear();
-    m_freshConnection = false;
-    m_foreignIds = false;
     m_model->clear();
-    m_sessionUrl = sessionUrl;
     m_eventsReceived = 0;
     m_duplicatesDropped = 0;
     m_lastSequence = 0;
     m_errors.clear();
     m_errorCount = 0;
     m_warnings.clear();
+    m_resyncs = 0;
+    openStream(sessionUrl);
+}
+
+void SessionClient::continueWith(const QUrl &url)
+{
+    openStream(url);
+}
+
+void SessionClient::applyLocalEvent(const EventPayload &payload)
+{
+    DialectOutput output;
+    output.events.append(payload);
+    applyDialectOutput(output, 0);
+}
+
+void SessionClient::stopStream()
+{
+    // What arrived stays; an open reply and its code block complete with it.
+    if (m_decoder && !m_decoder->isFinished() && m_transport->state() != ConnectionState::Idle)
+        applyDialectOutput(m_decoder->finish(), 0);
+    disconnectFromSession();
+}
+
+std::unique_ptr<DialectDecoder> SessionClient::makeDecoder(Dialect dialect) const
+{
+    auto decoder = DialectDecoder::create(dialect, &LanguageGuesser::extensionForLanguage);
+    if (decoder && !m_replyId.isEmpty())
+        decoder->setReplyId(m_replyId);
+    return decoder;
+}
+
+void SessionClient::openStream(const QUrl &sessionUrl)
+{
+    ++m_generation;
+    m_transport->close();
+    cancelResync();
+    m_held.clear();
+    m_heldBytes = 0;
+    m_heldOverflow = false;
+    m_fallbacks.clear();
+    m_freshConnection = false;
+    m_foreignIds = false;
+    m_sessionUrl = sessionUrl;
     m_undecided.clear();
     m_closing = false;
     m_activeDialect = m_dialect;
     m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
-    m_decoder = DialectDecoder::create(m_dialect, &LanguageGuesser::extensionForLanguage);
+    m_decoder = makeDecoder(m_dialect);
     // Foreign dialects are SSE streams, or Socket.IO when asked for.
     const bool sseOnly = m_decoder || (m_dialect == Dialect::Auto && isOneShot());
     openTransport(m_mode == TransportMode::SocketIo        ? Transport::Kind::SocketIo
-                  : sseOnly                                ? Transport::Kind::Sse
+                      : sseOnly                            ? Transport::Kind::Sse
                       : m_mode == TransportMode::WebSocket ? Transport::Kind::WebSocket
                       : m_mode == TransportMode::Polling   ? Transport::Kind::Polling
                                                            : Transport::Kind::Sse);
@@ -359,7 +393,7 @@ void SessionClient::settleDialect(Dialect dialect, const QString &reason)
 {
     m_activeDialect = dialect;
     m_dialectReason = reason;
-    m_decoder = DialectDecoder::create(dialect, &LanguageGuesser::extensionForLanguage);
+    m_decoder = makeDecoder(dialect);
     qCInfo(lcClient, "dialect %s (%s)", qPrintable(DialectDecoder::dialectText(dialect)),
            qPrintable(reason));
     Q_EMIT dialectDetected(dialect, reason);

@@ -85,8 +85,20 @@ public:
     // Clears the model and the counters, then follows `sessionUrl`:
     // http://HOST:PORT/api/sessions/ID (the stream is ID/stream) or the .../stream URL itself.
     void connectTo(const QUrl &sessionUrl);
+    // Follows `url` like connectTo() but keeps the model and the counters: the next turn of a
+    // conversation (ChatConversation) streams into the same session.
+    void continueWith(const QUrl &url);
     // Closes the stream (state Disconnected); the model keeps what arrived.
     void disconnectFromSession();
+    // Stop for a reply: a foreign dialect's decoder first completes what is open (the reply's
+    // message and code block keep what arrived), then the stream closes.
+    void stopStream();
+    // Applies an event that did not come from the stream (the user's own prompt), numbered
+    // after the last one.
+    void applyLocalEvent(const EventPayload &payload);
+    // The chat message id the next chat dialect decoder gives its reply ("reply-1" when
+    // empty); unique per turn of a conversation.
+    void setReplyId(const QString &id) { m_replyId = id; }
     // Manual reconnect with a fresh backoff, resuming after the last applied sequence.
     void reconnectNow();
 
@@ -142,6 +154,8 @@ Q_SIGNALS:
     void retryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
 
 private:
+    void openStream(const QUrl &sessionUrl);
+    std::unique_ptr<DialectDecoder> makeDecoder(Dialect dialect) const;
     void createTransport(Transport::Kind kind);
     void openTransport(Transport::Kind kind);
     QUrl endpointFor(Transport::Kind kind) const;
@@ -169,6 +183,7 @@ private:
     Dialect m_activeDialect = Dialect::Native;
     QString m_dialectReason;
     std::unique_ptr<DialectDecoder> m_decoder; // foreign dialects only
+    QString m_replyId;
     QList<SseEvent> m_undecided; // Auto: frames seen before the dialect was known
     QStringList m_warnings;
     bool m_closing = false;

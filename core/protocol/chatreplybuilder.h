@@ -23,6 +23,12 @@ public:
     // The session failed: the reply completes with what arrived, then the session errors.
     void fail(const QString &error, DialectOutput *out);
     bool isFinished() const { return m_finished; }
+    // Before the first text only: the message id is fixed once the reply started.
+    void setMessageId(const QString &id)
+    {
+        if (!m_started)
+            m_messageId = id;
+    }
 
 private:
     void completeReply(DialectOutput *out);

@@ -46,6 +46,9 @@ public:
     virtual DialectOutput finish() { return {}; }
     // Whether the stream said it is over (e.g. OpenAI's [DONE]); later frames are ignored.
     virtual bool isFinished() const { return false; }
+    // The chat message id of the reply, for the dialects that build one (chat-text, openai);
+    // set before the first frame.
+    virtual void setReplyId(const QString & /*id*/) { }
 
     // A decoder for a foreign dialect; null for Auto and Native (EventCodec decodes those).
     // `resolver` names snippet files of chat dialects ("python" -> "py").

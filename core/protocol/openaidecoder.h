@@ -16,6 +16,7 @@ public:
     DialectOutput decode(const SseEvent &frame) override;
     DialectOutput finish() override;
     bool isFinished() const override { return m_reply.isFinished(); }
+    void setReplyId(const QString &id) override { m_reply.setMessageId(id); }
 
 private:
     ChatReplyBuilder m_reply;

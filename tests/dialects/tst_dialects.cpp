@@ -1,3 +1,5 @@
+#include "tests/nodeserver.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -21,48 +23,6 @@ private Q_SLOTS:
 };
 
 namespace {
-
-QString sourceDir()
-{
-    return qEnvironmentVariable("INKSTREAM_SOURCE_DIR");
-}
-
-// A Node server from tests/dialects/servers, stopped when this goes out of scope.
-class NodeServer final
-{
-public:
-    explicit NodeServer(const QString &script, const QStringList &arguments = {})
-    {
-        m_process.setProgram(QStringLiteral("node"));
-        m_process.setArguments(
-            QStringList {
-                QDir(sourceDir()).filePath(QStringLiteral("tests/dialects/servers/") + script)}
-            + arguments);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-    }
-    ~NodeServer()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    Q_DISABLE_COPY_MOVE(NodeServer)
-
-    // The port the server printed, 0 when it did not start.
-    int port()
-    {
-        if (!m_process.waitForStarted(10000))
-            return 0;
-        while (!m_process.canReadLine()) {
-            if (!m_process.waitForReadyRead(10000))
-                return 0;
-        }
-        return m_process.readLine().trimmed().toInt();
-    }
-
-private:
-    QProcess m_process;
-};
 
 // Runs `inkstream watch URL --summary - --output DIR ARGS` to its end; the summary, or an empty
 // object when there was none (stderr says why).

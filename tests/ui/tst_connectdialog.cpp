@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace inkstream;
 using namespace inkstream::ui;
 
 class TestConnectDialog : public QObject
@@ -41,7 +42,39 @@ private Q_SLOTS:
         dialog.urlField()->setEditText(text);
         QCOMPARE(!dialog.url().isEmpty(), usable);
         QCOMPARE(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled(), usable);
-        QCOMPARE(dialog.dialect(), QStringLiteral("native"));
+        QCOMPARE(dialog.settings().dialect, core::Dialect::Auto); // recognised from the stream
+    }
+
+    // An OpenAI-compatible endpoint needs a model before Connect is offered; chat endpoints
+    // are posted to, so the transport choice is off for them.
+    void settings_followTheChoices()
+    {
+        ConnectDialog dialog({});
+        dialog.urlField()->setEditText(QStringLiteral("http://127.0.0.1:11434/v1"));
+        dialog.dialectField()->setCurrentIndex(
+            dialog.dialectField()->findData(QStringLiteral("openai")));
+        QVERIFY(dialog.modelField()->isEnabled());
+        QVERIFY(!dialog.transportField()->isEnabled());
+        QVERIFY(!dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+        dialog.modelField()->setText(QStringLiteral("llama3.2"));
+        dialog.tokenField()->setText(QStringLiteral("secret"));
+        QVERIFY(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+        core::ConnectionSettings chosen = dialog.settings();
+        QCOMPARE(chosen.dialect, core::Dialect::OpenAi);
+        QCOMPARE(chosen.model, QStringLiteral("llama3.2"));
+        QCOMPARE(chosen.token, QStringLiteral("secret"));
+        QVERIFY(chosen.takesPrompts());
+
+        dialog.dialectField()->setCurrentIndex(
+            dialog.dialectField()->findData(QStringLiteral("model-chunk")));
+        dialog.transportField()->setCurrentIndex(
+            dialog.transportField()->findData(QStringLiteral("socketio")));
+        QVERIFY(!dialog.modelField()->isEnabled());
+        QVERIFY(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+        chosen = dialog.settings();
+        QCOMPARE(chosen.dialect, core::Dialect::ModelChunk);
+        QCOMPARE(chosen.transport, core::SessionClient::TransportMode::SocketIo);
+        QVERIFY(!chosen.takesPrompts());
     }
 
     void recentEndpoints_newestFirst_withoutDuplicates_capped()

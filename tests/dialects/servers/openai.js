@@ -1,8 +1,13 @@
 // An OpenAI-compatible POST /v1/chat/completions with stream: true: checks the bearer token,
 // model and messages, then streams chat.completion.chunk frames (a role-only first delta, the
 // reply in small pieces with a fenced code block, a finish_reason chunk) and `data: [DONE]`.
+// A later turn of a conversation (more than one user message) answers from the history, so a
+// client that forgets it shows. `--delay MS` paces the chunks (default 2).
 'use strict';
 const http = require('http');
+
+const delayIndex = process.argv.indexOf('--delay');
+const delay = delayIndex > 0 ? Number(process.argv[delayIndex + 1]) : 2;
 
 const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
 
@@ -27,18 +32,23 @@ const server = http.createServer((req, res) => {
       return;
     }
     res.writeHead(200, {'Content-Type': 'text/event-stream; charset=utf-8'});
+    const users = request.messages.filter((m) => m.role === 'user');
+    const assistants = request.messages.filter((m) => m.role === 'assistant');
+    const text = users.length < 2 ? reply
+        : `Turn ${users.length}: earlier you asked "${users[0].content}" and I answered ` +
+          `${assistants.length} time(s).\n\n\`\`\`js title="turn.js"\nexport const turn = ${users.length};\n\`\`\`\n`;
     const chunk = (delta, finish) => JSON.stringify({
       id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'mock-1',
       choices: [{index: 0, delta, finish_reason: finish || null}]});
     const frames = [chunk({role: 'assistant', content: ''})];
-    for (let i = 0; i < reply.length; i += 7) frames.push(chunk({content: reply.slice(i, i + 7)}));
+    for (let i = 0; i < text.length; i += 7) frames.push(chunk({content: text.slice(i, i + 7)}));
     frames.push(chunk({}, 'stop'));
     frames.push('[DONE]');
     let i = 0;
     const timer = setInterval(() => {
       if (i >= frames.length) { clearInterval(timer); res.end(); return; }
       res.write(`data: ${frames[i++]}\n\n`);
-    }, 2);
+    }, delay);
     res.on('close', () => clearInterval(timer));
   });
 });
