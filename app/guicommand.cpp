@@ -3,6 +3,8 @@
 #include "app/afterfirstpaint.h"
 #include "app/localdemo.h"
 #include "app/startupreport.h"
+#include "core/client/chatconversation.h"
+#include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 #include "ui/apptheme.h"
@@ -29,7 +31,8 @@ int usageError(const QString &message)
 struct GuiOptions
 {
     bool demo = false;
-    QUrl connectUrl;
+    core::ConnectionSettings connect; // url empty: none
+    QString prompt;
     double speed = 1.0;
     QString theme; // empty: the stored preference
 };
@@ -68,8 +71,31 @@ int parseOptions(GuiOptions *options)
                        "and watch it."));
     const QCommandLineOption connectOption(
         QStringLiteral("connect"),
-        QStringLiteral("Follow the session at URL (http://HOST:PORT/api/sessions/ID)."),
+        QStringLiteral("Follow the session at URL (http://HOST:PORT/api/sessions/ID), or any "
+                       "stream endpoint in the format --dialect names."),
         QStringLiteral("URL"));
+    const QCommandLineOption dialectOption(
+        QStringLiteral("dialect"),
+        QStringLiteral("With --connect: %1 (default auto). openai and chat-text open a prompt "
+                       "box.")
+            .arg(core::DialectDecoder::dialectNames().join(QStringLiteral(", "))),
+        QStringLiteral("DIALECT"), QStringLiteral("auto"));
+    const QCommandLineOption transportOption(
+        QStringLiteral("transport"),
+        QStringLiteral("With --connect: auto, sse, ws, poll or socketio (default auto)."),
+        QStringLiteral("KIND"), QStringLiteral("auto"));
+    const QCommandLineOption tokenOption(
+        QStringLiteral("token"),
+        QStringLiteral("With --connect: bearer token or API key (openai default: the "
+                       "environment's INKSTREAM_API_KEY, else OPENAI_API_KEY). Never logged."),
+        QStringLiteral("TOKEN"));
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+                                         QStringLiteral("With --dialect openai: the model to run."),
+                                         QStringLiteral("NAME"));
+    const QCommandLineOption promptOption(
+        QStringLiteral("prompt"),
+        QStringLiteral("With --dialect openai or chat-text: send TEXT as the first prompt."),
+        QStringLiteral("TEXT"));
     const QCommandLineOption speedOption(QStringLiteral("speed"),
                                          QStringLiteral("Demo speed factor (default 1)."),
                                          QStringLiteral("FACTOR"), QStringLiteral("1"));
@@ -77,7 +103,8 @@ int parseOptions(GuiOptions *options)
         QStringLiteral("theme"),
         QStringLiteral("Colours: system (follow the desktop), light or dark. Remembered."),
         QStringLiteral("THEME"));
-    parser.addOptions({demoOption, connectOption, speedOption, themeOption});
+    parser.addOptions({demoOption, connectOption, dialectOption, transportOption, tokenOption,
+                       modelOption, promptOption, speedOption, themeOption});
     parser.process(QCoreApplication::arguments());
 
     if (!parser.positionalArguments().isEmpty())
@@ -97,13 +124,39 @@ int parseOptions(GuiOptions *options)
             return usageError(QStringLiteral("--theme takes system, light or dark"));
         options->theme = parser.value(themeOption);
     }
+    for (const QCommandLineOption &option :
+         {dialectOption, transportOption, tokenOption, modelOption, promptOption}) {
+        if (parser.isSet(option) && !parser.isSet(connectOption))
+            return usageError(
+                QStringLiteral("--%1 goes with --connect").arg(option.names().constFirst()));
+    }
     if (parser.isSet(connectOption)) {
-        options->connectUrl = QUrl::fromUserInput(parser.value(connectOption));
-        if (!options->connectUrl.isValid()
-            || (options->connectUrl.scheme() != u"http"
-                && options->connectUrl.scheme() != u"https"))
+        core::ConnectionSettings &connect = options->connect;
+        connect.url = QUrl::fromUserInput(parser.value(connectOption));
+        if (!connect.url.isValid()
+            || (connect.url.scheme() != u"http" && connect.url.scheme() != u"https"))
             return usageError(QStringLiteral("--connect needs an http:// or https:// URL, not '%1'")
                                   .arg(parser.value(connectOption)));
+        if (!core::DialectDecoder::dialectFromText(parser.value(dialectOption), &connect.dialect))
+            return usageError(
+                QStringLiteral("--dialect takes %1, not '%2'")
+                    .arg(core::DialectDecoder::dialectNames().join(QStringLiteral(", ")),
+                         parser.value(dialectOption)));
+        if (!core::SessionClient::transportModeFromText(parser.value(transportOption),
+                                                        &connect.transport))
+            return usageError(QStringLiteral("--transport takes auto, sse, ws, poll or socketio"));
+        connect.token = parser.value(tokenOption);
+        if (connect.dialect == core::Dialect::OpenAi && connect.token.isEmpty())
+            connect.token
+                = qEnvironmentVariable("INKSTREAM_API_KEY", qEnvironmentVariable("OPENAI_API_KEY"));
+        connect.model = parser.value(modelOption);
+        if (connect.dialect == core::Dialect::OpenAi && connect.model.isEmpty())
+            return usageError(QStringLiteral("--dialect openai needs --model NAME"));
+        if (connect.dialect != core::Dialect::OpenAi && parser.isSet(modelOption))
+            return usageError(QStringLiteral("--model goes with --dialect openai"));
+        options->prompt = parser.value(promptOption);
+        if (parser.isSet(promptOption) && !connect.takesPrompts())
+            return usageError(QStringLiteral("--prompt needs --dialect openai or chat-text"));
     }
     return -1;
 }
@@ -160,8 +213,13 @@ int GuiCommand::run(int argc, char *argv[])
     window.show();
     if (options.demo)
         AfterFirstPaint::run(&window, startDemo);
-    else if (options.connectUrl.isValid())
-        AfterFirstPaint::run(&window, [&] { client.connectTo(options.connectUrl); });
+    else if (options.connect.url.isValid())
+        AfterFirstPaint::run(&window, [&] {
+            window.connectWith(options.connect);
+            QString error;
+            if (!options.prompt.isEmpty() && !window.conversation()->send(options.prompt, &error))
+                QMessageBox::warning(&window, QStringLiteral("Inkstream"), error);
+        });
     return app.exec();
 }
 

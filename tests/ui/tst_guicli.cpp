@@ -70,6 +70,26 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("--demo"), QStringLiteral("--speed"),
                             QStringLiteral("fast")}
             << QStringLiteral("--speed needs a positive number");
+        const QString url = QStringLiteral("http://127.0.0.1:1/v1");
+        QTest::newRow("dialect without connect")
+            << QStringList {QStringLiteral("--dialect"), QStringLiteral("openai")}
+            << QStringLiteral("--dialect goes with --connect");
+        QTest::newRow("unknown dialect")
+            << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--dialect"),
+                            QStringLiteral("klingon")}
+            << QStringLiteral("--dialect takes auto, native");
+        QTest::newRow("unknown transport")
+            << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--transport"),
+                            QStringLiteral("pigeon")}
+            << QStringLiteral("--transport takes auto, sse, ws, poll or socketio");
+        QTest::newRow("openai without a model")
+            << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--dialect"),
+                            QStringLiteral("openai")}
+            << QStringLiteral("--dialect openai needs --model NAME");
+        QTest::newRow("prompt to a stream that takes none")
+            << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--prompt"),
+                            QStringLiteral("hi")}
+            << QStringLiteral("--prompt needs --dialect openai or chat-text");
     }
 
     void usageErrors()
