@@ -3,6 +3,7 @@
 #include "core/client/sessionclient.h"
 
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLocale>
 #include <QToolButton>
@@ -233,8 +234,17 @@ void ConnectionIndicator::refresh()
 
     QString stats;
     if (!url.isEmpty()) {
-        // The client speaks Inkstream's native SSE dialect (docs/protocol.md).
-        QStringList parts {tr("native SSE")};
+        // What is being read, and how: "openai · SSE", "native · WebSocket".
+        static const QHash<core::Transport::Kind, QString> transports {
+            {core::Transport::Kind::Sse, QStringLiteral("SSE")},
+            {core::Transport::Kind::WebSocket, QStringLiteral("WebSocket")},
+            {core::Transport::Kind::Polling, tr("polling")},
+            {core::Transport::Kind::SocketIo, QStringLiteral("Socket.IO")}};
+        const core::Dialect dialect = m_client->activeDialect();
+        QStringList parts {QStringLiteral("%1 · %2").arg(
+            dialect == core::Dialect::Auto ? tr("detecting the format")
+                                           : core::DialectDecoder::dialectText(dialect),
+            transports.value(m_client->activeTransport()))};
         // Rates while events flow; a finished or quiet session shows none rather than zeros.
         if (eventsPerSecond() > 0 || tokensPerSecond() > 0) {
             parts << tr("%1 events/s").arg(rateText(eventsPerSecond()))
@@ -249,7 +259,8 @@ void ConnectionIndicator::refresh()
 
     const bool down = state == core::ConnectionState::Retrying
         || state == core::ConnectionState::Disconnected || state == core::ConnectionState::Error;
-    m_reconnect->setVisible(down && !url.isEmpty());
+    // A posted prompt is never sent again behind the user's back: they send a new one.
+    m_reconnect->setVisible(down && !url.isEmpty() && !m_client->isOneShot());
 
     QPalette palette = m_dot->palette();
     palette.setColor(QPalette::WindowText, colorFor(state));

@@ -79,6 +79,9 @@ public:
     // end then completes the reply. Headers are sent as given and never logged.
     void setRequest(const QByteArray &method, const QByteArray &body,
                     const QList<std::pair<QByteArray, QByteArray>> &headers);
+    // A stream opened with anything but GET (a posted prompt): never re-sent, so never
+    // reconnected.
+    bool isOneShot() const { return m_method != "GET"; }
     // Decoder warnings (things a dialect did not understand), oldest first, at most maxErrors().
     QStringList warnings() const { return m_warnings; }
 
@@ -168,7 +171,6 @@ private:
                       const QByteArray &lastEventId);
     void settleDialect(Dialect dialect, const QString &reason);
     void applyDialectOutput(const DialectOutput &output, qsizetype wireBytes);
-    bool isOneShot() const { return m_method != "GET"; }
     void syncResumeId();
     void recordError(const QString &message);
     void handleEvent(const Event &event, qsizetype wireBytes);

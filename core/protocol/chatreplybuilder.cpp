@@ -17,6 +17,8 @@ void ChatReplyBuilder::appendText(const QString &text, DialectOutput *out)
     chat.role = ChatRole::Assistant;
     chat.type = m_started ? ChatEvent::Type::Delta : ChatEvent::Type::Start;
     chat.delta = text;
+    if (!m_started && m_drivesTracker)
+        m_steps.advanceTo(StepName::Generating, QStringLiteral("Replying"), out);
     m_started = true;
     out->events.append(chat);
     for (const CodeEvent &code : m_extractor.feed(text))
@@ -43,6 +45,10 @@ void ChatReplyBuilder::finish(DialectOutput *out)
     if (m_finished)
         return;
     finishReply(out);
+    if (m_drivesTracker) {
+        m_steps.advanceTo(StepName::Complete, {}, out);
+        out->events.append(ProgressEvent {100, {}});
+    }
     out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
 }
 
@@ -60,6 +66,8 @@ void ChatReplyBuilder::fail(const QString &error, DialectOutput *out)
         return;
     m_finished = true;
     completeReply(out);
+    if (m_drivesTracker && m_steps.current())
+        out->events.append(StepEvent {*m_steps.current(), StepEvent::Status::Error, error});
     out->events.append(SessionEvent {SessionEvent::Type::Error, error});
 }
 

@@ -2,17 +2,22 @@
 
 #include "core/protocol/codeblockextractor.h"
 #include "core/protocol/dialectdecoder.h"
+#include "core/protocol/steptracker.h"
 
 namespace inkstream::core {
 
 // Builds one streaming assistant reply for the chat dialects (chat-text, openai): the text goes
 // to the chat panel as a `chat` message, its fenced code blocks to files as they stream
 // (CodeBlockExtractor). The reply completes, and with it the session, when the stream ends.
+// Unless told otherwise it drives the tracker too: generating from the first text, complete
+// (100 %) at the end; a failure marks the running step failed.
 class ChatReplyBuilder final
 {
 public:
     explicit ChatReplyBuilder(CodeBlockExtractor::ExtensionResolver resolver,
                               QString messageId = QStringLiteral("reply-1"));
+    // For streams with several replies whose tracker is driven elsewhere (model-chunk jobs).
+    void setDrivesTracker(bool drives) { m_drivesTracker = drives; }
 
     void appendText(const QString &text, DialectOutput *out);
     // Completes the reply (and its open code block) and the session; once.
@@ -34,6 +39,8 @@ private:
     void completeReply(DialectOutput *out);
 
     CodeBlockExtractor m_extractor;
+    StepTracker m_steps;
+    bool m_drivesTracker = true;
     QString m_messageId;
     bool m_started = false;
     bool m_finished = false;

@@ -34,7 +34,9 @@ private:
     {
         explicit Job(CodeBlockExtractor::ExtensionResolver resolver, const QString &id)
             : reply(resolver, id)
-        { }
+        {
+            reply.setDrivesTracker(false); // the decoder's StepTracker follows the job steps
+        }
         ChatReplyBuilder reply;
         qint64 lastSequence = 0;
         bool completed = false;

@@ -129,3 +129,16 @@ EOF
 sleep 3
 shoot conflict-prompt-dark
 stop_gui
+
+# A chat reply streaming its code block into the editor: the OpenAI-compatible mock of the
+# test suite, paced slowly, asked through the window's own prompt box (--prompt sends the
+# first one), captured while sum.js is being written.
+node "$root/tests/dialects/servers/openai.js" --delay 250 >"$work/openai.out" 2>>"$work/openai.log" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/openai.out" ] && break; sleep 0.1; done
+port=$(head -1 "$work/openai.out")
+start_gui --connect "http://127.0.0.1:$port/v1" --dialect openai --model mock-1 \
+    --token test-key --prompt 'Write sum.js: a function that adds two numbers.' --theme dark
+sleep 3.2
+shoot chat-reply-streaming-dark
+stop_gui

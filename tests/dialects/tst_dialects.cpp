@@ -110,14 +110,14 @@ void TestDialects::watch_data()
                         QStringLiteral("--data"),   QStringLiteral("{\"message\":\"sum?\"}"),
                         QStringLiteral("--header"), QStringLiteral("X-User: test")}
         << QStringLiteral("complete") << QStringLiteral("chat-text") << chatFiles
-        << QStringList {QStringLiteral("Here is `sum.py`:\n\n```python\ndef add")} << pending << 0
-        << 0;
+        << QStringList {QStringLiteral("Here is `sum.py`:\n\n```python\ndef add")} << allComplete
+        << 100 << 0;
     QTest::newRow("chat-text, bare strings, --prompt")
         << QStringLiteral("chattext.js") << QStringLiteral("/bare/stream")
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("chat-text"),
                         QStringLiteral("--prompt"), QStringLiteral("sum?")}
         << QStringLiteral("complete") << QStringLiteral("chat-text") << chatFiles
-        << QStringList {QStringLiteral("And a shell line:")} << pending << 0 << 0;
+        << QStringList {QStringLiteral("And a shell line:")} << allComplete << 100 << 0;
     QTest::newRow("writing-flow autopilot, detected")
         << QStringLiteral("writingflow.js") << QStringLiteral("/api/autopilot/stream?taskId=t1")
         << QStringList() << QStringLiteral("complete") << QStringLiteral("writing-flow")
@@ -155,7 +155,7 @@ void TestDialects::watch_data()
         << StringMap {{QStringLiteral("sum.js"),
                        QStringLiteral("export function sum(a, b) {\n  return a + b;\n}\n")},
                       {QStringLiteral("snippet-1.py"), QStringLiteral("print(1)\n")}}
-        << QStringList {QStringLiteral("Sure. Save this as sum.js:")} << pending << 0 << 0;
+        << QStringList {QStringLiteral("Sure. Save this as sum.js:")} << allComplete << 100 << 0;
 }
 
 void TestDialects::watch()

@@ -50,7 +50,8 @@ private Q_SLOTS:
         const QRegularExpression countdown(
             QStringLiteral("^Connection lost · retrying in [1-4] s, attempt 1$"));
         QTRY_VERIFY2(countdown.match(indicator.text()).hasMatch(), qPrintable(indicator.text()));
-        QVERIFY(indicator.statsText().startsWith(QStringLiteral("native SSE")));
+        QVERIFY2(indicator.statsText().startsWith(QStringLiteral("native · SSE")),
+                 qPrintable(indicator.statsText()));
         QVERIFY(!indicator.reconnectButton()->isHidden());
         // The countdown counts down between attempts.
         QTRY_VERIFY_WITH_TIMEOUT(indicator.text().contains(QStringLiteral("retrying in 2 s")),
