@@ -204,6 +204,12 @@ void MainWindow::createActions()
         = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::localDemoRequested);
     demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_reconnectAction = fileMenu->addAction(tr("&Reconnect"), this, [this] {
+        // A posted prompt is not re-sent behind the user's back: they send a new one.
+        if (m_client->isOneShot()) {
+            statusBar()->showMessage(tr("A chat reply is not re-requested: send a new prompt."),
+                                     kStatusMessageMs);
+            return;
+        }
         if (!m_client->sessionUrl().isEmpty())
             m_client->reconnectNow();
     });
