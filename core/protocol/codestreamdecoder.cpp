@@ -11,16 +11,11 @@ namespace inkstream::core {
 DialectOutput CodeStreamDecoder::decode(const SseEvent &frame)
 {
     DialectOutput out;
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(frame.data, &error);
-    if (!document.isObject()) {
-        out.warnings.append(
-            QStringLiteral("code-stream: ignored a %1 frame that is not a JSON "
-                           "object: %2")
-                .arg(QString::fromUtf8(frame.type), QString::fromUtf8(frame.data.left(80))));
+    const std::optional<QJsonObject> parsed
+        = parseObject(frame, dialectText(Dialect::CodeStream), &out);
+    if (!parsed)
         return out;
-    }
-    const QJsonObject object = document.object();
+    const QJsonObject &object = *parsed;
     QString name = QString::fromUtf8(frame.type);
     if (name == u"message") {
         // Data-only frames: tell the two kinds apart by their members.

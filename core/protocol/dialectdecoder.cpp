@@ -40,6 +40,18 @@ DialectDecoder::Detection found(Dialect dialect, const QString &reason)
 
 DialectDecoder::~DialectDecoder() = default;
 
+std::optional<QJsonObject> DialectDecoder::parseObject(const SseEvent &frame,
+                                                       const QString &dialect, DialectOutput *out)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
+    if (document.isObject())
+        return document.object();
+    out->warnings.append(
+        QStringLiteral("%1: ignored a %2 frame that is not a JSON object: %3")
+            .arg(dialect, QString::fromUtf8(frame.type), QString::fromUtf8(frame.data.left(80))));
+    return std::nullopt;
+}
+
 std::unique_ptr<DialectDecoder>
 DialectDecoder::create(Dialect dialect, CodeBlockExtractor::ExtensionResolver resolver)
 {

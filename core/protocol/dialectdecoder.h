@@ -4,6 +4,7 @@
 #include "core/protocol/event.h"
 #include "core/protocol/sseevent.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -69,6 +70,11 @@ public:
     static QStringList dialectNames();
 
 protected:
+    // The frame's data as a JSON object; otherwise nullopt, with the warning "DIALECT: ignored
+    // a TYPE frame that is not a JSON object: DATA…" added to `out`.
+    static std::optional<QJsonObject> parseObject(const SseEvent &frame, const QString &dialect,
+                                                  DialectOutput *out);
+
     DialectDecoder() = default;
     DialectDecoder(const DialectDecoder &) = default;
     DialectDecoder &operator=(const DialectDecoder &) = default;

@@ -45,14 +45,11 @@ DialectOutput ModelChunkDecoder::decode(const SseEvent &frame)
     DialectOutput out;
     if (m_finished)
         return out;
-    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
-    if (!document.isObject()) {
-        out.warnings.append(
-            QStringLiteral("model-chunk: ignored a frame that is not a JSON object: %1")
-                .arg(preview(frame.data)));
+    const std::optional<QJsonObject> parsed
+        = parseObject(frame, dialectText(Dialect::ModelChunk), &out);
+    if (!parsed)
         return out;
-    }
-    const QJsonObject object = document.object();
+    const QJsonObject &object = *parsed;
     // Data-only frames name their event in a member; a Socket.IO or named SSE event in the
     // frame's type. Without either, the members tell.
     QString event = QString::fromUtf8(frame.type);

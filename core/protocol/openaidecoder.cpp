@@ -19,13 +19,11 @@ DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
         m_reply.finish(&out);
         return out;
     }
-    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
-    if (!document.isObject()) {
-        out.warnings.append(QStringLiteral("openai: ignored a frame that is not a JSON object: %1")
-                                .arg(QString::fromUtf8(frame.data.left(80))));
+    const std::optional<QJsonObject> parsed
+        = parseObject(frame, dialectText(Dialect::OpenAi), &out);
+    if (!parsed)
         return out;
-    }
-    const QJsonObject object = document.object();
+    const QJsonObject &object = *parsed;
     if (object.contains(QStringLiteral("error"))) {
         const QJsonValue error = object.value(QStringLiteral("error"));
         const QString message = error.isObject()

@@ -98,14 +98,11 @@ bool SmartForgeDecoder::step(const QJsonObject &fields, const QString &fallback,
 DialectOutput SmartForgeDecoder::decode(const SseEvent &frame)
 {
     DialectOutput out;
-    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
-    if (!document.isObject()) {
-        out.warnings.append(QStringLiteral("smart-forge: ignored a frame that is not a JSON "
-                                           "object: %1")
-                                .arg(QString::fromUtf8(frame.data.left(80))));
+    const std::optional<QJsonObject> parsed
+        = parseObject(frame, dialectText(Dialect::SmartForge), &out);
+    if (!parsed)
         return out;
-    }
-    const QJsonObject object = document.object();
+    const QJsonObject &object = *parsed;
     QString name = QString::fromUtf8(frame.type);
     if (name == u"message")
         name = stringField(object, {"type", "event"});

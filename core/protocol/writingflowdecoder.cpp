@@ -18,14 +18,11 @@ QString blockFileName(const QString &blockId)
 DialectOutput WritingFlowDecoder::decode(const SseEvent &frame)
 {
     DialectOutput out;
-    const QJsonDocument document = QJsonDocument::fromJson(frame.data);
-    if (!document.isObject()) {
-        out.warnings.append(QStringLiteral("writing-flow: ignored a frame that is not a JSON "
-                                           "object: %1")
-                                .arg(QString::fromUtf8(frame.data.left(80))));
+    const std::optional<QJsonObject> parsed
+        = parseObject(frame, dialectText(Dialect::WritingFlow), &out);
+    if (!parsed)
         return out;
-    }
-    const QJsonObject object = document.object();
+    const QJsonObject &object = *parsed;
     if (object.value(QStringLiteral("blockId")).isString())
         generation(object, &out);
     else if (object.value(QStringLiteral("step")).isString())
