@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
 
 namespace inkstream::core {
 
@@ -23,6 +24,13 @@ WebSocketTransport::~WebSocketTransport()
     abortConnection();
 }
 
+bool WebSocketTransport::isSessionEndpoint(const QUrl &url)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("/api/sessions/[A-Za-z0-9_-]+(/stream|/ws)?/?$"));
+    return pattern.match(url.path()).hasMatch();
+}
+
 QUrl WebSocketTransport::endpointFor(const QUrl &sessionUrl)
 {
     QUrl url = sessionUrl;
@@ -31,6 +39,8 @@ QUrl WebSocketTransport::endpointFor(const QUrl &sessionUrl)
         url.setScheme(QStringLiteral("ws"));
     else if (scheme == u"https")
         url.setScheme(QStringLiteral("wss"));
+    if (!isSessionEndpoint(url))
+        return url; // a relay's subscriber endpoint, as given
     QString path = url.path();
     while (path.endsWith(u'/'))
         path.chop(1);
@@ -59,11 +69,15 @@ void WebSocketTransport::startConnection()
     m_socketError.clear();
     m_handshakeStatus = 0;
     QUrl target = url();
+    const bool relay = !isSessionEndpoint(target);
     const QByteArray lastId = lastEventId();
     if (!lastId.isEmpty()) {
+        // The publisher reads lastEventId; nchan reads last_event_id by default.
+        const QString name
+            = relay ? QStringLiteral("last_event_id") : QStringLiteral("lastEventId");
         QUrlQuery query(target);
-        query.removeAllQueryItems(QStringLiteral("lastEventId"));
-        query.addQueryItem(QStringLiteral("lastEventId"), QString::fromLatin1(lastId));
+        query.removeAllQueryItems(name);
+        query.addQueryItem(name, QString::fromLatin1(lastId));
         target.setQuery(query);
     }
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
@@ -85,7 +99,13 @@ void WebSocketTransport::startConnection()
     });
     qCDebug(lcClient, "WebSocket %s", qPrintable(target.toString()));
     QNetworkRequest request(target);
-    socket->open(request);
+    if (relay) {
+        QWebSocketHandshakeOptions options;
+        options.setSubprotocols({QString::fromLatin1(kNchanMetaProtocol)});
+        socket->open(request, options);
+    } else {
+        socket->open(request);
+    }
 }
 
 void WebSocketTransport::abortConnection()
@@ -105,6 +125,7 @@ void WebSocketTransport::onConnected()
     if (sender() != m_socket)
         return;
     m_open = true;
+    m_relayMeta = m_socket->subprotocol() == QLatin1String(kNchanMetaProtocol);
     if (heartbeatTimeout().count() > 0)
         m_pingTimer.start(std::max<qint64>(1, heartbeatTimeout().count() / 3));
     connectionEstablished();
@@ -115,7 +136,23 @@ void WebSocketTransport::onTextMessage(const QString &message)
     if (sender() != m_socket)
         return;
     kickHeartbeat();
-    const QByteArray data = message.toUtf8();
+    QByteArray data = message.toUtf8();
+    QByteArray id;
+    if (m_relayMeta) {
+        // "id: ...\ncontent-type: ...\n\nDATA": the header block ends at the first blank line.
+        const qsizetype end = data.indexOf("\n\n");
+        if (end < 0) {
+            Q_EMIT eventDropped(QStringLiteral("relay message without its header block dropped"));
+            return;
+        }
+        for (const QByteArray &line : data.left(end).split('\n')) {
+            if (line.startsWith("id: "))
+                id = line.mid(4).trimmed();
+        }
+        data.remove(0, end + 2);
+        if (!id.isEmpty() && !setLastEventId(id))
+            id.clear();
+    }
     if (data.size() > maxEventSize()) {
         const QString reason
             = QStringLiteral("WebSocket message of %1 bytes dropped (larger than %2)")
@@ -128,7 +165,7 @@ void WebSocketTransport::onTextMessage(const QString &message)
     markStreaming();
     if (current != generation())
         return;
-    Q_EMIT eventReceived(QByteArray(), data, QByteArray());
+    Q_EMIT eventReceived(QByteArray(), data, id);
 }
 
 void WebSocketTransport::onBinaryMessage(const QByteArray &message)

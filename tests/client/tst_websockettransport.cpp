@@ -118,6 +118,8 @@ void TestWebSocketTransport::endpointFor_data()
                                       << QStringLiteral("wss://h/api/sessions/abc/ws?token=t");
     QTest::newRow("ws URL kept") << QStringLiteral("ws://h:2/api/sessions/abc/ws")
                                  << QStringLiteral("ws://h:2/api/sessions/abc/ws");
+    QTest::newRow("relay subscriber URL kept")
+        << QStringLiteral("http://h:8090/sub/abc?x=1") << QStringLiteral("ws://h:8090/sub/abc?x=1");
 }
 
 void TestWebSocketTransport::endpointFor()

@@ -131,6 +131,7 @@ private Q_SLOTS:
     void queueOverflow_dropsNewestAndSaysSo();
     void singleNode_demoReachesLiveAndLateViewers();
     void redisCluster_publishOnOneNodeWatchOnTheOther();
+    void redisCluster_viewerResumesWithNchanIds_data();
     void redisCluster_viewerResumesWithNchanIds();
 
 private:
@@ -141,7 +142,8 @@ private:
                     quint16 publisherPort, quint16 redisPort = 0);
     bool startServe(Child *serve, quint16 port, const QString &relayUrl, const QString &sessionId,
                     const QByteArray &token = kToken, double speed = 20);
-    void startWatch(Child *watch, const QString &url, const QString &outputDir);
+    void startWatch(Child *watch, const QString &url, const QString &outputDir,
+                    const QString &transport = QStringLiteral("sse"));
     // Waits for the watch, then compares every file it wrote with the publisher's snapshot
     // (sha256; at least three files, as the demo has three), and checks that nginx answers
     // SUBSCRIBE_URL/snapshot with the same state.
@@ -271,14 +273,14 @@ bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relay
     return serve->process.waitForStarted();
 }
 
-void TestNchanRelay::startWatch(Child *watch, const QString &url, const QString &outputDir)
+void TestNchanRelay::startWatch(Child *watch, const QString &url, const QString &outputDir,
+                                const QString &transport)
 {
     watch->process.start(m_inkstream,
-                         {QStringLiteral("watch"), url, QStringLiteral("--transport"),
-                          QStringLiteral("sse"), QStringLiteral("--output"), outputDir,
-                          QStringLiteral("--until"), QStringLiteral("complete"),
-                          QStringLiteral("--timeout"), QStringLiteral("60"),
-                          QStringLiteral("--summary"), QStringLiteral("-")});
+                         {QStringLiteral("watch"), url, QStringLiteral("--transport"), transport,
+                          QStringLiteral("--output"), outputDir, QStringLiteral("--until"),
+                          QStringLiteral("complete"), QStringLiteral("--timeout"),
+                          QStringLiteral("60"), QStringLiteral("--summary"), QStringLiteral("-")});
 }
 
 QJsonObject TestNchanRelay::fetchSnapshot(const QString &sessionUrl)
@@ -352,13 +354,19 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     if (QTest::currentTestFailed())
         return;
 
-    // A viewer that joins after the session completed gets it from nchan's message buffer.
-    const QString lateDir = m_dir.filePath(QStringLiteral("single-late"));
-    Child late;
-    startWatch(&late, subscribeUrl, lateDir);
-    verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
-    if (QTest::currentTestFailed())
-        return;
+    // A viewer that joins after the session completed gets it from nchan's message buffer,
+    // over EventSource and over WebSocket.
+    for (const QString &transport : {QStringLiteral("sse"), QStringLiteral("ws")}) {
+        const QString lateDir = m_dir.filePath(QStringLiteral("single-late-") + transport);
+        Child late;
+        startWatch(&late, subscribeUrl, lateDir, transport);
+        QJsonObject summary;
+        verifyFiles(&late, lateDir, sessionUrl, subscribeUrl, &summary);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(summary.value(QStringLiteral("transport")).toString(), transport);
+        QCOMPARE(summary.value(QStringLiteral("duplicatesDropped")).toInt(), 0);
+    }
 
     serve.stop();
     const QString log = QString::fromUtf8(serve.process.readAllStandardError());
@@ -447,8 +455,16 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
 
 // The viewer's node dies mid-session and comes back: the viewer reconnects with nchan's own
 // Last-Event-ID and nchan (from Redis) sends exactly what followed, so nothing arrives twice.
+void TestNchanRelay::redisCluster_viewerResumesWithNchanIds_data()
+{
+    QTest::addColumn<QString>("transport");
+    QTest::newRow("EventSource") << QStringLiteral("sse");
+    QTest::newRow("WebSocket (ws+meta.nchan ids)") << QStringLiteral("ws");
+}
+
 void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
 {
+    QFETCH(QString, transport);
     const quint16 redisPort = freePort();
     QVERIFY(redisPort);
     Child redis;
@@ -460,18 +476,18 @@ void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
             && publisherPort != publishPort && publisherPort != subscribePort);
     const QString config = QStringLiteral("inkstream-nchan-redis.conf");
     Child publishNode;
-    QVERIFY(startNginx(&publishNode, QStringLiteral("resume-a"), config, publishPort, publisherPort,
-                       redisPort));
-    Child subscribeNode;
-    QVERIFY(startNginx(&subscribeNode, QStringLiteral("resume-b"), config, subscribePort,
+    QVERIFY(startNginx(&publishNode, QStringLiteral("resume-a-") + transport, config, publishPort,
                        publisherPort, redisPort));
+    Child subscribeNode;
+    QVERIFY(startNginx(&subscribeNode, QStringLiteral("resume-b-") + transport, config,
+                       subscribePort, publisherPort, redisPort));
 
-    const QString sessionId = QStringLiteral("resume");
+    const QString sessionId = QStringLiteral("resume-") + transport;
     const QString subscribeUrl
         = QStringLiteral("http://127.0.0.1:%1/sub/%2").arg(subscribePort).arg(sessionId);
-    const QString liveDir = m_dir.filePath(QStringLiteral("resume-live"));
+    const QString liveDir = m_dir.filePath(QStringLiteral("resume-live-") + transport);
     Child live;
-    startWatch(&live, subscribeUrl, liveDir);
+    startWatch(&live, subscribeUrl, liveDir, transport);
     QVERIFY(live.process.waitForStarted());
     // Slow enough (about 10 s) that the outage falls in the middle of the session.
     Child serve;
@@ -488,8 +504,8 @@ void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
     };
     QTRY_VERIFY_WITH_TIMEOUT(wroteAFile(), 30000);
     subscribeNode.stop();
-    QVERIFY(startNginx(&subscribeNode, QStringLiteral("resume-b"), config, subscribePort,
-                       publisherPort, redisPort));
+    QVERIFY(startNginx(&subscribeNode, QStringLiteral("resume-b-") + transport, config,
+                       subscribePort, publisherPort, redisPort));
 
     QJsonObject summary;
     verifyFiles(&live, liveDir, sessionUrl, subscribeUrl, &summary);
