@@ -990,7 +990,7 @@ DecodeResult decodeParsed(std::size_t sseKind, const Object &object, quint64 fal
     event.sequence = fallbackSequence;
     bool hasSeq = false;
     qint64 seq = 0;
-    if (reader.integer(QLatin1String("seq"), 0, std::numeric_limits<qint64>::max(), &seq, false,
+    if (reader.integer(QLatin1String("seq"), 0, qint64(EventCodec::kMaxSequence), &seq, false,
                        &hasSeq)
         && hasSeq) {
         event.sequence = quint64(seq);
@@ -1009,7 +1009,7 @@ quint64 sequenceFromSseId(QByteArrayView id)
     quint64 value = 0;
     const char *end = id.data() + id.size();
     const auto [ptr, ec] = std::from_chars(id.data(), end, value);
-    if (id.isEmpty() || ec != std::errc() || ptr != end)
+    if (id.isEmpty() || ec != std::errc() || ptr != end || value > EventCodec::kMaxSequence)
         return 0;
     return value;
 }

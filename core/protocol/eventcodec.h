@@ -24,6 +24,11 @@ struct DecodeResult
 class EventCodec final
 {
 public:
+    // The largest sequence number: JSON numbers (and JavaScript viewers) are exact up to
+    // 2^53 - 1, and a sequence must survive the JSON round trip. Larger `seq` members are
+    // rejected; a larger SSE id is not taken as a sequence.
+    static constexpr quint64 kMaxSequence = (quint64(1) << 53) - 1;
+
     // One-line JSON for the `data:` field (also the WebSocket message text).
     static QByteArray encodeJson(const Event &event);
     // A complete SSE frame: "id: N\nevent: NAME\ndata: JSON\n\n".
