@@ -77,8 +77,23 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
                 << QStringLiteral("line %1 skipped: %2").arg(lineNumber).arg(decoded.error);
             continue;
         }
-        recording->events.append(
-            RecordedEvent {object.value(QStringLiteral("t")).toInteger(), *decoded.event});
+        // Arrival times are milliseconds since the start, never negative, never going back:
+        // the replay timeline and seeking rely on that order.
+        constexpr qint64 notIntegral = -1;
+        const qint64 at = object.value(QStringLiteral("t")).toInteger(notIntegral);
+        if (at < 0) {
+            recording->warnings << QStringLiteral("line %1 skipped: \"t\" must be a "
+                                                  "non-negative integer of milliseconds")
+                                       .arg(lineNumber);
+            continue;
+        }
+        const qint64 previous = recording->events.isEmpty() ? 0 : recording->events.last().atMs;
+        if (at < previous)
+            recording->warnings << QStringLiteral("line %1: its time goes back %2 ms; replayed "
+                                                  "in file order")
+                                       .arg(lineNumber)
+                                       .arg(previous - at);
+        recording->events.append(RecordedEvent {std::max(at, previous), *decoded.event});
     }
     return true;
 }

@@ -143,6 +143,44 @@ private Q_SLOTS:
         QVERIFY(recording.warnings.first().startsWith(QStringLiteral("line 4 skipped")));
     }
 
+    // Found while writing fuzz_recording: times were taken as they came, so a hand-edited or
+    // damaged recording could go back in time or below zero under the timeline's feet.
+    void times_areNonNegativeAndNeverGoBack()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(1, 5);
+        QList<QByteArray> lines
+            = recordingBytes(events, dir.filePath(QStringLiteral("t.rec"))).split('\n');
+        const auto withTime = [](QByteArray line, const QByteArray &time) {
+            const qsizetype start = line.indexOf("\"t\":") + 4;
+            const qsizetype end = line.indexOf(',', start);
+            return line.replace(start, end - start, time);
+        };
+        // Writer times are 3, 6, 9, ...: line 4 (the third event) goes below zero, line 5 back
+        // to 1 ms, line 6 is not a number.
+        lines[3] = withTime(lines[3], "-7");
+        lines[4] = withTime(lines[4], "1");
+        lines[5] = withTime(lines[5], "\"soon\"");
+        Recording recording;
+        QString error;
+        QVERIFY(RecordingReader::parse(lines.join('\n'), &recording, &error));
+        QCOMPARE(recording.events.size(), events.size() - 2);
+        QCOMPARE(recording.warnings.size(), 3);
+        QVERIFY2(recording.warnings.at(0).startsWith(QStringLiteral("line 4 skipped: \"t\"")),
+                 qPrintable(recording.warnings.at(0)));
+        QVERIFY2(
+            recording.warnings.at(1).startsWith(QStringLiteral("line 5: its time goes back 5 ms")),
+            qPrintable(recording.warnings.at(1)));
+        QVERIFY2(recording.warnings.at(2).startsWith(QStringLiteral("line 6 skipped")),
+                 qPrintable(recording.warnings.at(2)));
+        QCOMPARE(recording.events.at(2).atMs, 6); // kept in file order, at its predecessor's time
+        qint64 previous = 0;
+        for (const RecordedEvent &recorded : recording.events) {
+            QVERIFY(recorded.atMs >= previous);
+            previous = recorded.atMs;
+        }
+    }
+
     void notARecording_isRefused_data()
     {
         QTest::addColumn<QByteArray>("bytes");
