@@ -345,6 +345,14 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                     openStream(request, socket, session);
                 return true;
             }
+            if (action == u"access") {
+                // Answers "may this request read the session?" for a relay in front
+                // (nchan_authorize_request): the token was checked above, so: yes.
+                if (onlyGet())
+                    respond(request, socket, Status::NoContent, QByteArrayLiteral("text/plain"),
+                            {});
+                return true;
+            }
             if (action == u"snapshot") {
                 if (onlyGet())
                     respondJson(request, socket, Status::Ok, session->snapshot());

@@ -131,6 +131,7 @@ private Q_SLOTS:
     void queueOverflow_dropsNewestAndSaysSo();
     void singleNode_demoReachesLiveAndLateViewers();
     void redisCluster_publishOnOneNodeWatchOnTheOther();
+    void readToken_isCheckedByThePublisherForEveryViewer();
     void redisCluster_viewerResumesWithNchanIds_data();
     void redisCluster_viewerResumesWithNchanIds();
 
@@ -385,6 +386,94 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
         15000);
     QVERIFY2(intruderLog.contains("HTTP 403"), intruderLog.constData());
     intruder.stop();
+    nginx.stop();
+}
+
+// nginx asks the publisher (auth_request to GET /api/sessions/ID/access) whether a viewer's
+// token may read: the read token and the publish token may, a wrong or missing one may not,
+// over EventSource and WebSocket, in the header or the query.
+void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
+{
+    const quint16 port = freePort();
+    const quint16 publisherPort = freePort();
+    QVERIFY(port && publisherPort && port != publisherPort);
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    const QString sessionId = QStringLiteral("private");
+    Child nginx;
+    QVERIFY(startNginx(&nginx, QStringLiteral("private"), QStringLiteral("inkstream-nchan.conf"),
+                       port, publisherPort));
+    Child serve;
+    serve.process.setProcessChannelMode(QProcess::SeparateChannels);
+    serve.process.start(m_inkstream,
+                        {QStringLiteral("serve"), QStringLiteral("--port"),
+                         QString::number(publisherPort), QStringLiteral("--demo"),
+                         QStringLiteral("--speed"), QStringLiteral("20"),
+                         QStringLiteral("--session"), sessionId, QStringLiteral("--token"),
+                         QStringLiteral("publish-secret"), QStringLiteral("--read-token"),
+                         QStringLiteral("viewer-secret"), QStringLiteral("--relay"),
+                         base + QStringLiteral("/pub/{id}"), QStringLiteral("--relay-token"),
+                         QString::fromUtf8(kToken)});
+    QVERIFY(serve.process.waitForStarted());
+    QVERIFY2(serve.readLine().startsWith(QStringLiteral("http://127.0.0.1:")),
+             "serve did not start");
+    const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
+
+    struct Case
+    {
+        QString transport;
+        QString url;
+        QStringList extra;
+        bool allowed;
+    };
+    const QList<Case> cases {
+        {QStringLiteral("sse"),
+         subscribeUrl,
+         {QStringLiteral("--token"), QStringLiteral("viewer-secret")},
+         true},
+        {QStringLiteral("ws"), subscribeUrl + QStringLiteral("?token=viewer-secret"), {}, true},
+        {QStringLiteral("sse"),
+         subscribeUrl,
+         {QStringLiteral("--token"), QStringLiteral("publish-secret")},
+         true},
+        {QStringLiteral("sse"),
+         subscribeUrl,
+         {QStringLiteral("--token"), QStringLiteral("guess")},
+         false},
+        {QStringLiteral("ws"), subscribeUrl, {}, false},
+    };
+    for (const Case &c : cases) {
+        Child watch;
+        const QString dir = m_dir.filePath(
+            QStringLiteral("private-%1-%2")
+                .arg(c.transport)
+                .arg(c.allowed ? QStringLiteral("ok") : QStringLiteral("refused")));
+        watch.process.start(
+            m_inkstream,
+            QStringList {QStringLiteral("watch"), c.url, QStringLiteral("--transport"), c.transport,
+                         QStringLiteral("--output"), dir, QStringLiteral("--timeout"),
+                         QStringLiteral("60"), QStringLiteral("--summary"), QStringLiteral("-")}
+                + c.extra);
+        QVERIFY(watch.process.waitForFinished(70000));
+        const QByteArray out = watch.process.readAllStandardOutput();
+        const QJsonObject summary = QJsonDocument::fromJson(out).object();
+        const QString what = c.transport + u' ' + c.url + u' ' + c.extra.join(u' ');
+        if (c.allowed) {
+            QVERIFY2(summary.value(QStringLiteral("status")).toString() == u"complete",
+                     qPrintable(what + QString::fromUtf8(out)));
+            QVERIFY2(summary.value(QStringLiteral("files")).toArray().size() >= 3,
+                     qPrintable(what));
+        } else {
+            QVERIFY2(summary.value(QStringLiteral("status")).toString() == u"error",
+                     qPrintable(what + QString::fromUtf8(out)));
+            const QString error
+                = summary.value(QStringLiteral("errors")).toArray().last().toString();
+            QVERIFY2(error.contains(QStringLiteral("HTTP 401"))
+                         || error.contains(QStringLiteral("HTTP 403")),
+                     qPrintable(what + u' ' + error));
+            QVERIFY(summary.value(QStringLiteral("files")).toArray().isEmpty());
+        }
+    }
+    serve.stop();
     nginx.stop();
 }
 

@@ -76,6 +76,11 @@ private Q_SLOTS:
             << QByteArray("GET") << "/metrics" << QByteArray() << 401;
         QTest::newRow("session list needs a token")
             << QByteArray("GET") << "/api/sessions" << QByteArray() << 401;
+        const QString access = QStringLiteral("/api/sessions/s1/access");
+        QTest::newRow("access: read token may read") << QByteArray("GET") << access << read << 204;
+        QTest::newRow("access: no token") << QByteArray("GET") << access << QByteArray() << 401;
+        QTest::newRow("access: wrong token")
+            << QByteArray("GET") << access << QByteArray("Bearer nope") << 403;
         QTest::newRow("delete needs the publish token")
             << QByteArray("DELETE") << "/api/sessions/s1" << read << 403;
     }
