@@ -2,6 +2,7 @@
 
 #include "app/afterfirstpaint.h"
 #include "app/localdemo.h"
+#include "app/relayoptions.h"
 #include "app/startupreport.h"
 #include "core/client/chatconversation.h"
 #include "core/client/connectionsettings.h"
@@ -34,6 +35,8 @@ struct GuiOptions
     core::ConnectionSettings connect; // url empty: none
     QString prompt;
     double speed = 1.0;
+    quint16 port = 0; // of the demo's publisher; 0: any free one
+    RelayOptions relay;
     QString theme; // empty: the stored preference
 };
 
@@ -103,8 +106,13 @@ int parseOptions(GuiOptions *options)
         QStringLiteral("theme"),
         QStringLiteral("Colours: system (follow the desktop), light or dark. Remembered."),
         QStringLiteral("THEME"));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"),
+        QStringLiteral("With --demo: the embedded publisher's port (default: a free one)."),
+        QStringLiteral("N"), QStringLiteral("0"));
     parser.addOptions({demoOption, connectOption, dialectOption, transportOption, tokenOption,
-                       modelOption, promptOption, speedOption, themeOption});
+                       modelOption, promptOption, speedOption, themeOption, portOption});
+    options->relay.addTo(&parser);
     parser.process(QCoreApplication::arguments());
 
     if (!parser.positionalArguments().isEmpty())
@@ -117,6 +125,17 @@ int parseOptions(GuiOptions *options)
     if (!speedOk || options->speed <= 0)
         return usageError(QStringLiteral("--speed needs a positive number"));
     options->demo = parser.isSet(demoOption);
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535)
+        return usageError(QStringLiteral("--port needs a number from 0 to 65535"));
+    options->port = quint16(port);
+    if (QString relayError; !options->relay.read(parser, &relayError))
+        return usageError(relayError);
+    for (const QString &name : options->relay.names() + QStringList {QStringLiteral("port")}) {
+        if (parser.isSet(name) && !options->demo)
+            return usageError(QStringLiteral("--%1 goes with --demo").arg(name));
+    }
     if (parser.isSet(themeOption)) {
         bool known = false;
         ui::AppTheme::modeFromName(parser.value(themeOption), &known);
@@ -196,6 +215,8 @@ int GuiCommand::run(int argc, char *argv[])
     core::SessionClient client(&model);
     LocalDemo demo;
     demo.setSpeed(options.speed);
+    demo.setPort(options.port);
+    demo.setRelay(options.relay);
     ui::MainWindow window(&model, &client);
 
     auto startDemo = [&] {
@@ -208,6 +229,16 @@ int GuiCommand::run(int argc, char *argv[])
         client.connectTo(url);
     };
     QObject::connect(&window, &ui::MainWindow::localDemoRequested, &window, startDemo);
+    // Said on stderr too, so whoever started the demo knows where nchan's viewers subscribe.
+    QObject::connect(&demo, &LocalDemo::relayStarted, &window, [&window](const QUrl &publishUrl) {
+        QTextStream(stderr) << "inkstream: relaying the demo to " << publishUrl.toString() << '\n';
+        window.showStatusMessage(QObject::tr("Relaying to %1").arg(publishUrl.toString()));
+    });
+    QObject::connect(&demo, &LocalDemo::relayErrorOccurred, &window,
+                     [&window](const QString &message) {
+                         QTextStream(stderr) << "inkstream: " << message << '\n';
+                         window.showStatusMessage(message);
+                     });
 
     StartupReport::installIfRequested(&window, &model);
     window.show();

@@ -1,6 +1,7 @@
 #include "app/localdemo.h"
 
 #include "core/server/demoscript.h"
+#include "core/server/nchanrelay.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
@@ -21,7 +22,7 @@ bool LocalDemo::ensureListening(QString *error)
     if (m_publisher)
         return true;
     auto *publisher = new core::Publisher(m_hub, this);
-    if (!publisher->listen(QHostAddress::LocalHost, 0)) {
+    if (!publisher->listen(QHostAddress::LocalHost, m_port)) {
         *error = tr("The local publisher could not start: %1").arg(publisher->errorString());
         delete publisher;
         return false;
@@ -40,6 +41,10 @@ QUrl LocalDemo::startSession(QString *error)
     if (!session) {
         *error = tr("The local publisher could not open a session.");
         return {};
+    }
+    if (core::NchanRelay *relay = m_relay.attachTo(session)) {
+        connect(relay, &core::NchanRelay::errorOccurred, this, &LocalDemo::relayErrorOccurred);
+        Q_EMIT relayStarted(relay->publishUrl());
     }
     auto *script = new core::DemoScript(session, this);
     script->setSpeed(m_speed);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/relayoptions.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -25,9 +27,18 @@ public:
     ~LocalDemo() override;
 
     void setSpeed(double factor) { m_speed = factor; }
+    // The publisher's port; 0 (default) picks a free one. Takes effect before the first session.
+    void setPort(quint16 port) { m_port = port; }
+    // Every demo session is also published through this relay when it is set.
+    void setRelay(const RelayOptions &relay) { m_relay = relay; }
     // Starts the publisher on the first call. Returns the new session's URL, or an empty URL
     // with `error` set.
     QUrl startSession(QString *error);
+
+Q_SIGNALS:
+    // A session started relaying to `publishUrl`.
+    void relayStarted(const QUrl &publishUrl);
+    void relayErrorOccurred(const QString &message);
 
 private:
     bool ensureListening(QString *error);
@@ -36,6 +47,8 @@ private:
     core::Publisher *m_publisher = nullptr;
     QPointer<core::DemoScript> m_script;
     double m_speed = 1.0;
+    quint16 m_port = 0;
+    RelayOptions m_relay;
 };
 
 } // namespace inkstream::app

@@ -1,6 +1,7 @@
 #include "app/servecommand.h"
 
 #include "app/publishersecurityoptions.h"
+#include "app/relayoptions.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
 #include "core/server/demoscript.h"
@@ -85,7 +86,8 @@ int ServeCommand::run(const QStringList &arguments)
     const QCommandLineOption demoOption(
         QStringLiteral("demo"),
         QStringLiteral(
-            "Play the scripted demo session; it starts when the first viewer connects."));
+            "Play the scripted demo session; it starts when the first viewer connects, or at "
+            "once with --relay (nchan's message buffer keeps it for late viewers)."));
     const QCommandLineOption speedOption(
         QStringLiteral("speed"), QStringLiteral("Demo and replay speed factor (default 1)."),
         QStringLiteral("FACTOR"), QStringLiteral("1"));
@@ -114,20 +116,11 @@ int ServeCommand::run(const QStringList &arguments)
         QStringLiteral("Id of the session (A-Z a-z 0-9 _ -, up to 64); default random. A "
                        "publisher restarted with the same id keeps its URL, and viewers resume."),
         QStringLiteral("ID"));
-    const QCommandLineOption relayOption(
-        QStringLiteral("relay"),
-        QStringLiteral("Also publish every event to an nginx + nchan publisher endpoint, e.g. "
-                       "http://127.0.0.1:8090/pub/{id} ({id} is replaced by the session id); "
-                       "viewers then follow nchan's subscriber URL (docs/relay.md). The demo "
-                       "starts at once: nchan's message buffer keeps it for late viewers."),
-        QStringLiteral("URL"));
-    const QCommandLineOption relayTokenOption(
-        QStringLiteral("relay-token"),
-        QStringLiteral("Sent to the relay as `Authorization: Bearer TOKEN`."),
-        QStringLiteral("TOKEN"));
     parser.addOptions({bindOption, portOption, demoOption, speedOption, keepAliveOption,
                        noStreamingOption, bufferOption, maxBodyOption, maxEventOption,
-                       sessionOption, relayOption, relayTokenOption});
+                       sessionOption});
+    RelayOptions relayOptions;
+    relayOptions.addTo(&parser);
     const QCommandLineOption recordOption(
         QStringLiteral("record"),
         QStringLiteral("Record every event of the session to FILE (docs/recording.md)."),
@@ -206,11 +199,8 @@ int ServeCommand::run(const QStringList &arguments)
         err << "inkstream serve: --session needs 1 to 64 characters of A-Z a-z 0-9 _ -\n";
         return 2;
     }
-    if (parser.isSet(relayOption)
-        && !core::NchanRelay::publishUrlFor(parser.value(relayOption), QStringLiteral("x"))
-                .isValid()) {
-        err << "inkstream serve: --relay needs an http(s) URL, not " << parser.value(relayOption)
-            << '\n';
+    if (QString relayError; !relayOptions.read(parser, &relayError)) {
+        err << "inkstream serve: " << relayError << '\n';
         return 2;
     }
     if (!publisher.listen(address, quint16(port))) {
@@ -219,15 +209,9 @@ int ServeCommand::run(const QStringList &arguments)
         return 1;
     }
     core::Session *session = hub.createSession(requestedId);
-    core::NchanRelay *relay = nullptr;
-    if (parser.isSet(relayOption)) {
-        // Created before anything is published: nchan must see every event from the first.
-        relay = new core::NchanRelay(
-            session, core::NchanRelay::publishUrlFor(parser.value(relayOption), session->id()),
-            session);
-        relay->setToken(parser.value(relayTokenOption).toUtf8());
+    core::NchanRelay *relay = relayOptions.attachTo(session);
+    if (relay)
         err << "inkstream serve: relaying to " << relay->publishUrl().toString() << '\n';
-    }
 
     if (parser.isSet(demoOption) && parser.isSet(replayOption)) {
         err << "inkstream serve: --demo and --replay cannot be combined\n";

@@ -195,6 +195,11 @@ QString MainWindow::highlighterName() const
     return m_backend->name();
 }
 
+void MainWindow::showStatusMessage(const QString &message)
+{
+    statusBar()->showMessage(message, kStatusMessageMs);
+}
+
 void MainWindow::createActions()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));

@@ -48,6 +48,9 @@ public:
     MainWindow(core::SessionModel *model, core::SessionClient *client, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // A passing note in the status bar, for things the window's owner learns (relay state).
+    void showStatusMessage(const QString &message);
+
     EditorPane *editorPane() const { return m_editorPane; }
     ChatPanel *chatPanel() const { return m_chatPanel; }
     ChatComposer *chatComposer() const { return m_composer; }

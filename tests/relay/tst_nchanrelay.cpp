@@ -132,6 +132,7 @@ private Q_SLOTS:
     void singleNode_demoReachesLiveAndLateViewers();
     void redisCluster_publishOnOneNodeWatchOnTheOther();
     void readToken_isCheckedByThePublisherForEveryViewer();
+    void guiDemo_relaysItsSessionThroughNchan();
     void redisCluster_viewerResumesWithNchanIds_data();
     void redisCluster_viewerResumesWithNchanIds();
 
@@ -386,6 +387,59 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
         15000);
     QVERIFY2(intruderLog.contains("HTTP 403"), intruderLog.constData());
     intruder.stop();
+    nginx.stop();
+}
+
+// The same from the GUI: `inkstream --demo --relay` plays the demo in its window and publishes
+// it into nchan, where a headless viewer follows it to the same files.
+void TestNchanRelay::guiDemo_relaysItsSessionThroughNchan()
+{
+    const quint16 port = freePort();
+    const quint16 publisherPort = freePort();
+    QVERIFY(port && publisherPort && port != publisherPort);
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    Child nginx;
+    QVERIFY(startNginx(&nginx, QStringLiteral("gui"), QStringLiteral("inkstream-nchan.conf"), port,
+                       publisherPort));
+
+    Child gui;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                       m_dir.filePath(QStringLiteral("gui-config")));
+    gui.process.setProcessEnvironment(environment);
+    gui.process.setProcessChannelMode(QProcess::SeparateChannels);
+    gui.process.setReadChannel(QProcess::StandardError);
+    gui.process.start(m_inkstream,
+                      {QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("20"),
+                       QStringLiteral("--port"), QString::number(publisherPort),
+                       QStringLiteral("--relay"), base + QStringLiteral("/pub/{id}"),
+                       QStringLiteral("--relay-token"), QString::fromUtf8(kToken)});
+    QVERIFY2(gui.process.waitForStarted(), qPrintable(gui.process.errorString()));
+    const QString prefix
+        = QStringLiteral("inkstream: relaying the demo to ") + base + QStringLiteral("/pub/");
+    QString announced; // other lines (Qt's own warnings) may come first
+    do
+        announced = gui.readLine(20000);
+    while (!announced.isEmpty() && !announced.startsWith(prefix));
+    QVERIFY2(announced.startsWith(prefix),
+             qPrintable(announced + QString::fromUtf8(gui.process.readAllStandardError())));
+    const QString sessionId = announced.mid(prefix.size());
+    QVERIFY2(!sessionId.isEmpty(), qPrintable(announced));
+
+    const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
+    const QString dir = m_dir.filePath(QStringLiteral("gui-viewer"));
+    Child viewer;
+    startWatch(&viewer, subscribeUrl, dir);
+    verifyFiles(
+        &viewer, dir,
+        QStringLiteral("http://127.0.0.1:%1/api/sessions/%2").arg(publisherPort).arg(sessionId),
+        subscribeUrl);
+    if (QTest::currentTestFailed())
+        return;
+    const QByteArray log = gui.process.readAllStandardError();
+    QVERIFY2(!log.contains("relay refused") && !log.contains("dropped"), log.constData());
+    gui.stop();
     nginx.stop();
 }
 

@@ -90,6 +90,22 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--prompt"),
                             QStringLiteral("hi")}
             << QStringLiteral("--prompt needs --dialect openai or chat-text");
+        QTest::newRow("relay without the demo")
+            << QStringList {QStringLiteral("--relay"),
+                            QStringLiteral("http://127.0.0.1:1/pub/{id}")}
+            << QStringLiteral("--relay goes with --demo");
+        QTest::newRow("relay that is not a URL")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--relay"),
+                            QStringLiteral("ftp://x/pub")}
+            << QStringLiteral("--relay needs an http(s) URL, not ftp://x/pub");
+        QTest::newRow("relay token without a relay")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--relay-token"),
+                            QStringLiteral("t")}
+            << QStringLiteral("--relay-token goes with --relay");
+        QTest::newRow("port out of range")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--port"),
+                            QStringLiteral("70000")}
+            << QStringLiteral("--port needs a number from 0 to 65535");
     }
 
     void usageErrors()
