@@ -268,7 +268,8 @@ void MainWindow::createActions()
         action->setData(QVariant::fromValue(speed));
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | key++));
         m_speedGroup->addAction(action);
-        connect(action, &QAction::triggered, this, [this, speed] { setDisplaySpeed(speed); });
+        connect(action, &QAction::triggered, this,
+                [this, chosen = speed] { setDisplaySpeed(chosen); });
     }
     streamMenu->addSeparator();
     m_rejectAction
@@ -322,8 +323,8 @@ void MainWindow::createActions()
         action->setCheckable(true);
         action->setChecked(AppTheme::modeName(mode) == currentTheme);
         themeGroup->addAction(action);
-        connect(action, &QAction::triggered, this, [this, mode] {
-            QSettings().setValue(QStringLiteral("appearance/theme"), AppTheme::modeName(mode));
+        connect(action, &QAction::triggered, this, [this, chosen = mode] {
+            QSettings().setValue(QStringLiteral("appearance/theme"), AppTheme::modeName(chosen));
             statusBar()->showMessage(tr("The new theme applies when Inkstream starts again."),
                                      kStatusMessageMs);
         });

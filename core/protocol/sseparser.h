@@ -24,12 +24,16 @@ class SseParser final
 {
 public:
     using EventHandler = std::function<void(const SseEvent &event)>;
+    using EventViewHandler = std::function<void(const SseEventView &event)>;
     using ErrorHandler = std::function<void(const QString &message)>;
     using RetryHandler = std::function<void(qint64 milliseconds)>;
 
     static constexpr qsizetype DefaultMaxEventSize = 1024 * 1024;
 
     void setEventHandler(EventHandler handler) { m_onEvent = std::move(handler); }
+    // Zero-copy dispatch for handlers that decode at once (called before the EventHandler
+    // when both are set).
+    void setEventViewHandler(EventViewHandler handler) { m_onEventView = std::move(handler); }
     void setErrorHandler(ErrorHandler handler) { m_onError = std::move(handler); }
     void setRetryHandler(RetryHandler handler) { m_onRetry = std::move(handler); }
 
@@ -44,7 +48,7 @@ public:
 
     // The last event ID string (set at each dispatch, also when the event had no data); what a
     // reconnecting client sends as Last-Event-ID.
-    QByteArray lastEventId() const { return m_event.lastEventId; }
+    QByteArray lastEventId() const { return m_lastEventId; }
     // The reconnection time from the last valid `retry:` field, -1 when none came.
     qint64 retry() const { return m_retry; }
     bool hasRetry() const { return m_retry >= 0; }
@@ -55,25 +59,47 @@ public:
     quint64 eventsDropped() const { return m_eventsDropped; }
 
 private:
+    enum class TypeState { Unset, SameAsCurrent, New };
+
     void consume(const char *p, const char *end);
-    void processLine(const char *line, qsizetype length, bool ascii);
-    // `ascii`: the whole line is ASCII, so it needs no UTF-8 repair.
-    void processField(QByteArrayView name, QByteArrayView value, bool ascii);
+    void consumeLines(const char *p, const char *end);
+    // `stable`: the line lies in the bytes being fed (not in m_tail), so a view of it stays
+    // valid until the feed returns. `ascii`: the whole line is ASCII, so it needs no UTF-8 check.
+    void processLine(const char *line, qsizetype length, bool ascii, bool stable);
+    void processField(QByteArrayView name, QByteArrayView value, bool ascii, bool stable);
+    void dataField(QByteArrayView value, bool ascii, bool stable);
+    void eventField(QByteArrayView value, bool ascii);
+    void idField(QByteArrayView value, bool ascii);
+    void retryField(QByteArrayView value);
+    void appendData(QByteArrayView value, bool ascii, bool stable);
+    // Copies a pending data view into m_data before the bytes it points into go away.
+    void materializeDataView();
+    qsizetype pendingDataSize() const
+    {
+        return m_data.size() + (m_hasDataView ? m_dataView.size() + 1 : 0);
+    }
     void dispatch();
     void dropEvent();
+    void clearEvent();
 
     EventHandler m_onEvent;
+    EventViewHandler m_onEventView;
     ErrorHandler m_onError;
     RetryHandler m_onRetry;
     qsizetype m_maxEventSize = DefaultMaxEventSize;
 
     QByteArray m_tail; // incomplete last line of the previous feed
     QByteArray m_bomCandidate; // up to two leading bytes that may start a BOM
-    QByteArray m_data;
-    QByteArray m_type;
-    QByteArray m_idBuffer;
-    SseEvent m_event; // reused for every dispatch; its lastEventId is the parser's
-    bool m_typeIsLast = false; // the event field repeated m_event.type
+    QByteArray m_data; // data lines, each followed by LF, when they cannot be a view
+    QByteArrayView m_dataView; // the only data line so far, inside the current feed
+    bool m_hasDataView = false;
+    QByteArray m_type; // the event field, when it differs from m_currentType
+    TypeState m_typeState = TypeState::Unset;
+    QByteArray m_currentType = QByteArrayLiteral("message"); // of the last dispatched event
+    QByteArray m_idBuffer; // the spec's "last event ID buffer"
+    QByteArray m_lastEventId; // the "last event ID string", set at dispatch
+    bool m_idChanged = false; // an id field came since the last dispatch
+    SseEvent m_event; // for the copying EventHandler; reused so its buffers are too
     qint64 m_retry = -1;
     quint64 m_generation = 0; // bumped by reset(), so a feed stops if a handler resets
     quint64 m_eventsDispatched = 0;
