@@ -5,11 +5,13 @@
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
 #include "core/model/recordingwriter.h"
+#include "core/model/sessionanalytics.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/dialectdecoder.h"
 
 #include <QCommandLineParser>
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QHash>
@@ -117,6 +119,8 @@ private:
     SessionModel m_model;
     SessionClient m_client;
     core::RecordingWriter m_recorder;
+    core::SessionAnalytics m_analytics;
+    QElapsedTimer m_clock; // since the connection was asked for
     std::unique_ptr<OutputDirectory> m_output;
     QEventLoop m_loop;
     QTimer m_idleTimer;
@@ -158,10 +162,12 @@ int WatchRun::exec()
                              << "watch: dialect " << core::DialectDecoder::dialectText(dialect)
                              << " (" << reason << ")\n";
                      });
-    QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop, [this] {
-        if (m_options.idleAfter)
-            m_idleTimer.start(*m_options.idleAfter);
-    });
+    QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
+                     [this](const core::Event &event, qsizetype wireBytes) {
+                         m_analytics.recordEvent(event, wireBytes, m_clock.elapsed());
+                         if (m_options.idleAfter)
+                             m_idleTimer.start(*m_options.idleAfter);
+                     });
     QObject::connect(&m_client, &SessionClient::stateChanged, &m_loop,
                      [this](ConnectionState state) {
                          if (!m_status.isEmpty())
@@ -217,6 +223,7 @@ int WatchRun::exec()
         QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
                          [this](const core::Event &event) { m_recorder.write(event); });
     }
+    m_clock.start();
     if (m_status.isEmpty())
         m_client.connectTo(m_options.url);
     if (m_status.isEmpty())
@@ -335,7 +342,7 @@ QJsonObject WatchRun::summary() const
     QStringList errors = m_errors;
     if (m_errorCount > quint64(m_errors.size()))
         errors.append(QStringLiteral("... and %1 more errors").arg(m_errorCount - m_errors.size()));
-    return {
+    QJsonObject result {
         {QStringLiteral("status"), m_status},
         {QStringLiteral("files"), files},
         {QStringLiteral("chat"), chat},
@@ -351,6 +358,11 @@ QJsonObject WatchRun::summary() const
         {QStringLiteral("dialectReason"), m_client.dialectReason()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(m_client.warnings())},
         {QStringLiteral("errors"), QJsonArray::fromStringList(errors)}};
+    // Time to first event and code, duration, bytes, rates and throughput over time.
+    const QJsonObject analytics = m_analytics.toJson();
+    for (auto it = analytics.constBegin(); it != analytics.constEnd(); ++it)
+        result.insert(it.key(), it.value());
+    return result;
 }
 
 bool WatchRun::writeSummary()
@@ -386,7 +398,12 @@ int WatchCommand::run(const QStringList &arguments)
         "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
         "transport (the one in use: sse, ws or poll), dialect (the stream format followed, and\n"
         "dialectReason: why), warnings (what the dialect decoder did not understand),\n"
-        "corrections (completed files whose full content differed from the deltas), errors.\n"
+        "corrections (completed files whose full content differed from the deltas), errors;\n"
+        "and analytics: timeToFirstEventMs and timeToFirstCodeMs (since the connection was\n"
+        "asked for; null if none came), durationMs (first to last event), bytes (on the wire),\n"
+        "codeChars, chatChars (code points), tokens (streamed deltas), charsPerSecond and\n"
+        "tokensPerSecond (over the duration), throughput (per throughputBucketMs since the\n"
+        "start: atMs, charsPerSecond, chatCharsPerSecond, tokensPerSecond, events, bytes).\n"
         "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
     parser.addHelpOption();
     parser.addVersionOption();

@@ -200,6 +200,27 @@ void TestCli::servePublishWatch_fileIsByteIdentical()
     QVERIFY(summary.contains(QStringLiteral("reconnects")));
     QCOMPARE(summary.value(QStringLiteral("duplicatesDropped")).toInteger(), 0);
 
+    // Analytics: every character of the file arrived as a streamed delta, after the first
+    // event; the wire carried at least the file; throughput over time adds up.
+    const qint64 codePoints = QString::fromUtf8(source).toUcs4().size();
+    QCOMPARE(summary.value(QStringLiteral("codeChars")).toInteger(), codePoints);
+    QVERIFY(summary.value(QStringLiteral("bytes")).toInteger() > source.size());
+    const qint64 firstEvent = summary.value(QStringLiteral("timeToFirstEventMs")).toInteger(-1);
+    const qint64 firstCode = summary.value(QStringLiteral("timeToFirstCodeMs")).toInteger(-1);
+    QVERIFY2(firstEvent >= 0 && firstCode >= firstEvent,
+             qPrintable(QStringLiteral("%1 %2").arg(firstEvent).arg(firstCode)));
+    const qint64 duration = summary.value(QStringLiteral("durationMs")).toInteger();
+    QVERIFY(duration > 0);
+    QCOMPARE(summary.value(QStringLiteral("charsPerSecond")).toDouble(),
+             double(codePoints) * 1000.0 / double(duration));
+    QVERIFY(summary.value(QStringLiteral("tokens")).toInteger() > 1000);
+    const qint64 bucketMs = summary.value(QStringLiteral("throughputBucketMs")).toInteger();
+    double charsOverTime = 0;
+    for (const QJsonValue &bucket : summary.value(QStringLiteral("throughput")).toArray())
+        charsOverTime += bucket.toObject().value(QStringLiteral("charsPerSecond")).toDouble()
+            * double(bucketMs) / 1000.0;
+    QCOMPARE(qRound64(charsOverTime), codePoints);
+
     QFile written(outputDir + QStringLiteral("/unicode_source.py"));
     QVERIFY(written.open(QIODevice::ReadOnly));
     const QByteArray writtenBytes = written.readAll();
