@@ -9,7 +9,7 @@ namespace {
 struct LanguageNames
 {
     QHash<QString, QString> byExtension; // lower-case extension -> language
-    QHash<QString, QString> byFileName;  // exact base names without a telling extension
+    QHash<QString, QString> byFileName; // exact base names without a telling extension
     QHash<QString, QString> extensionOf; // lower-case language or fence tag -> extension
 };
 
@@ -21,7 +21,7 @@ const LanguageNames &names()
         {
             const char *language;
             const char *extensions; // first one is the canonical extension
-            const char *aliases;    // fence tags that name the language
+            const char *aliases; // fence tags that name the language
         } rows[] = {
             {"C", "c h", "c"},
             {"C++", "cpp cc cxx c++ hpp hh hxx ipp", "cpp c++ cxx"},

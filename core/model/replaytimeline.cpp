@@ -6,9 +6,12 @@
 
 namespace inkstream::core {
 
-ReplayTimeline::ReplayTimeline(QList<RecordedEvent> events, int checkpointInterval)
+ReplayTimeline::ReplayTimeline(QList<RecordedEvent> events, int checkpointInterval,
+                               const QDateTime &startedAt)
     : m_events(std::move(events))
     , m_interval(qMax(1, checkpointInterval))
+    , m_startedAt(startedAt.isValid() ? startedAt.toUTC()
+                                      : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC))
 {
     SessionModel scratch;
     m_checkpoints.append(scratch.toSnapshot());
@@ -17,7 +20,7 @@ ReplayTimeline::ReplayTimeline(QList<RecordedEvent> events, int checkpointInterv
         if (const auto *code = std::get_if<CodeEvent>(&event.payload);
             code && code->type == CodeEvent::Type::Start)
             m_fileStarts.append(i);
-        scratch.apply(event);
+        apply(i, &scratch);
         if ((i + 1) % m_interval == 0)
             m_checkpoints.append(scratch.toSnapshot());
     }
@@ -34,8 +37,15 @@ bool ReplayTimeline::seek(qsizetype position, SessionModel *model, QString *erro
         return false;
     }
     for (qsizetype i = checkpoint * m_interval; i < position; ++i)
-        model->apply(m_events[i].event);
+        apply(i, model);
     return true;
+}
+
+void ReplayTimeline::apply(qsizetype index, SessionModel *model) const
+{
+    const RecordedEvent &recorded = m_events.at(index);
+    model->setMessageTime(m_startedAt.addMSecs(recorded.atMs));
+    model->apply(recorded.event);
 }
 
 qsizetype ReplayTimeline::positionAt(qint64 ms) const

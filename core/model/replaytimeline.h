@@ -2,6 +2,7 @@
 
 #include "core/model/recordingreader.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 
@@ -15,7 +16,12 @@ class SessionModel;
 class ReplayTimeline final
 {
 public:
-    explicit ReplayTimeline(QList<RecordedEvent> events, int checkpointInterval = 1000);
+    // Chat messages are stamped with `startedAt` plus the event's recorded time (the epoch
+    // when the recording names no start), never with the time of the replay.
+    explicit ReplayTimeline(QList<RecordedEvent> events, int checkpointInterval = 1000,
+                            const QDateTime &startedAt = {});
+    // Applies event `index` to `model` at its recorded time.
+    void apply(qsizetype index, SessionModel *model) const;
 
     qsizetype size() const { return m_events.size(); }
     const QList<RecordedEvent> &events() const { return m_events; }
@@ -35,6 +41,7 @@ public:
 private:
     QList<RecordedEvent> m_events;
     int m_interval = 1000;
+    QDateTime m_startedAt;
     QList<QJsonObject> m_checkpoints; // [k] = state after k * m_interval events
     QList<qsizetype> m_fileStarts;
 };

@@ -8,13 +8,14 @@ namespace inkstream::core {
 
 namespace {
 
-const std::array<QString, 3> kFileStates = {QStringLiteral("writing"), QStringLiteral("complete"),
-                                            QStringLiteral("error")};
+const std::array<QString, 3> kFileStates
+    = {QStringLiteral("writing"), QStringLiteral("complete"), QStringLiteral("error")};
 const std::array<QString, 4> kStepStates = {QStringLiteral("pending"), QStringLiteral("active"),
                                             QStringLiteral("complete"), QStringLiteral("error")};
 const std::array<QString, 4> kSessionStates = {QStringLiteral("idle"), QStringLiteral("running"),
                                                QStringLiteral("complete"), QStringLiteral("error")};
-const std::array<QString, 2> kChatStates = {QStringLiteral("streaming"), QStringLiteral("complete")};
+const std::array<QString, 2> kChatStates
+    = {QStringLiteral("streaming"), QStringLiteral("complete")};
 
 template<typename Enum, std::size_t N>
 bool enumFromText(const std::array<QString, N> &names, const QString &text, Enum *out)
@@ -50,8 +51,7 @@ TextPosition advancePosition(TextPosition from, QStringView text)
 
 SessionModel::SessionModel(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 QString SessionModel::fileStateText(FileState state)
 {
@@ -254,7 +254,7 @@ int SessionModel::ensureChatMessage(const QString &id, ChatRole role)
     ChatMessage message;
     message.id = id;
     message.role = role;
-    message.timestamp = QDateTime::currentDateTimeUtc();
+    message.timestamp = m_messageTime.isValid() ? m_messageTime : QDateTime::currentDateTimeUtc();
     m_chat.append(message);
     const int index = int(m_chat.size() - 1);
     m_chatIndex.insert(id, index);
@@ -297,17 +297,17 @@ QJsonObject SessionModel::toSnapshot() const
 {
     QJsonArray files;
     for (const SessionFile &file : m_files) {
-        QJsonObject entry{{QStringLiteral("name"), file.name},
-                          {QStringLiteral("language"), file.language},
-                          {QStringLiteral("content"), file.content},
-                          {QStringLiteral("state"), fileStateText(file.state)}};
+        QJsonObject entry {{QStringLiteral("name"), file.name},
+                           {QStringLiteral("language"), file.language},
+                           {QStringLiteral("content"), file.content},
+                           {QStringLiteral("state"), fileStateText(file.state)}};
         if (!file.error.isEmpty())
             entry.insert(QStringLiteral("error"), file.error);
         files.append(entry);
     }
     QJsonArray chat;
     for (const ChatMessage &message : m_chat) {
-        chat.append(QJsonObject{
+        chat.append(QJsonObject {
             {QStringLiteral("id"), message.id},
             {QStringLiteral("role"), chatRoleText(message.role)},
             {QStringLiteral("text"), message.text},
@@ -316,19 +316,19 @@ QJsonObject SessionModel::toSnapshot() const
     }
     QJsonArray steps;
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
-        steps.append(QJsonObject{{QStringLiteral("name"), stepNameText(StepName(i))},
-                                 {QStringLiteral("state"), stepStateText(m_steps[i].state)},
-                                 {QStringLiteral("detail"), m_steps[i].detail}});
+        steps.append(QJsonObject {{QStringLiteral("name"), stepNameText(StepName(i))},
+                                  {QStringLiteral("state"), stepStateText(m_steps[i].state)},
+                                  {QStringLiteral("detail"), m_steps[i].detail}});
     }
-    QJsonObject snapshot{{QStringLiteral("version"), 1},
-                         {QStringLiteral("sessionId"), m_sessionId},
-                         {QStringLiteral("lastSequence"), qint64(m_lastSequence)},
-                         {QStringLiteral("state"), sessionStateText(m_state)},
-                         {QStringLiteral("progress"), m_progress},
-                         {QStringLiteral("progressDetail"), m_progressDetail},
-                         {QStringLiteral("steps"), steps},
-                         {QStringLiteral("files"), files},
-                         {QStringLiteral("chat"), chat}};
+    QJsonObject snapshot {{QStringLiteral("version"), 1},
+                          {QStringLiteral("sessionId"), m_sessionId},
+                          {QStringLiteral("lastSequence"), qint64(m_lastSequence)},
+                          {QStringLiteral("state"), sessionStateText(m_state)},
+                          {QStringLiteral("progress"), m_progress},
+                          {QStringLiteral("progressDetail"), m_progressDetail},
+                          {QStringLiteral("steps"), steps},
+                          {QStringLiteral("files"), files},
+                          {QStringLiteral("chat"), chat}};
     if (!m_sessionError.isEmpty())
         snapshot.insert(QStringLiteral("error"), m_sessionError);
     return snapshot;
@@ -355,7 +355,8 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
         file.language = entry.value(QStringLiteral("language")).toString();
         file.content = entry.value(QStringLiteral("content")).toString();
         file.error = entry.value(QStringLiteral("error")).toString();
-        if (!enumFromText(kFileStates, entry.value(QStringLiteral("state")).toString(), &file.state))
+        if (!enumFromText(kFileStates, entry.value(QStringLiteral("state")).toString(),
+                          &file.state))
             return reject(QStringLiteral("file %1 has an unknown state").arg(file.name));
         file.end = advancePosition({}, file.content);
         fileIndex.insert(file.name, int(files.size()));
@@ -382,7 +383,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
         chat.append(message);
     }
 
-    std::array<StepInfo, StepCount> steps{};
+    std::array<StepInfo, StepCount> steps {};
     for (const QJsonValue &value : snapshot.value(QStringLiteral("steps")).toArray()) {
         const QJsonObject entry = value.toObject();
         StepName name = StepName::Planning;

@@ -8,7 +8,6 @@
 #include <QList>
 #include <QObject>
 #include <QString>
-
 #include <array>
 
 namespace inkstream::core {
@@ -21,11 +20,11 @@ enum class SessionState { Idle, Running, Complete, Error };
 struct SessionFile
 {
     QString name;
-    QString language;        // LanguageGuesser name ("Python"), empty when unknown
+    QString language; // LanguageGuesser name ("Python"), empty when unknown
     QString content;
     QString previousContent; // content before the current stream rewrote the file, for diffs
     FileState state = FileState::Writing;
-    TextPosition end;        // stream position: where the next delta goes
+    TextPosition end; // stream position: where the next delta goes
     QString error;
 };
 
@@ -69,6 +68,10 @@ public:
     QString sessionError() const { return m_sessionError; }
     QString sessionId() const { return m_sessionId; }
     quint64 lastSequence() const { return m_lastSequence; }
+
+    // The time stamped on chat messages that start from here on; invalid (the default) means
+    // the current time. Replays stamp the recorded time instead.
+    void setMessageTime(const QDateTime &time) { m_messageTime = time; }
 
     // Full state as JSON (the `snapshot` event and GET .../snapshot); see docs/protocol.md.
     QJsonObject toSnapshot() const;
@@ -117,6 +120,7 @@ private:
     QString m_sessionError;
     QString m_sessionId;
     quint64 m_lastSequence = 0;
+    QDateTime m_messageTime; // invalid: now
 };
 
 // Advances a stream position over text (line breaks: LF; CR LF counts as one).

@@ -9,28 +9,25 @@ RecordingPlayer::RecordingPlayer(Recording recording, Session *session, QObject 
     : QObject(parent)
     , m_recording(std::move(recording))
     , m_session(session)
+    , m_clock(&m_recording.events)
 {
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &RecordingPlayer::publishDue);
+    connect(&m_clock, &ReplayClock::advanced, this, &RecordingPlayer::publish);
+    connect(&m_clock, &ReplayClock::finished, this, &RecordingPlayer::finished);
 }
 
 void RecordingPlayer::start()
 {
-    m_clock.start();
-    publishDue();
+    if (m_recording.events.isEmpty()) {
+        Q_EMIT finished();
+        return;
+    }
+    m_clock.play();
 }
 
-void RecordingPlayer::publishDue()
+void RecordingPlayer::publish(qsizetype from, qsizetype to)
 {
-    const double elapsed = double(m_clock.elapsed());
-    while (m_next < m_recording.events.size()) {
-        const RecordedEvent &recorded = m_recording.events[m_next];
-        if (m_speed > 0 && double(recorded.atMs) / m_speed > elapsed) {
-            m_timer.start(qMax(0, int(double(recorded.atMs) / m_speed - elapsed)));
-            return;
-        }
-        ++m_next;
-        const EventPayload &payload = recorded.event.payload;
+    for (qsizetype i = from; i < to; ++i) {
+        const EventPayload &payload = m_recording.events[i].event.payload;
         // Per-subscriber events of the recording viewer's own connection are not the session's.
         if (std::holds_alternative<ConnectedEvent>(payload)
             || std::holds_alternative<ShutdownEvent>(payload))
@@ -43,7 +40,6 @@ void RecordingPlayer::publishDue()
         }
         m_session->publish(payload);
     }
-    Q_EMIT finished();
 }
 
 } // namespace inkstream::core

@@ -1,10 +1,9 @@
 #pragma once
 
 #include "core/model/recordingreader.h"
+#include "core/model/replayclock.h"
 
-#include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 namespace inkstream::core {
 
@@ -21,22 +20,19 @@ public:
     RecordingPlayer(Recording recording, Session *session, QObject *parent = nullptr);
 
     // 2 = twice as fast; 0 = everything at once.
-    void setSpeed(double factor) { m_speed = qMax(0.0, factor); }
+    void setSpeed(double factor) { m_clock.setSpeed(factor); }
     void start();
-    bool isFinished() const { return m_next >= m_recording.events.size(); }
+    bool isFinished() const { return m_clock.isAtEnd(); }
 
 Q_SIGNALS:
     void finished();
 
 private:
-    void publishDue();
+    void publish(qsizetype from, qsizetype to);
 
     Recording m_recording;
     Session *m_session = nullptr;
-    double m_speed = 1.0;
-    qsizetype m_next = 0;
-    QElapsedTimer m_clock;
-    QTimer m_timer;
+    ReplayClock m_clock;
 };
 
 } // namespace inkstream::core

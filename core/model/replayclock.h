@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/model/recordingreader.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace inkstream::core {
+
+// Plays a recording's timeline in real time, scaled by a speed: says which events fall due as
+// the clock runs (`advanced`), and can pause, change speed and jump to any event. What "due"
+// means — publish them, apply them to a model — is up to whoever listens. The events are not
+// owned and must outlive the clock.
+class ReplayClock final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReplayClock)
+
+public:
+    static constexpr double kInstant = 0.0; // every remaining event at once
+
+    explicit ReplayClock(const QList<RecordedEvent> *events, QObject *parent = nullptr);
+
+    // Events before this one have fallen due.
+    qsizetype position() const { return m_next; }
+    // Recording time now: between the last due event's and the next one's while playing.
+    qint64 timeMs() const;
+    qint64 durationMs() const;
+    bool isPlaying() const { return m_playing; }
+    bool isAtEnd() const { return m_next >= m_events->size(); }
+    double speed() const { return m_speed; }
+
+    // 2 = twice as fast, 0.25 = a quarter; kInstant (0) plays everything that is left at once.
+    void setSpeed(double factor);
+    void play();
+    void pause();
+    // Moves to just before event `position` without announcing the events skipped; the
+    // recording time becomes that of the event before it.
+    void setPosition(qsizetype position);
+
+Q_SIGNALS:
+    // Events [from, to) fell due, in order.
+    void advanced(qsizetype from, qsizetype to);
+    void playingChanged(bool playing);
+    void finished(); // the last event fell due
+
+private:
+    void releaseDue();
+    void anchor(qint64 timeMs);
+
+    const QList<RecordedEvent> *m_events;
+    double m_speed = 1.0;
+    bool m_playing = false;
+    qsizetype m_next = 0;
+    qint64 m_anchorMs = 0; // recording time when m_wall was (re)started
+    QElapsedTimer m_wall;
+    QTimer m_timer;
+};
+
+} // namespace inkstream::core

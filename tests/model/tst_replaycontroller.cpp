@@ -1,0 +1,258 @@
+#include "core/model/replaycontroller.h"
+#include "core/model/sessionmodel.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace inkstream::core;
+
+// The GUI's replay: recorded timing scaled by the speed, pause, instant, and seeks (by event,
+// time and file start, forwards and backwards) that leave the model exactly as playing up to
+// that point would have.
+class TestReplayController : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void play_reachesTheRecordedFinalState();
+    void play_neverFasterThanTheSpeedAllows();
+    void pause_stopsTheClock_playGoesOn();
+    void instant_appliesTheRestAtOnce();
+    void seek_backwardsAcrossAFileStart_equalsPlayingThere();
+    void fileStarts_stepPreviousAndNext();
+    void seekToTime_landsOnTheFirstEventAtOrAfter();
+    void playAtTheEnd_startsAgain();
+    void analytics_measureTheWholeRecording();
+};
+
+namespace {
+
+constexpr int kFiles = 3;
+constexpr int kDeltas = 40;
+constexpr qint64 kStepMs = 10;
+
+Event sequenced(quint64 sequence, EventPayload payload)
+{
+    return Event {sequence, QStringLiteral("r"), std::move(payload)};
+}
+
+// Three files typed a few characters every 10 ms (1,280 ms in all), with steps and chat.
+Recording makeRecording()
+{
+    Recording recording;
+    recording.version = 1;
+    recording.startedAt = QDateTime(QDate(2026, 11, 20), QTime(9, 30), Qt::UTC);
+    quint64 sequence = 0;
+    qint64 at = 0;
+    auto add = [&](EventPayload payload) {
+        recording.events.append(RecordedEvent {at, sequenced(++sequence, std::move(payload))});
+        at += kStepMs;
+    };
+    add(StepEvent {StepName::Planning, StepEvent::Status::Start, QStringLiteral("planning")});
+    add(ChatEvent {ChatEvent::Type::Start, QStringLiteral("m1"), ChatRole::Assistant, {}});
+    add(ChatEvent {ChatEvent::Type::Delta, QStringLiteral("m1"), ChatRole::Assistant,
+                   QStringLiteral("Writing three files.")});
+    add(StepEvent {StepName::Generating, StepEvent::Status::Start, {}});
+    for (int file = 0; file < kFiles; ++file) {
+        const QString name = QStringLiteral("src/file%1.rs").arg(file);
+        CodeEvent start;
+        start.type = CodeEvent::Type::Start;
+        start.fileName = name;
+        add(start);
+        for (int i = 0; i < kDeltas; ++i) {
+            CodeEvent delta;
+            delta.fileName = name;
+            delta.delta = i % 8 == 7 ? QStringLiteral("é😀\n") : QStringLiteral("let ");
+            add(delta);
+        }
+        CodeEvent complete;
+        complete.type = CodeEvent::Type::Complete;
+        complete.fileName = name;
+        add(complete);
+    }
+    add(SessionEvent {SessionEvent::Type::Complete, {}});
+    return recording;
+}
+
+// Applied one by one, stamped with the recorded times.
+QJsonObject stateAfter(const Recording &recording, qsizetype count)
+{
+    SessionModel model;
+    for (qsizetype i = 0; i < count; ++i) {
+        model.setMessageTime(recording.startedAt.addMSecs(recording.events.at(i).atMs));
+        model.apply(recording.events.at(i).event);
+    }
+    return model.toSnapshot();
+}
+
+} // namespace
+
+void TestReplayController::play_reachesTheRecordedFinalState()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    QCOMPARE(replay.size(), recording.events.size());
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    replay.setSpeed(8);
+    replay.play();
+    QVERIFY(replay.isPlaying());
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!replay.isPlaying());
+    QCOMPARE(replay.position(), replay.size());
+    QCOMPARE(replay.timeMs(), replay.durationMs());
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
+    QCOMPARE(model.state(), SessionState::Complete);
+    // Chat shows when it was said, not when it was replayed.
+    QCOMPARE(model.chat().at(0).timestamp, recording.startedAt.addMSecs(kStepMs));
+}
+
+void TestReplayController::play_neverFasterThanTheSpeedAllows()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    replay.setSpeed(4);
+    QElapsedTimer wall;
+    wall.start();
+    replay.play();
+    QVERIFY(finished.wait(10000));
+    // The last event is recorded at durationMs; at 4x it cannot fall due before a quarter of it.
+    QVERIFY2(
+        wall.elapsed() >= replay.durationMs() / 4,
+        qPrintable(
+            QStringLiteral("%1 ms for %2 ms at 4x").arg(wall.elapsed()).arg(replay.durationMs())));
+}
+
+void TestReplayController::pause_stopsTheClock_playGoesOn()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    replay.play();
+    QTRY_VERIFY_WITH_TIMEOUT(replay.position() >= 10, 5000);
+    replay.pause();
+    const qsizetype paused = replay.position();
+    const qint64 pausedAt = replay.timeMs();
+    QVERIFY(paused < replay.size());
+    QTest::qWait(150); // 15 recorded events' worth at 1x: none may arrive while paused
+    QCOMPARE(replay.position(), paused);
+    QCOMPARE(replay.timeMs(), pausedAt);
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, paused));
+
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    replay.setSpeed(20);
+    replay.play();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
+}
+
+void TestReplayController::instant_appliesTheRestAtOnce()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    QSignalSpy speed(&replay, &ReplayController::speedChanged);
+    replay.play();
+    replay.setSpeed(ReplayClock::kInstant); // while playing: within this call
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(speed.size(), 1);
+    QCOMPARE(replay.position(), replay.size());
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
+}
+
+void TestReplayController::seek_backwardsAcrossAFileStart_equalsPlayingThere()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    const QList<qsizetype> starts = replay.timeline().fileStarts();
+    QCOMPARE(starts.size(), kFiles);
+    QSignalSpy moved(&replay, &ReplayController::positionChanged);
+
+    // Into the third file, then back into the first one: across two file starts.
+    QVERIFY(replay.seek(starts.at(2) + 12));
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, starts.at(2) + 12));
+    QCOMPARE(model.files().size(), 3);
+    QVERIFY(replay.seek(starts.at(0) + 5));
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, starts.at(0) + 5));
+    QCOMPARE(model.files().size(), 1);
+    QCOMPARE(moved.size(), 2);
+    QCOMPARE(moved.last().at(0).value<qsizetype>(), starts.at(0) + 5);
+    // Just before a file's start, and the ends.
+    QVERIFY(replay.seek(starts.at(1)));
+    QCOMPARE(model.files().size(), 1);
+    QVERIFY(replay.seek(0));
+    QCOMPARE(model.files().size(), 0);
+    QVERIFY(replay.seek(replay.size() + 50));
+    QCOMPARE(replay.position(), replay.size());
+
+    // Playing on after a backwards seek goes on from there.
+    QVERIFY(replay.seek(starts.at(1) + 3));
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    replay.setSpeed(20);
+    replay.play();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
+}
+
+void TestReplayController::fileStarts_stepPreviousAndNext()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    const QList<qsizetype> starts = replay.timeline().fileStarts();
+    QVERIFY(replay.seekToNextFileStart());
+    QCOMPARE(replay.position(), starts.at(0));
+    QVERIFY(replay.seekToNextFileStart());
+    QCOMPARE(replay.position(), starts.at(1));
+    QVERIFY(replay.seek(starts.at(2) + 7));
+    QVERIFY(replay.seekToPreviousFileStart());
+    QCOMPARE(replay.position(), starts.at(2));
+    QVERIFY(replay.seekToPreviousFileStart());
+    QCOMPARE(replay.position(), starts.at(1));
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, starts.at(1)));
+}
+
+void TestReplayController::seekToTime_landsOnTheFirstEventAtOrAfter()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    QVERIFY(replay.seekToTime(455)); // events every 10 ms: the one at 460 ms is index 46
+    QCOMPARE(replay.position(), 46);
+    QCOMPARE(replay.timeMs(), 450); // the time of the last event applied
+}
+
+void TestReplayController::playAtTheEnd_startsAgain()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    ReplayController replay(recording, &model);
+    QVERIFY(replay.seek(replay.size()));
+    replay.play();
+    QVERIFY(replay.isPlaying());
+    QVERIFY(replay.position() < 5);
+    replay.pause();
+}
+
+void TestReplayController::analytics_measureTheWholeRecording()
+{
+    const Recording recording = makeRecording();
+    SessionModel model;
+    const ReplayController replay(recording, &model);
+    const SessionAnalytics &analytics = replay.analytics();
+    QCOMPARE(analytics.events(), recording.events.size());
+    QCOMPARE(*analytics.timeToFirstEventMs(), 0);
+    QCOMPARE(*analytics.timeToFirstCodeMs(), 5 * kStepMs); // after 4 events and a file start
+    QCOMPARE(analytics.durationMs(), replay.durationMs());
+    // Per file: 35 x "let " and 5 x "é😀\n" (3 code points each).
+    QCOMPARE(analytics.codeChars(), kFiles * (35 * 4 + 5 * 3));
+    QCOMPARE(analytics.tokens(), kFiles * kDeltas + 1);
+}
+
+QTEST_GUILESS_MAIN(TestReplayController)
+#include "tst_replaycontroller.moc"
