@@ -1,21 +1,21 @@
 #include "app/guicommand.h"
 
 #include "app/afterfirstpaint.h"
+#include "app/guiapplication.h"
 #include "app/localdemo.h"
 #include "app/relayoptions.h"
 #include "app/startupreport.h"
 #include "core/client/chatconversation.h"
 #include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
+#include "core/model/recordingwriter.h"
 #include "core/model/sessionmodel.h"
 #include "ui/apptheme.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 #include <QMessageBox>
-#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
@@ -38,22 +38,8 @@ struct GuiOptions
     quint16 port = 0; // of the demo's publisher; 0: any free one
     RelayOptions relay;
     QString theme; // empty: the stored preference
+    QString recordPath; // --record FILE; empty = none
 };
-
-void setApplicationNames()
-{
-    QCoreApplication::setApplicationName(QStringLiteral("inkstream"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Inkstream"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(INKSTREAM_VERSION));
-}
-
-bool hasDisplay()
-{
-    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        return true; // offscreen, vnc, ...: the user chose
-    return !qEnvironmentVariableIsEmpty("DISPLAY")
-        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
-}
 
 // Returns an exit status when the program should stop here, or -1 to go on.
 int parseOptions(GuiOptions *options)
@@ -65,6 +51,7 @@ int parseOptions(GuiOptions *options)
                        "  serve      run the publisher headless\n"
                        "  publish    hand files to a publisher to stream\n"
                        "  watch      follow a session headless and write its files\n"
+                       "  replay     watch a recording again, with a timeline\n"
                        "  sse-dump   parse a raw SSE stream from stdin"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -110,8 +97,14 @@ int parseOptions(GuiOptions *options)
         QStringLiteral("port"),
         QStringLiteral("With --demo: the embedded publisher's port (default: a free one)."),
         QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption recordOption(
+        QStringLiteral("record"),
+        QStringLiteral("Record every event of the session as it arrives to FILE, to watch again "
+                       "with 'inkstream replay FILE' (docs/recording.md)."),
+        QStringLiteral("FILE"));
     parser.addOptions({demoOption, connectOption, dialectOption, transportOption, tokenOption,
-                       modelOption, promptOption, speedOption, themeOption, portOption});
+                       modelOption, promptOption, speedOption, themeOption, portOption,
+                       recordOption});
     options->relay.addTo(&parser);
     parser.process(QCoreApplication::arguments());
 
@@ -125,6 +118,7 @@ int parseOptions(GuiOptions *options)
     if (!speedOk || options->speed <= 0)
         return usageError(QStringLiteral("--speed needs a positive number"));
     options->demo = parser.isSet(demoOption);
+    options->recordPath = parser.value(recordOption);
     bool portOk = false;
     const uint port = parser.value(portOption).toUInt(&portOk);
     if (!portOk || port > 65535)
@@ -189,27 +183,15 @@ int GuiCommand::run(int argc, char *argv[])
     // machines without a display.
     {
         QCoreApplication probe(argc, argv);
-        setApplicationNames();
+        GuiApplication::setApplicationNames();
         if (const int status = parseOptions(&options); status >= 0)
             return status;
     }
-    if (!hasDisplay()) {
-        QTextStream(stderr) << "inkstream: no display to open the window on (set DISPLAY or "
-                               "WAYLAND_DISPLAY, or run under xvfb-run). The headless commands "
-                               "serve, publish, watch and sse-dump need none.\n";
+    if (!GuiApplication::checkDisplay())
         return 1;
-    }
 
     QApplication app(argc, argv);
-    setApplicationNames();
-    QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/inkstream.svg")));
-    QSettings settings;
-    if (!options.theme.isEmpty())
-        settings.setValue(QStringLiteral("appearance/theme"), options.theme);
-    ui::AppTheme::apply(ui::AppTheme::modeFromName(
-        settings.value(QStringLiteral("appearance/theme"), QStringLiteral("system")).toString()));
+    GuiApplication::setUp(options.theme);
 
     core::SessionModel model;
     core::SessionClient client(&model);
@@ -239,6 +221,33 @@ int GuiCommand::run(int argc, char *argv[])
                          QTextStream(stderr) << "inkstream: " << message << '\n';
                          window.showStatusMessage(message);
                      });
+
+    // --record: the file opens when the first connection starts (its header names the source).
+    core::RecordingWriter recorder;
+    bool recordingRefused = false;
+    if (!options.recordPath.isEmpty()) {
+        QObject::connect(
+            &client, &core::SessionClient::stateChanged, &window, [&](core::ConnectionState state) {
+                if (state != core::ConnectionState::Connecting || recorder.isOpen()
+                    || recordingRefused)
+                    return;
+                QString error;
+                if (!recorder.open(options.recordPath, client.sessionUrl(),
+                                   core::DialectDecoder::dialectText(client.dialect()), &error)) {
+                    recordingRefused = true;
+                    QTextStream(stderr) << "inkstream: " << error << '\n';
+                    QMessageBox::warning(&window, QStringLiteral("Inkstream"), error);
+                    return;
+                }
+                QTextStream(stderr) << "inkstream: recording to " << options.recordPath << '\n';
+                window.showStatusMessage(QObject::tr("Recording to %1").arg(options.recordPath));
+            });
+        QObject::connect(&client, &core::SessionClient::eventReceived, &window,
+                         [&recorder](const core::Event &event) {
+                             if (recorder.isOpen())
+                                 recorder.write(event);
+                         });
+    }
 
     StartupReport::installIfRequested(&window, &model);
     window.show();

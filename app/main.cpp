@@ -1,5 +1,6 @@
 #include "app/guicommand.h"
 #include "app/publishcommand.h"
+#include "app/replaycommand.h"
 #include "app/servecommand.h"
 #include "app/ssedumpcommand.h"
 #include "app/watchcommand.h"
@@ -32,6 +33,8 @@ int main(int argc, char *argv[])
             return runHeadless(argc, argv, inkstream::app::PublishCommand::run);
         if (std::strcmp(name, "watch") == 0)
             return runHeadless(argc, argv, inkstream::app::WatchCommand::run);
+        if (std::strcmp(name, "replay") == 0)
+            return inkstream::app::ReplayCommand::run(argc, argv);
         if (std::strcmp(name, "sse-dump") == 0)
             return runHeadless(argc, argv, inkstream::app::SseDumpCommand::run);
     }

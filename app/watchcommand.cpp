@@ -215,8 +215,8 @@ int WatchRun::exec()
         m_timeoutTimer.start(*m_options.timeout);
     if (!m_options.recordPath.isEmpty()) {
         QString error;
-        if (!m_recorder.open(m_options.recordPath, m_options.url, QStringLiteral("native"),
-                             &error)) {
+        if (!m_recorder.open(m_options.recordPath, m_options.url,
+                             core::DialectDecoder::dialectText(m_options.dialect), &error)) {
             addError(error);
             finish(QStringLiteral("error"));
         }

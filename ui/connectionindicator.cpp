@@ -98,10 +98,9 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     connect(m_client, &core::SessionClient::eventReceived, this,
             &ConnectionIndicator::onEventReceived);
     // From the session client, not its transport: the transport changes under auto.
-    connect(m_client, &core::SessionClient::retryScheduled, this,
-            [this](int attempt, std::chrono::milliseconds delay) {
-                onRetryScheduled(attempt, delay);
-            });
+    connect(
+        m_client, &core::SessionClient::retryScheduled, this,
+        [this](int attempt, std::chrono::milliseconds delay) { onRetryScheduled(attempt, delay); });
     sample();
     refresh();
 }

@@ -4,7 +4,9 @@
 #include "core/client/connectionsettings.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
+#include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
+#include "ui/analyticspanel.h"
 #include "ui/apptheme.h"
 #include "ui/chatcomposer.h"
 #include "ui/chatpanel.h"
@@ -22,7 +24,9 @@
 #include "ui/findbar.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/progresstracker.h"
+#include "ui/replaybar.h"
 #include "ui/startpage.h"
+#include "ui/throughputchart.h"
 #include "ui/uilog.h"
 
 #include <QAction>
@@ -34,6 +38,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
@@ -140,6 +145,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_debugDock->setWidget(m_debugConsole);
     addDockWidget(Qt::BottomDockWidgetArea, m_debugDock);
     m_debugDock->hide();
+    createAnalytics();
 
     createActions();
     createToolBar();
@@ -219,7 +225,9 @@ void MainWindow::createActions()
             m_client->reconnectNow();
     });
     m_reconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    fileMenu->addAction(tr("D&isconnect"), this, [this] { m_client->disconnectFromSession(); });
+    QAction *disconnectAction = fileMenu->addAction(tr("D&isconnect"), this,
+                                                    [this] { m_client->disconnectFromSession(); });
+    m_connectionActions = {connectAction, demoAction, m_reconnectAction, disconnectAction};
     fileMenu->addSeparator();
     QAction *saveAction
         = fileMenu->addAction(tr("&Save File As…"), this, &MainWindow::saveCurrentFile);
@@ -334,6 +342,10 @@ void MainWindow::createActions()
     debugAction->setText(tr("&Debug Console"));
     debugAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     viewMenu->addAction(debugAction);
+    QAction *analyticsAction = m_analyticsDock->toggleViewAction();
+    analyticsAction->setText(tr("Session &Analytics"));
+    analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    viewMenu->addAction(analyticsAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
@@ -584,9 +596,76 @@ void MainWindow::updateWriting()
     m_editorPane->setWriting(writing);
 }
 
+void MainWindow::createAnalytics()
+{
+    m_analyticsPanel = new AnalyticsPanel(this);
+    m_analyticsPanel->setAnalytics(&m_analytics);
+    m_analyticsPanel->setClient(m_client);
+    m_analyticsDock = new QDockWidget(tr("Session Analytics"), this);
+    m_analyticsDock->setObjectName(QStringLiteral("sessionAnalytics"));
+    m_analyticsDock->setWidget(m_analyticsPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
+    m_analyticsDock->hide();
+    // The clock starts when a connection is asked for, so time to first event includes it.
+    connect(m_client, &core::SessionClient::stateChanged, this,
+            [this](core::ConnectionState state) {
+                if (state == core::ConnectionState::Connecting && !m_sessionClock.isValid())
+                    m_sessionClock.start();
+            });
+    connect(m_client, &core::SessionClient::eventReceived, this, &MainWindow::onClientEvent);
+}
+
+void MainWindow::onClientEvent(const core::Event &event, qsizetype wireBytes)
+{
+    if (m_replay)
+        return;
+    if (!m_sessionClock.isValid())
+        m_sessionClock.start();
+    m_analytics.recordEvent(event, wireBytes, m_sessionClock.elapsed());
+}
+
+void MainWindow::attachReplay(core::ReplayController *replay, const QString &name)
+{
+    m_replay = replay;
+    m_replayName = name;
+    // The replay keeps the recorded pace; the display shows each event as it is applied.
+    m_pacer->setSpeed(DisplaySpeed::Instant);
+    m_speedGroup->setEnabled(false);
+    for (QAction *action : std::as_const(m_connectionActions))
+        action->setEnabled(false);
+    m_connection->hide();
+
+    m_replayBar = new ReplayBar(replay, this);
+    QToolBar *bar = new QToolBar(tr("Replay"), this);
+    bar->setObjectName(QStringLiteral("replayToolBar"));
+    bar->setMovable(false);
+    bar->addWidget(m_replayBar);
+    addToolBar(Qt::BottomToolBarArea, bar);
+    auto *replayMenu = new QMenu(tr("&Replay"), this);
+    replayMenu->addActions({m_replayBar->previousFileAction(), m_replayBar->playAction(),
+                            m_replayBar->nextFileAction()});
+    menuBar()->insertMenu(menuBar()->actions().constLast(), replayMenu); // before Help
+
+    m_analyticsPanel->setAnalytics(&replay->analytics());
+    m_analyticsPanel->setClient(nullptr);
+    ThroughputChart *chart = m_analyticsPanel->chart();
+    connect(m_replayBar, &ReplayBar::playheadMoved, chart,
+            [chart](qint64 ms) { chart->setPlayhead(ms); });
+    chart->setPlayhead(replay->timeMs());
+    connect(chart, &ThroughputChart::timeClicked, replay, &core::ReplayController::seekToTime);
+    connect(replay, &core::ReplayController::errorOccurred, this, [this](const QString &message) {
+        statusBar()->showMessage(message, kStatusMessageMs);
+    });
+    m_editorPane->setHint(tr("The recording starts here: press Play (Ctrl+Space)."));
+    showSession();
+    updateTitle();
+}
+
 void MainWindow::updateTitle()
 {
     QString title = QStringLiteral("Inkstream");
+    if (!m_replayName.isEmpty())
+        title += tr(" — replay of %1").arg(m_replayName);
     if (!m_displayModel->sessionId().isEmpty())
         title += QStringLiteral(" — ") + m_displayModel->sessionId();
     if (m_displayModel->state() == core::SessionState::Complete)
@@ -630,6 +709,8 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     }
     ConnectDialog::rememberEndpoint(checked);
     m_startPage->refresh();
+    m_analytics.clear(); // a new session: its clock starts with this connection
+    m_sessionClock.invalidate();
     qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
            qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
     m_client->disconnectFromSession();

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "core/model/sessionanalytics.h"
 #include "ui/displaypacer.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <memory>
 
@@ -15,6 +17,7 @@ class QStackedWidget;
 
 namespace inkstream::core {
 class ChatConversation;
+class ReplayController;
 class SessionClient;
 class SessionModel;
 struct ConnectionSettings;
@@ -22,6 +25,7 @@ struct ConnectionSettings;
 
 namespace inkstream::ui {
 
+class AnalyticsPanel;
 class ChatComposer;
 class ChatPanel;
 class ConnectionIndicator;
@@ -32,6 +36,7 @@ class FileDocuments;
 class FileListModel;
 class HighlighterBackend;
 class ProgressTracker;
+class ReplayBar;
 class StartPage;
 
 // The viewer: progress tracker on top; file list, code editor and AI narration side by side;
@@ -62,6 +67,11 @@ public:
     core::SessionModel *displayModel() const { return m_displayModel; }
     FileDocuments *documents() const { return m_documents; }
     DebugConsole *debugConsole() const { return m_debugConsole; }
+    AnalyticsPanel *analyticsPanel() const { return m_analyticsPanel; }
+    QDockWidget *analyticsDock() const { return m_analyticsDock; }
+    // What the live session measured so far (time to first event from the connection).
+    const core::SessionAnalytics &analytics() const { return m_analytics; }
+    ReplayBar *replayBar() const { return m_replayBar; }
     QDockWidget *debugDock() const { return m_debugDock; }
     QString highlighterName() const;
     StartPage *startPage() const { return m_startPage; }
@@ -86,6 +96,10 @@ public:
     // Follows the endpoint, or opens a conversation with it when it takes prompts (openai,
     // chat-text): the prompt box appears under the chat.
     void connectWith(const core::ConnectionSettings &settings);
+    // Shows a recording instead of a live session: `replay` fills the model this window was
+    // given, a timeline bar drives it, the analytics are the recording's, and connecting
+    // elsewhere is off. `name` titles the window. Not owned; must outlive the window.
+    void attachReplay(core::ReplayController *replay, const QString &name);
 
 Q_SIGNALS:
     void localDemoRequested();
@@ -116,6 +130,8 @@ private:
     void saveFiles();
     void saveCurrentFile();
     void showAbout();
+    void createAnalytics();
+    void onClientEvent(const core::Event &event, qsizetype wireBytes);
     void restoreSettings();
     void saveSettings() const;
 
@@ -127,6 +143,14 @@ private:
     DisplayPacer *m_pacer = nullptr;
     DebugConsole *m_debugConsole = nullptr;
     QDockWidget *m_debugDock = nullptr;
+    core::SessionAnalytics m_analytics;
+    QElapsedTimer m_sessionClock; // since the current connection was asked for
+    AnalyticsPanel *m_analyticsPanel = nullptr;
+    QDockWidget *m_analyticsDock = nullptr;
+    core::ReplayController *m_replay = nullptr;
+    ReplayBar *m_replayBar = nullptr;
+    QString m_replayName;
+    QList<QAction *> m_connectionActions; // off during a replay
     QActionGroup *m_speedGroup = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_wrapAction = nullptr;

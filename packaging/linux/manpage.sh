@@ -17,20 +17,20 @@ escape() { sed -e 's|^Usage: [^ ]*inkstream|Usage: inkstream|' -e 's/\\/\\e/g' -
     echo ".B inkstream"
     echo "[\\fIOPTIONS\\fR]"
     echo ".br"
-    for command in serve publish watch sse-dump; do
+    for command in serve publish watch replay sse-dump; do
         echo ".B inkstream $command"
         echo "[\\fIOPTIONS\\fR]"
         echo ".br"
     done
     echo ".SH DESCRIPTION"
-    echo "Without a subcommand, inkstream opens the desktop window. The subcommands run"
-    echo "headless: a publisher, a client that hands files to it, a viewer that writes what it"
-    echo "receives, and an SSE debugging tool."
+    echo "Without a subcommand, inkstream opens the desktop window; replay opens it on a"
+    echo "recording. The other subcommands run headless: a publisher, a client that hands files"
+    echo "to it, a viewer that writes what it receives, and an SSE debugging tool."
     echo ".SH OPTIONS"
     echo ".nf"
     QT_QPA_PLATFORM=offscreen "$binary" --help | escape
     echo ".fi"
-    for command in serve publish watch sse-dump; do
+    for command in serve publish watch replay sse-dump; do
         echo ".SH \"inkstream $command\""
         echo ".nf"
         "$binary" "$command" --help | escape

@@ -1,5 +1,7 @@
+#include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QTest>
 
 // The GUI's command line works without a display: help, version and usage errors are answered
@@ -106,6 +108,40 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("--demo"), QStringLiteral("--port"),
                             QStringLiteral("70000")}
             << QStringLiteral("--port needs a number from 0 to 65535");
+        QTest::newRow("replay without a file") << QStringList {QStringLiteral("replay")}
+                                               << QStringLiteral("name the recording to replay");
+        QTest::newRow("replay of two files")
+            << QStringList {QStringLiteral("replay"), QStringLiteral("a"), QStringLiteral("b")}
+            << QStringLiteral("one recording at a time");
+        QTest::newRow("replay too fast")
+            << QStringList {QStringLiteral("replay"), QStringLiteral("a"),
+                            QStringLiteral("--speed"), QStringLiteral("50")}
+            << QStringLiteral("--speed takes a factor from 0.25 to 20 or 'instant', not '50'");
+    }
+
+    // A recording that cannot be read, or was cut off, is reported before any window opens.
+    void replay_unreadableOrCutRecording_explained()
+    {
+        const Result missing
+            = run({QStringLiteral("replay"), QStringLiteral("/nonexistent/session.inkrec")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains(QStringLiteral("cannot read recording")),
+                 qPrintable(missing.err));
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cut.inkrec"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"format\":\"inkstream-recording\",\"version\":1,\"source\":\"\","
+                   "\"dialect\":\"native\",\"startedAt\":\"2026-11-23T02:14:12.517Z\"}\n"
+                   "{\"t\":5,\"event\":{\"seq\":1,\"event\":\"progress\",\"sessionId\":\"s\","
+                   "\"percent\":10,\"detail\":\"\"}}\n"
+                   "{\"t\":9,\"event\":{\"seq\":2,\"event\":\"progr");
+        file.close();
+        const Result cut = run({QStringLiteral("replay"), path});
+        QCOMPARE(cut.exitCode, 1); // no display here, after the warning
+        QVERIFY2(cut.err.contains(QStringLiteral("line 3 is incomplete")), qPrintable(cut.err));
+        QVERIFY2(cut.err.contains(QStringLiteral("no display")), qPrintable(cut.err));
     }
 
     void usageErrors()

@@ -4,6 +4,7 @@
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "ui/analyticspanel.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/debugconsole.h"
@@ -19,6 +20,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QScrollBar>
 #include <QSet>
 #include <QSignalSpy>
@@ -79,6 +81,24 @@ private Q_SLOTS:
         for (const core::StepInfo &step : model.steps())
             QCOMPARE(step.state, core::StepState::Complete);
         QCOMPARE(model.progress(), 100);
+
+        // Analytics of the live session: every event, every character of code, in order.
+        const core::SessionAnalytics &analytics = window.analytics();
+        QCOMPARE(analytics.events(), qint64(client.eventsReceived()));
+        qint64 codePoints = 0;
+        for (const core::SessionFile &file : published.files())
+            codePoints += file.content.toUcs4().size();
+        QCOMPARE(analytics.codeChars(), codePoints);
+        QVERIFY(analytics.timeToFirstEventMs().has_value());
+        QVERIFY(*analytics.timeToFirstCodeMs() >= *analytics.timeToFirstEventMs());
+        QVERIFY(analytics.durationMs() > 0);
+        window.analyticsDock()->show();
+        ui::AnalyticsPanel *panel = window.analyticsPanel();
+        QCOMPARE(panel->fieldText(QStringLiteral("events")),
+                 QLocale().toString(analytics.events()));
+        QCOMPARE(panel->fieldText(QStringLiteral("codeChars")), QLocale().toString(codePoints));
+        QCOMPARE(panel->fieldText(QStringLiteral("reconnects")), QStringLiteral("0"));
+        window.analyticsDock()->hide();
 
         // The debug console saw every event the client received.
         ui::DebugConsole *console = window.debugConsole();

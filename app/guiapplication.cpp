@@ -1,0 +1,44 @@
+#include "app/guiapplication.h"
+
+#include "ui/apptheme.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QSettings>
+#include <QTextStream>
+
+namespace inkstream::app {
+
+void GuiApplication::setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("inkstream"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Inkstream"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(INKSTREAM_VERSION));
+}
+
+bool GuiApplication::checkDisplay()
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true; // offscreen, vnc, ...: the user chose
+    if (!qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        return true;
+    QTextStream(stderr) << "inkstream: no display to open the window on (set DISPLAY or "
+                           "WAYLAND_DISPLAY, or run under xvfb-run). The headless commands "
+                           "serve, publish, watch and sse-dump need none.\n";
+    return false;
+}
+
+void GuiApplication::setUp(const QString &themeOverride)
+{
+    setApplicationNames();
+    QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/inkstream.svg")));
+    QSettings settings;
+    if (!themeOverride.isEmpty())
+        settings.setValue(QStringLiteral("appearance/theme"), themeOverride);
+    ui::AppTheme::apply(ui::AppTheme::modeFromName(
+        settings.value(QStringLiteral("appearance/theme"), QStringLiteral("system")).toString()));
+}
+
+} // namespace inkstream::app

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+
+namespace inkstream::app {
+
+// What every command that opens a window does around its QApplication: the names QSettings
+// and the desktop use, the check for a display (a clear message instead of Qt's abort), the
+// window icon and the colour theme.
+class GuiApplication final
+{
+public:
+    static void setApplicationNames();
+    // False, having said why on stderr, when there is no display to open a window on.
+    static bool checkDisplay();
+    // After the QApplication exists: icon, desktop file name, and the theme (`themeOverride`,
+    // when set, is stored as the preference first).
+    static void setUp(const QString &themeOverride);
+};
+
+} // namespace inkstream::app

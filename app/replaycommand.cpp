@@ -1,0 +1,118 @@
+#include "app/replaycommand.h"
+
+#include "app/afterfirstpaint.h"
+#include "app/guiapplication.h"
+#include "core/client/sessionclient.h"
+#include "core/model/recordingreader.h"
+#include "core/model/replaycontroller.h"
+#include "core/model/sessionmodel.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace inkstream::app {
+
+namespace {
+
+struct ReplayOptions
+{
+    QString path;
+    double speed = 1.0; // ReplayClock::kInstant: all at once
+    bool paused = false;
+};
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "inkstream replay: " << message << "\nTry 'inkstream replay --help'.\n";
+    return 2;
+}
+
+// Returns an exit status when the program should stop here, or -1 to go on.
+int parseOptions(ReplayOptions *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Watch a recording (made with --record by the window, watch or serve) again in the "
+        "window, with a timeline: play/pause (Ctrl+Space), previous/next file (Ctrl+[ and "
+        "Ctrl+]), drag to seek, speed from 0.25x to 20x or instant. A recording cut off by a "
+        "crash plays up to its last complete event, with a warning."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("replay"), QStringLiteral("The subcommand."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The recording."));
+    const QCommandLineOption speedOption(
+        QStringLiteral("speed"),
+        QStringLiteral("Playback speed: a factor from 0.25 to 20 (default 1), or 'instant'."),
+        QStringLiteral("X"), QStringLiteral("1"));
+    const QCommandLineOption pausedOption(QStringLiteral("paused"),
+                                          QStringLiteral("Open at the start without playing."));
+    parser.addOptions({speedOption, pausedOption});
+    parser.process(QCoreApplication::arguments());
+
+    const QStringList arguments = parser.positionalArguments();
+    if (arguments.size() != 2)
+        return usageError(arguments.size() < 2 ? QStringLiteral("name the recording to replay")
+                                               : QStringLiteral("one recording at a time"));
+    options->path = arguments.at(1);
+    const QString speed = parser.value(speedOption);
+    if (speed == u"instant") {
+        options->speed = core::ReplayClock::kInstant;
+    } else {
+        bool ok = false;
+        options->speed = speed.toDouble(&ok);
+        if (!ok || options->speed < 0.25 || options->speed > 20)
+            return usageError(QStringLiteral("--speed takes a factor from 0.25 to 20 or "
+                                             "'instant', not '%1'")
+                                  .arg(speed));
+    }
+    options->paused = parser.isSet(pausedOption);
+    return -1;
+}
+
+} // namespace
+
+int ReplayCommand::run(int argc, char *argv[])
+{
+    ReplayOptions options;
+    core::Recording recording;
+    {
+        // Options and the file are checked before any window, so errors need no display.
+        QCoreApplication probe(argc, argv);
+        GuiApplication::setApplicationNames();
+        if (const int status = parseOptions(&options); status >= 0)
+            return status;
+        QString error;
+        if (!core::RecordingReader::read(options.path, &recording, &error)) {
+            QTextStream(stderr) << "inkstream replay: " << error << '\n';
+            return 1;
+        }
+        for (const QString &warning : std::as_const(recording.warnings))
+            QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
+    }
+    if (!GuiApplication::checkDisplay())
+        return 1;
+
+    QApplication app(argc, argv);
+    GuiApplication::setUp({});
+    const QStringList warnings = recording.warnings;
+    const qsizetype events = recording.events.size();
+
+    core::SessionModel model;
+    core::SessionClient idleClient(&model); // the window's; never connects in a replay
+    ui::MainWindow window(&model, &idleClient);
+    core::ReplayController replay(std::move(recording), &model);
+    replay.setSpeed(options.speed);
+    window.attachReplay(&replay, QFileInfo(options.path).fileName());
+    window.showStatusMessage(warnings.isEmpty()
+                                 ? QObject::tr("%n event(s) recorded", nullptr, int(events))
+                                 : QObject::tr("%1 (%n event(s) replayable)", nullptr, int(events))
+                                       .arg(warnings.last()));
+    window.show();
+    if (!options.paused)
+        AfterFirstPaint::run(&window, [&replay] { replay.play(); });
+    return app.exec();
+}
+
+} // namespace inkstream::app

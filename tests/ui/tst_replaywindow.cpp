@@ -1,0 +1,208 @@
+#include "core/client/sessionclient.h"
+#include "core/model/recordingreader.h"
+#include "core/model/replaycontroller.h"
+#include "core/model/sessionmodel.h"
+#include "core/server/demoscript.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+#include "ui/analyticspanel.h"
+#include "ui/codeeditor.h"
+#include "ui/editorpane.h"
+#include "ui/mainwindow.h"
+#include "ui/replaybar.h"
+#include "ui/throughputchart.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTest>
+
+using namespace inkstream;
+
+// `inkstream replay FILE`: the window driven by a recording of the real demo session — the
+// timeline plays it to the published files, the slider seeks (backwards across a file start
+// too), the file steps land on file starts, speed and instant apply, and the analytics panel
+// shows the recording's figures with a chart that seeks where it is clicked.
+class TestReplayWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void play_endsWithThePublishedFiles();
+    void slider_seeksBackwardsAcrossAFileStart();
+    void fileSteps_landOnFileStarts();
+    void speedBox_instantPlaysTheRest();
+    void analytics_showTheRecording_chartClickSeeks();
+
+private:
+    // The window's display model after seeking a fresh model to `position` and showing it.
+    QJsonObject expectedAt(qsizetype position) const;
+    QString editorTextOf(const QString &fileName);
+
+    core::Recording m_recording;
+    core::SessionModel m_published;
+    std::unique_ptr<core::SessionModel> m_model;
+    std::unique_ptr<core::SessionClient> m_client;
+    std::unique_ptr<ui::MainWindow> m_window;
+    std::unique_ptr<core::ReplayController> m_replay;
+};
+
+void TestReplayWindow::initTestCase()
+{
+    // Record the demo as `serve --record` does: every published event with its time.
+    core::SessionHub hub;
+    core::Session *session = hub.createSession();
+    core::DemoScript script(session);
+    QString error;
+    QVERIFY2(script.load(core::DemoScript::defaultScriptPath(), &error), qPrintable(error));
+    script.setSpeed(40);
+    QElapsedTimer clock;
+    clock.start();
+    connect(session, &core::Session::eventPublished, this, [&](const core::Event &event) {
+        m_recording.events.append(core::RecordedEvent {clock.elapsed(), event});
+    });
+    QVERIFY(script.start());
+    QTRY_COMPARE_WITH_TIMEOUT(session->model()->state(), core::SessionState::Complete, 60000);
+    m_recording.version = 1;
+    m_recording.startedAt = QDateTime::currentDateTimeUtc();
+    QVERIFY(m_published.loadSnapshot(session->model()->toSnapshot()));
+    QVERIFY(m_published.files().size() >= 3);
+}
+
+void TestReplayWindow::init()
+{
+    m_model = std::make_unique<core::SessionModel>();
+    m_client = std::make_unique<core::SessionClient>(m_model.get());
+    m_window = std::make_unique<ui::MainWindow>(m_model.get(), m_client.get());
+    m_replay = std::make_unique<core::ReplayController>(m_recording, m_model.get());
+    m_window->attachReplay(m_replay.get(), QStringLiteral("demo.inkrec"));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestReplayWindow::cleanup()
+{
+    m_window.reset();
+    m_replay.reset();
+    m_client.reset();
+    m_model.reset();
+}
+
+QJsonObject TestReplayWindow::expectedAt(qsizetype position) const
+{
+    core::SessionModel model;
+    m_replay->timeline().seek(position, &model);
+    return model.toSnapshot();
+}
+
+QString TestReplayWindow::editorTextOf(const QString &fileName)
+{
+    const int index = m_window->displayModel()->fileIndex(fileName);
+    if (index < 0)
+        return {};
+    m_window->showFile(index);
+    return m_window->editorPane()->editor()->toPlainText();
+}
+
+void TestReplayWindow::play_endsWithThePublishedFiles()
+{
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("replay of demo.inkrec")));
+    ui::ReplayBar *bar = m_window->replayBar();
+    QVERIFY(bar);
+    QCOMPARE(bar->playAction()->text(), QStringLiteral("Play"));
+    QSignalSpy finished(m_replay.get(), &core::ReplayController::finished);
+    m_replay->setSpeed(4);
+    bar->playAction()->trigger();
+    QVERIFY(m_replay->isPlaying());
+    QCOMPARE(bar->playAction()->text(), QStringLiteral("Pause"));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(bar->playAction()->text(), QStringLiteral("Play"));
+    QCOMPARE(bar->slider()->value(), bar->slider()->maximum());
+    QTRY_COMPARE(m_window->displayModel()->state(), core::SessionState::Complete);
+    for (const core::SessionFile &file : m_published.files())
+        QCOMPARE(editorTextOf(file.name), file.content);
+}
+
+void TestReplayWindow::slider_seeksBackwardsAcrossAFileStart()
+{
+    const QList<qsizetype> starts = m_replay->timeline().fileStarts();
+    QVERIFY(starts.size() >= 3);
+    QSlider *slider = m_window->replayBar()->slider();
+    // Dragging: into the third file, then back into the first one.
+    slider->setValue(int(starts.at(2) + 20));
+    QCOMPARE(m_replay->position(), starts.at(2) + 20);
+    QTRY_COMPARE(m_window->displayModel()->files().size(), 3);
+    slider->setValue(int(starts.at(0) + 15));
+    QCOMPARE(m_replay->position(), starts.at(0) + 15);
+    QTRY_COMPARE(m_window->displayModel()->toSnapshot().value(QStringLiteral("files")),
+                 expectedAt(starts.at(0) + 15).value(QStringLiteral("files")));
+    QCOMPARE(m_window->displayModel()->files().size(), 1);
+    const core::SessionFile &first = m_window->displayModel()->files().at(0);
+    QCOMPARE(editorTextOf(first.name), first.content);
+    QVERIFY(!first.content.isEmpty());
+    QVERIFY(m_published.files().at(0).content.startsWith(first.content));
+    QVERIFY(m_window->replayBar()->timeText().contains(u'/'));
+}
+
+void TestReplayWindow::fileSteps_landOnFileStarts()
+{
+    const QList<qsizetype> starts = m_replay->timeline().fileStarts();
+    ui::ReplayBar *bar = m_window->replayBar();
+    bar->nextFileAction()->trigger();
+    QCOMPARE(m_replay->position(), starts.at(0));
+    bar->nextFileAction()->trigger();
+    QCOMPARE(m_replay->position(), starts.at(1));
+    QCOMPARE(bar->slider()->value(), int(starts.at(1)));
+    bar->previousFileAction()->trigger();
+    QCOMPARE(m_replay->position(), starts.at(0));
+    QTRY_COMPARE(m_window->displayModel()->files().size(), 0); // just before the first starts
+}
+
+void TestReplayWindow::speedBox_instantPlaysTheRest()
+{
+    QComboBox *speed = m_window->replayBar()->speedBox();
+    QCOMPARE(speed->count(), int(ui::ReplayBar::speeds().size()));
+    QCOMPARE(speed->currentData().toDouble(), 1.0);
+    speed->setCurrentIndex(speed->findData(20.0));
+    QCOMPARE(m_replay->speed(), 20.0);
+    m_replay->play();
+    speed->setCurrentIndex(speed->findData(core::ReplayClock::kInstant));
+    QCOMPARE(m_replay->position(), m_replay->size());
+    QTRY_COMPARE(m_window->displayModel()->state(), core::SessionState::Complete);
+    for (const core::SessionFile &file : m_published.files())
+        QCOMPARE(editorTextOf(file.name), file.content);
+}
+
+void TestReplayWindow::analytics_showTheRecording_chartClickSeeks()
+{
+    m_window->analyticsDock()->show();
+    ui::AnalyticsPanel *panel = m_window->analyticsPanel();
+    QCOMPARE(panel->fieldText(QStringLiteral("events")),
+             QLocale().toString(qint64(m_recording.events.size())));
+    qint64 codePoints = 0;
+    for (const core::SessionFile &file : m_published.files())
+        codePoints += file.content.toUcs4().size();
+    QCOMPARE(panel->fieldText(QStringLiteral("codeChars")), QLocale().toString(codePoints));
+    QCOMPARE(panel->fieldText(QStringLiteral("reconnects")), QStringLiteral("—"));
+
+    // A click in the middle of the chart seeks to the middle of the recording.
+    ui::ThroughputChart *chart = panel->chart();
+    QVERIFY(QTest::qWaitForWindowExposed(chart));
+    QTest::mouseClick(chart, Qt::LeftButton, {}, QPoint(chart->width() / 2, chart->height() / 2));
+    const qint64 middle = chart->spanMs() / 2;
+    const qsizetype expected = m_replay->timeline().positionAt(middle);
+    QVERIFY(qAbs(m_replay->position() - expected) <= m_replay->size() / 50);
+    QVERIFY(m_replay->position() > 0 && m_replay->position() < m_replay->size());
+    QTRY_VERIFY(chart->playhead().has_value());
+    QCOMPARE(*chart->playhead(), m_replay->timeMs());
+}
+
+QTEST_MAIN(TestReplayWindow)
+#include "tst_replaywindow.moc"
