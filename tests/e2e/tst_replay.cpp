@@ -3,6 +3,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -68,6 +69,14 @@ QMap<QString, QByteArray> digests(const QString &root)
     return result;
 }
 
+// Whether the recording at `path` holds the session's `complete` event yet.
+bool recordingEndsTheSession(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly)
+        && file.readAll().contains("\"event\":\"session\",\"sessionId\"");
+}
+
 } // namespace
 
 // A recorded demo shown again by `serve --replay` ends with the same files, byte for byte.
@@ -81,6 +90,24 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString served = dir.filePath(QStringLiteral("served.rec"));
         const QString watched = dir.filePath(QStringLiteral("watched.rec"));
+        const QString windowed = dir.filePath(QStringLiteral("window.rec"));
+        {
+            // The window records the demo it runs (its own publisher, the same script).
+            QProcess window;
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+            window.setProcessEnvironment(environment);
+            window.start(binary(),
+                         {QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
+                          QStringLiteral("--record"), windowed});
+            QVERIFY(window.waitForStarted());
+            QTRY_VERIFY_WITH_TIMEOUT(recordingEndsTheSession(windowed), 60000);
+            window.terminate();
+            QVERIFY(window.waitForFinished(10000));
+            const QByteArray said = window.readAllStandardError();
+            const QByteArray expected = "recording to " + windowed.toUtf8();
+            QVERIFY2(said.contains(expected), said.constData());
+        }
         {
             Serve live({QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
                         QStringLiteral("--record"), served});
@@ -93,8 +120,8 @@ private Q_SLOTS:
         const QMap<QString, QByteArray> live = digests(dir.filePath(QStringLiteral("live")));
         QVERIFY(live.size() >= 3);
 
-        // Both recordings (the publisher's and the viewer's) replay to the live files.
-        for (const QString &recording : {served, watched}) {
+        // Every recording (the publisher's, the viewer's, the window's) replays to the live files.
+        for (const QString &recording : {served, watched, windowed}) {
             Serve replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
                           QStringLiteral("40")});
             const QString url = replay.url();
