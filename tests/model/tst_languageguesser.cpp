@@ -15,14 +15,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("language");
         QTest::newRow("python") << QStringLiteral("app/main.py") << QStringLiteral("Python");
         QTest::newRow("typescript") << QStringLiteral("index.ts") << QStringLiteral("TypeScript");
-        QTest::newRow("upper-case extension") << QStringLiteral("MAIN.CPP")
-                                              << QStringLiteral("C++");
+        QTest::newRow("upper-case extension")
+            << QStringLiteral("MAIN.CPP") << QStringLiteral("C++");
         QTest::newRow("header") << QStringLiteral("x.h") << QStringLiteral("C");
         QTest::newRow("rust") << QStringLiteral("src/lib.rs") << QStringLiteral("Rust");
-        QTest::newRow("cmake by name") << QStringLiteral("CMakeLists.txt")
-                                       << QStringLiteral("CMake");
-        QTest::newRow("dockerfile in folder") << QStringLiteral("deploy/Dockerfile")
-                                              << QStringLiteral("Dockerfile");
+        QTest::newRow("cmake by name")
+            << QStringLiteral("CMakeLists.txt") << QStringLiteral("CMake");
+        QTest::newRow("dockerfile in folder")
+            << QStringLiteral("deploy/Dockerfile") << QStringLiteral("Dockerfile");
         QTest::newRow("windows separators") << QStringLiteral("a\\b\\c.go") << QStringLiteral("Go");
         QTest::newRow("no extension") << QStringLiteral("README") << QString();
         QTest::newRow("trailing dot") << QStringLiteral("file.") << QString();

@@ -1,5 +1,6 @@
 #include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
+#include "samplesession.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -31,47 +32,19 @@ namespace {
 constexpr int kFiles = 3;
 constexpr int kDeltas = 40;
 constexpr qint64 kStepMs = 10;
+constexpr qint64 kFirstMs = 250;
 
-Event sequenced(quint64 sequence, EventPayload payload)
-{
-    return Event {sequence, QStringLiteral("r"), std::move(payload)};
-}
-
-// Three files typed a few characters every 10 ms (1,280 ms in all), with steps and chat.
+// sampleSession's events recorded one every 10 ms, the first 250 ms after the start.
 Recording makeRecording()
 {
     Recording recording;
     recording.version = 1;
     recording.startedAt = QDateTime(QDate(2026, 11, 20), QTime(9, 30), Qt::UTC);
-    quint64 sequence = 0;
-    qint64 at = 0;
-    auto add = [&](EventPayload payload) {
-        recording.events.append(RecordedEvent {at, sequenced(++sequence, std::move(payload))});
+    qint64 at = kFirstMs;
+    for (const Event &event : sampleSession(kFiles, kDeltas)) {
+        recording.events.append(RecordedEvent {at, event});
         at += kStepMs;
-    };
-    add(StepEvent {StepName::Planning, StepEvent::Status::Start, QStringLiteral("planning")});
-    add(ChatEvent {ChatEvent::Type::Start, QStringLiteral("m1"), ChatRole::Assistant, {}});
-    add(ChatEvent {ChatEvent::Type::Delta, QStringLiteral("m1"), ChatRole::Assistant,
-                   QStringLiteral("Writing three files.")});
-    add(StepEvent {StepName::Generating, StepEvent::Status::Start, {}});
-    for (int file = 0; file < kFiles; ++file) {
-        const QString name = QStringLiteral("src/file%1.rs").arg(file);
-        CodeEvent start;
-        start.type = CodeEvent::Type::Start;
-        start.fileName = name;
-        add(start);
-        for (int i = 0; i < kDeltas; ++i) {
-            CodeEvent delta;
-            delta.fileName = name;
-            delta.delta = i % 8 == 7 ? QStringLiteral("é😀\n") : QStringLiteral("let ");
-            add(delta);
-        }
-        CodeEvent complete;
-        complete.type = CodeEvent::Type::Complete;
-        complete.fileName = name;
-        add(complete);
     }
-    add(SessionEvent {SessionEvent::Type::Complete, {}});
     return recording;
 }
 
@@ -105,7 +78,7 @@ void TestReplayController::play_reachesTheRecordedFinalState()
     QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
     QCOMPARE(model.state(), SessionState::Complete);
     // Chat shows when it was said, not when it was replayed.
-    QCOMPARE(model.chat().at(0).timestamp, recording.startedAt.addMSecs(kStepMs));
+    QCOMPARE(model.chat().at(0).timestamp, recording.startedAt.addMSecs(kFirstMs));
 }
 
 void TestReplayController::play_neverFasterThanTheSpeedAllows()
@@ -222,8 +195,8 @@ void TestReplayController::seekToTime_landsOnTheFirstEventAtOrAfter()
     const Recording recording = makeRecording();
     SessionModel model;
     ReplayController replay(recording, &model);
-    QVERIFY(replay.seekToTime(455)); // events every 10 ms: the one at 460 ms is index 46
-    QCOMPARE(replay.position(), 46);
+    QVERIFY(replay.seekToTime(455)); // 250 ms + 10 ms each: the one at 460 ms is index 21
+    QCOMPARE(replay.position(), 21);
     QCOMPARE(replay.timeMs(), 450); // the time of the last event applied
 }
 
@@ -246,11 +219,12 @@ void TestReplayController::analytics_measureTheWholeRecording()
     const ReplayController replay(recording, &model);
     const SessionAnalytics &analytics = replay.analytics();
     QCOMPARE(analytics.events(), recording.events.size());
-    QCOMPARE(*analytics.timeToFirstEventMs(), 0);
-    QCOMPARE(*analytics.timeToFirstCodeMs(), 5 * kStepMs); // after 4 events and a file start
-    QCOMPARE(analytics.durationMs(), replay.durationMs());
-    // Per file: 35 x "let " and 5 x "é😀\n" (3 code points each).
-    QCOMPARE(analytics.codeChars(), kFiles * (35 * 4 + 5 * 3));
+    QCOMPARE(*analytics.timeToFirstEventMs(), kFirstMs);
+    // After the chat's start and delta and the first file's start.
+    QCOMPARE(*analytics.timeToFirstCodeMs(), kFirstMs + 3 * kStepMs);
+    QCOMPARE(analytics.durationMs(), replay.durationMs() - kFirstMs); // first to last event
+    // Every delta is "x<digit>é\n": four code points.
+    QCOMPARE(analytics.codeChars(), kFiles * kDeltas * 4);
     QCOMPARE(analytics.tokens(), kFiles * kDeltas + 1);
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 Event makeEvent(quint64 sequence, EventPayload payload)
 {
-    return Event{sequence, QStringLiteral("s1"), std::move(payload)};
+    return Event {sequence, QStringLiteral("s1"), std::move(payload)};
 }
 
 CodeEvent code(CodeEvent::Type type, const QString &file, const QString &text = {})
@@ -51,10 +51,12 @@ private Q_SLOTS:
         QSignalSpy added(&model, &SessionModel::fileAdded);
         QSignalSpy appended(&model, &SessionModel::fileTextAppended);
         QVERIFY(model.apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.py")))));
-        QVERIFY(model.apply(makeEvent(2, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
-                                              QStringLiteral("def f():\n")))));
-        QVERIFY(model.apply(makeEvent(3, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
-                                              QStringLiteral("    return \"é🎉\"")))));
+        QVERIFY(model.apply(makeEvent(
+            2,
+            code(CodeEvent::Type::Delta, QStringLiteral("a.py"), QStringLiteral("def f():\n")))));
+        QVERIFY(model.apply(makeEvent(3,
+                                      code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
+                                           QStringLiteral("    return \"é🎉\"")))));
         QCOMPARE(added.count(), 1);
         QCOMPARE(appended.count(), 2);
         QCOMPARE(appended.at(1).at(1).toString(), QStringLiteral("    return \"é🎉\""));
@@ -72,10 +74,11 @@ private Q_SLOTS:
     {
         SessionModel model;
         QSignalSpy corrected(&model, &SessionModel::contentCorrected);
-        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"),
-                                      QStringLiteral("let a = 1;"))));
-        QVERIFY(model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
-                                              QStringLiteral("let a = 1;")))));
+        model.apply(makeEvent(
+            1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"), QStringLiteral("let a = 1;"))));
+        QVERIFY(model.apply(makeEvent(2,
+                                      code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
+                                           QStringLiteral("let a = 1;")))));
         QCOMPARE(corrected.count(), 0);
         QCOMPARE(model.files().at(0).state, FileState::Complete);
     }
@@ -85,10 +88,11 @@ private Q_SLOTS:
         SessionModel model;
         QSignalSpy corrected(&model, &SessionModel::contentCorrected);
         QSignalSpy reset(&model, &SessionModel::fileTextReset);
-        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"),
-                                      QStringLiteral("let a"))));
-        model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
-                                      QStringLiteral("let a = 2;\n"))));
+        model.apply(makeEvent(
+            1, code(CodeEvent::Type::Delta, QStringLiteral("x.js"), QStringLiteral("let a"))));
+        model.apply(makeEvent(2,
+                              code(CodeEvent::Type::Complete, QStringLiteral("x.js"),
+                                   QStringLiteral("let a = 2;\n"))));
         QCOMPARE(model.files().at(0).content, QStringLiteral("let a = 2;\n"));
         QCOMPARE(model.files().at(0).end.line, 1);
         QCOMPARE(corrected.count(), 1);
@@ -98,8 +102,8 @@ private Q_SLOTS:
     void restart_keepsPreviousContentForDiff()
     {
         SessionModel model;
-        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("m.rs"),
-                                      QStringLiteral("fn a() {}"))));
+        model.apply(makeEvent(
+            1, code(CodeEvent::Type::Delta, QStringLiteral("m.rs"), QStringLiteral("fn a() {}"))));
         model.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("m.rs"))));
         QSignalSpy reset(&model, &SessionModel::fileTextReset);
         model.apply(makeEvent(3, code(CodeEvent::Type::Start, QStringLiteral("m.rs"))));
@@ -115,8 +119,9 @@ private Q_SLOTS:
     {
         SessionModel model;
         model.apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.go"))));
-        model.apply(makeEvent(2, code(CodeEvent::Type::Error, QStringLiteral("a.go"),
-                                      QStringLiteral("Failed to stream code"))));
+        model.apply(makeEvent(2,
+                              code(CodeEvent::Type::Error, QStringLiteral("a.go"),
+                                   QStringLiteral("Failed to stream code"))));
         QCOMPARE(model.files().at(0).state, FileState::Error);
         QCOMPARE(model.files().at(0).error, QStringLiteral("Failed to stream code"));
     }
@@ -125,8 +130,8 @@ private Q_SLOTS:
     {
         SessionModel model;
         QSignalSpy errors(&model, &SessionModel::errorReported);
-        QVERIFY(!model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QString(),
-                                               QStringLiteral("x")))));
+        QVERIFY(!model.apply(
+            makeEvent(1, code(CodeEvent::Type::Delta, QString(), QStringLiteral("x")))));
         QCOMPARE(errors.count(), 1);
         QVERIFY(model.files().isEmpty());
     }
@@ -136,10 +141,10 @@ private Q_SLOTS:
         SessionModel model;
         QSignalSpy appended(&model, &SessionModel::chatTextAppended);
         model.apply(makeEvent(1, chat(ChatEvent::Type::Start, QStringLiteral("m1"))));
-        model.apply(makeEvent(2, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
-                                      QStringLiteral("Hello "))));
-        model.apply(makeEvent(3, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
-                                      QStringLiteral("world"))));
+        model.apply(makeEvent(
+            2, chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("Hello "))));
+        model.apply(makeEvent(
+            3, chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("world"))));
         model.apply(makeEvent(4, chat(ChatEvent::Type::Complete, QStringLiteral("m1"))));
         QCOMPARE(model.chat().size(), 1);
         QCOMPARE(model.chat().at(0).text, QStringLiteral("Hello world"));
@@ -151,23 +156,24 @@ private Q_SLOTS:
     {
         SessionModel model;
         QSignalSpy stepSpy(&model, &SessionModel::stepChanged);
-        model.apply(makeEvent(1, StepEvent{StepName::Planning, StepEvent::Status::Start,
-                                           QStringLiteral("Planning API structure...")}));
-        model.apply(makeEvent(2, StepEvent{StepName::Planning, StepEvent::Status::Complete, {}}));
-        model.apply(makeEvent(3, StepEvent{StepName::Generating, StepEvent::Status::Start, {}}));
+        model.apply(makeEvent(1,
+                              StepEvent {StepName::Planning, StepEvent::Status::Start,
+                                         QStringLiteral("Planning API structure...")}));
+        model.apply(makeEvent(2, StepEvent {StepName::Planning, StepEvent::Status::Complete, {}}));
+        model.apply(makeEvent(3, StepEvent {StepName::Generating, StepEvent::Status::Start, {}}));
         QCOMPARE(model.steps()[0].state, StepState::Complete);
         QCOMPARE(model.steps()[0].detail, QStringLiteral("Planning API structure..."));
         QCOMPARE(model.steps()[1].state, StepState::Active);
         QCOMPARE(model.steps()[2].state, StepState::Pending);
         QCOMPARE(stepSpy.count(), 3);
 
-        QVERIFY(model.apply(makeEvent(4, ProgressEvent{40, QStringLiteral("2 of 5 files")})));
+        QVERIFY(model.apply(makeEvent(4, ProgressEvent {40, QStringLiteral("2 of 5 files")})));
         QCOMPARE(model.progress(), 40);
-        QVERIFY(!model.apply(makeEvent(5, ProgressEvent{140, {}})));
+        QVERIFY(!model.apply(makeEvent(5, ProgressEvent {140, {}})));
         QCOMPARE(model.progress(), 40);
 
         QSignalSpy stateSpy(&model, &SessionModel::sessionStateChanged);
-        model.apply(makeEvent(6, SessionEvent{SessionEvent::Type::Error, QStringLiteral("boom")}));
+        model.apply(makeEvent(6, SessionEvent {SessionEvent::Type::Error, QStringLiteral("boom")}));
         QCOMPARE(model.state(), SessionState::Error);
         QCOMPARE(model.sessionError(), QStringLiteral("boom"));
         QCOMPARE(stateSpy.count(), 1);
@@ -176,16 +182,18 @@ private Q_SLOTS:
     void snapshot_roundTripsEverything()
     {
         SessionModel source;
-        source.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("a.py"),
-                                       QStringLiteral("print('ü')\n"))));
+        source.apply(makeEvent(
+            1,
+            code(CodeEvent::Type::Delta, QStringLiteral("a.py"), QStringLiteral("print('ü')\n"))));
         source.apply(makeEvent(2, code(CodeEvent::Type::Complete, QStringLiteral("a.py"))));
-        source.apply(makeEvent(3, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"),
-                                       QStringLiteral("export {}"))));
-        source.apply(makeEvent(4, chat(ChatEvent::Type::Delta, QStringLiteral("m1"),
-                                       QStringLiteral("narration"))));
-        source.apply(makeEvent(5, StepEvent{StepName::Validating, StepEvent::Status::Start,
-                                            QStringLiteral("Validating...")}));
-        source.apply(makeEvent(6, ProgressEvent{75, QStringLiteral("almost")}));
+        source.apply(makeEvent(
+            3, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"), QStringLiteral("export {}"))));
+        source.apply(makeEvent(
+            4, chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral("narration"))));
+        source.apply(makeEvent(5,
+                               StepEvent {StepName::Validating, StepEvent::Status::Start,
+                                          QStringLiteral("Validating...")}));
+        source.apply(makeEvent(6, ProgressEvent {75, QStringLiteral("almost")}));
 
         SessionModel copy;
         QSignalSpy reset(&copy, &SessionModel::modelReset);
@@ -199,18 +207,18 @@ private Q_SLOTS:
         QCOMPARE(copy.fileIndex(QStringLiteral("b.ts")), 1);
 
         // Streaming continues after a snapshot exactly where it left off.
-        copy.apply(makeEvent(7, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"),
-                                     QStringLiteral(";"))));
+        copy.apply(makeEvent(
+            7, code(CodeEvent::Type::Delta, QStringLiteral("b.ts"), QStringLiteral(";"))));
         QCOMPARE(copy.files().at(1).content, QStringLiteral("export {};"));
     }
 
     void snapshotEvent_isAppliedLikeLoad()
     {
         SessionModel source;
-        source.apply(makeEvent(9, code(CodeEvent::Type::Delta, QStringLiteral("z.c"),
-                                       QStringLiteral("int x;"))));
+        source.apply(makeEvent(
+            9, code(CodeEvent::Type::Delta, QStringLiteral("z.c"), QStringLiteral("int x;"))));
         SessionModel viewer;
-        QVERIFY(viewer.apply(makeEvent(9, SnapshotEvent{source.toSnapshot()})));
+        QVERIFY(viewer.apply(makeEvent(9, SnapshotEvent {source.toSnapshot()})));
         QCOMPARE(viewer.files().at(0).content, QStringLiteral("int x;"));
         QCOMPARE(viewer.lastSequence(), quint64(9));
     }
@@ -225,29 +233,29 @@ private Q_SLOTS:
         QTest::newRow("negative sequence") << QByteArray("lastSequence") << QJsonValue(-3);
         QTest::newRow("nameless file")
             << QByteArray("files")
-            << QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("state"),
-                                                  QStringLiteral("complete")}}});
+            << QJsonValue(QJsonArray {
+                   QJsonObject {{QStringLiteral("state"), QStringLiteral("complete")}}});
         QTest::newRow("duplicate file")
             << QByteArray("files")
-            << QJsonValue(QJsonArray{
-                   QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
-                               {QStringLiteral("state"), QStringLiteral("complete")}},
-                   QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
-                               {QStringLiteral("state"), QStringLiteral("complete")}}});
+            << QJsonValue(QJsonArray {
+                   QJsonObject {{QStringLiteral("name"), QStringLiteral("a")},
+                                {QStringLiteral("state"), QStringLiteral("complete")}},
+                   QJsonObject {{QStringLiteral("name"), QStringLiteral("a")},
+                                {QStringLiteral("state"), QStringLiteral("complete")}}});
         QTest::newRow("unknown chat role")
             << QByteArray("chat")
-            << QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("m")},
-                                                 {QStringLiteral("role"), QStringLiteral("cat")},
-                                                 {QStringLiteral("state"),
-                                                  QStringLiteral("complete")}}});
+            << QJsonValue(QJsonArray {
+                   QJsonObject {{QStringLiteral("id"), QStringLiteral("m")},
+                                {QStringLiteral("role"), QStringLiteral("cat")},
+                                {QStringLiteral("state"), QStringLiteral("complete")}}});
     }
     void malformedSnapshot_leavesModelUnchanged()
     {
         QFETCH(QByteArray, patchKey);
         QFETCH(QJsonValue, patchValue);
         SessionModel model;
-        model.apply(makeEvent(1, code(CodeEvent::Type::Delta, QStringLiteral("keep.txt"),
-                                      QStringLiteral("kept"))));
+        model.apply(makeEvent(
+            1, code(CodeEvent::Type::Delta, QStringLiteral("keep.txt"), QStringLiteral("kept"))));
         QJsonObject snapshot = model.toSnapshot();
         snapshot.insert(QString::fromLatin1(patchKey), patchValue);
         const QJsonObject before = model.toSnapshot();
@@ -259,9 +267,9 @@ private Q_SLOTS:
 
     void advancePosition_countsLines()
     {
-        QCOMPARE(advancePosition({}, u"abc"), (TextPosition{0, 3}));
-        QCOMPARE(advancePosition({2, 4}, u"x\ny\nzz"), (TextPosition{4, 2}));
-        QCOMPARE(advancePosition({0, 5}, u"\n"), (TextPosition{1, 0}));
+        QCOMPARE(advancePosition({}, u"abc"), (TextPosition {0, 3}));
+        QCOMPARE(advancePosition({2, 4}, u"x\ny\nzz"), (TextPosition {4, 2}));
+        QCOMPARE(advancePosition({0, 5}, u"\n"), (TextPosition {1, 0}));
     }
 };
 
