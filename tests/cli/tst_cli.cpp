@@ -172,6 +172,11 @@ void TestCli::servePublishWatch_fileIsByteIdentical()
                          QStringLiteral("--summary"), QStringLiteral("-"),
                          QStringLiteral("--timeout"), QStringLiteral("100")});
     QVERIFY(watch.process.waitForStarted());
+    // Publishing starts once the viewer is subscribed, so every character reaches it as a
+    // streamed delta (a later join would get the start of the file inside a snapshot).
+    QByteArray watchLog;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (watchLog += watch.process.readAllStandardError()).contains("connected to"), 30000);
 
     QProcess publish;
     publish.start(binary(),

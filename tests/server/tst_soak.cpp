@@ -75,6 +75,13 @@ constexpr bool kAddressSanitizer = false;
 constexpr bool kAddressSanitizer = false;
 #endif
 
+// The test's own requests (metrics, publishing) must not leave keep-alive connections in the
+// server's fd count: QNetworkAccessManager opens up to six per host as it sees fit.
+void closeAfterReply(QNetworkRequest *request)
+{
+    request->setRawHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+}
+
 QString randomContent(QRandomGenerator *random)
 {
     static const QStringList pieces {QStringLiteral("let x = 1;\n"),
@@ -136,8 +143,10 @@ TestSoak::ServerFootprint TestSoak::footprint() const
 
 int TestSoak::subscribers()
 {
-    std::unique_ptr<QNetworkReply> reply(m_manager.get(QNetworkRequest(QUrl(
-        QUrl(m_sessionUrl).adjusted(QUrl::RemovePath).toString() + QStringLiteral("/metrics")))));
+    QNetworkRequest request(QUrl(QUrl(m_sessionUrl).adjusted(QUrl::RemovePath).toString()
+                                 + QStringLiteral("/metrics")));
+    closeAfterReply(&request);
+    std::unique_ptr<QNetworkReply> reply(m_manager.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     if (!finished.wait(10000))
         return -1;
@@ -150,6 +159,7 @@ void TestSoak::postFile(const QString &name, const QString &content)
 {
     QNetworkRequest request(QUrl(m_sessionUrl + QStringLiteral("/files")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    closeAfterReply(&request);
     const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("fileName"), name},
                                                        {QStringLiteral("content"), content},
                                                        {QStringLiteral("chunkSize"), 40},
@@ -293,8 +303,9 @@ void TestSoak::publisherUnderChurn_returnsToBaseline_viewersEqualTheSource()
     }
 
     // The end of the session: every viewer that stayed has exactly what was published.
-    QNetworkReply *complete = m_manager.post(
-        QNetworkRequest(QUrl(m_sessionUrl + QStringLiteral("/complete"))), QByteArray());
+    QNetworkRequest completeRequest(QUrl(m_sessionUrl + QStringLiteral("/complete")));
+    closeAfterReply(&completeRequest);
+    QNetworkReply *complete = m_manager.post(completeRequest, QByteArray());
     connect(complete, &QNetworkReply::finished, complete, &QObject::deleteLater);
     for (const auto &model : m_models)
         QTRY_COMPARE_WITH_TIMEOUT(model->state(), SessionState::Complete, 60000);
