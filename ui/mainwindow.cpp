@@ -43,6 +43,7 @@
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -145,7 +146,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_debugDock->setWidget(m_debugConsole);
     addDockWidget(Qt::BottomDockWidgetArea, m_debugDock);
     m_debugDock->hide();
-    createAnalytics();
+    trackSessionAnalytics();
 
     createActions();
     createToolBar();
@@ -342,10 +343,11 @@ void MainWindow::createActions()
     debugAction->setText(tr("&Debug Console"));
     debugAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     viewMenu->addAction(debugAction);
-    QAction *analyticsAction = m_analyticsDock->toggleViewAction();
-    analyticsAction->setText(tr("Session &Analytics"));
-    analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    viewMenu->addAction(analyticsAction);
+    // The analytics dock is built the first time it is asked for: nothing of it at start-up.
+    m_analyticsAction = viewMenu->addAction(tr("Session &Analytics"));
+    m_analyticsAction->setCheckable(true);
+    m_analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    connect(m_analyticsAction, &QAction::toggled, this, &MainWindow::showAnalytics);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
@@ -596,16 +598,8 @@ void MainWindow::updateWriting()
     m_editorPane->setWriting(writing);
 }
 
-void MainWindow::createAnalytics()
+void MainWindow::trackSessionAnalytics()
 {
-    m_analyticsPanel = new AnalyticsPanel(this);
-    m_analyticsPanel->setAnalytics(&m_analytics);
-    m_analyticsPanel->setClient(m_client);
-    m_analyticsDock = new QDockWidget(tr("Session Analytics"), this);
-    m_analyticsDock->setObjectName(QStringLiteral("sessionAnalytics"));
-    m_analyticsDock->setWidget(m_analyticsPanel);
-    addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
-    m_analyticsDock->hide();
     // The clock starts when a connection is asked for, so time to first event includes it.
     connect(m_client, &core::SessionClient::stateChanged, this,
             [this](core::ConnectionState state) {
@@ -613,6 +607,47 @@ void MainWindow::createAnalytics()
                     m_sessionClock.start();
             });
     connect(m_client, &core::SessionClient::eventReceived, this, &MainWindow::onClientEvent);
+}
+
+void MainWindow::showAnalytics(bool visible)
+{
+    if (!m_analyticsDock) {
+        if (!visible)
+            return;
+        m_analyticsPanel = new AnalyticsPanel(this);
+        m_analyticsDock = new QDockWidget(tr("Session Analytics"), this);
+        m_analyticsDock->setObjectName(QStringLiteral("sessionAnalytics"));
+        m_analyticsDock->setWidget(m_analyticsPanel);
+        addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
+        connect(m_analyticsDock, &QDockWidget::visibilityChanged, m_analyticsAction,
+                [this](bool shown) {
+                    // Tabbed away is still open; only closing it unchecks the action.
+                    if (!shown && !m_analyticsDock->isHidden())
+                        return;
+                    const QSignalBlocker blocker(m_analyticsAction);
+                    m_analyticsAction->setChecked(shown);
+                });
+        configureAnalyticsPanel();
+    }
+    m_analyticsDock->setVisible(visible);
+    const QSignalBlocker blocker(m_analyticsAction);
+    m_analyticsAction->setChecked(visible);
+}
+
+void MainWindow::configureAnalyticsPanel()
+{
+    if (!m_replay) {
+        m_analyticsPanel->setAnalytics(&m_analytics);
+        m_analyticsPanel->setClient(m_client);
+        return;
+    }
+    m_analyticsPanel->setAnalytics(&m_replay->analytics());
+    m_analyticsPanel->setClient(nullptr); // a recording does not know its reconnects
+    ThroughputChart *chart = m_analyticsPanel->chart();
+    connect(m_replayBar, &ReplayBar::playheadMoved, chart,
+            [chart](qint64 ms) { chart->setPlayhead(ms); });
+    chart->setPlayhead(m_replay->timeMs());
+    connect(chart, &ThroughputChart::timeClicked, m_replay, &core::ReplayController::seekToTime);
 }
 
 void MainWindow::onClientEvent(const core::Event &event, qsizetype wireBytes)
@@ -646,13 +681,8 @@ void MainWindow::attachReplay(core::ReplayController *replay, const QString &nam
                             m_replayBar->nextFileAction()});
     menuBar()->insertMenu(menuBar()->actions().constLast(), replayMenu); // before Help
 
-    m_analyticsPanel->setAnalytics(&replay->analytics());
-    m_analyticsPanel->setClient(nullptr);
-    ThroughputChart *chart = m_analyticsPanel->chart();
-    connect(m_replayBar, &ReplayBar::playheadMoved, chart,
-            [chart](qint64 ms) { chart->setPlayhead(ms); });
-    chart->setPlayhead(replay->timeMs());
-    connect(chart, &ThroughputChart::timeClicked, replay, &core::ReplayController::seekToTime);
+    if (m_analyticsPanel)
+        configureAnalyticsPanel();
     connect(replay, &core::ReplayController::errorOccurred, this, [this](const QString &message) {
         statusBar()->showMessage(message, kStatusMessageMs);
     });

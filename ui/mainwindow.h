@@ -67,8 +67,10 @@ public:
     core::SessionModel *displayModel() const { return m_displayModel; }
     FileDocuments *documents() const { return m_documents; }
     DebugConsole *debugConsole() const { return m_debugConsole; }
+    // Built the first time the analytics are shown (Ctrl+Shift+A); null before.
     AnalyticsPanel *analyticsPanel() const { return m_analyticsPanel; }
     QDockWidget *analyticsDock() const { return m_analyticsDock; }
+    void showAnalytics(bool visible);
     // What the live session measured so far (time to first event from the connection).
     const core::SessionAnalytics &analytics() const { return m_analytics; }
     ReplayBar *replayBar() const { return m_replayBar; }
@@ -130,7 +132,8 @@ private:
     void saveFiles();
     void saveCurrentFile();
     void showAbout();
-    void createAnalytics();
+    void trackSessionAnalytics();
+    void configureAnalyticsPanel();
     void onClientEvent(const core::Event &event, qsizetype wireBytes);
     void restoreSettings();
     void saveSettings() const;
@@ -147,6 +150,7 @@ private:
     QElapsedTimer m_sessionClock; // since the current connection was asked for
     AnalyticsPanel *m_analyticsPanel = nullptr;
     QDockWidget *m_analyticsDock = nullptr;
+    QAction *m_analyticsAction = nullptr;
     core::ReplayController *m_replay = nullptr;
     ReplayBar *m_replayBar = nullptr;
     QString m_replayName;

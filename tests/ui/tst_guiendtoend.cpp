@@ -92,13 +92,13 @@ private Q_SLOTS:
         QVERIFY(analytics.timeToFirstEventMs().has_value());
         QVERIFY(*analytics.timeToFirstCodeMs() >= *analytics.timeToFirstEventMs());
         QVERIFY(analytics.durationMs() > 0);
-        window.analyticsDock()->show();
+        window.showAnalytics(true);
         ui::AnalyticsPanel *panel = window.analyticsPanel();
         QCOMPARE(panel->fieldText(QStringLiteral("events")),
                  QLocale().toString(analytics.events()));
         QCOMPARE(panel->fieldText(QStringLiteral("codeChars")), QLocale().toString(codePoints));
         QCOMPARE(panel->fieldText(QStringLiteral("reconnects")), QStringLiteral("0"));
-        window.analyticsDock()->hide();
+        window.showAnalytics(false);
 
         // The debug console saw every event the client received.
         ui::DebugConsole *console = window.debugConsole();
