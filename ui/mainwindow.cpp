@@ -195,7 +195,12 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // QWidget's destructor hides the docks, which would call back into this finished window.
+    if (m_analyticsDock)
+        m_analyticsDock->disconnect(this);
+}
 
 QString MainWindow::highlighterName() const
 {
@@ -619,14 +624,13 @@ void MainWindow::showAnalytics(bool visible)
         m_analyticsDock->setObjectName(QStringLiteral("sessionAnalytics"));
         m_analyticsDock->setWidget(m_analyticsPanel);
         addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
-        connect(m_analyticsDock, &QDockWidget::visibilityChanged, m_analyticsAction,
-                [this](bool shown) {
-                    // Tabbed away is still open; only closing it unchecks the action.
-                    if (!shown && !m_analyticsDock->isHidden())
-                        return;
-                    const QSignalBlocker blocker(m_analyticsAction);
-                    m_analyticsAction->setChecked(shown);
-                });
+        connect(m_analyticsDock, &QDockWidget::visibilityChanged, this, [this](bool shown) {
+            // Tabbed away is still open; only closing it unchecks the action.
+            if (!shown && !m_analyticsDock->isHidden())
+                return;
+            const QSignalBlocker blocker(m_analyticsAction);
+            m_analyticsAction->setChecked(shown);
+        });
         configureAnalyticsPanel();
     }
     m_analyticsDock->setVisible(visible);
