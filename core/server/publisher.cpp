@@ -16,6 +16,7 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <algorithm>
 #include <cmath>
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -69,6 +70,15 @@ bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int
     }
     *out = int(number);
     return true;
+}
+
+// Whether a Connection header's comma-separated options include "close".
+bool hasCloseOption(const QByteArray &connectionHeader)
+{
+    const QList<QByteArray> options = connectionHeader.split(',');
+    return std::any_of(options.cbegin(), options.cend(), [](const QByteArray &option) {
+        return option.trimmed().compare("close", Qt::CaseInsensitive) == 0;
+    });
 }
 
 bool isWebSocketUpgrade(const QHttpServerRequest &request)
@@ -232,8 +242,8 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 {
     const Method method = request.method();
     const QString path = request.url().path();
-    qCDebug(lcServer, "%s %s from %s", methodText(method).constData(), qPrintable(path),
-            qPrintable(request.remoteAddress().toString()));
+    qCDebug(lcServer, "%s %s from %s port %u", methodText(method).constData(), qPrintable(path),
+            qPrintable(request.remoteAddress().toString()), unsigned(socket->peerPort()));
     // "Handled" without a word: Qt 6.4 then upgrades the connection (it upgrades only requests
     // a handler claimed), and openWebSocket() checks path, token and limits.
     if (isWebSocketUpgrade(request))
@@ -262,8 +272,8 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                      QStringLiteral("request body too large"),
                      QStringLiteral("the body has %1 bytes; the limit is %2 bytes")
                          .arg(qMax(qint64(request.body().size()), declaredLength))
-                         .arg(m_maxBodySize));
-        socket->disconnectFromHost();
+                         .arg(m_maxBodySize),
+                     {{QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
         return true;
     }
 
@@ -399,17 +409,33 @@ void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, S
                         const QByteArray &contentType, const QByteArray &body,
                         const Headers &extraHeaders)
 {
+    // RFC 9112 §9.6: a client's "close" obliges the server to close after this response (Qt
+    // 6.4 keeps the connection open regardless, and a client that asked to close then keeps it
+    // too, idle, until one of the two gives up). A response that says close itself (429, 413)
+    // closes the same way.
+    const bool closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")))
+        || std::any_of(extraHeaders.cbegin(), extraHeaders.cend(), [](const auto &header) {
+                                return header.first.compare("Connection", Qt::CaseInsensitive) == 0
+                                    && hasCloseOption(header.second);
+                            });
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(status);
     responder.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
     responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
-    for (const auto &[name, value] : extraHeaders)
+    bool saidClose = false;
+    for (const auto &[name, value] : extraHeaders) {
         responder.writeHeader(name, value);
+        saidClose = saidClose || name.compare("Connection", Qt::CaseInsensitive) == 0;
+    }
+    if (closeAfter && !saidClose)
+        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     writeCorsHeaders(request, &responder);
     responder.writeBody(body);
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(status));
-    qCDebug(lcServer, "-> %d", int(status));
+    qCDebug(lcServer, "-> %d%s", int(status), closeAfter ? " (closing)" : "");
+    if (closeAfter)
+        socket->disconnectFromHost(); // after the response is written
 }
 
 void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
@@ -941,7 +967,11 @@ bool Publisher::writeTo(const Subscriber &subscriber, const QByteArray &bytes,
     QTcpSocket *socket = subscriber.socket.data();
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (socket->bytesToWrite() + bytes.size() > m_maxPendingBytes) {
+    // The bound is on the backlog, not on what comes next: a reader is judged by what it has
+    // not taken yet, so one large event (a file's `complete` carries the whole file) or one
+    // event-loop turn's batch never drops a reader that keeps up. Memory per subscriber stays
+    // under the bound plus one batch.
+    if (socket->bytesToWrite() > m_maxPendingBytes) {
         qCWarning(lcServer, "%s reads too slowly (%lld bytes unsent); dropping it",
                   qPrintable(subscriber.clientId), static_cast<long long>(socket->bytesToWrite()));
         overflowing->append(subscriber.socket);
@@ -1080,7 +1110,6 @@ bool Publisher::admitConnection(const QHttpServerRequest &request, QTcpSocket *s
                      QStringLiteral("too many connections"), detail,
                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")},
                       {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
-        socket->disconnectFromHost();
         return false;
     }
     m_admitted.insert(socket, peer);

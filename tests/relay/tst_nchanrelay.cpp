@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
+#include <vector>
 
 using namespace inkstream::core;
 
@@ -43,12 +44,23 @@ QString findTool(const QString &name)
     return path;
 }
 
+// `count` distinct free loopback ports (0 for each one that could not be found): all are held
+// open while they are chosen, since the kernel may hand a just-closed port out again.
+QList<quint16> freePorts(int count)
+{
+    std::vector<std::unique_ptr<QTcpServer>> servers;
+    QList<quint16> ports;
+    for (int i = 0; i < count; ++i) {
+        servers.push_back(std::make_unique<QTcpServer>());
+        ports << (servers.back()->listen(QHostAddress::LocalHost, 0) ? servers.back()->serverPort()
+                                                                     : quint16(0));
+    }
+    return ports;
+}
+
 quint16 freePort()
 {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
+    return freePorts(1).constFirst();
 }
 
 bool accepts(quint16 port)
@@ -333,9 +345,10 @@ void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const Q
 
 void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
 {
-    const quint16 port = freePort();
-    const quint16 publisherPort = freePort();
-    QVERIFY(port && publisherPort && port != publisherPort);
+    const QList<quint16> ports = freePorts(2);
+    const quint16 port = ports.at(0);
+    const quint16 publisherPort = ports.at(1);
+    QVERIFY(port && publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
     const QString sessionId = QStringLiteral("single");
 
@@ -394,9 +407,10 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
 // it into nchan, where a headless viewer follows it to the same files.
 void TestNchanRelay::guiDemo_relaysItsSessionThroughNchan()
 {
-    const quint16 port = freePort();
-    const quint16 publisherPort = freePort();
-    QVERIFY(port && publisherPort && port != publisherPort);
+    const QList<quint16> ports = freePorts(2);
+    const quint16 port = ports.at(0);
+    const quint16 publisherPort = ports.at(1);
+    QVERIFY(port && publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
     Child nginx;
     QVERIFY(startNginx(&nginx, QStringLiteral("gui"), QStringLiteral("inkstream-nchan.conf"), port,
@@ -448,9 +462,10 @@ void TestNchanRelay::guiDemo_relaysItsSessionThroughNchan()
 // over EventSource and WebSocket, in the header or the query.
 void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
 {
-    const quint16 port = freePort();
-    const quint16 publisherPort = freePort();
-    QVERIFY(port && publisherPort && port != publisherPort);
+    const QList<quint16> ports = freePorts(2);
+    const quint16 port = ports.at(0);
+    const quint16 publisherPort = ports.at(1);
+    QVERIFY(port && publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
     const QString sessionId = QStringLiteral("private");
     Child nginx;
@@ -548,16 +563,15 @@ bool TestNchanRelay::startRedis(Child *redis, quint16 port)
 
 void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
 {
-    const quint16 redisPort = freePort();
-    QVERIFY(redisPort);
+    const QList<quint16> ports = freePorts(4);
+    QVERIFY(!ports.contains(quint16(0)));
+    const quint16 redisPort = ports.at(0);
     Child redis;
     QVERIFY(startRedis(&redis, redisPort));
 
-    const quint16 publishPort = freePort();
-    const quint16 subscribePort = freePort();
-    const quint16 publisherPort = freePort();
-    QVERIFY(publishPort && subscribePort && publisherPort && publishPort != subscribePort
-            && publisherPort != publishPort && publisherPort != subscribePort);
+    const quint16 publishPort = ports.at(1);
+    const quint16 subscribePort = ports.at(2);
+    const quint16 publisherPort = ports.at(3);
     const QString config = QStringLiteral("inkstream-nchan-redis.conf");
     Child publishNode;
     QVERIFY(startNginx(&publishNode, QStringLiteral("node-a"), config, publishPort, publisherPort,

@@ -69,6 +69,21 @@ public:
         return result;
     }
     bool hasSessionEvent() const { return !events("session").isEmpty(); }
+    // Whether the last `code` event completed a file.
+    bool codeComplete() const
+    {
+        const QList<SseFrame> code = events("code");
+        return !code.isEmpty()
+            && code.last().json().value(QStringLiteral("type")).toString() == u"complete";
+    }
+    // The text of every `code` delta received, in order.
+    QString joinedDeltas() const
+    {
+        QString joined;
+        for (const SseFrame &frame : events("code"))
+            joined += frame.json().value(QStringLiteral("delta")).toString();
+        return joined;
+    }
 
     QTcpSocket socket;
     QByteArray buffer;
@@ -94,10 +109,13 @@ private:
             buffer.remove(0, end + 4);
             headersDone = true;
         }
+        // One pass over what arrived, one removal at the end: removing each frame from the front
+        // is quadratic, and a reader that fell behind (one big read) would fall further behind.
+        qsizetype start = 0;
         qsizetype end;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
+        while ((end = buffer.indexOf("\n\n", start)) >= 0) {
             SseFrame frame;
-            for (const QByteArray &line : buffer.left(end).split('\n')) {
+            for (const QByteArray &line : buffer.sliced(start, end - start).split('\n')) {
                 if (line.startsWith(':'))
                     frame.comments.append(line.mid(1).trimmed());
                 else if (line.startsWith("id: ")) {
@@ -111,8 +129,9 @@ private:
                     frame.retry = line.mid(7);
             }
             frames.append(frame);
-            buffer.remove(0, end + 2);
+            start = end + 2;
         }
+        buffer.remove(0, start);
     }
 };
 

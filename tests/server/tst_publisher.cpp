@@ -11,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -667,6 +668,67 @@ private Q_SLOTS:
         QCOMPARE(health.status, 200);
     }
 
+    // RFC 9112 §9.6: "Connection: close" from the client makes the server close after the
+    // response; without it the connection is kept for the next request.
+    void connectionClose_closesAfterTheResponse_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("connection");
+        QTest::addColumn<bool>("closes");
+        QTest::addColumn<int>("status");
+        QTest::newRow("close") << QByteArray("/healthz") << QByteArray("close") << true << 200;
+        QTest::newRow("among options")
+            << QByteArray("/metrics") << QByteArray("TE, Close") << true << 200;
+        QTest::newRow("error response")
+            << QByteArray("/nowhere") << QByteArray("close") << true << 404;
+        QTest::newRow("keep-alive")
+            << QByteArray("/healthz") << QByteArray("keep-alive") << false << 200;
+        QTest::newRow("no header") << QByteArray("/healthz") << QByteArray() << false << 200;
+    }
+
+    void connectionClose_closesAfterTheResponse()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, connection);
+        QFETCH(bool, closes);
+        QFETCH(int, status);
+        Fixture f;
+        QVERIFY(f.listening);
+        QTcpSocket socket;
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        socket.connectToHost(QHostAddress::LocalHost, f.publisher.port());
+        QVERIFY(socket.waitForConnected(5000));
+        const QByteArray request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + (connection.isEmpty() ? QByteArray() : "Connection: " + connection + "\r\n") + "\r\n";
+        socket.write(request);
+        QByteArray response;
+        const auto complete = [&response] {
+            const qsizetype end = response.indexOf("\r\n\r\n");
+            if (end < 0)
+                return false;
+            static const QRegularExpression length(QStringLiteral("(?i)content-length: (\\d+)"));
+            const auto match = length.match(QString::fromLatin1(response.left(end)));
+            return match.hasMatch() && response.size() >= end + 4 + match.captured(1).toInt();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((response += socket.readAll(), complete()), 5000);
+        QVERIFY2(response.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))),
+                 response.left(40).constData());
+        const bool saysClose = response.left(response.indexOf("\r\n\r\n"))
+                                   .toLower()
+                                   .contains("\r\nconnection: close");
+        QCOMPARE(saysClose, closes);
+        if (closes) {
+            QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 5000);
+        } else {
+            // Kept open: the same connection answers a second request.
+            response.clear();
+            socket.write(request);
+            QTRY_VERIFY_WITH_TIMEOUT((response += socket.readAll(), complete()), 5000);
+            QVERIFY(response.startsWith("HTTP/1.1 200"));
+            QCOMPARE(closed.size(), 0);
+        }
+    }
+
     void clientsVanishingMidStream_doNotDisturbTheOthers()
     {
         Fixture f;
@@ -701,16 +763,61 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(left.count() == 22, 10000);
         QCOMPARE(f.publisher.subscriberCount(QStringLiteral("s1")), 1);
 
-        const auto complete = [&] {
-            const QList<SseFrame> code = steady.events("code");
-            return !code.isEmpty()
-                && code.last().json().value(QStringLiteral("type")).toString() == u"complete";
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(complete(), 30000);
-        QString joined;
-        for (const SseFrame &frame : steady.events("code"))
-            joined += frame.json().value(QStringLiteral("delta")).toString();
-        QCOMPARE(joined, content);
+        QTRY_VERIFY_WITH_TIMEOUT(steady.codeComplete(), 30000);
+        QCOMPARE(steady.joinedDeltas(), content);
+    }
+
+    // Back-pressure: a subscriber that stops reading is dropped once more than the bound waits
+    // for it (never buffered without limit), and one whose unsent bytes make no progress for the
+    // stall timeout is dropped too; a reader that keeps up gets every character meanwhile.
+    void slowReader_isDroppedPastTheBound_data()
+    {
+        QTest::addColumn<qint64>("maxPendingBytes");
+        QTest::addColumn<int>("stallTimeoutMs");
+        QTest::newRow("pending bound") << qint64(2 * 1024 * 1024) << 0;
+        QTest::newRow("stall timeout") << (qint64(1) << 30) << 1500;
+    }
+
+    void slowReader_isDroppedPastTheBound()
+    {
+        QFETCH(qint64, maxPendingBytes);
+        QFETCH(int, stallTimeoutMs);
+        Fixture f;
+        QVERIFY(f.listening);
+        f.publisher.setMaxPendingBytes(maxPendingBytes);
+        f.publisher.setStallTimeout(std::chrono::milliseconds(stallTimeoutMs)); // 0: never
+        QSignalSpy left(&f.publisher, &Publisher::subscriberDisconnected);
+        RawSseClient steady(f.publisher.port(), "/api/sessions/s1/stream");
+        // A reader that never reads: a small receive window, one byte of Qt buffer.
+        QTcpSocket stalled;
+        stalled.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        stalled.setReadBufferSize(1);
+        stalled.connectToHost(QHostAddress::LocalHost, f.publisher.port());
+        QVERIFY(stalled.waitForConnected(5000));
+        stalled.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(QStringLiteral("s1")), 2, 10000);
+
+        // Far more than the kernel's socket buffers (up to 4 MiB here) and the bound hold for
+        // the staller. Paced at one delta per event-loop turn: the steady reader is served by
+        // this same thread, and an unpaced producer outruns a reader that only reads between
+        // its batches (with small kernel buffers, as on CI, that reader fell 2 MiB behind and
+        // was dropped, correctly). The waits run a real event loop: QTRY's polling sleeps 10 ms
+        // between turns.
+        QString content;
+        for (int i = 0; content.size() < 12 * 1024 * 1024; ++i)
+            content += mixedContent() + QString::number(i) + u'\n';
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        f.session->fileStreamer()->enqueue(QStringLiteral("big.py"), content,
+                                           ChunkOptions {8192, 1, false});
+        QVERIFY(left.count() == 1 || left.wait(30000));
+        QCOMPARE(f.publisher.subscriberCount(QStringLiteral("s1")), 1);
+        QVERIFY(idle.count() > 0 || idle.wait(60000));
+        const HttpResult metrics = sendRequest(f.manager, "GET", f.url(QStringLiteral("/metrics")));
+        QVERIFY2(metrics.body.contains("\ninkstream_subscribers_dropped_total 1\n"),
+                 metrics.body.constData());
+
+        QTRY_VERIFY_WITH_TIMEOUT(steady.codeComplete(), 30000);
+        QVERIFY(steady.joinedDeltas() == content); // 12 MiB: no diff printed
     }
 
     void complete_waitsForQueuedFiles()
