@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <array>
+#include <cmath>
 
 namespace inkstream::core {
 
@@ -50,6 +51,16 @@ std::optional<QJsonObject> DialectDecoder::parseObject(const SseEvent &frame,
         QStringLiteral("%1: ignored a %2 frame that is not a JSON object: %3")
             .arg(dialect, QString::fromUtf8(frame.type), QString::fromUtf8(frame.data.left(80))));
     return std::nullopt;
+}
+
+std::optional<int> DialectDecoder::percent(const QJsonValue &value)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!std::isfinite(number))
+        return number > 0 ? 100 : 0;
+    return qRound(qBound(0.0, number, 100.0));
 }
 
 std::unique_ptr<DialectDecoder>

@@ -5,6 +5,7 @@
 #include "core/protocol/sseevent.h"
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -68,6 +69,10 @@ public:
     static QString dialectText(Dialect dialect); // "auto", "native", "code-stream", ...
     static bool dialectFromText(QStringView text, Dialect *dialect);
     static QStringList dialectNames();
+
+    // A JSON number as a percentage clamped to 0..100 (before rounding: a huge or non-finite
+    // number does not fit an int); nullopt when `value` is not a number.
+    static std::optional<int> percent(const QJsonValue &value);
 
 protected:
     // The frame's data as a JSON object; otherwise nullopt, with the warning "DIALECT: ignored

@@ -132,9 +132,8 @@ void ModelChunkDecoder::progress(const QJsonObject &object, DialectOutput *out)
     const QString step = object.value(QStringLiteral("step")).toString();
     if (const std::optional<StepName> tracker = trackerStep(step))
         m_steps.advanceTo(*tracker, step, out);
-    if (object.value(QStringLiteral("progress")).isDouble())
-        out->events.append(ProgressEvent {
-            qBound(0, qRound(object.value(QStringLiteral("progress")).toDouble()), 100), step});
+    if (const std::optional<int> progress = percent(object.value(QStringLiteral("progress"))))
+        out->events.append(ProgressEvent {*progress, step});
 }
 
 void ModelChunkDecoder::completed(const QJsonObject &object, DialectOutput *out)

@@ -19,12 +19,11 @@ QString stringField(const QJsonObject &fields, std::initializer_list<const char 
     return {};
 }
 
-std::optional<int> numberField(const QJsonObject &fields, std::initializer_list<const char *> keys)
+std::optional<int> percentField(const QJsonObject &fields, std::initializer_list<const char *> keys)
 {
     for (const char *key : keys) {
-        const QJsonValue value = fields.value(QLatin1String(key));
-        if (value.isDouble())
-            return qBound(0, qRound(value.toDouble()), 100);
+        if (const std::optional<int> value = DialectDecoder::percent(fields.value(QLatin1String(key))))
+            return value;
     }
     return std::nullopt;
 }
@@ -186,7 +185,7 @@ DialectOutput SmartForgeDecoder::decode(const SseEvent &frame)
     }
     // "Emits progress updates during AI generation": any event may carry a percentage.
     if (name != u"complete") {
-        if (const auto percent = numberField(fields, {"progress", "percent", "percentage"}))
+        if (const auto percent = percentField(fields, {"progress", "percent", "percentage"}))
             out.events.append(ProgressEvent {*percent, message});
     }
     return out;

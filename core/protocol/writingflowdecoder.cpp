@@ -79,9 +79,8 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
     }
     if (m_steps.advanceTo(*name, detail, out) && !message.isEmpty())
         chatLine(message, out);
-    if (object.value(QStringLiteral("progress")).isDouble())
-        out->events.append(ProgressEvent {
-            qBound(0, qRound(object.value(QStringLiteral("progress")).toDouble()), 100), detail});
+    if (const std::optional<int> progress = percent(object.value(QStringLiteral("progress"))))
+        out->events.append(ProgressEvent {*progress, detail});
     if (*name == StepName::Complete) {
         const QString docId = object.value(QStringLiteral("docId")).toString();
         if (!docId.isEmpty())

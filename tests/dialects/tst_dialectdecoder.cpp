@@ -246,6 +246,19 @@ void TestDialectDecoder::decode_data()
                    f("message", R"({"choices":[{"index":1,"delta":{"content":"B"}}]})"),
                    f("message", R"({"choices":[{"index":0,"delta":{"content":"A"}}]})")}
         << true << QStringList {QStringLiteral("assistant:A |"), QStringLiteral("session=2")} << 2;
+    // Progress numbers that do not fit an int are clamped, not converted (UBSan, found by fuzzing).
+    QTest::newRow("smart-forge: huge progress")
+        << QStringLiteral("smart-forge")
+        << Frames {f("step:start", R"({"type":"step:start","data":{"step":"generating","progress":4444444444}})")}
+        << false << QStringList {QStringLiteral("progress=100")} << 0;
+    QTest::newRow("writing-flow: hugely negative progress")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search","progress":-1e300})")} << false
+        << QStringList {QStringLiteral("progress=0")} << 0;
+    QTest::newRow("model-chunk: progress far beyond int")
+        << QStringLiteral("model-chunk")
+        << Frames {f("job:progress", R"({"jobId":"j","progress":1e300,"step":"thinking"})")}
+        << false << QStringList {QStringLiteral("progress=100")} << 0;
 }
 
 void TestDialectDecoder::decode()
