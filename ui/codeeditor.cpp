@@ -6,6 +6,7 @@
 #include <QFontDatabase>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyle>
 #include <QTextBlock>
 #include <QWheelEvent>
 
@@ -37,7 +38,9 @@ QString scrollBarStyle(const CodeTheme &theme)
                "QScrollBar::handle:vertical { min-height: 32px; margin: 0 3px; }"
                "QScrollBar::handle:horizontal { min-width: 32px; margin: 3px 0; }"
                "QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }"
-               "QScrollBar::add-page, QScrollBar::sub-page { background: none; }")
+               "QScrollBar::add-page, QScrollBar::sub-page { background: none; }"
+               // The vertical bar is always shown; with nothing to scroll it shows no handle.
+               "QScrollBar[scrollable=\"false\"]::handle { background: %1; }")
         .arg(theme.background.name(), mixed(theme.background, theme.lineNumber, 0.45).name(),
              mixed(theme.background, theme.lineNumber, 0.75).name());
 }
@@ -49,6 +52,20 @@ CodeEditor::CodeEditor(QWidget *parent)
 {
     setLineWrapMode(QPlainTextEdit::NoWrap);
     setFrameShape(QFrame::NoFrame);
+    // Shown from the start: a scroll bar that appears once a streamed file outgrows the view
+    // narrows the viewport mid-stream, which re-lays out and repaints the whole view (the
+    // longest frames of a stream were those).
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    verticalScrollBar()->setProperty("scrollable", false);
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int maximum) {
+        QScrollBar *bar = verticalScrollBar();
+        if (bar->property("scrollable").toBool() == (maximum > 0))
+            return;
+        bar->setProperty("scrollable", maximum > 0);
+        bar->style()->unpolish(bar); // re-read the style sheet's property selector
+        bar->style()->polish(bar);
+        bar->update();
+    });
     QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     font.setPointSize(qMax(font.pointSize(), 10));
     setFont(font);
@@ -72,7 +89,7 @@ CodeEditor::CodeEditor(QWidget *parent)
     m_caretBlink.setInterval(kCaretBlinkMs);
     connect(&m_caretBlink, &QTimer::timeout, this, [this] {
         m_caretOn = !m_caretOn;
-        viewport()->update();
+        viewport()->update(insertionCaretRect()); // not the whole view, twice a second
     });
     connect(this, &QPlainTextEdit::cursorPositionChanged, this, &CodeEditor::highlightCurrentLine);
     updateLineNumberAreaWidth();
@@ -206,12 +223,16 @@ void CodeEditor::paintEvent(QPaintEvent *event)
     QPlainTextEdit::paintEvent(event);
     if (!m_writing || !m_caretOn)
         return;
+    QPainter painter(viewport());
+    painter.fillRect(insertionCaretRect(), CodeTheme::current().insertionCaret);
+}
+
+QRect CodeEditor::insertionCaretRect() const
+{
     QTextCursor end(document());
     end.movePosition(QTextCursor::End);
     const QRect caret = cursorRect(end);
-    QPainter painter(viewport());
-    painter.fillRect(QRect(caret.left(), caret.top(), 2, caret.height()),
-                     CodeTheme::current().insertionCaret);
+    return {caret.left(), caret.top(), 2, caret.height()};
 }
 
 void CodeEditor::updateLineNumberAreaWidth()

@@ -52,6 +52,7 @@ private:
     void updateLineNumberArea(const QRect &rect, int dy);
     void noteReaderScroll();
     void highlightCurrentLine();
+    QRect insertionCaretRect() const; // in viewport coordinates
 
     LineNumberArea *m_lineNumberArea = nullptr;
     QTimer m_caretBlink;

@@ -2,10 +2,10 @@
 
 #include "core/model/sessionmodel.h"
 #include "ui/highlighting/highlighterbackend.h"
+#include "ui/streamingtextlayout.h"
 
 #include <QFontDatabase>
 #include <QHash>
-#include <QPlainTextDocumentLayout>
 #include <QScopedValueRollback>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -78,7 +78,7 @@ void FileDocuments::addDocument(int fileIndex)
     const core::SessionFile &file = m_model->files().at(fileIndex);
     auto *document = new QTextDocument(this);
     document->setUndoRedoEnabled(false);
-    document->setDocumentLayout(new QPlainTextDocumentLayout(document));
+    document->setDocumentLayout(new StreamingTextLayout(document));
     document->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setText(document, file.content);
     m_backend->attach(document, file.language, file.name);

@@ -11,6 +11,7 @@ namespace inkstream::ui {
 namespace {
 constexpr int kRadius = 13;
 constexpr int kTop = 10;
+constexpr int kMargin = 60; // left and right of the stations and the bar
 constexpr int kBarHeight = 6;
 const QColor kPending(0x5a, 0x5a, 0x5e);
 const QColor kActive(0x7c, 0x5c, 0xff);
@@ -54,10 +55,7 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Window);
     m_animation.setInterval(40);
-    connect(&m_animation, &QTimer::timeout, this, [this] {
-        m_phase = std::fmod(m_phase + 0.03, 1.0);
-        update();
-    });
+    connect(&m_animation, &QTimer::timeout, this, &ProgressTracker::animate);
     setAccessibleName(tr("Progress"));
     connect(m_model, &core::SessionModel::stepChanged, this, &ProgressTracker::onStepChanged);
     connect(m_model, &core::SessionModel::progressChanged, this, qOverload<>(&QWidget::update));
@@ -143,6 +141,41 @@ void ProgressTracker::onStepChanged()
     update();
 }
 
+// Each tick repaints what moves (the halo and spinner of active steps) and the clock when its
+// text changes, not the whole tracker: the window shares its frames with the streaming editor.
+void ProgressTracker::animate()
+{
+    m_phase = std::fmod(m_phase + 0.03, 1.0);
+    const auto &steps = m_model->steps();
+    for (int i = 0; i < int(steps.size()); ++i) {
+        if (steps[size_t(i)].state == core::StepState::Active)
+            update(stationRect(i));
+    }
+    if (elapsedText() != m_paintedElapsed)
+        update(statusRow());
+}
+
+QPoint ProgressTracker::stationCenter(int step) const
+{
+    const int count = int(m_model->steps().size());
+    const int span = qMax(1, width() - kMargin * 2);
+    return {kMargin + (count > 1 ? span * step / (count - 1) : span / 2), kTop + kRadius};
+}
+
+QRect ProgressTracker::stationRect(int step) const
+{
+    const int reach = kRadius + 8; // the halo grows to kRadius + 6
+    const QPoint center = stationCenter(step);
+    return {center.x() - reach, center.y() - reach, reach * 2, reach * 2};
+}
+
+QRect ProgressTracker::statusRow() const
+{
+    const int lineHeight = fontMetrics().height();
+    const int top = kTop + kRadius * 2 + 6 + lineHeight + 10 + kBarHeight + 6;
+    return {kMargin, top, qMax(1, width() - kMargin * 2), lineHeight};
+}
+
 void ProgressTracker::paintEvent(QPaintEvent *)
 {
     const QColor textColor = palette().color(QPalette::WindowText);
@@ -151,11 +184,11 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     painter.setRenderHint(QPainter::Antialiasing);
     const auto &steps = m_model->steps();
     const int count = int(steps.size());
-    const int margin = 60;
+    const int margin = kMargin;
     const int span = qMax(1, width() - margin * 2);
     const int centerY = kTop + kRadius;
-    auto centerX = [&](int i) {
-        return margin + (count > 1 ? span * i / (count - 1) : span / 2);
+    auto centerX = [this](int i) {
+        return stationCenter(i).x();
     };
 
     for (int i = 0; i + 1 < count; ++i) {
@@ -229,13 +262,15 @@ void ProgressTracker::paintEvent(QPaintEvent *)
 
     painter.setFont(labelFont);
     painter.setPen(mutedColor);
-    const QRect textRow(margin, barTop + kBarHeight + 6, span, lineHeight);
+    const QRect textRow = statusRow();
+    Q_ASSERT(textRow.top() == barTop + kBarHeight + 6);
     painter.drawText(textRow, Qt::AlignLeft | Qt::AlignVCenter,
                      fontMetrics().elidedText(detailText(), Qt::ElideRight, span - 120));
     painter.setPen(textColor);
     QString status = QStringLiteral("%1%").arg(percent);
+    m_paintedElapsed = elapsedText();
     if (m_running.isValid() || m_finishedMs >= 0)
-        status += QStringLiteral("  ·  ") + elapsedText();
+        status += QStringLiteral("  ·  ") + m_paintedElapsed;
     painter.drawText(textRow, Qt::AlignRight | Qt::AlignVCenter, status);
 }
 

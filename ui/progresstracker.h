@@ -37,12 +37,18 @@ protected:
 private:
     void onStepChanged();
     void onSessionStateChanged();
+    void animate();
+    // Geometry shared by painting and by the animation's partial repaints.
+    QPoint stationCenter(int step) const;
+    QRect stationRect(int step) const; // the station with its halo
+    QRect statusRow() const;
 
     core::SessionModel *m_model = nullptr;
     QTimer m_animation; // spinner and halo of the current step, and the clock
     qreal m_phase = 0.0;
     QElapsedTimer m_running;
     qint64 m_finishedMs = -1; // elapsed time when the session ended
+    QString m_paintedElapsed; // the clock as last painted: the row repaints when it changes
 };
 
 } // namespace inkstream::ui

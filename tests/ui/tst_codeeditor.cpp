@@ -1,8 +1,12 @@
 #include "ui/codeeditor.h"
+#include "ui/highlighting/highlighterbackend.h"
+#include "ui/streamingtextlayout.h"
 #include "ui/writingbadge.h"
 
 #include <QImage>
+#include <QPaintEvent>
 #include <QScrollBar>
+#include <QSyntaxHighlighter>
 #include <QTest>
 #include <QTextCursor>
 
@@ -27,6 +31,74 @@ class TestCodeEditor : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A stream into a highlighted file repaints the lines it touches, not the whole view: Qt's
+    // plain-text layout repainted everything on every delta (the highlighter re-formats the
+    // line being written) and on every line break, and a blinking caret repainted the view.
+    void streamedText_repaintsOnlyTheChangedLines()
+    {
+        CodeEditor editor;
+        editor.resize(600, 400);
+        QTextDocument document;
+        document.setDocumentLayout(new StreamingTextLayout(&document));
+        QVERIFY(createHighlighterBackend()->attach(&document, QStringLiteral("Python"),
+                                                   QStringLiteral("a.py")));
+        editor.setDocument(&document);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        editor.setWriting(true);
+
+        struct PaintRecorder : QObject
+        {
+            QList<QRect> painted;
+            bool eventFilter(QObject *, QEvent *event) override
+            {
+                if (event->type() == QEvent::Paint)
+                    painted << static_cast<QPaintEvent *>(event)->region().boundingRect();
+                return false;
+            }
+        } recorder;
+        QTest::qWait(50); // the first full paint
+        editor.viewport()->installEventFilter(&recorder);
+
+        // Ten lines, five characters at a time, each delta painted before the next one; the
+        // view does not scroll (ten lines fit), so only the written lines need repainting.
+        const QString source = QStringLiteral("def total(values):  # sum them\n"
+                                              "    result = 0\n"
+                                              "    for v in values:\n"
+                                              "        result += v  # \"text\"\n"
+                                              "    return result\n")
+                                   .repeated(2);
+        for (qsizetype at = 0; at < source.size(); at += 5) {
+            QTextCursor end(&document);
+            end.movePosition(QTextCursor::End);
+            const QString delta = source.mid(at, 5);
+            const qsizetype newline = delta.indexOf(u'\n');
+            if (newline < 0 || newline == delta.size() - 1) {
+                end.insertText(delta);
+            } else { // one line break per insertion, as FileDocuments inserts them
+                end.insertText(delta.left(newline + 1));
+                end.insertText(delta.mid(newline + 1));
+            }
+            QCoreApplication::processEvents();
+        }
+        QTest::qWait(600); // the caret blinks at least once meanwhile
+        QCOMPARE(document.toPlainText(), source);
+        QCOMPARE(editor.verticalScrollBar()->value(), 0);
+
+        QVERIFY(recorder.painted.size() > 20);
+        const int lineHeight = editor.fontMetrics().height();
+        const int viewHeight = editor.viewport()->height();
+        QVERIFY(viewHeight > 10 * lineHeight);
+        for (const QRect &rect : std::as_const(recorder.painted)) {
+            QVERIFY2(rect.height() <= 3 * lineHeight,
+                     qPrintable(QStringLiteral("a paint of %1 px high (a line is %2 px, the view "
+                                               "%3 px)")
+                                    .arg(rect.height())
+                                    .arg(lineHeight)
+                                    .arg(viewHeight)));
+        }
+    }
+
     void readOnly_exactlyWhileWriting()
     {
         CodeEditor editor;
@@ -57,9 +129,12 @@ private Q_SLOTS:
         editor.resize(400, 200);
         editor.show();
         QVERIFY(QTest::qWaitForWindowExposed(&editor));
-        appendLines(editor, 300);
         QScrollBar *bar = editor.verticalScrollBar();
+        QVERIFY(bar->isVisible()); // always shown: it never narrows the view mid-stream
+        QCOMPARE(bar->property("scrollable").toBool(), false); // styled without a handle
+        appendLines(editor, 300);
         QVERIFY(bar->maximum() > 0);
+        QCOMPARE(bar->property("scrollable").toBool(), true);
         QCOMPARE(bar->value(), bar->maximum());
         QVERIFY(editor.followsInsertion());
     }
