@@ -22,6 +22,7 @@
 #include "ui/filelistdelegate.h"
 #include "ui/filelistmodel.h"
 #include "ui/findbar.h"
+#include "ui/framethrottle.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/progresstracker.h"
 #include "ui/replaybar.h"
@@ -65,6 +66,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     , m_pacer(new DisplayPacer(m_model, m_displayModel, this))
     , m_backend(createHighlighterBackend())
 {
+    new FrameThrottle(this);
     // The list model first: it must have its row when a new document makes the window select it.
     m_fileModel = new FileListModel(m_displayModel, this);
     m_documents = new FileDocuments(m_displayModel, m_backend.get(), this);
