@@ -93,8 +93,7 @@ QSize ProgressTracker::sizeHint() const
 
 QSize ProgressTracker::minimumSizeHint() const
 {
-    const int line = fontMetrics().height();
-    return {360, kTop + kRadius * 2 + 6 + line + 10 + kBarHeight + 6 + line + 8};
+    return {360, statusRow().bottom() + 1 + 8};
 }
 
 QString ProgressTracker::elapsedText() const
@@ -169,11 +168,21 @@ QRect ProgressTracker::stationRect(int step) const
     return {center.x() - reach, center.y() - reach, reach * 2, reach * 2};
 }
 
+int ProgressTracker::labelTop() const
+{
+    return kTop + kRadius * 2 + 6;
+}
+
+QRect ProgressTracker::barRect() const
+{
+    return {kMargin, labelTop() + fontMetrics().height() + 10, qMax(1, width() - kMargin * 2),
+            kBarHeight};
+}
+
 QRect ProgressTracker::statusRow() const
 {
-    const int lineHeight = fontMetrics().height();
-    const int top = kTop + kRadius * 2 + 6 + lineHeight + 10 + kBarHeight + 6;
-    return {kMargin, top, qMax(1, width() - kMargin * 2), lineHeight};
+    const QRect bar = barRect();
+    return {bar.left(), bar.bottom() + 1 + 6, bar.width(), fontMetrics().height()};
 }
 
 void ProgressTracker::paintEvent(QPaintEvent *)
@@ -184,28 +193,22 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     painter.setRenderHint(QPainter::Antialiasing);
     const auto &steps = m_model->steps();
     const int count = int(steps.size());
-    const int margin = kMargin;
-    const int span = qMax(1, width() - margin * 2);
-    const int centerY = kTop + kRadius;
-    auto centerX = [this](int i) {
-        return stationCenter(i).x();
-    };
 
     for (int i = 0; i + 1 < count; ++i) {
         const bool done = steps[size_t(i)].state == core::StepState::Complete;
         painter.setPen(QPen(done ? kComplete : kPending, 2));
-        painter.drawLine(centerX(i) + kRadius + 4, centerY, centerX(i + 1) - kRadius - 4, centerY);
+        painter.drawLine(stationCenter(i) + QPoint(kRadius + 4, 0),
+                         stationCenter(i + 1) - QPoint(kRadius + 4, 0));
     }
 
     QFont labelFont = font();
     QFont boldFont = font();
     boldFont.setBold(true);
-    const int labelTop = centerY + kRadius + 6;
     const int lineHeight = fontMetrics().height();
     for (int i = 0; i < count; ++i) {
         const core::StepState state = steps[size_t(i)].state;
         const QColor color = colorFor(state);
-        const QPointF center(centerX(i), centerY);
+        const QPointF center = stationCenter(i);
         const qreal glow = 0.5 + 0.5 * std::sin(m_phase * 2 * M_PI);
         if (state == core::StepState::Active) {
             QColor halo = kActive;
@@ -242,12 +245,11 @@ void ProgressTracker::paintEvent(QPaintEvent *)
 
         painter.setFont(state == core::StepState::Active ? boldFont : labelFont);
         painter.setPen(state == core::StepState::Pending ? mutedColor : textColor);
-        painter.drawText(QRect(int(center.x()) - 70, labelTop, 140, lineHeight), Qt::AlignCenter,
+        painter.drawText(QRect(int(center.x()) - 70, labelTop(), 140, lineHeight), Qt::AlignCenter,
                          stepTitle(i));
     }
 
-    const int barTop = labelTop + lineHeight + 10;
-    const QRectF track(margin, barTop, span, kBarHeight);
+    const QRectF track = barRect();
     painter.setPen(Qt::NoPen);
     painter.setBrush(palette().color(QPalette::Midlight));
     painter.drawRoundedRect(track, kBarHeight / 2.0, kBarHeight / 2.0);
@@ -263,9 +265,8 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     painter.setFont(labelFont);
     painter.setPen(mutedColor);
     const QRect textRow = statusRow();
-    Q_ASSERT(textRow.top() == barTop + kBarHeight + 6);
     painter.drawText(textRow, Qt::AlignLeft | Qt::AlignVCenter,
-                     fontMetrics().elidedText(detailText(), Qt::ElideRight, span - 120));
+                     fontMetrics().elidedText(detailText(), Qt::ElideRight, textRow.width() - 120));
     painter.setPen(textColor);
     QString status = QStringLiteral("%1%").arg(percent);
     m_paintedElapsed = elapsedText();

@@ -38,10 +38,12 @@ private:
     void onStepChanged();
     void onSessionStateChanged();
     void animate();
-    // Geometry shared by painting and by the animation's partial repaints.
+    // Geometry shared by painting, the size hints and the animation's partial repaints.
     QPoint stationCenter(int step) const;
     QRect stationRect(int step) const; // the station with its halo
-    QRect statusRow() const;
+    int labelTop() const; // the step titles under the stations
+    QRect barRect() const;
+    QRect statusRow() const; // detail, percentage and clock under the bar
 
     core::SessionModel *m_model = nullptr;
     QTimer m_animation; // spinner and halo of the current step, and the clock

@@ -1,4 +1,7 @@
+#include "core/model/sessionmodel.h"
+#include "eventfeeder.h"
 #include "ui/codeeditor.h"
+#include "ui/filedocuments.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/streamingtextlayout.h"
 #include "ui/writingbadge.h"
@@ -36,12 +39,16 @@ private Q_SLOTS:
     // line being written) and on every line break, and a blinking caret repainted the view.
     void streamedText_repaintsOnlyTheChangedLines()
     {
+        // The window's path: the model's deltas reach the document through FileDocuments.
+        inkstream::core::SessionModel model;
+        EventFeeder feeder(&model);
+        const std::unique_ptr<HighlighterBackend> backend = createHighlighterBackend();
+        const FileDocuments documents(&model, backend.get());
+        QVERIFY(feeder.startFile(QStringLiteral("a.py")));
+        QTextDocument &document = *documents.document(0);
+        QVERIFY(qobject_cast<StreamingTextLayout *>(document.documentLayout()));
         CodeEditor editor;
         editor.resize(600, 400);
-        QTextDocument document;
-        document.setDocumentLayout(new StreamingTextLayout(&document));
-        QVERIFY(createHighlighterBackend()->attach(&document, QStringLiteral("Python"),
-                                                   QStringLiteral("a.py")));
         editor.setDocument(&document);
         editor.show();
         QVERIFY(QTest::qWaitForWindowExposed(&editor));
@@ -69,16 +76,7 @@ private Q_SLOTS:
                                               "    return result\n")
                                    .repeated(2);
         for (qsizetype at = 0; at < source.size(); at += 5) {
-            QTextCursor end(&document);
-            end.movePosition(QTextCursor::End);
-            const QString delta = source.mid(at, 5);
-            const qsizetype newline = delta.indexOf(u'\n');
-            if (newline < 0 || newline == delta.size() - 1) {
-                end.insertText(delta);
-            } else { // one line break per insertion, as FileDocuments inserts them
-                end.insertText(delta.left(newline + 1));
-                end.insertText(delta.mid(newline + 1));
-            }
+            QVERIFY(feeder.appendToFile(QStringLiteral("a.py"), source.mid(at, 5)));
             QCoreApplication::processEvents();
         }
         QTest::qWait(600); // the caret blinks at least once meanwhile
