@@ -59,12 +59,16 @@ PublisherSecurityOptions::PublisherSecurityOptions()
                      QStringLiteral("Close streams older than SECONDS; viewers reconnect and "
                                     "resume (default 3600; 0 never)."),
                      QStringLiteral("SECONDS"), QStringLiteral("3600"))
+    , m_requestTimeout(QStringLiteral("request-timeout"),
+                       QStringLiteral("Close a connection that has not sent a whole request "
+                                      "SECONDS after it opened (default 30; 0 never)."),
+                       QStringLiteral("SECONDS"), QStringLiteral("30"))
 { }
 
 void PublisherSecurityOptions::addTo(QCommandLineParser *parser) const
 {
     parser->addOptions({m_token, m_tokenFile, m_readToken, m_corsOrigin, m_maxConnections,
-                        m_maxConnectionRate, m_stallTimeout, m_maxStreamAge});
+                        m_maxConnectionRate, m_stallTimeout, m_maxStreamAge, m_requestTimeout});
 }
 
 bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
@@ -108,9 +112,12 @@ bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
 
     int stall = 0;
     int age = 0;
+    int request = 0;
     if (!readCount(parser, m_stallTimeout, &stall, error)
-        || !readCount(parser, m_maxStreamAge, &age, error))
+        || !readCount(parser, m_maxStreamAge, &age, error)
+        || !readCount(parser, m_requestTimeout, &request, error))
         return false;
+    publisher->setRequestTimeout(std::chrono::seconds(request));
     publisher->setStallTimeout(std::chrono::seconds(stall));
     publisher->setMaxStreamAge(std::chrono::seconds(age));
     return true;

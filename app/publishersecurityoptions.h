@@ -35,6 +35,7 @@ private:
     QCommandLineOption m_maxConnectionRate;
     QCommandLineOption m_stallTimeout;
     QCommandLineOption m_maxStreamAge;
+    QCommandLineOption m_requestTimeout;
 };
 
 } // namespace inkstream::app

@@ -4,6 +4,7 @@
 #include "core/protocol/eventcodec.h"
 #include "core/server/chunker.h"
 #include "core/server/filestreamer.h"
+#include "core/server/requesttimeoutserver.h"
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
@@ -148,7 +149,10 @@ bool Publisher::listen(const QHostAddress &address, quint16 port)
         qCWarning(lcServer, "%s", qPrintable(refusal));
         return false;
     }
-    auto *server = new QTcpServer(this);
+    auto *server = new RequestTimeoutServer(this);
+    server->setRequestTimeout(m_requestTimeout);
+    connect(server, &RequestTimeoutServer::connectionTimedOut, this,
+            [this] { m_metrics.countConnectionTimedOut(); });
     if (!server->listen(address, port)) {
         m_errorString = server->errorString();
         qCWarning(lcServer, "cannot listen on %s port %u: %s", qPrintable(address.toString()),
@@ -244,6 +248,7 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const QString path = request.url().path();
     qCDebug(lcServer, "%s %s from %s port %u", methodText(method).constData(), qPrintable(path),
             qPrintable(request.remoteAddress().toString()), unsigned(socket->peerPort()));
+    RequestTimeoutServer::requestArrived(socket);
     // "Handled" without a word: Qt 6.4 then upgrades the connection (it upgrades only requests
     // a handler claimed), and openWebSocket() checks path, token and limits.
     if (isWebSocketUpgrade(request))
@@ -413,22 +418,21 @@ void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, S
     // 6.4 keeps the connection open regardless, and a client that asked to close then keeps it
     // too, idle, until one of the two gives up). A response that says close itself (429, 413)
     // closes the same way.
-    const bool closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")))
-        || std::any_of(extraHeaders.cbegin(), extraHeaders.cend(), [](const auto &header) {
-                                return header.first.compare("Connection", Qt::CaseInsensitive) == 0
-                                    && hasCloseOption(header.second);
-                            });
+    bool closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")));
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(status);
     responder.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
     responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
-    bool saidClose = false;
+    bool saidConnection = false;
     for (const auto &[name, value] : extraHeaders) {
         responder.writeHeader(name, value);
-        saidClose = saidClose || name.compare("Connection", Qt::CaseInsensitive) == 0;
+        if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
+            saidConnection = true;
+            closeAfter = closeAfter || hasCloseOption(value);
+        }
     }
-    if (closeAfter && !saidClose)
+    if (closeAfter && !saidConnection)
         responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     writeCorsHeaders(request, &responder);
     responder.writeBody(body);

@@ -82,6 +82,10 @@ public:
     // A subscriber whose unsent bytes have not gone down for this long is dropped (a peer that
     // vanished without closing). 0 disables. Default 60 s.
     void setStallTimeout(std::chrono::milliseconds timeout) { m_stallTimeout = timeout; }
+    // A connection that has not completed a request this long after it opened is closed (it
+    // holds a socket without asking for anything). 0 disables. Default 30 s; set before listen().
+    void setRequestTimeout(std::chrono::milliseconds timeout) { m_requestTimeout = timeout; }
+    std::chrono::milliseconds requestTimeout() const { return m_requestTimeout; }
     // Streams open longer than this are closed so clients reconnect (and resume, losing
     // nothing): stale connections do not pile up behind proxies. 0 disables. Default 1 h.
     void setMaxStreamAge(std::chrono::milliseconds age) { m_maxStreamAge = age; }
@@ -174,6 +178,7 @@ private:
 
     QPointer<SessionHub> m_hub;
     QTcpServer *m_tcpServer = nullptr;
+    std::chrono::milliseconds m_requestTimeout = std::chrono::seconds(30);
     QHostAddress m_address;
     QString m_errorString;
     QHash<QString, QList<Subscriber>> m_subscribers; // by session id

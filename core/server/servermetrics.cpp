@@ -85,6 +85,9 @@ QByteArray ServerMetrics::toPrometheusText(const Gauges &gauges) const
     appendMetric(&out, "inkstream_connections_refused_total", "counter",
                  "Connections answered 429 by the per-address limits.",
                  sample("inkstream_connections_refused_total", m_connectionsRefused));
+    appendMetric(&out, "inkstream_connections_timed_out_total", "counter",
+                 "Connections closed for not completing a request in time.",
+                 sample("inkstream_connections_timed_out_total", m_connectionsTimedOut));
 
     QList<QString> keys = m_responses.keys();
     std::sort(keys.begin(), keys.end());

@@ -21,12 +21,14 @@ public:
     void countBytesSent(qint64 bytes) { m_bytesSent += bytes; }
     void countSubscriberDropped() { ++m_subscribersDropped; }
     void countConnectionRefused() { ++m_connectionsRefused; }
+    void countConnectionTimedOut() { ++m_connectionsTimedOut; }
     // `route` is the path pattern ("/api/sessions/{id}/stream"), never the raw path, so the
     // number of series stays bounded whatever clients request.
     void countResponse(const QString &route, int status);
 
     quint64 eventsPublished() const { return m_eventsPublished; }
     quint64 subscribersDropped() const { return m_subscribersDropped; }
+    quint64 connectionsTimedOut() const { return m_connectionsTimedOut; }
     quint64 responses(const QString &route, int status) const;
 
     QByteArray toPrometheusText(const Gauges &gauges) const;
@@ -39,6 +41,7 @@ private:
     quint64 m_bytesSent = 0;
     quint64 m_subscribersDropped = 0;
     quint64 m_connectionsRefused = 0;
+    quint64 m_connectionsTimedOut = 0;
     QHash<QString, quint64> m_responses; // "route\nstatus" -> count
 };
 

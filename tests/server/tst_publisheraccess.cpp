@@ -6,6 +6,7 @@
 #include "tests/server/publishertesting.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTest>
 #include <QTimer>
@@ -190,6 +191,39 @@ private Q_SLOTS:
                && !deadline.hasExpired())
             QTest::qWait(50);
         QCOMPARE(status, 200);
+    }
+
+    // Connections that never finish a request are closed after the request timeout; one that
+    // asked for a stream in time keeps it for as long as it reads.
+    void requestTimeout_closesSilentAndSlowConnections_notStreams()
+    {
+        SessionHub hub;
+        Session *session = hub.createSession(QStringLiteral("s1"));
+        Publisher publisher(&hub);
+        publisher.setRequestTimeout(std::chrono::milliseconds(400));
+        QVERIFY(publisher.listen(QHostAddress::LocalHost, 0));
+        QElapsedTimer opened;
+        opened.start();
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, publisher.port());
+        QTcpSocket slow; // headers never finished: the slow-header attack
+        connect(&slow, &QTcpSocket::connected, &slow,
+                [&slow] { slow.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: "); });
+        slow.connectToHost(QHostAddress::LocalHost, publisher.port());
+        RawSseClient viewer(publisher.port(), "/api/sessions/s1/stream");
+        QTRY_COMPARE_WITH_TIMEOUT(publisher.subscriberCount(), 1, 10000);
+
+        QTRY_COMPARE_WITH_TIMEOUT(silent.state(), QAbstractSocket::UnconnectedState, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(slow.state(), QAbstractSocket::UnconnectedState, 10000);
+        QVERIFY2(opened.elapsed() >= 350, qPrintable(QString::number(opened.elapsed())));
+        QCOMPARE(publisher.metrics().connectionsTimedOut(), quint64(2));
+
+        // Well past the timeout, the stream is still there and delivers.
+        QTest::qWait(500);
+        QCOMPARE(viewer.socket.state(), QAbstractSocket::ConnectedState);
+        session->publish(ProgressEvent {42, QStringLiteral("still here")});
+        QTRY_VERIFY_WITH_TIMEOUT(!viewer.events("progress").isEmpty(), 10000);
+        QCOMPARE(publisher.subscriberCount(), 1);
     }
 
     void cors_preflightAndResponses_data()
