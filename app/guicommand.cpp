@@ -1,6 +1,7 @@
 #include "app/guicommand.h"
 
 #include "app/afterfirstpaint.h"
+#include "app/connectoptions.h"
 #include "app/guiapplication.h"
 #include "app/localdemo.h"
 #include "app/relayoptions.h"
@@ -64,28 +65,6 @@ int parseOptions(GuiOptions *options)
         QStringLiteral("Follow the session at URL (http://HOST:PORT/api/sessions/ID), or any "
                        "stream endpoint in the format --dialect names."),
         QStringLiteral("URL"));
-    const QCommandLineOption dialectOption(
-        QStringLiteral("dialect"),
-        QStringLiteral("With --connect: %1 (default auto). openai and chat-text open a prompt "
-                       "box.")
-            .arg(core::DialectDecoder::dialectNames().join(QStringLiteral(", "))),
-        QStringLiteral("DIALECT"), QStringLiteral("auto"));
-    const QCommandLineOption transportOption(
-        QStringLiteral("transport"),
-        QStringLiteral("With --connect: auto, sse, ws, poll or socketio (default auto)."),
-        QStringLiteral("KIND"), QStringLiteral("auto"));
-    const QCommandLineOption tokenOption(
-        QStringLiteral("token"),
-        QStringLiteral("With --connect: bearer token or API key (openai default: the "
-                       "environment's INKSTREAM_API_KEY, else OPENAI_API_KEY). Never logged."),
-        QStringLiteral("TOKEN"));
-    const QCommandLineOption modelOption(QStringLiteral("model"),
-                                         QStringLiteral("With --dialect openai: the model to run."),
-                                         QStringLiteral("NAME"));
-    const QCommandLineOption promptOption(
-        QStringLiteral("prompt"),
-        QStringLiteral("With --dialect openai or chat-text: send TEXT as the first prompt."),
-        QStringLiteral("TEXT"));
     const QCommandLineOption speedOption(QStringLiteral("speed"),
                                          QStringLiteral("Demo speed factor (default 1)."),
                                          QStringLiteral("FACTOR"), QStringLiteral("1"));
@@ -102,9 +81,10 @@ int parseOptions(GuiOptions *options)
         QStringLiteral("Record every event of the session as it arrives to FILE, to watch again "
                        "with 'inkstream replay FILE' (docs/recording.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({demoOption, connectOption, dialectOption, transportOption, tokenOption,
-                       modelOption, promptOption, speedOption, themeOption, portOption,
-                       recordOption});
+    parser.addOptions({demoOption, connectOption});
+    ConnectOptions connectOptions;
+    connectOptions.addTo(&parser);
+    parser.addOptions({speedOption, themeOption, portOption, recordOption});
     options->relay.addTo(&parser);
     parser.process(QCoreApplication::arguments());
 
@@ -137,8 +117,7 @@ int parseOptions(GuiOptions *options)
             return usageError(QStringLiteral("--theme takes system, light or dark"));
         options->theme = parser.value(themeOption);
     }
-    for (const QCommandLineOption &option :
-         {dialectOption, transportOption, tokenOption, modelOption, promptOption}) {
+    for (const QCommandLineOption &option : connectOptions.options()) {
         if (parser.isSet(option) && !parser.isSet(connectOption))
             return usageError(
                 QStringLiteral("--%1 goes with --connect").arg(option.names().constFirst()));
@@ -150,25 +129,18 @@ int parseOptions(GuiOptions *options)
             || (connect.url.scheme() != u"http" && connect.url.scheme() != u"https"))
             return usageError(QStringLiteral("--connect needs an http:// or https:// URL, not '%1'")
                                   .arg(parser.value(connectOption)));
-        if (!core::DialectDecoder::dialectFromText(parser.value(dialectOption), &connect.dialect))
-            return usageError(
-                QStringLiteral("--dialect takes %1, not '%2'")
-                    .arg(core::DialectDecoder::dialectNames().join(QStringLiteral(", ")),
-                         parser.value(dialectOption)));
-        if (!core::SessionClient::transportModeFromText(parser.value(transportOption),
-                                                        &connect.transport))
-            return usageError(QStringLiteral("--transport takes auto, sse, ws, poll or socketio"));
-        connect.token = parser.value(tokenOption);
-        if (connect.dialect == core::Dialect::OpenAi && connect.token.isEmpty())
-            connect.token
-                = qEnvironmentVariable("INKSTREAM_API_KEY", qEnvironmentVariable("OPENAI_API_KEY"));
-        connect.model = parser.value(modelOption);
+        if (QString error; !connectOptions.read(parser, &error))
+            return usageError(error);
+        connect.dialect = connectOptions.dialect();
+        connect.transport = connectOptions.transport();
+        connect.token = connectOptions.token();
+        connect.model = connectOptions.model();
         if (connect.dialect == core::Dialect::OpenAi && connect.model.isEmpty())
             return usageError(QStringLiteral("--dialect openai needs --model NAME"));
-        if (connect.dialect != core::Dialect::OpenAi && parser.isSet(modelOption))
+        if (connect.dialect != core::Dialect::OpenAi && connectOptions.isModelSet())
             return usageError(QStringLiteral("--model goes with --dialect openai"));
-        options->prompt = parser.value(promptOption);
-        if (parser.isSet(promptOption) && !connect.takesPrompts())
+        options->prompt = connectOptions.prompt();
+        if (connectOptions.isPromptSet() && !connect.takesPrompts())
             return usageError(QStringLiteral("--prompt needs --dialect openai or chat-text"));
     }
     return -1;

@@ -1,5 +1,6 @@
 #include "app/watchcommand.h"
 
+#include "app/connectoptions.h"
 #include "core/client/chatconversation.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
@@ -456,22 +457,10 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral(
             "Drop (with an error) any single event larger than BYTES (default 1048576)."),
         QStringLiteral("BYTES"), QStringLiteral("1048576"));
-    const QCommandLineOption transportOption(
-        QStringLiteral("transport"),
-        QStringLiteral("auto (SSE, then WebSocket, then polling when the others fail to "
-                       "connect; default), sse, ws, poll, or socketio (a Socket.IO v4 server: "
-                       "http://HOST:PORT/NAMESPACE?QUERY)."),
-        QStringLiteral("KIND"), QStringLiteral("auto"));
     const QCommandLineOption pollIntervalOption(
         QStringLiteral("poll-interval"),
         QStringLiteral("SECONDS between snapshot polls with the poll transport (default 1)."),
         QStringLiteral("SECONDS"), QStringLiteral("1"));
-    const QCommandLineOption dialectOption(
-        QStringLiteral("dialect"),
-        QStringLiteral(
-            "The stream format: auto (recognised from the first frames; default), "
-            "native, code-stream, smart-forge, chat-text, openai, writing-flow or model-chunk."),
-        QStringLiteral("DIALECT"), QStringLiteral("auto"));
     const QCommandLineOption methodOption(
         QStringLiteral("method"),
         QStringLiteral("HTTP method that opens the stream (default GET; POST with --data). A "
@@ -484,24 +473,11 @@ int WatchCommand::run(const QStringList &arguments)
                                           QStringLiteral("Request header \"Name: value\" "
                                                          "(repeatable)."),
                                           QStringLiteral("HEADER"));
-    const QCommandLineOption tokenOption(
-        QStringLiteral("token"),
-        QStringLiteral("Bearer token: the API key for --dialect openai (default: the "
-                       "environment's INKSTREAM_API_KEY, else OPENAI_API_KEY), the read token of "
-                       "a publisher, or a Socket.IO server's auth {\"token\"}. Never logged."),
-        QStringLiteral("TOKEN"));
-    const QCommandLineOption modelOption(QStringLiteral("model"),
-                                         QStringLiteral("Model name for --dialect openai."),
-                                         QStringLiteral("MODEL"));
-    const QCommandLineOption promptOption(
-        QStringLiteral("prompt"),
-        QStringLiteral("Prompt to send: with --dialect openai to URL/v1/chat/completions "
-                       "(stream: true); with chat-text as {\"message\": TEXT}."),
-        QStringLiteral("TEXT"));
     parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
                        backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption,
-                       transportOption, pollIntervalOption, dialectOption, methodOption, dataOption,
-                       headerOption, tokenOption, modelOption, promptOption});
+                       pollIntervalOption, methodOption, dataOption, headerOption});
+    ConnectOptions connectOptions;
+    connectOptions.addTo(&parser);
     if (!parser.parse(arguments)) {
         err << "watch: " << parser.errorText() << '\n';
         return kExitUsage;
@@ -582,11 +558,12 @@ int WatchCommand::run(const QStringList &arguments)
         return kExitUsage;
     }
 
-    if (!SessionClient::transportModeFromText(parser.value(transportOption), &options.transport)) {
-        err << "watch: --transport takes auto, sse, ws, poll or socketio, not \""
-            << parser.value(transportOption) << "\"\n";
+    if (QString error; !connectOptions.read(parser, &error)) {
+        err << "watch: " << error << '\n';
         return kExitUsage;
     }
+    options.transport = connectOptions.transport();
+    options.dialect = connectOptions.dialect();
     const auto pollInterval = parseSeconds(parser.value(pollIntervalOption));
     if (!pollInterval) {
         err << "watch: --poll-interval needs a positive number of seconds\n";
@@ -594,11 +571,6 @@ int WatchCommand::run(const QStringList &arguments)
     }
     options.pollInterval = *pollInterval;
 
-    if (!core::DialectDecoder::dialectFromText(parser.value(dialectOption), &options.dialect)) {
-        err << "watch: --dialect takes " << core::DialectDecoder::dialectNames().join(u", ")
-            << ", not \"" << parser.value(dialectOption) << "\"\n";
-        return kExitUsage;
-    }
     for (const QString &header : parser.values(headerOption)) {
         const qsizetype colon = header.indexOf(u':');
         const QString name = colon > 0 ? header.left(colon).trimmed() : QString();
@@ -611,28 +583,24 @@ int WatchCommand::run(const QStringList &arguments)
         options.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
     }
     options.body = parser.value(dataOption).toUtf8();
-    const QString prompt = parser.value(promptOption);
+    const QString prompt = connectOptions.prompt();
     if (options.dialect == core::Dialect::OpenAi) {
         if (prompt.isEmpty() && options.body.isEmpty()) {
             err << "watch: --dialect openai needs --prompt TEXT (or a request body in --data)\n";
             return kExitUsage;
         }
         if (options.body.isEmpty()) {
-            if (!parser.isSet(modelOption)) {
+            if (!connectOptions.isModelSet()) {
                 err << "watch: --dialect openai needs --model NAME\n";
                 return kExitUsage;
             }
             options.body = core::ChatConversation::openAiRequest(
-                parser.value(modelOption),
+                connectOptions.model(),
                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
                                          {QStringLiteral("content"), prompt}}});
         }
         options.url = core::ChatConversation::completionsUrl(options.url);
-        QString key = parser.value(tokenOption);
-        if (key.isEmpty())
-            key = qEnvironmentVariable("INKSTREAM_API_KEY");
-        if (key.isEmpty())
-            key = qEnvironmentVariable("OPENAI_API_KEY");
+        const QString key = connectOptions.token();
         if (!key.isEmpty())
             options.headers.append(
                 {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key.toUtf8()});
@@ -642,13 +610,13 @@ int WatchCommand::run(const QStringList &arguments)
             return kExitUsage;
         }
         options.body = core::ChatConversation::chatTextRequest(prompt, QString());
-    } else if (parser.isSet(modelOption)) {
+    } else if (connectOptions.isModelSet()) {
         err << "watch: --model goes with --dialect openai\n";
         return kExitUsage;
     }
-    if (options.dialect != core::Dialect::OpenAi && parser.isSet(tokenOption))
+    if (options.dialect != core::Dialect::OpenAi && connectOptions.isTokenSet())
         options.headers.append({QByteArrayLiteral("Authorization"),
-                                QByteArrayLiteral("Bearer ") + parser.value(tokenOption).toUtf8()});
+                                QByteArrayLiteral("Bearer ") + connectOptions.token().toUtf8()});
     options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()
         : options.body.isEmpty()                ? QByteArrayLiteral("GET")
                                                 : QByteArrayLiteral("POST");

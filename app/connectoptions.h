@@ -1,0 +1,53 @@
+#pragma once
+
+#include "core/client/sessionclient.h"
+#include "core/protocol/dialectdecoder.h"
+
+#include <QCommandLineOption>
+#include <QList>
+#include <QString>
+
+class QCommandLineParser;
+
+namespace inkstream::app {
+
+// `--dialect`, `--transport`, `--token`, `--model` and `--prompt`, shared by `watch` and the
+// window's `--connect`: what a stream endpoint speaks and how to reach and talk to it.
+class ConnectOptions final
+{
+public:
+    ConnectOptions();
+
+    void addTo(QCommandLineParser *parser) const;
+    QList<QCommandLineOption> options() const;
+
+    // Reads the parsed values; false with a message for the user when one is unusable.
+    bool read(const QCommandLineParser &parser, QString *error);
+    core::Dialect dialect() const { return m_dialect; }
+    core::SessionClient::TransportMode transport() const { return m_transport; }
+    // --token; for --dialect openai without one, the environment's INKSTREAM_API_KEY, else
+    // OPENAI_API_KEY.
+    QString token() const { return m_token; }
+    bool isTokenSet() const { return m_tokenSet; }
+    QString model() const { return m_model; }
+    bool isModelSet() const { return m_modelSet; }
+    QString prompt() const { return m_prompt; }
+    bool isPromptSet() const { return m_promptSet; }
+
+private:
+    QCommandLineOption m_dialectOption;
+    QCommandLineOption m_transportOption;
+    QCommandLineOption m_tokenOption;
+    QCommandLineOption m_modelOption;
+    QCommandLineOption m_promptOption;
+    core::Dialect m_dialect = core::Dialect::Auto;
+    core::SessionClient::TransportMode m_transport = core::SessionClient::TransportMode::Auto;
+    QString m_token;
+    QString m_model;
+    QString m_prompt;
+    bool m_tokenSet = false;
+    bool m_modelSet = false;
+    bool m_promptSet = false;
+};
+
+} // namespace inkstream::app
