@@ -53,6 +53,21 @@ std::optional<QJsonObject> DialectDecoder::parseObject(const SseEvent &frame,
     return std::nullopt;
 }
 
+void DialectDecoder::chatLine(const QString &text, DialectOutput *out)
+{
+    if (text.isEmpty())
+        return;
+    ChatEvent chat;
+    chat.messageId = QStringLiteral("%1-%2").arg(dialectText(dialect())).arg(++m_chatLines);
+    chat.role = ChatRole::Event;
+    chat.type = ChatEvent::Type::Start;
+    chat.delta = text;
+    out->events.append(chat);
+    chat.type = ChatEvent::Type::Complete;
+    chat.delta.clear();
+    out->events.append(chat);
+}
+
 std::optional<int> DialectDecoder::percent(const QJsonValue &value)
 {
     if (!value.isDouble())

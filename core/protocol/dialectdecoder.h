@@ -79,10 +79,15 @@ protected:
     // a TYPE frame that is not a JSON object: DATA…" added to `out`.
     static std::optional<QJsonObject> parseObject(const SseEvent &frame, const QString &dialect,
                                                   DialectOutput *out);
+    // A whole one-line chat message from the source itself ("DIALECT-N"); nothing when empty.
+    void chatLine(const QString &text, DialectOutput *out);
 
     DialectDecoder() = default;
     DialectDecoder(const DialectDecoder &) = default;
     DialectDecoder &operator=(const DialectDecoder &) = default;
+
+private:
+    int m_chatLines = 0;
 };
 
 } // namespace inkstream::core

@@ -22,7 +22,8 @@ QString stringField(const QJsonObject &fields, std::initializer_list<const char 
 std::optional<int> percentField(const QJsonObject &fields, std::initializer_list<const char *> keys)
 {
     for (const char *key : keys) {
-        if (const std::optional<int> value = DialectDecoder::percent(fields.value(QLatin1String(key))))
+        if (const std::optional<int> value
+            = DialectDecoder::percent(fields.value(QLatin1String(key))))
             return value;
     }
     return std::nullopt;
@@ -58,21 +59,6 @@ QString fileNameOf(const QJsonObject &fields)
 }
 
 } // namespace
-
-void SmartForgeDecoder::chatLine(const QString &text, DialectOutput *out)
-{
-    if (text.isEmpty())
-        return;
-    ChatEvent chat;
-    chat.messageId = QStringLiteral("smart-forge-%1").arg(++m_chatLines);
-    chat.role = ChatRole::Event;
-    chat.type = ChatEvent::Type::Start;
-    chat.delta = text;
-    out->events.append(chat);
-    chat.type = ChatEvent::Type::Complete;
-    chat.delta.clear();
-    out->events.append(chat);
-}
 
 bool SmartForgeDecoder::step(const QJsonObject &fields, const QString &fallback,
                              StepEvent::Status status, DialectOutput *out)

@@ -18,11 +18,8 @@ public:
     DialectOutput decode(const SseEvent &frame) override;
 
 private:
-    void chatLine(const QString &text, DialectOutput *out);
     bool step(const QJsonObject &fields, const QString &fallback, StepEvent::Status status,
               DialectOutput *out);
-
-    int m_chatLines = 0;
 };
 
 } // namespace inkstream::core

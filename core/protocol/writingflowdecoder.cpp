@@ -34,19 +34,6 @@ DialectOutput WritingFlowDecoder::decode(const SseEvent &frame)
     return out;
 }
 
-void WritingFlowDecoder::chatLine(const QString &text, DialectOutput *out)
-{
-    ChatEvent chat;
-    chat.messageId = QStringLiteral("writing-flow-%1").arg(++m_chatLines);
-    chat.role = ChatRole::Event;
-    chat.type = ChatEvent::Type::Start;
-    chat.delta = text;
-    out->events.append(chat);
-    chat.type = ChatEvent::Type::Complete;
-    chat.delta.clear();
-    out->events.append(chat);
-}
-
 void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out)
 {
     const QString step = object.value(QStringLiteral("step")).toString();

@@ -20,11 +20,9 @@ public:
 private:
     void autopilot(const QJsonObject &object, DialectOutput *out);
     void generation(const QJsonObject &object, DialectOutput *out);
-    void chatLine(const QString &text, DialectOutput *out);
 
     StepTracker m_steps;
     QSet<QString> m_blocks; // blocks started
-    int m_chatLines = 0;
 };
 
 } // namespace inkstream::core
