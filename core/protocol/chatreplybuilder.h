@@ -18,6 +18,11 @@ public:
                               QString messageId = QStringLiteral("reply-1"));
     // For streams with several replies whose tracker is driven elsewhere (model-chunk jobs).
     void setDrivesTracker(bool drives) { m_drivesTracker = drives; }
+    // See CodeBlockExtractor::shareSnippetNumbers.
+    void shareSnippetNumbers(std::shared_ptr<int> counter)
+    {
+        m_extractor.shareSnippetNumbers(std::move(counter));
+    }
 
     void appendText(const QString &text, DialectOutput *out);
     // Completes the reply (and its open code block) and the session; once.

@@ -213,7 +213,7 @@ QString CodeBlockExtractor::nameFor(QStringView info)
     QString extension = m_resolver && !language.isEmpty() ? m_resolver(language) : QString();
     if (extension.isEmpty())
         extension = QStringLiteral("txt");
-    return QStringLiteral("snippet-%1.%2").arg(++m_snippets).arg(extension);
+    return QStringLiteral("snippet-%1.%2").arg(++*m_snippets).arg(extension);
 }
 
 bool CodeBlockExtractor::isClosingFence(QStringView line) const

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <memory>
 
 namespace inkstream::core {
 
@@ -30,6 +31,9 @@ public:
     QStringList takeWarnings() { return std::exchange(m_warnings, {}); }
 
     int blocksOpened() const { return m_blocks; }
+    // Numbers snippet-N names from `counter`, shared with other extractors of the same stream
+    // (several replies), so that no two unnamed blocks get the same file.
+    void shareSnippetNumbers(std::shared_ptr<int> counter) { m_snippets = std::move(counter); }
 
 private:
     void processLine(QStringView line, bool complete, QList<CodeEvent> *out);
@@ -47,7 +51,7 @@ private:
     QString m_fileName;
     QString m_lastProseLine; // the last non-blank line outside blocks
     int m_blocks = 0;
-    int m_snippets = 0;
+    std::shared_ptr<int> m_snippets = std::make_shared<int>(0);
     QStringList m_warnings;
 };
 

@@ -86,7 +86,7 @@ ModelChunkDecoder::Job *ModelChunkDecoder::job(const QJsonObject &object, const 
             QStringLiteral("model-chunk: ignored a %1 without \"jobId\"").arg(event));
         return nullptr;
     }
-    return &m_jobs.try_emplace(jobId, m_resolver, jobId).first->second;
+    return &m_jobs.try_emplace(jobId, m_resolver, jobId, m_snippetNumbers).first->second;
 }
 
 void ModelChunkDecoder::chunk(const QJsonObject &object, DialectOutput *out)

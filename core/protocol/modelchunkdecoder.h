@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <map>
+#include <memory>
 
 namespace inkstream::core {
 
@@ -32,10 +33,12 @@ public:
 private:
     struct Job
     {
-        explicit Job(CodeBlockExtractor::ExtensionResolver resolver, const QString &id)
+        Job(CodeBlockExtractor::ExtensionResolver resolver, const QString &id,
+            std::shared_ptr<int> snippetNumbers)
             : reply(resolver, id)
         {
             reply.setDrivesTracker(false); // the decoder's StepTracker follows the job steps
+            reply.shareSnippetNumbers(std::move(snippetNumbers)); // jobs may stream at once
         }
         ChatReplyBuilder reply;
         qint64 lastSequence = 0;
@@ -51,6 +54,7 @@ private:
 
     CodeBlockExtractor::ExtensionResolver m_resolver;
     std::map<QString, Job> m_jobs;
+    std::shared_ptr<int> m_snippetNumbers = std::make_shared<int>(0);
     StepTracker m_steps;
     bool m_finished = false;
 };

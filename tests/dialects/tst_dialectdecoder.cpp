@@ -240,6 +240,17 @@ void TestDialectDecoder::decode_data()
         << QStringLiteral("model-chunk")
         << Frames {f("model:chunk", R"({"jobId":"j","chunk":"half","sequence":1})")} << true
         << QStringList {QStringLiteral("assistant:half"), QStringLiteral("session=2")} << 1;
+    // Two jobs streaming unnamed blocks at the same time: each its own file, nothing mixed.
+    QTest::newRow("model-chunk: unnamed blocks of two jobs get distinct files")
+        << QStringLiteral("model-chunk")
+        << Frames {f("model:chunk", R"({"jobId":"a","chunk":"```python\nx = 1\n","sequence":1})"),
+                   f("model:chunk", R"({"jobId":"b","chunk":"```python\ny = 2\n","sequence":1})"),
+                   f("model:chunk", R"({"jobId":"a","chunk":"x += 1\n```\n","sequence":2})"),
+                   f("model:chunk", R"({"jobId":"b","chunk":"y += 2\n```\n","sequence":2})")}
+        << false
+        << QStringList {QStringLiteral("snippet-1.py=complete:x = 1\nx += 1"),
+                        QStringLiteral("snippet-2.py=complete:y = 2\ny += 2")}
+        << 0;
     QTest::newRow("openai: garbage and other choices")
         << QStringLiteral("openai")
         << Frames {f("message", "not json"),
@@ -249,7 +260,8 @@ void TestDialectDecoder::decode_data()
     // Progress numbers that do not fit an int are clamped, not converted (UBSan, found by fuzzing).
     QTest::newRow("smart-forge: huge progress")
         << QStringLiteral("smart-forge")
-        << Frames {f("step:start", R"({"type":"step:start","data":{"step":"generating","progress":4444444444}})")}
+        << Frames {f("step:start",
+                     R"({"type":"step:start","data":{"step":"generating","progress":4444444444}})")}
         << false << QStringList {QStringLiteral("progress=100")} << 0;
     QTest::newRow("writing-flow: hugely negative progress")
         << QStringLiteral("writing-flow")
