@@ -11,6 +11,11 @@ namespace {
 constexpr int kDefaultMaxConnections = 64;
 constexpr int kDefaultMaxConnectionRate = 20;
 
+QString seconds(std::chrono::seconds value)
+{
+    return QString::number(value.count());
+}
+
 // A non-negative integer option; false with a message naming the option otherwise.
 bool readCount(const QCommandLineParser &parser, const QCommandLineOption &option, int *out,
                QString *error)
@@ -53,16 +58,19 @@ PublisherSecurityOptions::PublisherSecurityOptions()
                           QStringLiteral("N"))
     , m_stallTimeout(QStringLiteral("stall-timeout"),
                      QStringLiteral("Drop a viewer that has read nothing for SECONDS "
-                                    "(default 60; 0 never)."),
-                     QStringLiteral("SECONDS"), QStringLiteral("60"))
+                                    "(default %1; 0 never).")
+                         .arg(seconds(core::Publisher::kDefaultStallTimeout)),
+                     QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultStallTimeout))
     , m_maxStreamAge(QStringLiteral("max-stream-age"),
                      QStringLiteral("Close streams older than SECONDS; viewers reconnect and "
-                                    "resume (default 3600; 0 never)."),
-                     QStringLiteral("SECONDS"), QStringLiteral("3600"))
+                                    "resume (default %1; 0 never).")
+                         .arg(seconds(core::Publisher::kDefaultMaxStreamAge)),
+                     QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultMaxStreamAge))
     , m_requestTimeout(QStringLiteral("request-timeout"),
                        QStringLiteral("Close a connection that has not sent a whole request "
-                                      "SECONDS after it opened (default 30; 0 never)."),
-                       QStringLiteral("SECONDS"), QStringLiteral("30"))
+                                      "SECONDS after it opened (default %1; 0 never).")
+                           .arg(seconds(core::Publisher::kDefaultRequestTimeout)),
+                       QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultRequestTimeout))
 { }
 
 void PublisherSecurityOptions::addTo(QCommandLineParser *parser) const

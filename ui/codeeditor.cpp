@@ -1,5 +1,6 @@
 #include "ui/codeeditor.h"
 
+#include "ui/framethrottle.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/linenumberarea.h"
 
@@ -136,15 +137,30 @@ void CodeEditor::revealInsertionPointSoon()
     if (m_revealPending || m_readerScrolledAway)
         return;
     m_revealPending = true;
+    if (m_frames) {
+        m_frames->requestRepaint(); // the new text may be below the view: nothing dirty yet
+        return;
+    }
     // Queued at normal priority, so it runs before the low-priority update request: the
     // window paints once, already scrolled.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_revealPending = false;
-            revealInsertionPoint();
-        },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, &CodeEditor::revealIfPending, Qt::QueuedConnection);
+}
+
+void CodeEditor::revealOnRepaintsOf(FrameThrottle *frames)
+{
+    if (m_frames)
+        disconnect(m_frames, nullptr, this, nullptr);
+    m_frames = frames;
+    if (frames)
+        connect(frames, &FrameThrottle::aboutToRepaint, this, &CodeEditor::revealIfPending);
+}
+
+void CodeEditor::revealIfPending()
+{
+    if (!m_revealPending)
+        return;
+    m_revealPending = false;
+    revealInsertionPoint();
 }
 
 void CodeEditor::zoomBy(int steps)

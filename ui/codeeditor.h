@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QTimer>
 
 namespace inkstream::ui {
 
+class FrameThrottle;
 class LineNumberArea;
 
 // The code view for streamed files: a line-number gutter, the current line highlighted, a
@@ -27,9 +29,14 @@ public:
     bool followsInsertion() const { return !m_readerScrolledAway; }
     // Call after text was appended to the shown document.
     void revealInsertionPoint();
-    // The same, once per event-loop turn however many deltas arrive in it: scrolling and
-    // moving the cursor per delta would cost far more than the one paint they lead to.
+    // The same, once per event-loop turn however many deltas arrive in it — or, once
+    // revealOnRepaintsOf() named the window's throttle, once per repaint of the window:
+    // scrolling and moving the cursor per delta would cost far more than the one paint they
+    // lead to.
     void revealInsertionPointSoon();
+    // Pending reveals happen just before the window repaints, so the view scrolls at most once
+    // per frame.
+    void revealOnRepaintsOf(FrameThrottle *frames);
     // Ctrl+wheel and the View menu.
     void zoomBy(int steps);
     // Follows the insertion point again after the reader scrolled away.
@@ -52,6 +59,7 @@ private:
     void updateLineNumberArea(const QRect &rect, int dy);
     void noteReaderScroll();
     void highlightCurrentLine();
+    void revealIfPending();
     QRect insertionCaretRect() const; // in viewport coordinates
 
     LineNumberArea *m_lineNumberArea = nullptr;
@@ -60,6 +68,7 @@ private:
     bool m_caretOn = true;
     bool m_readerScrolledAway = false;
     bool m_revealPending = false;
+    QPointer<FrameThrottle> m_frames;
     int m_gutterWidth = -1;
 };
 

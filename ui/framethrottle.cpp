@@ -5,10 +5,6 @@
 #include <QScreen>
 #include <QWidget>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace inkstream::ui {
 
@@ -20,15 +16,10 @@ constexpr int kLongestFrameMs = 16;
 // busy (over kBusyNs) means wanting a CPU more than half of the time.
 constexpr double kFadeNs = 16e6;
 constexpr double kBusyNs = 8e6;
-
-// CPU time of the calling thread.
-qint64 threadCpuNs()
-{
-    timespec now {};
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0)
-        return -1;
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
+// While the display server has not caught up, whether it has is asked this often; after this
+// long without an answer the window paints anyway (and Qt waits for the server as before).
+constexpr int kDisplayPollMs = 1;
+constexpr int kLongestDisplayWaitMs = 1000;
 
 } // namespace
 
@@ -38,41 +29,23 @@ FrameThrottle::FrameThrottle(QWidget *window)
 {
     m_deferred.setSingleShot(true);
     m_deferred.setTimerType(Qt::PreciseTimer);
-    connect(&m_deferred, &QTimer::timeout, this, &FrameThrottle::repaintNow);
-#ifdef Q_OS_LINUX
-    m_schedStat = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-#endif
+    connect(&m_deferred, &QTimer::timeout, this, &FrameThrottle::repaintWhenDisplayReady);
     m_sinceSample.start();
     m_demandAtSample = demandNs();
     window->installEventFilter(this);
 }
 
-FrameThrottle::~FrameThrottle()
-{
-    if (m_schedStat >= 0)
-        ::close(m_schedStat);
-}
+FrameThrottle::~FrameThrottle() = default;
 
 // The time the GUI thread wanted a CPU: its CPU time, plus (Linux) the time it was runnable
 // but waiting for a CPU, from the scheduler's statistics — a thread that other processes keep
 // from running is busy too.
 qint64 FrameThrottle::demandNs()
 {
-    const qint64 running = threadCpuNs();
-    if (running < 0 || m_schedStat < 0)
+    const qint64 running = ThreadClock::runningNs();
+    if (running < 0)
         return running;
-    char text[128];
-    const ssize_t length = ::pread(m_schedStat, text, sizeof text - 1, 0);
-    unsigned long long onCpu = 0;
-    unsigned long long waiting = 0;
-    if (length > 0) {
-        text[length] = '\0';
-        if (std::sscanf(text, "%llu %llu", &onCpu, &waiting) == 2)
-            return running + qint64(waiting);
-    }
-    ::close(m_schedStat); // unreadable: the CPU time alone from now on
-    m_schedStat = -1;
-    return running;
+    return running + qMax(qint64(0), m_clock.waitingNs());
 }
 
 int FrameThrottle::frameIntervalMs() const
@@ -98,33 +71,72 @@ bool FrameThrottle::sampleBusy()
     return m_recentDemandNs > kBusyNs;
 }
 
+void FrameThrottle::requestRepaint()
+{
+    if (m_deferred.isActive() || m_repaintRequested)
+        return; // a repaint is coming anyway
+    m_repaintRequested = true;
+    // Low priority, as Qt posts its own: whatever else is queued goes first.
+    QCoreApplication::postEvent(m_window, new QEvent(QEvent::UpdateRequest), Qt::LowEventPriority);
+}
+
 bool FrameThrottle::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched != m_window || event->type() != QEvent::UpdateRequest || m_repainting)
         return QObject::eventFilter(watched, event);
-    const bool busy = sampleBusy();
+    m_repaintRequested = false;
+    m_busy = sampleBusy();
     if (m_deferred.isActive())
         return true; // already due at the next frame, with everything dirty since
     const int interval = frameIntervalMs();
     const qint64 sinceStart
         = m_sinceRepaintStart.isValid() ? m_sinceRepaintStart.elapsed() : qint64(interval);
-    if (busy && sinceStart < interval) {
+    if (m_busy && sinceStart < interval) {
         // Qt keeps the dirty regions and sends no further request until this one is handled.
         m_deferred.start(int(interval - sinceStart));
         ++m_deferredRepaints;
         return true;
     }
-    m_sinceRepaintStart.start();
-    return false;
+    repaintWhenDisplayReady();
+    return true;
 }
 
-void FrameThrottle::repaintNow()
+void FrameThrottle::repaintWhenDisplayReady()
 {
-    m_sinceRepaintStart.start();
+    // Only a busy thread has better things to do than wait for the server. An idle one paints
+    // at once: Qt then waits only if the new paint overlaps pixels the server may still be
+    // reading, a finer test than the fence's "everything sent so far".
+    if (m_busy && !displayHasCaughtUp())
+        return;
+    if (!m_movedForRepaint) {
+        m_sinceRepaintStart.start();
+        m_movedForRepaint = true;
+        Q_EMIT aboutToRepaint();
+        // If that scrolled, the server is copying pixels Qt will sync on before painting over
+        // them: let it finish while the loop turns, then paint (once; whatever else is sent
+        // meanwhile waits for the next frame).
+        if (m_busy && m_displayFence.hasUnfencedRequests()) {
+            m_displayFence.place();
+            if (!displayHasCaughtUp())
+                return;
+        }
+    }
+    m_movedForRepaint = false;
     m_repainting = true;
     QEvent request(QEvent::UpdateRequest);
     QCoreApplication::sendEvent(m_window, &request);
     m_repainting = false;
+    m_displayFence.place();
+}
+
+bool FrameThrottle::displayHasCaughtUp()
+{
+    if (m_displayFence.hasPassed() || m_displayFence.pendingMs() >= kLongestDisplayWaitMs)
+        return true;
+    if (!m_deferred.isActive())
+        ++m_displayWaits;
+    m_deferred.start(kDisplayPollMs);
+    return false;
 }
 
 } // namespace inkstream::ui

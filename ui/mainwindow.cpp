@@ -66,7 +66,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     , m_pacer(new DisplayPacer(m_model, m_displayModel, this))
     , m_backend(createHighlighterBackend())
 {
-    new FrameThrottle(this);
+    auto *frames = new FrameThrottle(this);
     // The list model first: it must have its row when a new document makes the window select it.
     m_fileModel = new FileListModel(m_displayModel, this);
     m_documents = new FileDocuments(m_displayModel, m_backend.get(), this);
@@ -94,6 +94,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     filesLayout->addWidget(m_fileList, 1);
 
     m_editorPane = new EditorPane(this);
+    m_editorPane->editor()->revealOnRepaintsOf(frames);
     m_chatPanel = new ChatPanel(m_displayModel, this);
     m_conversation = new core::ChatConversation(m_client, this);
     m_composer = new ChatComposer(m_conversation, this);

@@ -79,6 +79,11 @@ public:
     ConnectionLimiter &connectionLimiter() { return m_limiter; }
     const ServerMetrics &metrics() const { return m_metrics; }
 
+    // The defaults of the three timeouts below (the command line shows these too).
+    static constexpr std::chrono::seconds kDefaultStallTimeout {60};
+    static constexpr std::chrono::seconds kDefaultRequestTimeout {30};
+    static constexpr std::chrono::seconds kDefaultMaxStreamAge {3600};
+
     // A subscriber whose unsent bytes have not gone down for this long is dropped (a peer that
     // vanished without closing). 0 disables. Default 60 s.
     void setStallTimeout(std::chrono::milliseconds timeout) { m_stallTimeout = timeout; }
@@ -178,7 +183,7 @@ private:
 
     QPointer<SessionHub> m_hub;
     QTcpServer *m_tcpServer = nullptr;
-    std::chrono::milliseconds m_requestTimeout = std::chrono::seconds(30);
+    std::chrono::milliseconds m_requestTimeout = kDefaultRequestTimeout;
     QHostAddress m_address;
     QString m_errorString;
     QHash<QString, QList<Subscriber>> m_subscribers; // by session id
@@ -195,8 +200,8 @@ private:
     QElapsedTimer m_clock;
     QTimer m_keepAliveTimer;
     QTimer m_reapTimer;
-    std::chrono::milliseconds m_stallTimeout {60000};
-    std::chrono::milliseconds m_maxStreamAge {3600000};
+    std::chrono::milliseconds m_stallTimeout = kDefaultStallTimeout;
+    std::chrono::milliseconds m_maxStreamAge = kDefaultMaxStreamAge;
     std::chrono::milliseconds m_keepAliveInterval {30000};
     std::chrono::milliseconds m_retryInterval {3000};
     qint64 m_maxBodySize = 8 * 1024 * 1024;

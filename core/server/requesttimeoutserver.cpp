@@ -8,13 +8,11 @@
 namespace inkstream::core {
 
 namespace {
-constexpr std::chrono::seconds kDefaultRequestTimeout(30);
 const char *const kTimerName = "inkstream-request-timeout";
 } // namespace
 
 RequestTimeoutServer::RequestTimeoutServer(QObject *parent)
     : QTcpServer(parent)
-    , m_timeout(kDefaultRequestTimeout)
 { }
 
 void RequestTimeoutServer::incomingConnection(qintptr descriptor)

@@ -20,7 +20,8 @@ class RequestTimeoutServer final : public QTcpServer
 public:
     explicit RequestTimeoutServer(QObject *parent = nullptr);
 
-    // 0 disables. Applies to connections accepted from then on.
+    // 0 (the default) disables; the publisher sets its own. Applies to connections accepted
+    // from then on.
     void setRequestTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
     std::chrono::milliseconds requestTimeout() const { return m_timeout; }
 
@@ -34,7 +35,7 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
-    std::chrono::milliseconds m_timeout;
+    std::chrono::milliseconds m_timeout {0};
 };
 
 } // namespace inkstream::core

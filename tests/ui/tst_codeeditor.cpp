@@ -2,6 +2,7 @@
 #include "eventfeeder.h"
 #include "ui/codeeditor.h"
 #include "ui/filedocuments.h"
+#include "ui/framethrottle.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/streamingtextlayout.h"
 #include "ui/writingbadge.h"
@@ -155,6 +156,48 @@ private Q_SLOTS:
         QCOMPARE(scrolls, 0); // nothing yet: the deltas of one turn are revealed together
         QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum());
         QVERIFY(scrolls <= 2);
+        QVERIFY(editor.followsInsertion());
+    }
+
+    // In the window, reveals wait for the window's next repaint (FrameThrottle): the view
+    // scrolls only just before a repaint, however many turns the text arrived in.
+    void revealOnRepaints_scrollsOnlyJustBeforeTheWindowRepaints()
+    {
+        CodeEditor editor;
+        editor.resize(400, 200);
+        FrameThrottle frames(&editor);
+        bool repainting = false;
+        int repaints = 0;
+        connect(&frames, &FrameThrottle::aboutToRepaint, this, [&] {
+            repainting = true;
+            ++repaints;
+        });
+        editor.revealOnRepaintsOf(&frames);
+        connect(&frames, &FrameThrottle::aboutToRepaint, this, [&] { repainting = false; });
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QScrollBar *bar = editor.verticalScrollBar();
+        int scrolls = 0;
+        int scrollsOutsideRepaints = 0;
+        connect(bar, &QScrollBar::valueChanged, this, [&] {
+            ++scrolls;
+            if (!repainting)
+                ++scrollsOutsideRepaints;
+        });
+        for (int turn = 0; turn < 20; ++turn) {
+            for (int i = 0; i < 15; ++i) {
+                QTextCursor end(editor.document());
+                end.movePosition(QTextCursor::End);
+                end.insertText(QStringLiteral("line %1.%2\n").arg(turn).arg(i));
+                editor.revealInsertionPointSoon();
+            }
+            QCoreApplication::processEvents();
+        }
+        QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum());
+        QVERIFY(scrolls > 0);
+        QCOMPARE(scrollsOutsideRepaints, 0);
+        QVERIFY2(scrolls <= repaints,
+                 qPrintable(QStringLiteral("%1 scrolls, %2 repaints").arg(scrolls).arg(repaints)));
         QVERIFY(editor.followsInsertion());
     }
 

@@ -1,10 +1,10 @@
 #include "ui/framethrottle.h"
+#include "ui/threadclock.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTest>
 #include <QWidget>
-#include <ctime>
 
 using namespace inkstream;
 
@@ -137,14 +137,10 @@ private:
     // Keeps the thread working for `ms` of its own CPU time (waiting for a CPU does not count).
     static void workFor(int ms)
     {
-        timespec start {};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-        timespec now = start;
+        const qint64 start = ui::ThreadClock::runningNs();
         volatile quint64 sink = 0;
-        while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms) {
+        while (ui::ThreadClock::runningNs() - start < qint64(ms) * 1000000)
             sink = sink + 1;
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-        }
     }
 
     std::unique_ptr<CountingWindow> m_window;

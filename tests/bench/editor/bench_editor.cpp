@@ -16,7 +16,9 @@
 #include "ui/displaypacer.h"
 #include "ui/editorpane.h"
 #include "ui/filedocuments.h"
+#include "ui/framethrottle.h"
 #include "ui/mainwindow.h"
+#include "ui/threadclock.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -26,7 +28,6 @@
 #include <QTextStream>
 #include <QTimer>
 #include <algorithm>
-#include <ctime>
 
 using namespace inkstream;
 
@@ -44,15 +45,6 @@ QString sourceText(qsizetype bytes)
     for (int i = 0; text.toUtf8().size() < bytes; ++i)
         text += unit.arg(i);
     return text;
-}
-
-// CPU time of the calling thread: tells a stall spent working from one spent waiting (for the
-// X server, or for a CPU).
-qint64 threadCpuNs()
-{
-    timespec now {};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
 double percentile(QList<double> values, double p)
@@ -73,8 +65,12 @@ struct AppendResult
     qsizetype lateSamples = 0;
     double longestStallMs = 0;
     double longestStallCpuMs = 0; // the GUI thread's CPU time within that stall
+    double longestStallQueuedMs = 0; // ... and its time waiting for a CPU (-1: unknown)
     int stallsOver16Ms = 0;
     int turns = 0;
+    int repaints = 0; // of the window (FrameThrottle's aboutToRepaint)
+    int deferredRepaints = 0; // ... put off to the next frame
+    int displayWaits = 0; // ... that waited for the X server
     double totalSeconds = 0;
     qsizetype deltas = 0;
 };
@@ -99,6 +95,14 @@ AppendResult measureAppends(const QString &text)
     settle.start();
     while (settle.elapsed() < 300)
         QApplication::processEvents();
+    auto *frames = window.findChild<ui::FrameThrottle *>();
+    if (!frames)
+        qFatal("the window has no frame throttle");
+    int repaints = 0;
+    QObject::connect(frames, &ui::FrameThrottle::aboutToRepaint, &window,
+                     [&repaints] { ++repaints; });
+    const int deferredBefore = frames->deferredRepaints();
+    const int displayWaitsBefore = frames->displayWaits();
 
     quint64 sequence = 0;
     auto apply = [&model, &sequence](const core::EventPayload &payload) {
@@ -135,7 +139,11 @@ AppendResult measureAppends(const QString &text)
     qsizetype utf8Written = 0;
     qsizetype totalUtf8 = 0;
     QElapsedTimer sinceTurn;
+    // A stall is work (CPU time), waiting for a CPU (run queue) or blocked (the rest: for the
+    // X server, mostly).
+    ui::ThreadClock clock;
     qint64 cpuAtTurnEnd = 0;
+    qint64 queuedAtTurnEnd = 0;
     QElapsedTimer total;
     total.start();
     QEventLoop loop;
@@ -144,13 +152,16 @@ AppendResult measureAppends(const QString &text)
     QObject::connect(&turn, &QTimer::timeout, &loop, [&] {
         if (sinceTurn.isValid()) {
             const double stallMs = sinceTurn.nsecsElapsed() / 1e6;
-            const double cpuMs = (threadCpuNs() - cpuAtTurnEnd) / 1e6;
+            const double cpuMs = (ui::ThreadClock::runningNs() - cpuAtTurnEnd) / 1e6;
+            const qint64 queued = clock.waitingNs();
+            const double queuedMs = queued < 0 ? -1 : (queued - queuedAtTurnEnd) / 1e6;
             ++result.turns;
             if (stallMs >= 16)
                 ++result.stallsOver16Ms;
             if (stallMs > result.longestStallMs) {
                 result.longestStallMs = stallMs;
                 result.longestStallCpuMs = cpuMs;
+                result.longestStallQueuedMs = queuedMs;
             }
         }
         QElapsedTimer batch;
@@ -196,13 +207,17 @@ AppendResult measureAppends(const QString &text)
             ++result.deltas;
         }
         sinceTurn.start();
-        cpuAtTurnEnd = threadCpuNs();
+        cpuAtTurnEnd = ui::ThreadClock::runningNs();
+        queuedAtTurnEnd = clock.waitingNs();
         if (job == jobs.size())
             loop.quit();
     });
     turn.start();
     loop.exec();
     result.totalSeconds = total.elapsed() / 1000.0;
+    result.repaints = repaints;
+    result.deferredRepaints = frames->deferredRepaints() - deferredBefore;
+    result.displayWaits = frames->displayWaits() - displayWaitsBefore;
     result.usPerDeltaAt1KBBefore = percentile(before, 50);
     result.usPerDeltaAt1KB = percentile(after, 50);
     result.usPerDeltaAt1MB = percentile(late, 50);
@@ -327,8 +342,16 @@ int main(int argc, char *argv[])
         << " | ≤ 1.5 |\n";
     out << "| longest event-loop stall while streaming | "
         << QString::number(appends.longestStallMs, 'f', 1) << " ms (GUI thread CPU in it "
-        << QString::number(appends.longestStallCpuMs, 'f', 1) << " ms; " << appends.stallsOver16Ms
-        << " of " << appends.turns << " turns ≥ 16 ms) | < 16 ms |\n";
+        << QString::number(appends.longestStallCpuMs, 'f', 1) << " ms, waiting for a CPU "
+        << (appends.longestStallQueuedMs < 0
+                ? QStringLiteral("unknown")
+                : QString::number(appends.longestStallQueuedMs, 'f', 1) + QStringLiteral(" ms"))
+        << "; " << appends.stallsOver16Ms << " of " << appends.turns
+        << " turns ≥ 16 ms) | < 16 ms |\n";
+    out << "| window repaints while streaming | " << appends.repaints << " ("
+        << QString::number(appends.repaints / appends.totalSeconds, 'f', 0) << "/s; "
+        << appends.deferredRepaints << " put off to the next frame, " << appends.displayWaits
+        << " waited for the X server) | |\n";
     out.flush();
     for (ui::DisplaySpeed speed : {ui::DisplaySpeed::Instant, ui::DisplaySpeed::Normal}) {
         const LatencyResult latency = measureLatency(speed, 500);
