@@ -24,7 +24,8 @@ DisplayFence::DisplayFence()
 DisplayFence::~DisplayFence()
 {
 #ifdef INKSTREAM_HAVE_XCB
-    if (m_pending && m_connection)
+    // (Not once the application is gone: it closed the connection.)
+    if (m_pending && m_connection && qGuiApp)
         xcb_discard_reply(m_connection, m_pendingSequence); // xcb would keep it otherwise
 #endif
 }
@@ -75,8 +76,10 @@ bool DisplayFence::hasUnfencedRequests()
     if (!m_connection || xcb_connection_has_error(m_connection))
         return false;
     // Sequence numbers count requests: a no-op right after the last one known means nothing
-    // else went out in between. (Unsigned, so it holds across the 32-bit wrap.)
-    const unsigned int sequence = xcb_no_operation(m_connection).sequence;
+    // else went out in between. (Unsigned arithmetic carries it across the 32-bit wrap; there,
+    // and after some 65,000 requests without a reply, libxcb slips in a request of its own,
+    // which reads as "sent": one fence more, no harm.)
+    const quint32 sequence = xcb_no_operation(m_connection).sequence;
     if (sequence != m_lastKnownSequence + 1)
         return true; // and stays true until the next place()
     m_lastKnownSequence = sequence;

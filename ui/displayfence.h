@@ -14,7 +14,11 @@ namespace inkstream::ui {
 // round to it. Asking first lets the caller go on with its event loop instead.
 // On X11 a fence is a GetInputFocus request whose reply is polled for; the server answers in
 // order, so the reply means it has processed every earlier request. Elsewhere (Wayland has its
-// own frame callbacks, offscreen has no server) every fence has always passed.
+// own frame callbacks, offscreen has no server) every fence has always passed. Without shared
+// memory (a remote display) Qt does not wait before painting, but a frame sent before the
+// server has taken the last one only queues behind it; waiting for the fence there trades a
+// round trip per busy frame for not filling the socket. Use it only while the application
+// exists (it shares the application's connection).
 class DisplayFence final
 {
     Q_DISABLE_COPY_MOVE(DisplayFence)
@@ -38,8 +42,8 @@ public:
 
 private:
     xcb_connection_t *m_connection = nullptr;
-    unsigned int m_pendingSequence = 0;
-    unsigned int m_lastKnownSequence = 0; // of the last fence or of the no-op asking since
+    quint32 m_pendingSequence = 0;
+    quint32 m_lastKnownSequence = 0; // of the last fence or of the no-op asking since
     bool m_pending = false;
     QElapsedTimer m_placed;
 };

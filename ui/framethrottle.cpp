@@ -73,8 +73,13 @@ bool FrameThrottle::sampleBusy()
 
 void FrameThrottle::requestRepaint()
 {
+    if (m_movedForRepaint) {
+        // This frame's aboutToRepaint() has gone out already: ask for another one after it.
+        m_repaintAfterThisOne = true;
+        return;
+    }
     if (m_deferred.isActive() || m_repaintRequested)
-        return; // a repaint is coming anyway
+        return; // a repaint is coming anyway, aboutToRepaint() first
     m_repaintRequested = true;
     // Low priority, as Qt posts its own: whatever else is queued goes first.
     QCoreApplication::postEvent(m_window, new QEvent(QEvent::UpdateRequest), Qt::LowEventPriority);
@@ -82,9 +87,11 @@ void FrameThrottle::requestRepaint()
 
 bool FrameThrottle::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched != m_window || event->type() != QEvent::UpdateRequest || m_repainting)
+    if (watched != m_window || event->type() != QEvent::UpdateRequest)
         return QObject::eventFilter(watched, event);
     m_repaintRequested = false;
+    if (m_repainting)
+        return false; // ours (or one sent while painting): Qt repaints
     m_busy = sampleBusy();
     if (m_deferred.isActive())
         return true; // already due at the next frame, with everything dirty since
@@ -122,19 +129,29 @@ void FrameThrottle::repaintWhenDisplayReady()
         }
     }
     m_movedForRepaint = false;
+    m_waitingForDisplay.invalidate();
     m_repainting = true;
     QEvent request(QEvent::UpdateRequest);
     QCoreApplication::sendEvent(m_window, &request);
     m_repainting = false;
     m_displayFence.place();
+    if (m_repaintAfterThisOne) {
+        m_repaintAfterThisOne = false;
+        requestRepaint();
+    }
 }
 
 bool FrameThrottle::displayHasCaughtUp()
 {
-    if (m_displayFence.hasPassed() || m_displayFence.pendingMs() >= kLongestDisplayWaitMs)
+    if (m_displayFence.hasPassed())
         return true;
-    if (!m_deferred.isActive())
+    // One deadline per repaint, however many fences it waits for.
+    if (!m_waitingForDisplay.isValid()) {
+        m_waitingForDisplay.start();
         ++m_displayWaits;
+    } else if (m_waitingForDisplay.elapsed() >= kLongestDisplayWaitMs) {
+        return true;
+    }
     m_deferred.start(kDisplayPollMs);
     return false;
 }

@@ -73,6 +73,8 @@ private:
     bool m_repainting = false;
     bool m_repaintRequested = false;
     bool m_movedForRepaint = false; // aboutToRepaint() went out; the repaint itself is due
+    bool m_repaintAfterThisOne = false; // requestRepaint() came after that
+    QElapsedTimer m_waitingForDisplay; // since this repaint began waiting for the server
     int m_deferredRepaints = 0;
     DisplayFence m_displayFence;
     int m_displayWaits = 0;

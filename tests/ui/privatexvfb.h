@@ -3,11 +3,14 @@
 #include <QByteArray>
 #include <QStandardPaths>
 #include <QString>
+#include <QtGlobal>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <fcntl.h>
 #include <mutex>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -20,17 +23,23 @@
 // the test instead of hanging it.
 class PrivateXvfb final
 {
+    Q_DISABLE_COPY_MOVE(PrivateXvfb)
+
 public:
     PrivateXvfb() = default;
-    PrivateXvfb(const PrivateXvfb &) = delete;
-    PrivateXvfb &operator=(const PrivateXvfb &) = delete;
     ~PrivateXvfb()
     {
         resume();
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGTERM);
-            ::waitpid(m_pid, nullptr, 0);
+        if (m_pid <= 0)
+            return;
+        ::kill(m_pid, SIGTERM);
+        for (int i = 0; i < 50; ++i) { // 5 s, then it is killed
+            if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid)
+                return;
+            ::usleep(100000);
         }
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, nullptr, 0);
     }
 
     // Starts the server on a free display number; false with a reason when it cannot.
@@ -48,9 +57,17 @@ public:
         }
         const QByteArray path = program.toLocal8Bit();
         const QByteArray fd = QByteArray::number(displayPipe[1]);
+        const pid_t parent = ::getpid();
         m_pid = ::fork();
         if (m_pid == 0) {
             ::close(displayPipe[0]);
+            // Dies with the test, however the test ends (a crash skips the destructor).
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent)
+                ::_exit(1);
+            const int devNull = ::open("/dev/null", O_RDWR);
+            ::dup2(devNull, STDIN_FILENO);
+            ::dup2(devNull, STDOUT_FILENO); // stderr stays: the server's own errors
             // -displayfd: the server picks a free number and writes it there once it listens.
             ::execl(path.constData(), "Xvfb", "-displayfd", fd.constData(), "-screen", "0",
                     "640x480x24", "-nolisten", "tcp", static_cast<char *>(nullptr));
@@ -83,6 +100,9 @@ public:
     {
         resume();
         ::kill(m_pid, SIGSTOP);
+        int status = 0; // the signal is asynchronous: wait until the server has stopped
+        if (::waitpid(m_pid, &status, WUNTRACED) != m_pid || !WIFSTOPPED(status))
+            qFatal("Xvfb did not stop (it exited?)");
         m_paused = true;
         m_watchdogFired = false;
         m_watchdog = std::thread([this, watchdogMs] {

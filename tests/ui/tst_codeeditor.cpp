@@ -163,11 +163,13 @@ private Q_SLOTS:
     // scrolls only just before a repaint, however many turns the text arrived in.
     void revealOnRepaints_scrollsOnlyJustBeforeTheWindowRepaints()
     {
+        bool repainting = false; // before the editor: its scroll bar outlives the lambdas
+        int repaints = 0;
+        int scrolls = 0;
+        int scrollsOutsideRepaints = 0;
         CodeEditor editor;
         editor.resize(400, 200);
         FrameThrottle frames(&editor);
-        bool repainting = false;
-        int repaints = 0;
         connect(&frames, &FrameThrottle::aboutToRepaint, this, [&] {
             repainting = true;
             ++repaints;
@@ -177,8 +179,6 @@ private Q_SLOTS:
         editor.show();
         QVERIFY(QTest::qWaitForWindowExposed(&editor));
         QScrollBar *bar = editor.verticalScrollBar();
-        int scrolls = 0;
-        int scrollsOutsideRepaints = 0;
         connect(bar, &QScrollBar::valueChanged, this, [&] {
             ++scrolls;
             if (!repainting)
