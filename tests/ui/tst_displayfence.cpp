@@ -1,10 +1,10 @@
 // The display fence and the frame throttle against a real X server (a private Xvfb) that falls
 // behind: the GUI thread must go on turning its event loop instead of waiting for the server.
 
+#include "busywork.h"
 #include "privatexvfb.h"
 #include "ui/displayfence.h"
 #include "ui/framethrottle.h"
-#include "ui/threadclock.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -228,15 +228,6 @@ private:
         QVERIFY(caughtUp.hasPassed());
         m_xvfb->pause(kWatchdogMs);
         workFor(20); // busy again after waiting (a thread that waited paints at once)
-    }
-
-    // Keeps the thread working for `ms` of its own CPU time.
-    static void workFor(int ms)
-    {
-        const qint64 start = ui::ThreadClock::runningNs();
-        volatile quint64 sink = 0;
-        while (ui::ThreadClock::runningNs() - start < qint64(ms) * 1000000)
-            sink = sink + 1;
     }
 
     // Changes the window on every event-loop turn until `done`; the number of turns.

@@ -1,5 +1,5 @@
+#include "busywork.h"
 #include "ui/framethrottle.h"
-#include "ui/threadclock.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -132,15 +132,6 @@ private:
         while (m_window->paints == paints && waiting.elapsed() < 5000)
             QApplication::processEvents();
         return m_window->paints;
-    }
-
-    // Keeps the thread working for `ms` of its own CPU time (waiting for a CPU does not count).
-    static void workFor(int ms)
-    {
-        const qint64 start = ui::ThreadClock::runningNs();
-        volatile quint64 sink = 0;
-        while (ui::ThreadClock::runningNs() - start < qint64(ms) * 1000000)
-            sink = sink + 1;
     }
 
     std::unique_ptr<CountingWindow> m_window;
