@@ -115,6 +115,26 @@ void SessionModel::clear()
     Q_EMIT modelReset();
 }
 
+bool SessionModel::newText(qsizetype have, qint64 offset, const QString &text, QString *fresh,
+                           const QString &where)
+{
+    if (offset < 0 || text.isEmpty()) {
+        *fresh = text;
+        return true;
+    }
+    if (offset > have) {
+        return fail(QStringLiteral("%1: text at offset %2, but only %3 characters arrived before "
+                                   "it (a gap)")
+                        .arg(where)
+                        .arg(offset)
+                        .arg(have));
+    }
+    const qsizetype known = qMin(have - qsizetype(offset), text.size());
+    m_repeatedCharacters += quint64(known);
+    *fresh = known == 0 ? text : text.mid(known);
+    return true;
+}
+
 bool SessionModel::fail(const QString &message)
 {
     Q_EMIT errorReported(message);
@@ -176,13 +196,17 @@ bool SessionModel::applyCode(const CodeEvent &code)
         return true;
     }
     case CodeEvent::Type::Delta: {
-        if (code.delta.isEmpty())
+        QString delta;
+        if (!newText(file.content.size(), code.offset, code.delta, &delta,
+                     QStringLiteral("file ") + file.name))
+            return false;
+        if (delta.isEmpty())
             return true;
         const bool wasWriting = file.state == FileState::Writing;
         file.state = FileState::Writing;
-        file.content.append(code.delta);
-        file.end = advancePosition(file.end, code.delta);
-        Q_EMIT fileTextAppended(index, code.delta);
+        file.content.append(delta);
+        file.end = advancePosition(file.end, delta);
+        Q_EMIT fileTextAppended(index, delta);
         if (!wasWriting)
             Q_EMIT fileStateChanged(index);
         return true;
@@ -268,11 +292,16 @@ bool SessionModel::applyChat(const ChatEvent &chat)
         return fail(QStringLiteral("chat event without a message id"));
     if (m_state == SessionState::Idle)
         setState(SessionState::Running);
+    const int existing = m_chatIndex.value(chat.messageId, -1);
+    QString delta;
+    if (!newText(existing >= 0 ? m_chat.at(existing).text.size() : 0, chat.offset, chat.delta,
+                 &delta, QStringLiteral("chat message ") + chat.messageId))
+        return false;
     const int index = ensureChatMessage(chat.messageId, chat.role);
     ChatMessage &message = m_chat[index];
-    if (!chat.delta.isEmpty()) {
-        message.text.append(chat.delta);
-        Q_EMIT chatTextAppended(index, chat.delta);
+    if (!delta.isEmpty()) {
+        message.text.append(delta);
+        Q_EMIT chatTextAppended(index, delta);
     }
     if (chat.type == ChatEvent::Type::Complete && message.state != ChatState::Complete) {
         message.state = ChatState::Complete;

@@ -68,6 +68,9 @@ public:
     QString sessionError() const { return m_sessionError; }
     QString sessionId() const { return m_sessionId; }
     quint64 lastSequence() const { return m_lastSequence; }
+    // Characters of deltas that carried an offset the model already held (received twice, as
+    // after a reconnect mid catch-up) and were therefore not appended again. Not reset by clear().
+    quint64 repeatedCharacters() const { return m_repeatedCharacters; }
 
     // The time stamped on chat messages that start from here on; invalid (the default) means
     // the current time. Replays stamp the recorded time instead.
@@ -108,6 +111,10 @@ private:
     int ensureChatMessage(const QString &id, ChatRole role);
     void setState(SessionState state);
     bool fail(const QString &message);
+    // The part of `text` (which starts at `offset`, -1: unknown) past the `have` characters
+    // already held; false (reported) when it starts beyond them.
+    bool newText(qsizetype have, qint64 offset, const QString &text, QString *fresh,
+                 const QString &where);
 
     QList<SessionFile> m_files;
     QHash<QString, int> m_fileIndex;
@@ -121,6 +128,7 @@ private:
     QString m_sessionId;
     quint64 m_lastSequence = 0;
     QDateTime m_messageTime; // invalid: now
+    quint64 m_repeatedCharacters = 0;
 };
 
 // Advances a stream position over text (line breaks: LF; CR LF counts as one).

@@ -19,6 +19,14 @@ struct TextPosition
 struct ConnectedEvent
 {
     QString clientId;
+    // An Inkstream publisher says where the stream starts (docs/protocol.md, "Catch-up"):
+    // `epoch` names the session's history (it survives publisher restarts, a new history gets a
+    // new one), `lastSequence` is the session's head when the stream opened and `resumeAfter`
+    // the sequence the stream continues after (the honoured Last-Event-ID, or 0: from the
+    // start). Empty epoch: the source said nothing of it.
+    QString epoch {};
+    quint64 lastSequence = 0;
+    quint64 resumeAfter = 0;
     friend bool operator==(const ConnectedEvent &, const ConnectedEvent &) = default;
 };
 
@@ -29,6 +37,10 @@ struct CodeEvent
     Type type = Type::Delta;
     QString fileName;
     QString delta; // Delta only
+    // Delta only: where `delta` starts in the file, in UTF-16 code units; -1 when the source
+    // did not say. A viewer that already holds that text skips it, so a delta received twice
+    // is never appended twice.
+    qint64 offset = -1;
     TextPosition position; // Delta only: where the delta starts
     bool hasPosition = false;
     QString fullContent; // Complete only (authoritative when present)
@@ -69,6 +81,7 @@ struct ChatEvent
     QString messageId;
     ChatRole role = ChatRole::Assistant;
     QString delta; // Delta (and optionally Start: initial text)
+    qint64 offset = -1; // where `delta` starts in the message text (UTF-16); -1: not said
     friend bool operator==(const ChatEvent &, const ChatEvent &) = default;
 };
 
@@ -104,7 +117,13 @@ struct Event
     quint64 sequence = 0; // per-session, monotonic, starts at 1; 0 = not sequenced
     QString sessionId;
     EventPayload payload;
+    // A catch-up event stands for the sequences firstSequence..sequence at once (merged
+    // deltas); 0 means just `sequence`. JSON member "from".
+    quint64 firstSequence = 0;
     friend bool operator==(const Event &, const Event &) = default;
+
+    // The first sequence this event covers: firstSequence, or sequence when that is 0.
+    quint64 coversFrom() const { return firstSequence != 0 ? firstSequence : sequence; }
 };
 
 // Wire names of enum values, shared by every codec. Unknown names return false.

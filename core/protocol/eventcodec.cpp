@@ -190,6 +190,10 @@ void writeEvent(JsonWriter &w, const Event &event)
     w.beginObject();
     w.key("seq");
     w.number(event.sequence);
+    if (event.firstSequence != 0 && event.firstSequence < event.sequence) {
+        w.key("from");
+        w.number(event.firstSequence);
+    }
     w.key("event");
     w.asciiString(kEventNames[event.payload.index()]);
     w.key("sessionId");
@@ -202,6 +206,14 @@ void writeEvent(JsonWriter &w, const Event &event)
         {
             w.key("clientId");
             w.string(e.clientId);
+            if (!e.epoch.isEmpty()) {
+                w.key("epoch");
+                w.string(e.epoch);
+                w.key("lastSequence");
+                w.number(e.lastSequence);
+                w.key("resumeAfter");
+                w.number(e.resumeAfter);
+            }
         }
         void operator()(const CodeEvent &e) const
         {
@@ -212,6 +224,10 @@ void writeEvent(JsonWriter &w, const Event &event)
             if (e.type == CodeEvent::Type::Delta || !e.delta.isEmpty()) {
                 w.key("delta");
                 w.string(e.delta);
+            }
+            if (e.offset >= 0) {
+                w.key("offset");
+                w.number(static_cast<quint64>(e.offset));
             }
             if (e.hasPosition) {
                 w.key("position");
@@ -266,6 +282,10 @@ void writeEvent(JsonWriter &w, const Event &event)
             if (e.type == ChatEvent::Type::Delta || !e.delta.isEmpty()) {
                 w.key("delta");
                 w.string(e.delta);
+            }
+            if (e.offset >= 0) {
+                w.key("offset");
+                w.number(static_cast<quint64>(e.offset));
             }
         }
         void operator()(const SessionEvent &e) const
@@ -821,6 +841,7 @@ private:
 };
 
 constexpr qint64 kMaxCoordinate = std::numeric_limits<int>::max();
+constexpr qint64 kMaxSequenceValue = qint64(EventCodec::kMaxSequence);
 
 template<typename Object>
 bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
@@ -829,6 +850,13 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
     case 0: {
         ConnectedEvent e;
         r.string(QLatin1String("clientId"), &e.clientId, true);
+        r.string(QLatin1String("epoch"), &e.epoch, false);
+        qint64 last = 0;
+        qint64 resumeAfter = 0;
+        r.integer(QLatin1String("lastSequence"), 0, kMaxSequenceValue, &last, false);
+        r.integer(QLatin1String("resumeAfter"), 0, kMaxSequenceValue, &resumeAfter, false);
+        e.lastSequence = quint64(last);
+        e.resumeAfter = quint64(resumeAfter);
         *out = std::move(e);
         break;
     }
@@ -837,6 +865,7 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
         r.string(QLatin1String("fileName"), &e.fileName, true, true);
         r.enumeration(QLatin1String("type"), kCodeTypes, &e.type);
         r.string(QLatin1String("delta"), &e.delta, r.ok() && e.type == CodeEvent::Type::Delta);
+        r.integer(QLatin1String("offset"), 0, kMaxSequenceValue, &e.offset, false);
         Object position;
         if (r.object(QLatin1String("position"), &position, false, &e.hasPosition)
             && e.hasPosition) {
@@ -875,6 +904,7 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
         r.enumeration(QLatin1String("role"), kChatRoles, &e.role);
         r.enumeration(QLatin1String("type"), kChatTypes, &e.type);
         r.string(QLatin1String("delta"), &e.delta, r.ok() && e.type == ChatEvent::Type::Delta);
+        r.integer(QLatin1String("offset"), 0, kMaxSequenceValue, &e.offset, false);
         *out = std::move(e);
         break;
     }
@@ -994,6 +1024,15 @@ DecodeResult decodeParsed(std::size_t sseKind, const Object &object, quint64 fal
                        &hasSeq)
         && hasSeq) {
         event.sequence = quint64(seq);
+    }
+    qint64 from = 0;
+    bool hasFrom = false;
+    if (reader.integer(QLatin1String("from"), 1, kMaxSequenceValue, &from, false, &hasFrom)
+        && hasFrom) {
+        if (quint64(from) > event.sequence)
+            reader.fail(QLatin1String("from"), QStringLiteral("must not be above \"seq\""));
+        else if (quint64(from) < event.sequence)
+            event.firstSequence = quint64(from);
     }
     // Optional: seed 000's `connected` has none, and POST bodies take it from the URL.
     reader.string(QLatin1String("sessionId"), &event.sessionId, false);

@@ -70,6 +70,55 @@ private Q_SLOTS:
         QCOMPARE(model.state(), SessionState::Running);
     }
 
+    void offsetDeltas_receivedTwice_areAppendedOnce()
+    {
+        SessionModel model;
+        QSignalSpy appended(&model, &SessionModel::fileTextAppended);
+        const auto delta = [](const QString &text, qint64 offset) {
+            CodeEvent event = code(CodeEvent::Type::Delta, QStringLiteral("a.py"), text);
+            event.offset = offset;
+            return event;
+        };
+        QVERIFY(model.apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.py")))));
+        QVERIFY(model.apply(makeEvent(2, delta(QStringLiteral("abc"), 0))));
+        QVERIFY(model.apply(makeEvent(3, delta(QStringLiteral("def"), 3))));
+        // A merged catch-up piece that overlaps what arrived: only the new tail is appended.
+        QVERIFY(model.apply(makeEvent(4, delta(QStringLiteral("bcdefgh🎉"), 1))));
+        // Entirely known: nothing happens.
+        QVERIFY(model.apply(makeEvent(5, delta(QStringLiteral("abcdefgh"), 0))));
+        QCOMPARE(model.files().at(0).content, QStringLiteral("abcdefgh🎉"));
+        QCOMPARE(appended.count(), 3);
+        QCOMPARE(appended.at(2).at(1).toString(), QStringLiteral("gh🎉"));
+        QCOMPARE(model.repeatedCharacters(), quint64(5 + 8));
+        QCOMPARE(model.files().at(0).end.column, 10);
+
+        // Beyond what arrived: a gap, refused and reported, the file unchanged.
+        QSignalSpy errors(&model, &SessionModel::errorReported);
+        QVERIFY(!model.apply(makeEvent(6, delta(QStringLiteral("zz"), 40))));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.at(0).at(0).toString().contains(QStringLiteral("gap")),
+                 qPrintable(errors.at(0).at(0).toString()));
+        QCOMPARE(model.files().at(0).content, QStringLiteral("abcdefgh🎉"));
+    }
+
+    void offsetChat_receivedTwice_isAppendedOnce()
+    {
+        SessionModel model;
+        ChatEvent start = chat(ChatEvent::Type::Start, QStringLiteral("m"), QStringLiteral("Hel"));
+        start.offset = 0;
+        QVERIFY(model.apply(makeEvent(1, start)));
+        QVERIFY(model.apply(makeEvent(1, start)));
+        ChatEvent more = chat(ChatEvent::Type::Delta, QStringLiteral("m"), QStringLiteral("llo"));
+        more.offset = 2;
+        QVERIFY(model.apply(makeEvent(2, more)));
+        QCOMPARE(model.chat().size(), 1);
+        QCOMPARE(model.chat().at(0).text, QStringLiteral("Hello"));
+        ChatEvent ahead = chat(ChatEvent::Type::Delta, QStringLiteral("other"), QStringLiteral("x"));
+        ahead.offset = 3;
+        QVERIFY(!model.apply(makeEvent(3, ahead)));
+        QCOMPARE(model.chat().size(), 1); // no message made up for a gap
+    }
+
     void complete_withMatchingContent_doesNotCorrect()
     {
         SessionModel model;

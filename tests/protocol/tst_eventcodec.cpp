@@ -127,6 +127,22 @@ private Q_SLOTS:
         QTest::newRow("snapshot") << makeEvent(42, SnapshotEvent {state});
         QTest::newRow("snapshot empty state") << makeEvent(43, SnapshotEvent {});
 
+        CodeEvent withOffset = codeDelta(QStringLiteral("a.c"), QStringLiteral("int"), 2, 0);
+        withOffset.offset = 1234567;
+        QTest::newRow("code delta with offset") << makeEvent(50, withOffset);
+        ChatEvent chatWithOffset {ChatEvent::Type::Delta, QStringLiteral("m3"),
+                                  ChatRole::Assistant, QStringLiteral("lo")};
+        chatWithOffset.offset = 3;
+        QTest::newRow("chat delta with offset") << makeEvent(51, chatWithOffset);
+        Event merged = makeEvent(60, withOffset);
+        merged.firstSequence = 52;
+        QTest::newRow("catch-up event covering 52..60") << merged;
+        ConnectedEvent resumed {QStringLiteral("client_2")};
+        resumed.epoch = QStringLiteral("ep_abc");
+        resumed.lastSequence = 900;
+        resumed.resumeAfter = 41;
+        QTest::newRow("connected with resume information") << makeEvent(0, resumed);
+
         Event big = makeEvent(EventCodec::kMaxSequence, ProgressEvent {50, QString()});
         big.sessionId.clear();
         QTest::newRow("largest sequence, no session id") << big;
@@ -425,6 +441,16 @@ private Q_SLOTS:
             R"(chat event: field "delta" is missing)");
         row("session unknown type", "session", R"({"type":"done"})",
             R"(session event: field "type" must be one of complete, error, got "done")");
+        row("from above seq", "progress", R"({"seq":4,"from":5,"percent":1})",
+            R"(progress event: field "from" must not be above "seq")");
+        row("from zero", "progress", R"({"seq":4,"from":0,"percent":1})",
+            R"(progress event: field "from" must be an integer in 1..9007199254740991, got 0)");
+        row("code offset negative", "code",
+            R"({"fileName":"a","type":"delta","delta":"x","offset":-2})",
+            R"(code event: field "offset" must be an integer in 0..9007199254740991, got -2)");
+        row("chat offset string", "chat",
+            R"({"messageId":"m","role":"user","type":"delta","delta":"x","offset":"1"})",
+            R"(chat event: field "offset" must be an integer in 0..9007199254740991, got a string)");
         row("snapshot without state", "snapshot", R"({"sessionId":"s"})",
             R"(snapshot event: field "state" is missing)");
         row("snapshot state array", "snapshot", R"({"state":[]})",
