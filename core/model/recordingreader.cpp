@@ -1,11 +1,13 @@
 #include "core/model/recordingreader.h"
 
+#include "core/model/logrecord.h"
 #include "core/model/recordingwriter.h"
 #include "core/protocol/eventcodec.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <optional>
 
 namespace inkstream::core {
 
@@ -63,24 +65,46 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
                                        .arg(lineNumber - 1);
             break;
         }
-        const QJsonObject object = QJsonDocument::fromJson(lines[i], &parseError).object();
-        if (parseError.error != QJsonParseError::NoError
-            || !object.value(QStringLiteral("event")).isObject()) {
-            recording->warnings
-                << QStringLiteral("line %1 skipped: not a recorded event").arg(lineNumber);
-            continue;
+        qint64 at = -1;
+        std::optional<Event> event;
+        QString problem;
+        if (recording->version >= 2) {
+            // Checksummed records; a session log also holds records that are not events.
+            QByteArrayView kind;
+            QByteArrayView value;
+            const QByteArray line = lines[i] + '\n';
+            if (LogRecord::parse(line, &at, &kind, &value) != LogRecord::Parse::Ok) {
+                recording->warnings
+                    << QStringLiteral("line %1 skipped: damaged (its checksum does not match)")
+                           .arg(lineNumber);
+                continue;
+            }
+            if (kind != "event")
+                continue;
+            DecodeResult decoded = EventCodec::decode({}, value);
+            event = std::move(decoded.event);
+            problem = decoded.error;
+        } else {
+            const QJsonObject object = QJsonDocument::fromJson(lines[i], &parseError).object();
+            if (parseError.error != QJsonParseError::NoError
+                || !object.value(QStringLiteral("event")).isObject()) {
+                recording->warnings
+                    << QStringLiteral("line %1 skipped: not a recorded event").arg(lineNumber);
+                continue;
+            }
+            DecodeResult decoded
+                = EventCodec::decodeObject({}, object.value(QStringLiteral("event")).toObject());
+            event = std::move(decoded.event);
+            problem = decoded.error;
+            at = object.value(QStringLiteral("t")).toInteger(-1);
         }
-        const DecodeResult decoded
-            = EventCodec::decodeObject({}, object.value(QStringLiteral("event")).toObject());
-        if (!decoded.ok()) {
+        if (!event) {
             recording->warnings
-                << QStringLiteral("line %1 skipped: %2").arg(lineNumber).arg(decoded.error);
+                << QStringLiteral("line %1 skipped: %2").arg(lineNumber).arg(problem);
             continue;
         }
         // Arrival times are milliseconds since the start, never negative, never going back:
         // the replay timeline and seeking rely on that order.
-        constexpr qint64 notIntegral = -1;
-        const qint64 at = object.value(QStringLiteral("t")).toInteger(notIntegral);
         if (at < 0) {
             recording->warnings << QStringLiteral("line %1 skipped: \"t\" must be a "
                                                   "non-negative integer of milliseconds")
@@ -93,7 +117,7 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
                                                   "in file order")
                                        .arg(lineNumber)
                                        .arg(previous - at);
-        recording->events.append(RecordedEvent {std::max(at, previous), *decoded.event});
+        recording->events.append(RecordedEvent {std::max(at, previous), std::move(*event)});
     }
     return true;
 }

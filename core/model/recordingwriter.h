@@ -4,18 +4,24 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonObject>
 #include <QString>
 #include <QUrl>
 
 namespace inkstream::core {
 
-// Writes a session recording (docs/recording.md): a header line, then one line per event with
-// its arrival time. Each line reaches the file with one unbuffered write, so a crash leaves at
-// most a partial last line, which the reader skips with a warning.
+// Writes a session recording (docs/recording.md): a header line, then one checksummed line per
+// event with its arrival time (LogRecord). Each line reaches the file with one unbuffered write,
+// so a crash leaves at most a partial last line, which the reader skips with a warning.
 class RecordingWriter final
 {
 public:
-    static constexpr int kFormatVersion = 1;
+    static constexpr int kFormatVersion = 2;
+
+    // The header line (newline included) of a recording in the current format; `extra` members
+    // are added (a session log names its session and epoch).
+    static QByteArray headerLine(const QUrl &source, const QString &dialect,
+                                 const QJsonObject &extra = {});
 
     // Creates (truncates) `path` and writes the header; false with a reason otherwise.
     bool open(const QString &path, const QUrl &source, const QString &dialect, QString *error);

@@ -1,3 +1,4 @@
+#include "core/model/logrecord.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
 #include "core/model/replaytimeline.h"
@@ -28,6 +29,26 @@ QByteArray recordingBytes(const QList<Event> &events, const QString &path)
     QFile file(path);
     file.open(QIODevice::ReadOnly);
     return file.readAll();
+}
+
+// The same recording in format version 1 (before records were checksummed), which readers still
+// take: `{"t":T,"event":{...}}` lines.
+QByteArray asVersion1(const QByteArray &bytes)
+{
+    QList<QByteArray> lines = bytes.split('\n');
+    lines[0].replace("\"version\":2", "\"version\":1");
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines[i].isEmpty())
+            continue;
+        qint64 at = 0;
+        QByteArrayView kind;
+        QByteArrayView value;
+        const QByteArray line = lines[i] + '\n';
+        if (LogRecord::parse(line, &at, &kind, &value) != LogRecord::Parse::Ok)
+            qFatal("not a record: %s", lines[i].constData());
+        lines[i] = "{\"t\":" + QByteArray::number(at) + ",\"event\":" + value.toByteArray() + '}';
+    }
+    return lines.join('\n');
 }
 
 // A snapshot without the chat timestamps: those record when a model applied the message,
@@ -67,7 +88,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(RecordingReader::read(dir.filePath(QStringLiteral("a.rec")), &recording, &error),
                  qPrintable(error));
-        QCOMPARE(recording.version, 1);
+        QCOMPARE(recording.version, 2);
         QCOMPARE(recording.dialect, QStringLiteral("native"));
         QVERIFY(recording.startedAt.isValid());
         QVERIFY(recording.warnings.isEmpty());
@@ -110,14 +131,51 @@ private Q_SLOTS:
         QVERIFY(recording.warnings.first().startsWith(QStringLiteral("line 4 skipped")));
     }
 
+    void flippedByte_isFoundByTheChecksum()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(1, 5);
+        QByteArray bytes = recordingBytes(events, dir.filePath(QStringLiteral("a.rec")));
+        // A digit of the third event's delta offset: still valid JSON, different meaning.
+        const qsizetype line3
+            = bytes.indexOf('\n', bytes.indexOf('\n', bytes.indexOf('\n') + 1) + 1);
+        const qsizetype at = bytes.indexOf("\"seq\":", line3) + 6;
+        bytes[at] = bytes[at] == '9' ? '8' : char(bytes[at] + 1);
+        Recording recording;
+        QString error;
+        QVERIFY(RecordingReader::parse(bytes, &recording, &error));
+        QCOMPARE(recording.events.size(), events.size() - 1);
+        QCOMPARE(recording.warnings.size(), 1);
+        QVERIFY2(recording.warnings.first().contains(QStringLiteral("checksum")),
+                 qPrintable(recording.warnings.first()));
+    }
+
+    void version1Recordings_areStillRead()
+    {
+        QTemporaryDir dir;
+        const QList<Event> events = sampleSession(2, 6);
+        const QByteArray bytes
+            = asVersion1(recordingBytes(events, dir.filePath(QStringLiteral("a.rec"))));
+        QVERIFY(!bytes.contains("\"c\":"));
+        Recording recording;
+        QString error;
+        QVERIFY2(RecordingReader::parse(bytes, &recording, &error), qPrintable(error));
+        QCOMPARE(recording.version, 1);
+        QVERIFY(recording.warnings.isEmpty());
+        QCOMPARE(recording.events.size(), events.size());
+        for (qsizetype i = 0; i < events.size(); ++i)
+            QCOMPARE(recording.events[i].event, events[i]);
+    }
+
     // Found while writing fuzz_recording: times were taken as they came, so a hand-edited or
     // damaged recording could go back in time or below zero under the timeline's feet.
     void times_areNonNegativeAndNeverGoBack()
     {
         QTemporaryDir dir;
         const QList<Event> events = sampleSession(1, 5);
+        // Version 1 lines carry no checksum, so a damaged time reaches the reader's checks.
         QList<QByteArray> lines
-            = recordingBytes(events, dir.filePath(QStringLiteral("t.rec"))).split('\n');
+            = asVersion1(recordingBytes(events, dir.filePath(QStringLiteral("t.rec")))).split('\n');
         const auto withTime = [](QByteArray line, const QByteArray &time) {
             const qsizetype start = line.indexOf("\"t\":") + 4;
             const qsizetype end = line.indexOf(',', start);

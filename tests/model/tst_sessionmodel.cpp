@@ -113,7 +113,8 @@ private Q_SLOTS:
         QVERIFY(model.apply(makeEvent(2, more)));
         QCOMPARE(model.chat().size(), 1);
         QCOMPARE(model.chat().at(0).text, QStringLiteral("Hello"));
-        ChatEvent ahead = chat(ChatEvent::Type::Delta, QStringLiteral("other"), QStringLiteral("x"));
+        ChatEvent ahead
+            = chat(ChatEvent::Type::Delta, QStringLiteral("other"), QStringLiteral("x"));
         ahead.offset = 3;
         QVERIFY(!model.apply(makeEvent(3, ahead)));
         QCOMPARE(model.chat().size(), 1); // no message made up for a gap

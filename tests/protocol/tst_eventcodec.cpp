@@ -130,8 +130,8 @@ private Q_SLOTS:
         CodeEvent withOffset = codeDelta(QStringLiteral("a.c"), QStringLiteral("int"), 2, 0);
         withOffset.offset = 1234567;
         QTest::newRow("code delta with offset") << makeEvent(50, withOffset);
-        ChatEvent chatWithOffset {ChatEvent::Type::Delta, QStringLiteral("m3"),
-                                  ChatRole::Assistant, QStringLiteral("lo")};
+        ChatEvent chatWithOffset {ChatEvent::Type::Delta, QStringLiteral("m3"), ChatRole::Assistant,
+                                  QStringLiteral("lo")};
         chatWithOffset.offset = 3;
         QTest::newRow("chat delta with offset") << makeEvent(51, chatWithOffset);
         Event merged = makeEvent(60, withOffset);
