@@ -68,13 +68,54 @@ bool FileStreamer::enqueue(const QString &fileName, const QString &content, Chun
     }
     if (!m_streamingEnabled)
         options.instant = true;
-    m_queue.append(PendingFile {fileName, content, options});
+    const qint64 id = ++m_lastAcceptId;
+    m_session->appendRecord("accept",
+                            {{QStringLiteral("id"), id},
+                             {QStringLiteral("fileName"), fileName},
+                             {QStringLiteral("content"), content},
+                             {QStringLiteral("chunkSize"), options.chunkSize},
+                             {QStringLiteral("delayMs"), options.delayMs},
+                             {QStringLiteral("instant"), options.instant}});
+    m_queue.append(PendingFile {id, fileName, content, options});
     qCDebug(lcServer, "session %s: queued %s (%lld characters, %lld queued)",
             qPrintable(m_session->id()), qPrintable(fileName),
             static_cast<long long>(content.size()), static_cast<long long>(m_queue.size()));
     if (!m_stepping && !m_timer.isActive())
         m_timer.start(0);
     return true;
+}
+
+void FileStreamer::restore(const QList<QJsonObject> &accepted, qint64 lastAcceptId)
+{
+    m_lastAcceptId = std::max(m_lastAcceptId, lastAcceptId);
+    for (const QJsonObject &record : accepted) {
+        ChunkOptions options;
+        options.chunkSize = record.value(QStringLiteral("chunkSize")).toInt(options.chunkSize);
+        options.delayMs = record.value(QStringLiteral("delayMs")).toInt(options.delayMs);
+        options.instant = record.value(QStringLiteral("instant")).toBool(options.instant);
+        m_queue.append(PendingFile {record.value(QStringLiteral("id")).toInteger(),
+                                    record.value(QStringLiteral("fileName")).toString(),
+                                    record.value(QStringLiteral("content")).toString(), options});
+    }
+    if (m_queue.isEmpty())
+        return;
+    // The front file may have been started: go on after what the log shows of it, as long as
+    // that is the start of what was accepted (else type it again from its start).
+    const PendingFile &front = m_queue.front();
+    const int index = m_session->model()->fileIndex(front.name);
+    if (index >= 0) {
+        const SessionFile &shown = m_session->model()->files().at(index);
+        if (shown.state == FileState::Writing && front.content.startsWith(shown.content)) {
+            m_started = true;
+            m_offset = shown.content.size();
+            m_position = shown.end;
+        }
+    }
+    qCInfo(lcServer, "session %s: typing %lld accepted files again, %s from character %lld",
+           qPrintable(m_session->id()), static_cast<long long>(m_queue.size()),
+           qPrintable(front.name), static_cast<long long>(m_offset));
+    if (!m_timer.isActive())
+        m_timer.start(0);
 }
 
 void FileStreamer::step()
@@ -91,6 +132,12 @@ void FileStreamer::step()
     budget.start();
 
     while (!m_queue.isEmpty()) {
+        if (!m_session->isWritable()) {
+            // The log refuses events (disk full): wait until it takes them again.
+            connect(m_session, &Session::logWritable, this, &FileStreamer::step,
+                    Qt::SingleShotConnection);
+            return;
+        }
         if (!m_started) {
             const QString name = m_queue.front().name;
             CodeEvent start;
@@ -138,11 +185,13 @@ void FileStreamer::step()
             complete.fileName = file.name;
             complete.fullContent = file.content;
             complete.hasFullContent = true;
+            const qint64 id = file.id;
             m_queue.removeFirst();
             m_started = false;
             m_session->publish(complete);
             if (!self)
                 return;
+            m_session->appendRecord("typed", {{QStringLiteral("id"), id}});
             Q_EMIT fileCompleted(complete.fileName);
             if (!self)
                 return;

@@ -3,6 +3,7 @@
 #include "core/protocol/event.h"
 #include "core/server/chunker.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -24,8 +25,12 @@ class FileStreamer final : public QObject
 public:
     explicit FileStreamer(Session *session, QObject *parent = nullptr);
 
-    // Queues a file; returns false (and logs) when the name is not acceptable.
+    // Queues a file; returns false (and logs) when the name is not acceptable. The session's log
+    // records it (an `accept` record), so a restarted publisher types it still.
     bool enqueue(const QString &fileName, const QString &content, ChunkOptions options = {});
+    // Takes up the files a restored log accepted and did not finish typing (their `accept`
+    // records, in order): the first goes on from where the session's model shows it stopped.
+    void restore(const QList<QJsonObject> &accepted, qint64 lastAcceptId);
     bool isIdle() const { return m_queue.isEmpty(); }
     // Off: every file is published whole (`start`, then `complete`), whatever its options say
     // (seed 000's ENABLE_CODE_STREAMING=false).
@@ -46,6 +51,7 @@ Q_SIGNALS:
 private:
     struct PendingFile
     {
+        qint64 id = 0; // of its `accept` record
         QString name;
         QString content;
         ChunkOptions options;
@@ -58,6 +64,7 @@ private:
     bool m_streamingEnabled = true;
     bool m_started = false; // `start` of the front file is out
     bool m_stepping = false; // inside step(): enqueue() must not schedule another one
+    qint64 m_lastAcceptId = 0;
     qsizetype m_offset = 0; // UTF-16 offset of the next delta in the front file
     TextPosition m_position; // line/column of m_offset
     QTimer m_timer;

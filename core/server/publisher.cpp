@@ -112,30 +112,15 @@ Publisher::Publisher(SessionHub *hub, QObject *parent)
     for (Session *session : hub->sessions())
         attachSession(session);
     connect(hub, &SessionHub::sessionCreated, this, &Publisher::attachSession);
-    connect(&m_keepAliveTimer, &QTimer::timeout, this, &Publisher::sendKeepAlive);
-    setKeepAliveInterval(m_keepAliveInterval);
+    connect(&m_subscribers, &SubscriberSet::subscriberConnected, this,
+            &Publisher::subscriberConnected);
+    connect(&m_subscribers, &SubscriberSet::subscriberDisconnected, this,
+            &Publisher::subscriberDisconnected);
     // Connecting this signal is what makes QAbstractHttpServer accept WebSocket upgrades.
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &Publisher::acceptWebSockets);
-    m_clock.start();
-    connect(&m_reapTimer, &QTimer::timeout, this, &Publisher::reapStaleSubscribers);
-    m_reapTimer.start(std::chrono::seconds(1));
 }
 
-Publisher::~Publisher()
-{
-    // The sockets outlive this body (they are children of the QTcpServer); make sure none of
-    // their last signals reaches a half-destroyed publisher.
-    for (const QList<Subscriber> &subscribers : std::as_const(m_subscribers)) {
-        for (const Subscriber &subscriber : subscribers) {
-            if (subscriber.socket)
-                subscriber.socket->disconnect(this);
-        }
-    }
-    for (const QMetaObject::Connection &connection : std::as_const(m_pendingCompletions))
-        disconnect(connection);
-    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets))
-        subscriber.socket->disconnect(this);
-}
+Publisher::~Publisher() = default;
 
 bool Publisher::listen(const QHostAddress &address, quint16 port)
 {
@@ -189,55 +174,9 @@ QUrl Publisher::sessionUrl(const QString &sessionId) const
     return url;
 }
 
-void Publisher::setKeepAliveInterval(std::chrono::milliseconds interval)
-{
-    m_keepAliveInterval = interval;
-    if (interval.count() > 0)
-        m_keepAliveTimer.start(interval);
-    else
-        m_keepAliveTimer.stop();
-}
-
-int Publisher::subscriberCount() const
-{
-    return int(m_subscriberKeys.size() + m_webSockets.size());
-}
-
-int Publisher::subscriberCount(const QString &sessionId) const
-{
-    const auto ws
-        = std::count_if(m_webSockets.cbegin(), m_webSockets.cend(),
-                        [&](const WebSocketSubscriber &s) { return s.sessionId == sessionId; });
-    return int(m_subscribers.value(sessionId).size() + ws);
-}
-
 void Publisher::attachSession(Session *session)
 {
-    const QString id = session->id();
-    connect(session, &Session::eventPublished, this,
-            [this, id](const Event &event, const QByteArray &frame) {
-                m_metrics.countEventPublished();
-                broadcast(id, frame);
-                broadcastWebSocket(id, event);
-            });
-    connect(session, &QObject::destroyed, this, [this, id] {
-        // Its viewers would wait forever on a stream that can no longer carry anything.
-        for (const Subscriber &subscriber : m_subscribers.value(id)) {
-            if (subscriber.socket)
-                subscriber.socket->disconnectFromHost();
-        }
-        for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
-            if (subscriber.sessionId == id)
-                subscriber.socket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                                         QStringLiteral("session deleted"));
-        }
-        m_pendingFrames.remove(id);
-        if (const auto pending = m_pendingCompletions.constFind(id);
-            pending != m_pendingCompletions.cend()) {
-            disconnect(*pending);
-            m_pendingCompletions.erase(pending);
-        }
-    });
+    m_subscribers.attach(session);
 }
 
 // ---- HTTP dispatch ----------------------------------------------------------------------
@@ -369,7 +308,14 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 return true;
             }
             if (action == u"snapshot") {
-                if (onlyGet())
+                if (!onlyGet())
+                    return true;
+                const bool asEvents
+                    = request.value(QByteArrayLiteral("accept")).contains("application/x-ndjson")
+                    || request.query().queryItemValue(QStringLiteral("format")) == u"ndjson";
+                if (asEvents)
+                    openSnapshot(request, socket, session);
+                else
                     respondJson(request, socket, Status::Ok, session->snapshot());
                 return true;
             }
@@ -410,44 +356,140 @@ void Publisher::missingHandler(const QHttpServerRequest &request, QTcpSocket *so
 
 // ---- responses --------------------------------------------------------------------------
 
-void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
-                        const QByteArray &contentType, const QByteArray &body,
-                        const Headers &extraHeaders)
+namespace {
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
+    case 202:
+        return QByteArrayLiteral("Accepted");
+    case 204:
+        return QByteArrayLiteral("No Content");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 409:
+        return QByteArrayLiteral("Conflict");
+    case 413:
+        return QByteArrayLiteral("Payload Too Large");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    case 507:
+        return QByteArrayLiteral("Insufficient Storage");
+    default:
+        return QByteArrayLiteral("Status");
+    }
+}
+
+// "HTTP/1.1 200 OK" and the headers, up to the blank line that ends them.
+QByteArray responseHead(int status, const CorsPolicy::Headers &headers)
+{
+    QByteArray head = QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' '
+        + reasonPhrase(status) + QByteArrayLiteral("\r\n");
+    for (const auto &[name, value] : headers)
+        head += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
+    head += QByteArrayLiteral("\r\n");
+    return head;
+}
+
+} // namespace
+
+CorsPolicy::Headers Publisher::corsHeaders(const QHttpServerRequest &request) const
+{
+    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
+    return request.method() == Method::Options ? m_cors.preflightHeaders(origin)
+                                               : m_cors.responseHeaders(origin);
+}
+
+Publisher::Response Publisher::response(const QHttpServerRequest &request, Status status,
+                                        const QByteArray &contentType, const QByteArray &body,
+                                        const Headers &extraHeaders) const
 {
     // RFC 9112 §9.6: a client's "close" obliges the server to close after this response (Qt
     // 6.4 keeps the connection open regardless, and a client that asked to close then keeps it
     // too, idle, until one of the two gives up). A response that says close itself (429, 413)
     // closes the same way.
-    bool closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")));
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.writeStatusLine(status);
-    responder.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
-    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
-    responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+    Response result;
+    result.closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")));
+    Headers headers {{QByteArrayLiteral("Content-Type"), contentType},
+                     {QByteArrayLiteral("Content-Length"), QByteArray::number(body.size())},
+                     {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")}};
     bool saidConnection = false;
     for (const auto &[name, value] : extraHeaders) {
-        responder.writeHeader(name, value);
+        headers.append({name, value});
         if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
             saidConnection = true;
-            closeAfter = closeAfter || hasCloseOption(value);
+            result.closeAfter = result.closeAfter || hasCloseOption(value);
         }
     }
-    if (closeAfter && !saidConnection)
-        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
-    writeCorsHeaders(request, &responder);
-    responder.writeBody(body);
-    m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(status));
-    qCDebug(lcServer, "-> %d%s", int(status), closeAfter ? " (closing)" : "");
-    if (closeAfter)
+    if (result.closeAfter && !saidConnection)
+        headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
+    headers.append(corsHeaders(request));
+    result.bytes = responseHead(int(status), headers) + body;
+    result.route = ServerMetrics::routeOf(request.url().path());
+    result.status = int(status);
+    return result;
+}
+
+Publisher::Response Publisher::jsonResponse(const QHttpServerRequest &request, Status status,
+                                            const QJsonObject &body,
+                                            const Headers &extraHeaders) const
+{
+    QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    json.append('\n');
+    return response(request, status, QByteArrayLiteral("application/json"), json, extraHeaders);
+}
+
+void Publisher::send(QTcpSocket *socket, const Response &response)
+{
+    m_metrics.countResponse(response.route, response.status);
+    qCDebug(lcServer, "-> %d%s", response.status, response.closeAfter ? " (closing)" : "");
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    socket->write(response.bytes);
+    if (response.closeAfter)
         socket->disconnectFromHost(); // after the response is written
+}
+
+void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+                        const QByteArray &contentType, const QByteArray &body,
+                        const Headers &extraHeaders)
+{
+    send(socket, response(request, status, contentType, body, extraHeaders));
 }
 
 void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
                             const QJsonObject &body, const Headers &extraHeaders)
 {
-    QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    json.append('\n');
-    respond(request, socket, status, QByteArrayLiteral("application/json"), json, extraHeaders);
+    send(socket, jsonResponse(request, status, body, extraHeaders));
+}
+
+void Publisher::acknowledge(const QHttpServerRequest &request, QTcpSocket *socket, Session *session,
+                            Status status, const QJsonObject &body)
+{
+    // `publish` exiting 0 means the file is in the log: the answer waits for the fsync that
+    // covers it (SessionLog::whenDurable; at once for --fsync never and memory-only logs).
+    session->whenDurable(socket,
+                         [this, socket = QPointer<QTcpSocket>(socket),
+                          answer = jsonResponse(request, status, body)] {
+                             if (socket)
+                                 send(socket, answer);
+                         });
 }
 
 void Publisher::respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
@@ -461,13 +503,15 @@ void Publisher::respondError(const QHttpServerRequest &request, QTcpSocket *sock
                 extraHeaders);
 }
 
-void Publisher::writeCorsHeaders(const QHttpServerRequest &request, QHttpServerResponder *responder)
+bool Publisher::checkWritable(const QHttpServerRequest &request, QTcpSocket *socket,
+                              Session *session)
 {
-    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
-    const Headers headers = request.method() == Method::Options ? m_cors.preflightHeaders(origin)
-                                                                : m_cors.responseHeaders(origin);
-    for (const auto &[name, value] : headers)
-        responder->writeHeader(name, value);
+    if (session->isWritable())
+        return true;
+    // Viewers keep being served from what the log holds; publishers are told why not.
+    respondError(request, socket, Status(507), QStringLiteral("insufficient storage"),
+                 session->logError());
+    return false;
 }
 
 bool Publisher::parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket,
@@ -552,7 +596,7 @@ void Publisher::createSession(const QHttpServerRequest &request, QTcpSocket *soc
 void Publisher::postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
     QJsonObject body;
-    if (!parseJsonObject(request, socket, &body))
+    if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body))
         return;
     const QJsonValue fileName = body.value(QStringLiteral("fileName"));
     const QJsonValue content = body.value(QStringLiteral("content"));
@@ -590,7 +634,7 @@ void Publisher::postFiles(const QHttpServerRequest &request, QTcpSocket *socket,
     qCInfo(lcServer, "session %s: accepted %s (%lld characters, chunk %d, delay %d ms%s)",
            qPrintable(session->id()), qPrintable(name), static_cast<long long>(text.size()),
            options.chunkSize, options.delayMs, options.instant ? ", instant" : "");
-    respondJson(request, socket, Status::Accepted,
+    acknowledge(request, socket, session, Status::Accepted,
                 {{QStringLiteral("accepted"), true},
                  {QStringLiteral("sessionId"), session->id()},
                  {QStringLiteral("fileName"), name},
@@ -603,7 +647,7 @@ void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *sock
                              Session *session)
 {
     QJsonObject body;
-    if (!parseJsonObject(request, socket, &body, true))
+    if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body, true))
         return;
     const QJsonValue errorValue = body.value(QStringLiteral("error"));
     if (!errorValue.isUndefined() && !errorValue.isNull() && !errorValue.isString()) {
@@ -616,36 +660,21 @@ void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *sock
         event.type = SessionEvent::Type::Error;
         event.error = errorValue.toString();
     }
-
-    const QString id = session->id();
-    FileStreamer *streamer = session->fileStreamer();
-    if (streamer->isIdle()) {
-        m_pendingCompletions.remove(id);
-        const Event published = session->publish(event);
-        respondJson(request, socket, Status::Accepted,
-                    {{QStringLiteral("accepted"), true},
-                     {QStringLiteral("pending"), false},
-                     {QStringLiteral("sequence"), qint64(published.sequence)}});
-        return;
-    }
-    // Files are still being typed: complete once the queue drains, and only once.
-    if (!m_pendingCompletions.contains(id)) {
-        const QPointer<Session> guard(session);
-        m_pendingCompletions.insert(
-            id, connect(streamer, &FileStreamer::idle, this, [this, guard, id, event] {
-                disconnect(m_pendingCompletions.take(id));
-                if (guard)
-                    guard->publish(event);
-            }));
-    }
-    respondJson(request, socket, Status::Accepted,
-                {{QStringLiteral("accepted"), true},
-                 {QStringLiteral("pending"), true},
-                 {QStringLiteral("queuedFiles"), qint64(streamer->pendingFiles())}});
+    // Files still being typed: it completes once the queue drains, and only once.
+    const bool pending = session->completeWhenIdle(event);
+    QJsonObject answer {{QStringLiteral("accepted"), true}, {QStringLiteral("pending"), pending}};
+    if (pending)
+        answer.insert(QStringLiteral("queuedFiles"),
+                      qint64(session->fileStreamer()->pendingFiles()));
+    else
+        answer.insert(QStringLiteral("sequence"), qint64(session->lastSequence()));
+    acknowledge(request, socket, session, Status::Accepted, answer);
 }
 
 void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
+    if (!checkWritable(request, socket, session))
+        return;
     // Raw native events: one JSON object, a JSON array of them, or NDJSON (one per line).
     const QByteArray body = request.body();
     const QByteArray trimmed = body.trimmed();
@@ -787,7 +816,7 @@ void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket
     qCInfo(lcServer, "session %s: published %lld raw events (%llu..%llu)",
            qPrintable(session->id()), static_cast<long long>(payloads.size()),
            static_cast<unsigned long long>(first), static_cast<unsigned long long>(last));
-    respondJson(request, socket, Status::Accepted,
+    acknowledge(request, socket, session, Status::Accepted,
                 {{QStringLiteral("accepted"), qint64(payloads.size())},
                  {QStringLiteral("firstSequence"), qint64(first)},
                  {QStringLiteral("lastSequence"), qint64(last)}});
@@ -796,7 +825,7 @@ void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket
 void Publisher::postChat(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
     QJsonObject body;
-    if (!parseJsonObject(request, socket, &body))
+    if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body))
         return;
     const QJsonValue textValue = body.value(QStringLiteral("text"));
     if (!textValue.isString()) {
@@ -846,7 +875,7 @@ void Publisher::postChat(const QHttpServerRequest &request, QTcpSocket *socket, 
     const quint64 last
         = session->publish(ChatEvent {ChatEvent::Type::Complete, messageId, role, QString()})
               .sequence;
-    respondJson(request, socket, Status::Accepted,
+    acknowledge(request, socket, session, Status::Accepted,
                 {{QStringLiteral("accepted"), true},
                  {QStringLiteral("messageId"), messageId},
                  {QStringLiteral("firstSequence"), qint64(first)},
@@ -865,234 +894,54 @@ void Publisher::deleteSession(const QHttpServerRequest &request, QTcpSocket *soc
                  {QStringLiteral("subscribersClosed"), closed}});
 }
 
-// ---- SSE --------------------------------------------------------------------------------
+// ---- streams ----------------------------------------------------------------------------
 
 namespace {
 
-// What a new subscriber needs before the live events: exactly the events after its last id
-// when the ring buffer still holds them, otherwise (behind, or state from another run) the
-// full state first.
-struct CatchUp
+// The sequence a viewer holds, from Last-Event-ID (or ?lastEventId=); 0 when it says none, or
+// nothing this publisher can read (it then gets everything).
+quint64 lastSequenceOf(const QByteArray &lastIdText)
 {
-    bool hasLastId = false;
-    bool snapshot = false;
-    QList<Session::BufferedEvent> missed;
-};
-
-CatchUp catchUpFor(const Session *session, const QByteArray &lastIdText)
-{
-    CatchUp catchUp;
-    const quint64 lastId = lastIdText.isEmpty() ? 0 : lastIdText.toULongLong(&catchUp.hasLastId);
-    if (!lastIdText.isEmpty() && !catchUp.hasLastId)
+    bool ok = false;
+    const quint64 sequence = lastIdText.trimmed().toULongLong(&ok);
+    if (!lastIdText.isEmpty() && !ok)
         qCDebug(lcServer, "ignoring unreadable Last-Event-ID %s", lastIdText.constData());
-    const bool resumable = catchUp.hasLastId && session->eventsAfter(lastId, &catchUp.missed);
-    catchUp.snapshot = !resumable && (catchUp.hasLastId || session->lastSequence() > 0);
-    return catchUp;
-}
-
-QString describe(const CatchUp &catchUp)
-{
-    return catchUp.snapshot ? QStringLiteral("snapshot sent")
-                            : QStringLiteral("%1 events replayed").arg(catchUp.missed.size());
+    return ok ? sequence : 0;
 }
 
 } // namespace
 
 void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
 {
-    // Whatever is queued belongs to the subscribers already there; the newcomer's catch-up
-    // below covers those events.
-    flushPendingFrames(session->id());
     QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
         lastIdText = request.query().queryItemValue(QStringLiteral("lastEventId")).toLatin1();
-    const CatchUp catchUp = catchUpFor(session, lastIdText);
-
-    const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
-    QByteArray preamble = QByteArrayLiteral("retry: ")
-        + QByteArray::number(qint64(m_retryInterval.count())) + QByteArrayLiteral("\n\n");
-    // `connected` is per subscriber and not part of the session's sequence: sequence 0.
-    preamble += EventCodec::encodeSse(Event {0, session->id(), ConnectedEvent {clientId}});
-    if (catchUp.snapshot)
-        preamble += EventCodec::encodeSse(session->snapshotEvent());
-    for (const Session::BufferedEvent &event : catchUp.missed)
-        preamble += event.sseFrame;
-
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.writeStatusLine(Status::Ok);
-    responder.writeHeaders(
-        {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
-         {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
-         {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
-         {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}});
-    writeCorsHeaders(request, &responder);
-    responder.writeBody(preamble);
+    Headers headers {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
+                     {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
+                     {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
+                     {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}};
+    headers.append(corsHeaders(request));
+    const QByteArray head = responseHead(int(Status::Ok), headers);
+    socket->write(head);
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
-    m_metrics.countBytesSent(preamble.size());
-
-    const QString sessionId = session->id();
-    const qint64 now = m_clock.elapsed();
-    m_subscribers[sessionId].append(
-        Subscriber {QPointer<QTcpSocket>(socket), clientId, now, now, 0});
-    m_subscriberKeys.insert(socket, SubscriberKey {sessionId, clientId});
-    connect(socket, &QAbstractSocket::disconnected, this,
-            [this, socket] { removeSubscriber(socket); });
-    connect(socket, &QObject::destroyed, this, [this, socket] { removeSubscriber(socket); });
-
-    qCInfo(lcServer, "session %s: %s subscribed from %s (last id %s, %s)", qPrintable(sessionId),
-           qPrintable(clientId), qPrintable(request.remoteAddress().toString()),
-           catchUp.hasLastId ? lastIdText.constData() : "none", qPrintable(describe(catchUp)));
-    Q_EMIT subscriberConnected(sessionId, clientId);
+    m_metrics.countBytesSent(head.size());
+    m_subscribers.addSse(socket, session, lastSequenceOf(lastIdText),
+                         QStringLiteral("client_") + SessionHub::generateId());
 }
 
-void Publisher::removeSubscriber(QTcpSocket *socket)
+void Publisher::openSnapshot(const QHttpServerRequest &request, QTcpSocket *socket,
+                             Session *session)
 {
-    // `socket` may be mid-destruction: it is only a key here, never dereferenced.
-    const auto key = m_subscriberKeys.constFind(socket);
-    if (key == m_subscriberKeys.cend())
-        return;
-    const SubscriberKey removed = *key;
-    m_subscriberKeys.erase(key);
-    if (auto list = m_subscribers.find(removed.sessionId); list != m_subscribers.end()) {
-        list->removeIf([socket](const Subscriber &subscriber) {
-            return subscriber.socket.isNull() || subscriber.socket.data() == socket;
-        });
-        if (list->isEmpty())
-            m_subscribers.erase(list);
-    }
-    qCInfo(lcServer, "session %s: %s left", qPrintable(removed.sessionId),
-           qPrintable(removed.clientId));
-    Q_EMIT subscriberDisconnected(removed.sessionId, removed.clientId);
-}
-
-bool Publisher::writeTo(const Subscriber &subscriber, const QByteArray &bytes,
-                        QList<QPointer<QTcpSocket>> *overflowing)
-{
-    QTcpSocket *socket = subscriber.socket.data();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
-        return false;
-    // The bound is on the backlog, not on what comes next: a reader is judged by what it has
-    // not taken yet, so one large event (a file's `complete` carries the whole file) or one
-    // event-loop turn's batch never drops a reader that keeps up. Memory per subscriber stays
-    // under the bound plus one batch.
-    if (socket->bytesToWrite() > m_maxPendingBytes) {
-        qCWarning(lcServer, "%s reads too slowly (%lld bytes unsent); dropping it",
-                  qPrintable(subscriber.clientId), static_cast<long long>(socket->bytesToWrite()));
-        overflowing->append(subscriber.socket);
-        return false;
-    }
-    m_metrics.countBytesSent(bytes.size());
-    qsizetype sent = 0;
-#ifdef Q_OS_UNIX
-    // With nothing queued in Qt, the kernel takes the bytes now: one send() instead of Qt's
-    // enable-notifier / wake / write / disable round per socket, which dominates fan-out to
-    // thousands of subscribers. Whatever the kernel does not take is queued in Qt as usual,
-    // so the order of bytes is kept.
-    if (socket->bytesToWrite() == 0) {
-        const ssize_t written = ::send(int(socket->socketDescriptor()), bytes.constData(),
-                                       size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (written == bytes.size())
-            return true;
-        sent = written > 0 ? written : 0;
-        // Errors other than a full buffer are left to Qt, which reports them on its write.
-    }
-#endif
-    const QByteArrayView rest = QByteArrayView(bytes).sliced(sent);
-    return socket->write(rest.data(), rest.size()) == rest.size();
-}
-
-void Publisher::broadcast(const QString &sessionId, const QByteArray &bytes)
-{
-    if (!m_subscribers.contains(sessionId))
-        return;
-    // Events of one event-loop turn go out together: one buffer shared (not copied) by every
-    // subscriber's socket, so a burst costs each socket one write, not one per event.
-    QByteArray &pending = m_pendingFrames[sessionId];
-    pending += bytes;
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        QMetaObject::invokeMethod(this, &Publisher::flushAllPendingFrames, Qt::QueuedConnection);
-    }
-}
-
-void Publisher::flushAllPendingFrames()
-{
-    m_flushScheduled = false;
-    const QStringList sessionIds = m_pendingFrames.keys();
-    for (const QString &sessionId : sessionIds)
-        flushPendingFrames(sessionId);
-}
-
-void Publisher::flushPendingFrames(const QString &sessionId)
-{
-    const QByteArray bytes = m_pendingFrames.take(sessionId);
-    const auto found = m_subscribers.constFind(sessionId);
-    if (bytes.isEmpty() || found == m_subscribers.cend())
-        return;
-    // A copy: dropping a subscriber below edits the list.
-    const QList<Subscriber> subscribers = *found;
-    QList<QPointer<QTcpSocket>> overflowing;
-    for (const Subscriber &subscriber : subscribers)
-        writeTo(subscriber, bytes, &overflowing);
-    for (const QPointer<QTcpSocket> &socket : std::as_const(overflowing)) {
-        if (socket) {
-            m_metrics.countSubscriberDropped();
-            socket->abort();
-        }
-    }
-}
-
-void Publisher::sendKeepAlive()
-{
-    static const QByteArray ping = QByteArrayLiteral(": ping\n\n");
-    const QStringList sessionIds = m_subscribers.keys();
-    for (const QString &sessionId : sessionIds)
-        broadcast(sessionId, ping);
-    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets))
-        subscriber.socket->ping();
-}
-
-void Publisher::reapStaleSubscribers()
-{
-    const qint64 now = m_clock.elapsed();
-    const qint64 stallMs = m_stallTimeout.count();
-    const qint64 ageMs = m_maxStreamAge.count();
-    QList<QPointer<QTcpSocket>> stalled;
-    QList<QPointer<QTcpSocket>> tooOld;
-    for (QList<Subscriber> &subscribers : m_subscribers) {
-        for (Subscriber &subscriber : subscribers) {
-            QTcpSocket *socket = subscriber.socket.data();
-            if (!socket)
-                continue;
-            const qint64 unsent = socket->bytesToWrite();
-            if (unsent == 0 || unsent < subscriber.lastBytesToWrite)
-                subscriber.lastProgressMs = now;
-            subscriber.lastBytesToWrite = unsent;
-            if (stallMs > 0 && now - subscriber.lastProgressMs > stallMs)
-                stalled << subscriber.socket;
-            else if (ageMs > 0 && now - subscriber.openedAtMs > ageMs)
-                tooOld << subscriber.socket;
-        }
-    }
-    for (const QPointer<QTcpSocket> &socket : std::as_const(stalled)) {
-        if (!socket)
-            continue;
-        qCInfo(lcServer, "dropping a subscriber that has read nothing for %lld ms",
-               static_cast<long long>(stallMs));
-        m_metrics.countSubscriberDropped();
-        socket->abort();
-    }
-    for (const QPointer<QTcpSocket> &socket : std::as_const(tooOld)) {
-        if (socket)
-            socket->disconnectFromHost(); // it reconnects and resumes
-    }
-    QList<QWebSocket *> oldWebSockets;
-    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
-        if (ageMs > 0 && now - subscriber.openedAtMs > ageMs)
-            oldWebSockets << subscriber.socket;
-    }
-    for (QWebSocket *socket : std::as_const(oldWebSockets))
-        socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("stream age limit"));
+    // The state as catch-up events, one per line, each bounded; the end of the connection ends
+    // it (its length is not known in advance).
+    Headers headers {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson")},
+                     {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
+                     {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
+                     {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}};
+    headers.append(corsHeaders(request));
+    socket->write(responseHead(int(Status::Ok), headers));
+    m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
+    m_subscribers.addSnapshotReader(socket, session);
 }
 
 bool Publisher::admitConnection(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -1157,8 +1006,8 @@ void Publisher::respondMetrics(const QHttpServerRequest &request, QTcpSocket *so
 {
     ServerMetrics::Gauges gauges;
     gauges.sessions = m_hub ? m_hub->sessions().size() : 0;
-    gauges.sseSubscribers = m_subscriberKeys.size();
-    gauges.webSocketSubscribers = m_webSockets.size();
+    gauges.sseSubscribers = m_subscribers.sseCount();
+    gauges.webSocketSubscribers = m_subscribers.webSocketCount();
     respond(request, socket, Status::Ok, QByteArrayLiteral("text/plain; version=0.0.4"),
             m_metrics.toPrometheusText(gauges));
 }
@@ -1189,7 +1038,7 @@ void Publisher::acceptWebSockets()
 
 void Publisher::openWebSocket(QWebSocket *socket)
 {
-    socket->setParent(this);
+    socket->setParent(this); // until the subscriber set takes it
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     const QUrl url = socket->requestUrl();
     const QString route = ServerMetrics::routeOf(url.path());
@@ -1244,106 +1093,19 @@ void Publisher::openWebSocket(QWebSocket *socket)
     QByteArray lastIdText = socket->request().rawHeader(QByteArrayLiteral("Last-Event-ID"));
     if (lastIdText.isEmpty())
         lastIdText = QUrlQuery(url).queryItemValue(QStringLiteral("lastEventId")).toLatin1();
-    const CatchUp catchUp = catchUpFor(session, lastIdText.trimmed());
-    const QString clientId = QStringLiteral("client_") + SessionHub::generateId();
-    const auto send = [socket](const Event &event) {
-        socket->sendTextMessage(QString::fromUtf8(EventCodec::encodeJson(event)));
-    };
-    send(Event {0, session->id(), ConnectedEvent {clientId}});
-    if (catchUp.snapshot)
-        send(session->snapshotEvent());
-    for (const Session::BufferedEvent &event : catchUp.missed)
-        send(event.event);
     m_metrics.countResponse(route, 101);
-
-    m_webSockets.append(
-        WebSocketSubscriber {socket, session->id(), clientId, peer, m_clock.elapsed()});
-    connect(socket, &QWebSocket::disconnected, this, [this, socket] { removeWebSocket(socket); });
-    qCInfo(lcServer, "session %s: %s subscribed over WebSocket from %s (last id %s, %s)",
-           qPrintable(session->id()), qPrintable(clientId), qPrintable(peer.toString()),
-           catchUp.hasLastId ? lastIdText.constData() : "none", qPrintable(describe(catchUp)));
-    Q_EMIT subscriberConnected(session->id(), clientId);
-}
-
-void Publisher::removeWebSocket(QWebSocket *socket)
-{
-    const auto it
-        = std::find_if(m_webSockets.begin(), m_webSockets.end(),
-                       [socket](const WebSocketSubscriber &s) { return s.socket == socket; });
-    if (it == m_webSockets.end())
-        return;
-    const WebSocketSubscriber removed = *it;
-    m_webSockets.erase(it);
-    qCInfo(lcServer, "session %s: %s left", qPrintable(removed.sessionId),
-           qPrintable(removed.clientId));
-    Q_EMIT subscriberDisconnected(removed.sessionId, removed.clientId);
-}
-
-void Publisher::broadcastWebSocket(const QString &sessionId, const Event &event)
-{
-    QString message; // encoded once, for the first subscriber that needs it
-    QList<QWebSocket *> overflowing;
-    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
-        if (subscriber.sessionId != sessionId)
-            continue;
-        if (subscriber.socket->bytesToWrite() > m_maxPendingBytes) {
-            overflowing << subscriber.socket;
-            continue;
-        }
-        if (message.isEmpty())
-            message = QString::fromUtf8(EventCodec::encodeJson(event));
-        m_metrics.countBytesSent(message.size());
-        subscriber.socket->sendTextMessage(message);
-    }
-    for (QWebSocket *socket : std::as_const(overflowing)) {
-        qCWarning(lcServer, "a WebSocket subscriber reads too slowly; dropping it");
-        m_metrics.countSubscriberDropped();
-        socket->abort();
-    }
+    m_subscribers.addWebSocket(socket, session, lastSequenceOf(lastIdText),
+                               QStringLiteral("client_") + SessionHub::generateId());
 }
 
 int Publisher::dropSubscribers(const QString &sessionId)
 {
-    QList<QPointer<QTcpSocket>> sockets;
-    for (const Subscriber &subscriber : m_subscribers.value(sessionId))
-        sockets << subscriber.socket;
-    QList<QWebSocket *> webSockets;
-    for (const WebSocketSubscriber &subscriber : std::as_const(m_webSockets)) {
-        if (subscriber.sessionId == sessionId)
-            webSockets << subscriber.socket;
-    }
-    for (const QPointer<QTcpSocket> &socket : std::as_const(sockets)) {
-        if (socket)
-            socket->abort();
-    }
-    for (QWebSocket *socket : std::as_const(webSockets))
-        socket->abort();
-    qCInfo(lcServer, "session %s: dropped %lld subscribers", qPrintable(sessionId),
-           static_cast<long long>(sockets.size() + webSockets.size()));
-    return int(sockets.size() + webSockets.size());
+    return m_subscribers.drop(sessionId);
 }
 
 void Publisher::closeAllStreams(const QString &reason)
 {
-    flushAllPendingFrames();
-    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
-        const QByteArray notice
-            = EventCodec::encodeSse(Event {0, it.key(), ShutdownEvent {reason}});
-        for (const Subscriber &subscriber : it.value()) {
-            if (subscriber.socket
-                && subscriber.socket->state() == QAbstractSocket::ConnectedState) {
-                subscriber.socket->write(notice);
-                subscriber.socket->disconnectFromHost(); // after the notice is written
-            }
-        }
-    }
-    const QList<WebSocketSubscriber> webSockets = m_webSockets;
-    for (const WebSocketSubscriber &subscriber : webSockets) {
-        subscriber.socket->sendTextMessage(QString::fromUtf8(
-            EventCodec::encodeJson(Event {0, subscriber.sessionId, ShutdownEvent {reason}})));
-        subscriber.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
-    }
-    qCInfo(lcServer, "closed every stream: %s", qPrintable(reason));
+    m_subscribers.closeAll(reason);
 }
 
 } // namespace inkstream::core

@@ -5,17 +5,15 @@
 #include "core/server/corspolicy.h"
 #include "core/server/servermetrics.h"
 #include "core/server/sessionhub.h"
+#include "core/server/subscriberset.h"
 
 #include <QAbstractHttpServer>
-#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QHttpServerResponder>
 #include <QJsonObject>
-#include <QList>
 #include <QPointer>
 #include <QString>
-#include <QTimer>
 #include <QUrl>
 #include <chrono>
 
@@ -28,11 +26,12 @@ namespace inkstream::core {
 class Session;
 struct Event;
 
-// The embedded HTTP publisher (docs/protocol.md): SSE streams, snapshots and the publishing
-// API for the sessions of a SessionHub. Derived from QAbstractHttpServer, not QHttpServer,
-// because it must own the socket of an open-ended SSE response (DESIGN.md, platform facts):
-// subscribers are held as QPointer<QTcpSocket>, dropped on `disconnected`, and nothing is
-// ever written to a socket that is gone.
+// The embedded HTTP publisher (docs/protocol.md): request routing, access checks and the REST
+// handlers of the sessions of a SessionHub. Streams (SSE, WebSocket, the NDJSON snapshot) are
+// handed to its SubscriberSet once their request is accepted. Derived from QAbstractHttpServer,
+// not QHttpServer, because it must own the socket of an open-ended response (DESIGN.md,
+// platform facts), and it writes its responses itself so that one can wait for the session
+// log (an acknowledgment goes out once what it acknowledges is durable).
 class Publisher final : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -56,11 +55,23 @@ public:
     SessionHub *hub() const { return m_hub; }
 
     // `: ping` comments on every stream; 0 disables. Default 30 s.
-    void setKeepAliveInterval(std::chrono::milliseconds interval);
-    std::chrono::milliseconds keepAliveInterval() const { return m_keepAliveInterval; }
+    void setKeepAliveInterval(std::chrono::milliseconds interval)
+    {
+        m_subscribers.setKeepAliveInterval(interval);
+    }
+    std::chrono::milliseconds keepAliveInterval() const
+    {
+        return m_subscribers.keepAliveInterval();
+    }
     // The `retry:` reconnection hint sent when a stream opens. Default 3000 ms.
-    void setRetryInterval(std::chrono::milliseconds interval) { m_retryInterval = interval; }
-    std::chrono::milliseconds retryInterval() const { return m_retryInterval; }
+    void setRetryInterval(std::chrono::milliseconds interval)
+    {
+        m_subscribers.setRetryInterval(interval);
+    }
+    std::chrono::milliseconds retryInterval() const { return m_subscribers.retryInterval(); }
+    // The streams: subscribers, catch-ups and the live fan-out.
+    const SubscriberSet &subscribers() const { return m_subscribers; }
+
     // Larger request bodies are answered with 413. Default 8 MiB.
     void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
     qint64 maxBodySize() const { return m_maxBodySize; }
@@ -70,8 +81,8 @@ public:
     qint64 maxEventSize() const { return m_maxEventSize; }
     // A subscriber with more unsent bytes than this is dropped (it reconnects and resumes).
     // Default 16 MiB.
-    void setMaxPendingBytes(qint64 bytes) { m_maxPendingBytes = bytes; }
-    qint64 maxPendingBytes() const { return m_maxPendingBytes; }
+    void setMaxPendingBytes(qint64 bytes) { m_subscribers.setMaxPendingBytes(bytes); }
+    qint64 maxPendingBytes() const { return m_subscribers.maxPendingBytes(); }
 
     // Tokens, browser origins and per-address limits; set them before listen().
     AccessPolicy &accessPolicy() { return m_access; }
@@ -86,19 +97,22 @@ public:
 
     // A subscriber whose unsent bytes have not gone down for this long is dropped (a peer that
     // vanished without closing). 0 disables. Default 60 s.
-    void setStallTimeout(std::chrono::milliseconds timeout) { m_stallTimeout = timeout; }
+    void setStallTimeout(std::chrono::milliseconds timeout)
+    {
+        m_subscribers.setStallTimeout(timeout);
+    }
     // A connection that has not completed a request this long after it opened is closed (it
     // holds a socket without asking for anything). 0 disables. Default 30 s; set before listen().
     void setRequestTimeout(std::chrono::milliseconds timeout) { m_requestTimeout = timeout; }
     std::chrono::milliseconds requestTimeout() const { return m_requestTimeout; }
     // Streams open longer than this are closed so clients reconnect (and resume, losing
     // nothing): stale connections do not pile up behind proxies. 0 disables. Default 1 h.
-    void setMaxStreamAge(std::chrono::milliseconds age) { m_maxStreamAge = age; }
+    void setMaxStreamAge(std::chrono::milliseconds age) { m_subscribers.setMaxStreamAge(age); }
 
     // Every subscriber (SSE and WebSocket, all sessions).
-    int subscriberCount() const;
-    int subscriberCount(const QString &sessionId) const;
-    int webSocketSubscriberCount() const { return int(m_webSockets.size()); }
+    int subscriberCount() const { return m_subscribers.count(); }
+    int subscriberCount(const QString &sessionId) const { return m_subscribers.count(sessionId); }
+    int webSocketSubscriberCount() const { return m_subscribers.webSocketCount(); }
 
     // Cuts every stream of a session without a word, as a failing network would; returns how
     // many. Clients reconnect and resume.
@@ -117,48 +131,28 @@ protected:
 
 private:
     using Status = QHttpServerResponder::StatusCode;
+    using Headers = CorsPolicy::Headers;
 
-    struct Subscriber
+    // A whole response, ready to be written now or once the session log made it true.
+    struct Response
     {
-        QPointer<QTcpSocket> socket;
-        QString clientId;
-        qint64 openedAtMs = 0;
-        qint64 lastProgressMs = 0; // when its unsent bytes last went down (or were none)
-        qint64 lastBytesToWrite = 0;
-    };
-    struct WebSocketSubscriber
-    {
-        QWebSocket *socket = nullptr; // owned by the publisher
-        QString sessionId;
-        QString clientId;
-        QHostAddress peer;
-        qint64 openedAtMs = 0;
-    };
-    struct SubscriberKey
-    {
-        QString sessionId;
-        QString clientId;
+        QByteArray bytes;
+        bool closeAfter = false;
+        QString route;
+        int status = 0;
     };
 
     void attachSession(Session *session);
     void openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void removeSubscriber(QTcpSocket *socket);
-    void broadcast(const QString &sessionId, const QByteArray &bytes);
-    void flushAllPendingFrames();
-    void flushPendingFrames(const QString &sessionId);
-    void broadcastWebSocket(const QString &sessionId, const Event &event);
-    void sendKeepAlive();
-    void reapStaleSubscribers();
+    void openSnapshot(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     bool admitConnection(const QHttpServerRequest &request, QTcpSocket *socket);
     bool authorize(const QHttpServerRequest &request, QTcpSocket *socket, AccessPolicy::Need need);
+    bool checkWritable(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     void acceptWebSockets();
     void openWebSocket(QWebSocket *socket);
-    void removeWebSocket(QWebSocket *socket);
     void serveViewerPage(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
     void respondMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
-    void writeCorsHeaders(const QHttpServerRequest &request, QHttpServerResponder *responder);
-    bool writeTo(const Subscriber &subscriber, const QByteArray &bytes,
-                 QList<QPointer<QTcpSocket>> *overflowing);
+    Headers corsHeaders(const QHttpServerRequest &request) const;
 
     void listSessions(const QHttpServerRequest &request, QTcpSocket *socket);
     void createSession(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -171,7 +165,15 @@ private:
     bool parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *object,
                          bool allowEmpty = false);
 
-    using Headers = CorsPolicy::Headers;
+    Response response(const QHttpServerRequest &request, Status status,
+                      const QByteArray &contentType, const QByteArray &body,
+                      const Headers &extraHeaders = {}) const;
+    Response jsonResponse(const QHttpServerRequest &request, Status status, const QJsonObject &body,
+                          const Headers &extraHeaders = {}) const;
+    void send(QTcpSocket *socket, const Response &response);
+    // Sends `status` with `body` once everything `session` logged so far is durable.
+    void acknowledge(const QHttpServerRequest &request, QTcpSocket *socket, Session *session,
+                     Status status, const QJsonObject &body);
     void respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
                      const QJsonObject &body, const Headers &extraHeaders = {});
     void respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
@@ -186,27 +188,14 @@ private:
     std::chrono::milliseconds m_requestTimeout = kDefaultRequestTimeout;
     QHostAddress m_address;
     QString m_errorString;
-    QHash<QString, QList<Subscriber>> m_subscribers; // by session id
-    QHash<QTcpSocket *, SubscriberKey> m_subscriberKeys;
-    QHash<QString, QMetaObject::Connection> m_pendingCompletions; // by session id
-    QList<WebSocketSubscriber> m_webSockets;
-    QHash<QString, QByteArray> m_pendingFrames; // by session id, written at the end of the turn
-    bool m_flushScheduled = false;
     QHash<QTcpSocket *, QHostAddress> m_admitted; // sockets counted by the limiter
     AccessPolicy m_access;
     CorsPolicy m_cors;
     ConnectionLimiter m_limiter;
     ServerMetrics m_metrics;
-    QElapsedTimer m_clock;
-    QTimer m_keepAliveTimer;
-    QTimer m_reapTimer;
-    std::chrono::milliseconds m_stallTimeout = kDefaultStallTimeout;
-    std::chrono::milliseconds m_maxStreamAge = kDefaultMaxStreamAge;
-    std::chrono::milliseconds m_keepAliveInterval {30000};
-    std::chrono::milliseconds m_retryInterval {3000};
+    SubscriberSet m_subscribers {&m_metrics};
     qint64 m_maxBodySize = 8 * 1024 * 1024;
     qint64 m_maxEventSize = 256 * 1024;
-    qint64 m_maxPendingBytes = 16 * 1024 * 1024;
 };
 
 } // namespace inkstream::core

@@ -4,9 +4,13 @@
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace inkstream::core {
 
@@ -38,30 +42,56 @@ QString SessionHub::generateId()
         raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-Session *SessionHub::createSession(const QString &id)
+void SessionHub::setDataDirectory(const QString &directory, SessionLog::Fsync fsync)
 {
+    m_dataDirectory = directory;
+    m_fsync = fsync;
+}
+
+Session *SessionHub::createSession(const QString &id, QString *error, QStringList *warnings)
+{
+    const auto refuse = [error](const QString &why) -> Session * {
+        qCWarning(lcServer, "%s", qPrintable(why));
+        if (error)
+            *error = why;
+        return nullptr;
+    };
     QString sessionId = id;
     if (sessionId.isEmpty()) {
         do {
             sessionId = generateId();
         } while (session(sessionId));
     } else if (!isValidSessionId(sessionId)) {
-        qCWarning(lcServer, "refusing session id %s: use 1-64 characters of A-Z a-z 0-9 _ -",
-                  qPrintable(sessionId));
-        return nullptr;
+        return refuse(QStringLiteral("refusing session id %1: use 1-64 characters of A-Z a-z "
+                                     "0-9 _ -")
+                          .arg(sessionId));
     } else if (session(sessionId)) {
-        qCWarning(lcServer, "refusing session id %s: it exists already", qPrintable(sessionId));
-        return nullptr;
+        return refuse(QStringLiteral("refusing session id %1: it exists already").arg(sessionId));
     }
-    auto *created = new Session(sessionId, this);
+    auto created = std::make_unique<Session>(sessionId);
     if (m_bufferSize >= 0)
         created->setBufferSize(m_bufferSize);
+    if (!m_dataDirectory.isEmpty()) {
+        const QString path = QDir(m_dataDirectory).filePath(sessionId + QStringLiteral(".log"));
+        QString why;
+        QStringList found;
+        const bool ok = QFileInfo::exists(path) ? created->restoreLog(path, m_fsync, &why, &found)
+                                                : created->createLog(path, m_fsync, {}, &why);
+        for (const QString &warning : std::as_const(found))
+            qCWarning(lcServer, "%s", qPrintable(warning));
+        if (warnings)
+            warnings->append(found);
+        if (!ok)
+            return refuse(why);
+    }
+    created->setParent(this);
     created->fileStreamer()->setStreamingEnabled(m_streamingEnabled);
-    m_sessions.append(created);
-    m_byId.insert(sessionId, created);
+    Session *result = created.release();
+    m_sessions.append(result);
+    m_byId.insert(sessionId, result);
     qCInfo(lcServer, "session %s created", qPrintable(sessionId));
-    Q_EMIT sessionCreated(created);
-    return created;
+    Q_EMIT sessionCreated(result);
+    return result;
 }
 
 bool SessionHub::removeSession(const QString &id)
@@ -72,7 +102,11 @@ bool SessionHub::removeSession(const QString &id)
     m_sessions.removeOne(removed);
     qCInfo(lcServer, "session %s removed", qPrintable(id));
     Q_EMIT sessionRemoved(id);
+    const QString logPath = removed->log()->path();
     delete removed;
+    if (!logPath.isEmpty() && !QFile::remove(logPath))
+        qCWarning(lcServer, "cannot remove the log of deleted session %s: %s", qPrintable(id),
+                  qPrintable(logPath));
     return true;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/server/sessionlog.h"
+
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -18,12 +20,21 @@ class SessionHub final : public QObject
 public:
     explicit SessionHub(QObject *parent = nullptr);
 
-    // A random id when `id` is empty. Returns nullptr (and logs) when the id is taken or not
-    // URL-safe (isValidSessionId).
-    Session *createSession(const QString &id = {});
+    // Where session logs live: DIRECTORY/ID.log, written with `fsync`. Empty (the default):
+    // sessions keep their log in memory only. Set before creating sessions.
+    void setDataDirectory(const QString &directory, SessionLog::Fsync fsync);
+    QString dataDirectory() const { return m_dataDirectory; }
+
+    // A random id when `id` is empty. With a data directory, a session whose log exists there
+    // is restored from it (warnings say what recovery found). Returns nullptr (and logs, and
+    // says why in `error`) when the id is taken or not URL-safe (isValidSessionId), or its log
+    // cannot be created or read.
+    Session *createSession(const QString &id = {}, QString *error = nullptr,
+                           QStringList *warnings = nullptr);
     Session *session(const QString &id) const;
     QList<Session *> sessions() const { return m_sessions; } // in creation order
-    // Deletes the session (its subscribers are closed by the publisher). False when unknown.
+    // Deletes the session and its log (its subscribers are closed by the publisher). False when
+    // unknown.
     bool removeSession(const QString &id);
 
     // Ring buffer size (events) of every session, present and future.
@@ -46,6 +57,8 @@ private:
     QList<Session *> m_sessions;
     QHash<QString, Session *> m_byId;
     int m_bufferSize = -1; // -1: the Session default
+    QString m_dataDirectory;
+    SessionLog::Fsync m_fsync = SessionLog::Fsync::Batch;
     bool m_streamingEnabled = true;
 };
 

@@ -206,7 +206,9 @@ private Q_SLOTS:
         QCOMPARE(file.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
     }
 
-    void lateJoiner_getsSnapshotThenLiveEvents()
+    // A late joiner gets the session as ordinary bounded events (no `snapshot`): the file's
+    // start, its text merged into one delta, its completion, then the live events.
+    void lateJoiner_getsBoundedCatchUpThenLiveEvents()
     {
         Fixture f;
         QVERIFY(f.listening);
@@ -216,23 +218,31 @@ private Q_SLOTS:
         QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
         QVERIFY(idle.wait(10000));
         const quint64 last = f.session->lastSequence();
-        QVERIFY(last > 0);
+        QCOMPARE(last, quint64(5)); // start, 3 deltas, complete
 
         RawSseClient client(f.publisher.port(), "/api/sessions/s1/stream");
-        QTRY_VERIFY_WITH_TIMEOUT(client.events("snapshot").size() == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(client.events("code").size() == 3, 10000);
         const QList<SseFrame> dispatched = client.dispatched();
         QCOMPARE(dispatched.at(0).event, QByteArray("connected"));
-        QCOMPARE(dispatched.at(1).event, QByteArray("snapshot"));
-        QCOMPARE(dispatched.at(1).id, QByteArray::number(last));
-        QCOMPARE(dispatched.at(1).data.size(), 1);
-        const QJsonObject state = dispatched.at(1).json().value(QStringLiteral("state")).toObject();
-        QCOMPARE(state.value(QStringLiteral("files"))
-                     .toArray()
-                     .first()
-                     .toObject()
-                     .value(QStringLiteral("content"))
-                     .toString(),
-                 QStringLiteral("let x = 1;\n"));
+        const QJsonObject connected = dispatched.at(0).json();
+        QCOMPARE(connected.value(QStringLiteral("epoch")).toString(), f.session->epoch());
+        QCOMPARE(connected.value(QStringLiteral("lastSequence")).toInteger(), qint64(last));
+        QCOMPARE(connected.value(QStringLiteral("resumeAfter")).toInteger(), 0);
+        QCOMPARE(client.events("snapshot").size(), 0);
+        const QList<SseFrame> code = client.events("code");
+        QCOMPARE(code.at(0).json().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("start"));
+        QCOMPARE(code.at(0).id, QByteArray("1"));
+        const QJsonObject delta = code.at(1).json();
+        QCOMPARE(delta.value(QStringLiteral("delta")).toString(), QStringLiteral("let x = 1;\n"));
+        QCOMPARE(delta.value(QStringLiteral("offset")).toInteger(), 0);
+        QCOMPARE(delta.value(QStringLiteral("from")).toInteger(), 2);
+        QCOMPARE(code.at(1).id, QByteArray("4"));
+        QCOMPARE(code.at(2).json().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("complete"));
+        QCOMPARE(code.at(2).id, QByteArray::number(last));
+        // The deltas built the file: the catch-up does not send it a second time.
+        QVERIFY(!code.at(2).json().contains(QStringLiteral("fullContent")));
 
         f.session->publish(ProgressEvent {50, QStringLiteral("later")});
         QTRY_VERIFY_WITH_TIMEOUT(client.events("progress").size() == 1, 10000);
@@ -244,35 +254,32 @@ private Q_SLOTS:
         QTest::addColumn<int>("bufferSize");
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QByteArray>("headers");
-        QTest::addColumn<bool>("snapshotExpected");
-        QTest::addColumn<QByteArrayList>("replayedIds");
+        QTest::addColumn<int>("resumeAfter");
+        QTest::addColumn<QByteArrayList>("catchUp"); // "from-seq", or "seq" alone
         const QByteArray stream("/api/sessions/s1/stream");
         QTest::newRow("Last-Event-ID is current")
-            << 16 << stream << QByteArray("Last-Event-ID: 3\r\n") << false << QByteArrayList {};
+            << 16 << stream << QByteArray("Last-Event-ID: 3\r\n") << 3 << QByteArrayList {};
         QTest::newRow("lastEventId query is current") << 16 << QByteArray(stream + "?lastEventId=3")
-                                                      << QByteArray() << false << QByteArrayList {};
-        QTest::newRow("Last-Event-ID behind, in buffer")
-            << 16 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
-            << QByteArrayList {"2", "3"};
-        QTest::newRow("lastEventId query behind, in buffer")
-            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray() << false
-            << QByteArrayList {"1", "2", "3"};
+                                                      << QByteArray() << 3 << QByteArrayList {};
+        QTest::newRow("Last-Event-ID behind")
+            << 16 << stream << QByteArray("Last-Event-ID: 1\r\n") << 1 << QByteArrayList {"2-3"};
+        QTest::newRow("lastEventId query from the start")
+            << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray() << 0
+            << QByteArrayList {"1-3"};
         QTest::newRow("header wins over query")
             << 16 << QByteArray(stream + "?lastEventId=0") << QByteArray("Last-Event-ID: 2\r\n")
-            << false << QByteArrayList {"3"};
-        QTest::newRow("Last-Event-ID older than the buffer")
-            << 2 << stream << QByteArray("Last-Event-ID: 0\r\n") << true << QByteArrayList {};
-        QTest::newRow("Last-Event-ID just inside a small buffer")
-            << 2 << stream << QByteArray("Last-Event-ID: 1\r\n") << false
-            << QByteArrayList {"2", "3"};
-        QTest::newRow("no buffer at all")
-            << 0 << stream << QByteArray("Last-Event-ID: 2\r\n") << true << QByteArrayList {};
-        QTest::newRow("Last-Event-ID ahead of the session")
-            << 16 << stream << QByteArray("Last-Event-ID: 99\r\n") << true << QByteArrayList {};
+            << 2 << QByteArrayList {"3"};
+        // The log is the source: how much is cached in memory changes nothing.
+        QTest::newRow("Last-Event-ID older than the cache")
+            << 2 << stream << QByteArray("Last-Event-ID: 0\r\n") << 0 << QByteArrayList {"1-3"};
+        QTest::newRow("no cache to speak of")
+            << 0 << stream << QByteArray("Last-Event-ID: 2\r\n") << 2 << QByteArrayList {"3"};
+        QTest::newRow("Last-Event-ID ahead of the session: from the start")
+            << 16 << stream << QByteArray("Last-Event-ID: 99\r\n") << 0 << QByteArrayList {"1-3"};
         QTest::newRow("Last-Event-ID is unreadable")
-            << 16 << stream << QByteArray("Last-Event-ID: x\r\n") << true << QByteArrayList {};
+            << 16 << stream << QByteArray("Last-Event-ID: x\r\n") << 0 << QByteArrayList {"1-3"};
         QTest::newRow("no Last-Event-ID (late joiner)")
-            << 16 << stream << QByteArray() << true << QByteArrayList {};
+            << 16 << stream << QByteArray() << 0 << QByteArrayList {"1-3"};
     }
 
     void resume()
@@ -280,8 +287,8 @@ private Q_SLOTS:
         QFETCH(int, bufferSize);
         QFETCH(QByteArray, target);
         QFETCH(QByteArray, headers);
-        QFETCH(bool, snapshotExpected);
-        QFETCH(QByteArrayList, replayedIds);
+        QFETCH(int, resumeAfter);
+        QFETCH(QByteArrayList, catchUp);
         Fixture f;
         QVERIFY(f.listening);
         f.hub.setBufferSize(bufferSize);
@@ -294,15 +301,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!client.events("progress").isEmpty()
                                      && client.events("progress").constLast().id == "4",
                                  10000);
-        QCOMPARE(client.events("snapshot").size(), snapshotExpected ? 1 : 0);
-        if (snapshotExpected) {
-            QCOMPARE(client.events("snapshot").first().id, QByteArray("3"));
-            QCOMPARE(client.dispatched().at(1).event, QByteArray("snapshot"));
+        QCOMPARE(client.events("connected").first().json().value(QStringLiteral("resumeAfter")),
+                 QJsonValue(resumeAfter));
+        QCOMPARE(client.events("snapshot").size(), 0);
+        QByteArrayList got;
+        for (const SseFrame &frame : client.events("progress")) {
+            const qint64 from = frame.json().value(QStringLiteral("from")).toInteger();
+            got.append(from ? QByteArray::number(from) + '-' + frame.id : frame.id);
         }
-        QByteArrayList ids;
-        for (const SseFrame &frame : client.events("progress"))
-            ids.append(frame.id);
-        QCOMPARE(ids, replayedIds + QByteArrayList {"4"});
+        QCOMPARE(got, catchUp + QByteArrayList {"4"});
+        // Progress merged to the latest value: the viewer ends where the session is.
+        QCOMPARE(client.events("progress").constLast().json().value(QStringLiteral("percent")), 4);
     }
 
     // A viewer loses its connection in the middle of a file and resumes with the last id it

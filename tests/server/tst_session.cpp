@@ -76,42 +76,90 @@ private Q_SLOTS:
         QCOMPARE(copy.chat().first().text, QStringLiteral("Hi"));
     }
 
-    void eventsAfter_data()
+    void publish_stampsWhereEachDeltaStarts()
     {
-        QTest::addColumn<int>("bufferSize");
-        QTest::addColumn<quint64>("after");
-        QTest::addColumn<bool>("covered");
-        QTest::addColumn<QList<quint64>>("sequences");
-        QTest::newRow("current") << 4 << quint64(10) << true << QList<quint64> {};
-        QTest::newRow("one behind") << 4 << quint64(9) << true << QList<quint64> {10};
-        QTest::newRow("oldest edge") << 4 << quint64(6) << true << QList<quint64> {7, 8, 9, 10};
-        QTest::newRow("too old") << 4 << quint64(5) << false << QList<quint64> {};
-        QTest::newRow("ahead") << 4 << quint64(11) << false << QList<quint64> {};
-        QTest::newRow("no buffer, current") << 0 << quint64(10) << true << QList<quint64> {};
-        QTest::newRow("no buffer, behind") << 0 << quint64(9) << false << QList<quint64> {};
-        QTest::newRow("large buffer, from 0")
-            << 100 << quint64(7) << true << QList<quint64> {8, 9, 10};
+        Session session(QStringLiteral("s"));
+        QList<qint64> offsets;
+        connect(&session, &Session::eventPublished, this,
+                [&](const Event &event, const QByteArray &) {
+                    if (const auto *code = std::get_if<CodeEvent>(&event.payload))
+                        offsets.append(code->offset);
+                    if (const auto *chat = std::get_if<ChatEvent>(&event.payload))
+                        offsets.append(chat->offset);
+                });
+        CodeEvent delta;
+        delta.type = CodeEvent::Type::Delta;
+        delta.fileName = QStringLiteral("a.py");
+        delta.offset = 99; // whatever a poster says, the publisher knows better
+        delta.delta = QStringLiteral("abc");
+        session.publish(delta);
+        delta.delta = QStringLiteral("🎉d");
+        session.publish(delta);
+        session.publish(delta);
+        session.publish(ChatEvent {ChatEvent::Type::Start, QStringLiteral("m"), ChatRole::Assistant,
+                                   QStringLiteral("Hi")});
+        session.publish(ChatEvent {ChatEvent::Type::Delta, QStringLiteral("m"), ChatRole::Assistant,
+                                   QStringLiteral(" there")});
+        session.publish(ChatEvent {ChatEvent::Type::Complete, QStringLiteral("m"),
+                                   ChatRole::Assistant, QString()});
+        QCOMPARE(offsets, (QList<qint64> {0, 3, 6, 0, 2, -1}));
     }
 
-    void eventsAfter()
+    void publish_anyEventStaysWithinTheLimit_data()
     {
-        QFETCH(int, bufferSize);
-        QFETCH(quint64, after);
-        QFETCH(bool, covered);
-        QFETCH(QList<quint64>, sequences);
+        QTest::addColumn<int>("kind");
+        QTest::newRow("code delta") << 0;
+        QTest::newRow("chat delta") << 1;
+        QTest::newRow("step detail") << 2;
+        QTest::newRow("complete correcting a large file") << 3;
+    }
+    void publish_anyEventStaysWithinTheLimit()
+    {
+        QFETCH(int, kind);
         Session session(QStringLiteral("s"));
-        session.setBufferSize(bufferSize);
-        for (int i = 1; i <= 10; ++i)
-            session.publish(ProgressEvent {i * 10, QString()});
-        QList<Session::BufferedEvent> events;
-        QCOMPARE(session.eventsAfter(after, &events), covered);
-        QList<quint64> got;
-        for (const Session::BufferedEvent &event : events) {
-            got.append(event.event.sequence);
-            QVERIFY(event.sseFrame.startsWith(
-                QByteArray("id: " + QByteArray::number(event.event.sequence))));
+        qsizetype largest = 0;
+        connect(&session, &Session::eventPublished, this,
+                [&](const Event &, const QByteArray &frame) {
+                    largest = std::max(largest, frame.size());
+                });
+        // Control characters are escaped as \u00XX, six bytes each: the worst case per unit.
+        QString text;
+        for (int i = 0; i < 300'000; ++i)
+            text.append(i % 7 == 0 ? QChar(0x01) : i % 5 == 0 ? QChar(u'é') : QChar(u'x'));
+        text.append(QStringLiteral("🎉"));
+        switch (kind) {
+        case 0: {
+            CodeEvent delta;
+            delta.type = CodeEvent::Type::Delta;
+            delta.fileName = QStringLiteral("big.txt");
+            delta.delta = text;
+            session.publish(delta);
+            QCOMPARE(session.model()->files().at(0).content, text);
+            break;
         }
-        QCOMPARE(got, sequences);
+        case 1:
+            session.publish(
+                ChatEvent {ChatEvent::Type::Start, QStringLiteral("m"), ChatRole::User, text});
+            QCOMPARE(session.model()->chat().at(0).text, text);
+            break;
+        case 2:
+            session.publish(StepEvent {StepName::Planning, StepEvent::Status::Start, text});
+            QVERIFY(session.model()->steps().at(0).detail.endsWith(QChar(0x2026)));
+            break;
+        case 3: {
+            CodeEvent complete;
+            complete.type = CodeEvent::Type::Complete;
+            complete.fileName = QStringLiteral("big.txt");
+            complete.fullContent = text;
+            complete.hasFullContent = true;
+            session.publish(complete);
+            QCOMPARE(session.model()->files().at(0).content, text);
+            QCOMPARE(session.model()->files().at(0).state, FileState::Complete);
+            break;
+        }
+        }
+        QVERIFY(session.lastSequence() > 1 || kind == 2);
+        QVERIFY2(largest <= Session::kMaxEventBytes, qPrintable(QString::number(largest)));
     }
 };
 

@@ -1,0 +1,568 @@
+#include "core/server/subscriberset.h"
+
+#include "core/protocol/eventcodec.h"
+#include "core/server/catchupreader.h"
+#include "core/server/serverlog.h"
+#include "core/server/servermetrics.h"
+#include "core/server/session.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace inkstream::core {
+
+namespace {
+
+// A catching-up subscriber gets more once less than this is waiting in its socket, and at most
+// kPumpBudget per event-loop turn, so one fast reader never holds up the rest.
+constexpr qint64 kLowWater = 256 * 1024;
+constexpr qint64 kPumpBudget = 1024 * 1024;
+
+QByteArrayView jsonOfFrame(const QByteArray &frame)
+{
+    const qsizetype start = frame.indexOf("\ndata: ") + 7;
+    return QByteArrayView(frame).sliced(start, frame.size() - start - 2);
+}
+
+} // namespace
+
+struct SubscriberSet::Subscriber
+{
+    Kind kind = Kind::Sse;
+    QPointer<QTcpSocket> tcp; // Sse, Snapshot
+    QPointer<QWebSocket> webSocket;
+    QPointer<Session> session;
+    QString sessionId;
+    QString clientId;
+    std::unique_ptr<CatchUpReader> catchUp; // while catching up
+    quint64 stopAt = 0; // Snapshot: the last sequence it sends
+    bool pumpScheduled = false;
+    qint64 openedAtMs = 0;
+    qint64 lastProgressMs = 0; // when its unsent bytes last went down (or were none)
+    qint64 lastUnsent = 0;
+
+    QObject *socket() const
+    {
+        return tcp ? static_cast<QObject *>(tcp.data()) : static_cast<QObject *>(webSocket.data());
+    }
+};
+
+SubscriberSet::SubscriberSet(ServerMetrics *metrics, QObject *parent)
+    : QObject(parent)
+    , m_metrics(metrics)
+{
+    m_clock.start();
+    connect(&m_keepAliveTimer, &QTimer::timeout, this, &SubscriberSet::sendKeepAlive);
+    setKeepAliveInterval(m_keepAliveInterval);
+    connect(&m_reapTimer, &QTimer::timeout, this, &SubscriberSet::reapStale);
+    m_reapTimer.start(std::chrono::seconds(1));
+}
+
+SubscriberSet::~SubscriberSet()
+{
+    // The sockets may outlive the set (children of the server); none of their last signals
+    // may reach it.
+    for (auto it = m_subscribers.cbegin(); it != m_subscribers.cend(); ++it) {
+        it.key()->disconnect(this);
+        delete it.value();
+    }
+}
+
+void SubscriberSet::attach(Session *session)
+{
+    const QString id = session->id();
+    m_sessions.insert(id, session);
+    connect(session, &Session::eventPublished, this,
+            [this, id](const Event &, const QByteArray &frame) {
+                m_metrics->countEventPublished();
+                onEventPublished(id, frame);
+            });
+    connect(session, &Session::logWritable, this, [this, id] { flush(id); });
+    connect(session, &QObject::destroyed, this, [this, id] {
+        // Its viewers would wait forever on a stream that can no longer carry anything.
+        for (Subscriber *subscriber : ofSession(id)) {
+            subscriber->catchUp.reset();
+            if (subscriber->tcp)
+                subscriber->tcp->disconnectFromHost();
+            else if (subscriber->webSocket)
+                subscriber->webSocket->close(QWebSocketProtocol::CloseCodeGoingAway,
+                                             QStringLiteral("session deleted"));
+        }
+        m_batches.remove(id);
+        m_heads.remove(id);
+        m_sessions.remove(id);
+    });
+}
+
+void SubscriberSet::setKeepAliveInterval(std::chrono::milliseconds interval)
+{
+    m_keepAliveInterval = interval;
+    if (interval.count() > 0)
+        m_keepAliveTimer.start(interval);
+    else
+        m_keepAliveTimer.stop();
+}
+
+// ---- joining ---------------------------------------------------------------------------
+
+SubscriberSet::Subscriber *SubscriberSet::add(std::unique_ptr<Subscriber> subscriber,
+                                              QObject *socket)
+{
+    const qint64 now = m_clock.elapsed();
+    subscriber->openedAtMs = now;
+    subscriber->lastProgressMs = now;
+    Subscriber *added = subscriber.release();
+    m_subscribers.insert(socket, added);
+    const auto removeIt = [this, socket] {
+        remove(socket);
+    };
+    const auto pumpIt = [this, socket] {
+        if (Subscriber *found = m_subscribers.value(socket))
+            pump(found);
+    };
+    if (auto *tcp = qobject_cast<QTcpSocket *>(socket)) {
+        connect(tcp, &QAbstractSocket::disconnected, this, removeIt);
+        connect(tcp, &QIODevice::bytesWritten, this, pumpIt);
+    } else if (auto *webSocket = qobject_cast<QWebSocket *>(socket)) {
+        connect(webSocket, &QWebSocket::disconnected, this, removeIt);
+        connect(webSocket, &QWebSocket::bytesWritten, this, pumpIt);
+    }
+    connect(socket, &QObject::destroyed, this, removeIt);
+    return added;
+}
+
+void SubscriberSet::addSse(QTcpSocket *socket, Session *session, quint64 lastSequence,
+                           const QString &clientId)
+{
+    flush(session->id()); // what is queued belongs to the subscribers already there
+    const quint64 head = m_heads.value(session->id());
+    auto subscriber = std::make_unique<Subscriber>();
+    subscriber->kind = Kind::Sse;
+    subscriber->tcp = socket;
+    subscriber->session = session;
+    subscriber->sessionId = session->id();
+    subscriber->clientId = clientId;
+    // An id this session never reached is from another history: start from the beginning.
+    const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
+    subscriber->catchUp = session->catchUpAfter(resumeAfter);
+    ConnectedEvent connected {clientId};
+    connected.epoch = session->epoch();
+    connected.lastSequence = head;
+    connected.resumeAfter = resumeAfter;
+    const QByteArray preamble = QByteArrayLiteral("retry: ")
+        + QByteArray::number(qint64(m_retryInterval.count())) + QByteArrayLiteral("\n\n")
+        + EventCodec::encodeSse(Event {0, session->id(), connected});
+    Subscriber *added = add(std::move(subscriber), socket);
+    write(added, preamble, {});
+    qCInfo(lcServer, "session %s: %s subscribed from %s (after %llu of %llu)",
+           qPrintable(session->id()), qPrintable(clientId),
+           qPrintable(socket->peerAddress().toString()),
+           static_cast<unsigned long long>(resumeAfter), static_cast<unsigned long long>(head));
+    Q_EMIT subscriberConnected(session->id(), clientId);
+    pump(added);
+}
+
+void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
+                                 const QString &clientId)
+{
+    socket->setParent(this);
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    flush(session->id());
+    const quint64 head = m_heads.value(session->id());
+    auto subscriber = std::make_unique<Subscriber>();
+    subscriber->kind = Kind::WebSocket;
+    subscriber->webSocket = socket;
+    subscriber->session = session;
+    subscriber->sessionId = session->id();
+    subscriber->clientId = clientId;
+    const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
+    subscriber->catchUp = session->catchUpAfter(resumeAfter);
+    ConnectedEvent connected {clientId};
+    connected.epoch = session->epoch();
+    connected.lastSequence = head;
+    connected.resumeAfter = resumeAfter;
+    Subscriber *added = add(std::move(subscriber), socket);
+    write(added, {},
+          {QString::fromUtf8(EventCodec::encodeJson(Event {0, session->id(), connected}))});
+    qCInfo(lcServer, "session %s: %s subscribed over WebSocket from %s (after %llu of %llu)",
+           qPrintable(session->id()), qPrintable(clientId),
+           qPrintable(socket->peerAddress().toString()),
+           static_cast<unsigned long long>(resumeAfter), static_cast<unsigned long long>(head));
+    Q_EMIT subscriberConnected(session->id(), clientId);
+    pump(added);
+}
+
+void SubscriberSet::addSnapshotReader(QTcpSocket *socket, Session *session)
+{
+    flush(session->id());
+    auto subscriber = std::make_unique<Subscriber>();
+    subscriber->kind = Kind::Snapshot;
+    subscriber->tcp = socket;
+    subscriber->session = session;
+    subscriber->sessionId = session->id();
+    subscriber->stopAt = m_heads.value(session->id());
+    subscriber->catchUp = session->catchUpAfter(0);
+    pump(add(std::move(subscriber), socket));
+}
+
+void SubscriberSet::remove(QObject *socket)
+{
+    // `socket` may be mid-destruction: it is only a key here, never dereferenced.
+    Subscriber *removed = m_subscribers.take(socket);
+    if (!removed)
+        return;
+    const QString sessionId = removed->sessionId;
+    const QString clientId = removed->clientId;
+    const bool announce = removed->kind != Kind::Snapshot;
+    delete removed;
+    if (announce) {
+        qCInfo(lcServer, "session %s: %s left", qPrintable(sessionId), qPrintable(clientId));
+        Q_EMIT subscriberDisconnected(sessionId, clientId);
+    }
+}
+
+// ---- live events -----------------------------------------------------------------------
+
+void SubscriberSet::onEventPublished(const QString &sessionId, const QByteArray &frame)
+{
+    bool anyone = false;
+    for (const Subscriber *subscriber : std::as_const(m_subscribers)) {
+        if (subscriber->sessionId == sessionId) {
+            anyone = true;
+            break;
+        }
+    }
+    if (!anyone)
+        return;
+    // Events of one event-loop turn go out together: one buffer shared (not copied) by every
+    // subscriber's socket, so a burst costs each socket one write, not one per event.
+    Batch &batch = m_batches[sessionId];
+    batch.sseBytes += frame;
+    batch.messages.append(QString::fromUtf8(jsonOfFrame(frame)));
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(this, &SubscriberSet::flushAll, Qt::QueuedConnection);
+    }
+}
+
+void SubscriberSet::flushAll()
+{
+    m_flushScheduled = false;
+    const QStringList sessionIds = m_batches.keys();
+    for (const QString &sessionId : sessionIds)
+        flush(sessionId);
+}
+
+void SubscriberSet::flush(const QString &sessionId)
+{
+    const QList<Subscriber *> subscribers = ofSession(sessionId);
+    Session *session = m_sessions.value(sessionId).data();
+    if (!session) {
+        m_batches.remove(sessionId);
+        return;
+    }
+    // Nothing goes out before the log has it; a log that cannot write keeps the batch until
+    // it can (Session::logWritable).
+    if (!session->flushLog())
+        return;
+    const Batch batch = m_batches.take(sessionId);
+    m_heads.insert(sessionId, session->lastSequence());
+    QList<Subscriber *> overflowing;
+    for (Subscriber *subscriber : subscribers) {
+        if (subscriber->catchUp) {
+            pump(subscriber);
+        } else if (subscriber->kind != Kind::Snapshot && !batch.sseBytes.isEmpty()
+                   && !write(subscriber, batch.sseBytes, batch.messages)) {
+            overflowing.append(subscriber);
+        }
+    }
+    for (Subscriber *subscriber : std::as_const(overflowing)) {
+        if (m_subscribers.contains(subscriber->socket()))
+            abort(subscriber);
+    }
+}
+
+// ---- catch-up --------------------------------------------------------------------------
+
+void SubscriberSet::pump(Subscriber *subscriber)
+{
+    if (!subscriber->catchUp || !subscriber->socket())
+        return;
+    const quint64 limit = subscriber->kind == Kind::Snapshot ? subscriber->stopAt
+                                                             : m_heads.value(subscriber->sessionId);
+    QByteArray sse;
+    QList<QString> messages;
+    qint64 produced = 0;
+    bool done = false;
+    while (unsent(subscriber) + produced < kLowWater && produced < kPumpBudget) {
+        const std::optional<Event> event = subscriber->catchUp->next(limit);
+        if (!event) {
+            done = true;
+            break;
+        }
+        switch (subscriber->kind) {
+        case Kind::Sse: {
+            const QByteArray frame = EventCodec::encodeSse(*event);
+            produced += frame.size();
+            sse += frame;
+            break;
+        }
+        case Kind::WebSocket: {
+            QString message = QString::fromUtf8(EventCodec::encodeJson(*event));
+            produced += message.size();
+            messages.append(std::move(message));
+            break;
+        }
+        case Kind::Snapshot: {
+            const QByteArray line = EventCodec::encodeJson(*event) + '\n';
+            produced += line.size();
+            sse += line;
+            break;
+        }
+        }
+    }
+    if (!sse.isEmpty() || !messages.isEmpty()) {
+        if (!write(subscriber, sse, messages)) {
+            abort(subscriber);
+            return;
+        }
+    }
+    if (!done) {
+        if (unsent(subscriber) == 0)
+            schedulePump(subscriber); // no bytesWritten will come for what the kernel took
+        return;
+    }
+    const QString error = subscriber->catchUp->error();
+    subscriber->catchUp.reset();
+    if (!error.isEmpty()) {
+        qCWarning(lcServer, "session %s: the catch-up of %s failed: %s",
+                  qPrintable(subscriber->sessionId), qPrintable(subscriber->clientId),
+                  qPrintable(error));
+        abort(subscriber);
+        return;
+    }
+    if (subscriber->kind == Kind::Snapshot && subscriber->tcp)
+        subscriber->tcp->disconnectFromHost(); // after what is written
+}
+
+void SubscriberSet::schedulePump(Subscriber *subscriber)
+{
+    if (subscriber->pumpScheduled)
+        return;
+    subscriber->pumpScheduled = true;
+    QObject *socket = subscriber->socket();
+    QMetaObject::invokeMethod(
+        this,
+        [this, socket] {
+            if (Subscriber *found = m_subscribers.value(socket)) {
+                found->pumpScheduled = false;
+                pump(found);
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+// ---- writing ---------------------------------------------------------------------------
+
+qint64 SubscriberSet::unsent(const Subscriber *subscriber) const
+{
+    if (subscriber->tcp)
+        return subscriber->tcp->bytesToWrite();
+    if (subscriber->webSocket)
+        return subscriber->webSocket->bytesToWrite();
+    return 0;
+}
+
+bool SubscriberSet::write(Subscriber *subscriber, const QByteArray &sse,
+                          const QList<QString> &messages)
+{
+    // The bound is on the backlog, not on what comes next: a reader is judged by what it has
+    // not taken yet, so one large batch never drops a reader that keeps up.
+    if (unsent(subscriber) > m_maxPendingBytes) {
+        qCWarning(lcServer, "%s reads too slowly (%lld bytes unsent); dropping it",
+                  qPrintable(subscriber->clientId), static_cast<long long>(unsent(subscriber)));
+        return false;
+    }
+    if (QWebSocket *webSocket = subscriber->webSocket.data()) {
+        for (const QString &message : messages) {
+            m_metrics->countBytesSent(message.size());
+            webSocket->sendTextMessage(message);
+        }
+        return true;
+    }
+    QTcpSocket *socket = subscriber->tcp.data();
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState || sse.isEmpty())
+        return true;
+    m_metrics->countBytesSent(sse.size());
+    qsizetype sent = 0;
+#ifdef Q_OS_UNIX
+    // With nothing queued in Qt, the kernel takes the bytes now: one send() instead of Qt's
+    // enable-notifier / wake / write / disable round per socket, which dominates fan-out to
+    // thousands of subscribers. Whatever the kernel does not take is queued in Qt as usual,
+    // so the order of bytes is kept.
+    if (socket->bytesToWrite() == 0) {
+        const ssize_t written = ::send(int(socket->socketDescriptor()), sse.constData(),
+                                       size_t(sse.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (written == sse.size())
+            return true;
+        sent = written > 0 ? written : 0;
+        // Errors other than a full buffer are left to Qt, which reports them on its write.
+    }
+#endif
+    const QByteArrayView rest = QByteArrayView(sse).sliced(sent);
+    socket->write(rest.data(), rest.size());
+    return true;
+}
+
+void SubscriberSet::abort(Subscriber *subscriber)
+{
+    m_metrics->countSubscriberDropped();
+    if (subscriber->tcp)
+        subscriber->tcp->abort();
+    else if (subscriber->webSocket)
+        subscriber->webSocket->abort();
+}
+
+// ---- upkeep ----------------------------------------------------------------------------
+
+void SubscriberSet::sendKeepAlive()
+{
+    static const QByteArray ping = QByteArrayLiteral(": ping\n\n");
+    const QList<Subscriber *> all = m_subscribers.values();
+    for (Subscriber *subscriber : all) {
+        if (subscriber->kind == Kind::Sse)
+            write(subscriber, ping, {});
+        else if (subscriber->kind == Kind::WebSocket && subscriber->webSocket)
+            subscriber->webSocket->ping();
+    }
+}
+
+void SubscriberSet::reapStale()
+{
+    const qint64 now = m_clock.elapsed();
+    const qint64 stallMs = m_stallTimeout.count();
+    const qint64 ageMs = m_maxStreamAge.count();
+    QList<QPointer<QObject>> stalled;
+    QList<QPointer<QObject>> tooOld;
+    for (Subscriber *subscriber : std::as_const(m_subscribers)) {
+        const qint64 waiting = unsent(subscriber);
+        if (waiting == 0 || waiting < subscriber->lastUnsent)
+            subscriber->lastProgressMs = now;
+        subscriber->lastUnsent = waiting;
+        if (stallMs > 0 && now - subscriber->lastProgressMs > stallMs)
+            stalled << QPointer<QObject>(subscriber->socket());
+        else if (ageMs > 0 && subscriber->kind != Kind::Snapshot
+                 && now - subscriber->openedAtMs > ageMs)
+            tooOld << QPointer<QObject>(subscriber->socket());
+    }
+    for (const QPointer<QObject> &socket : std::as_const(stalled)) {
+        if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
+            qCInfo(lcServer, "dropping a subscriber that has read nothing for %lld ms",
+                   static_cast<long long>(stallMs));
+            abort(subscriber);
+        }
+    }
+    for (const QPointer<QObject> &socket : std::as_const(tooOld)) {
+        // It reconnects and resumes.
+        if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
+            if (subscriber->tcp)
+                subscriber->tcp->disconnectFromHost();
+            else if (subscriber->webSocket)
+                subscriber->webSocket->close(QWebSocketProtocol::CloseCodeNormal,
+                                             QStringLiteral("stream age limit"));
+        }
+    }
+}
+
+QList<SubscriberSet::Subscriber *> SubscriberSet::ofSession(const QString &sessionId) const
+{
+    QList<Subscriber *> found;
+    for (Subscriber *subscriber : std::as_const(m_subscribers)) {
+        if (subscriber->sessionId == sessionId)
+            found.append(subscriber);
+    }
+    return found;
+}
+
+int SubscriberSet::count() const
+{
+    return sseCount() + webSocketCount();
+}
+
+int SubscriberSet::count(const QString &sessionId) const
+{
+    int n = 0;
+    for (const Subscriber *subscriber : std::as_const(m_subscribers))
+        n += subscriber->sessionId == sessionId && subscriber->kind != Kind::Snapshot;
+    return n;
+}
+
+int SubscriberSet::sseCount() const
+{
+    int n = 0;
+    for (const Subscriber *subscriber : std::as_const(m_subscribers))
+        n += subscriber->kind == Kind::Sse;
+    return n;
+}
+
+int SubscriberSet::webSocketCount() const
+{
+    int n = 0;
+    for (const Subscriber *subscriber : std::as_const(m_subscribers))
+        n += subscriber->kind == Kind::WebSocket;
+    return n;
+}
+
+int SubscriberSet::drop(const QString &sessionId)
+{
+    int dropped = 0;
+    QList<QPointer<QObject>> sockets;
+    for (Subscriber *subscriber : ofSession(sessionId)) {
+        if (subscriber->kind != Kind::Snapshot) {
+            sockets << QPointer<QObject>(subscriber->socket());
+            ++dropped;
+        }
+    }
+    for (const QPointer<QObject> &socket : std::as_const(sockets)) {
+        if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
+            if (subscriber->tcp)
+                subscriber->tcp->abort();
+            else if (subscriber->webSocket)
+                subscriber->webSocket->abort();
+        }
+    }
+    qCInfo(lcServer, "session %s: dropped %d subscribers", qPrintable(sessionId), dropped);
+    return dropped;
+}
+
+void SubscriberSet::closeAll(const QString &reason)
+{
+    flushAll();
+    const QList<Subscriber *> all = m_subscribers.values();
+    QList<QPointer<QObject>> sockets;
+    for (Subscriber *subscriber : all)
+        sockets << QPointer<QObject>(subscriber->socket());
+    for (const QPointer<QObject> &socket : std::as_const(sockets)) {
+        Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr;
+        if (!subscriber)
+            continue;
+        subscriber->catchUp.reset();
+        const Event notice {0, subscriber->sessionId, ShutdownEvent {reason}};
+        if (QTcpSocket *tcp = subscriber->tcp.data()) {
+            if (tcp->state() == QAbstractSocket::ConnectedState) {
+                if (subscriber->kind == Kind::Sse)
+                    tcp->write(EventCodec::encodeSse(notice));
+                tcp->disconnectFromHost(); // after the notice is written
+            }
+        } else if (QWebSocket *webSocket = subscriber->webSocket.data()) {
+            webSocket->sendTextMessage(QString::fromUtf8(EventCodec::encodeJson(notice)));
+            webSocket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+        }
+    }
+    qCInfo(lcServer, "closed every stream: %s", qPrintable(reason));
+}
+
+} // namespace inkstream::core
