@@ -11,6 +11,7 @@
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -596,47 +597,59 @@ void SessionClient::applyEvent(const Event &event)
     }
 }
 
-// `snapshot` with the files and chat messages the model shows that it lacks put back in front
-// (kept in their order): a publisher that lost its history must not take away what a viewer
-// shows. Within one history a snapshot holds everything the viewer has, and this changes nothing.
+// `snapshot` with the files and chat messages the model shows that it lacks kept, in the order
+// they are shown (the snapshot's own ones follow): a publisher that lost its history must not
+// take away what a viewer shows. Within one history a snapshot holds everything the viewer has,
+// and this changes nothing.
 QJsonObject SessionClient::keepShownContent(const QJsonObject &snapshot) const
 {
     const QString filesKey = QStringLiteral("files");
     const QString chatKey = QStringLiteral("chat");
+    const QString nameKey = QStringLiteral("name");
+    const QString idKey = QStringLiteral("id");
+    auto byKey = [](const QJsonArray &entries, const QString &key) {
+        QHash<QString, QJsonValue> map;
+        for (const QJsonValue &entry : entries)
+            map.insert(entry.toObject().value(key).toString(), entry);
+        return map;
+    };
     const QJsonArray files = snapshot.value(filesKey).toArray();
     const QJsonArray chat = snapshot.value(chatKey).toArray();
-    QSet<QString> fileNames;
-    for (const QJsonValue &file : files)
-        fileNames.insert(file.toObject().value(QStringLiteral("name")).toString());
-    QSet<QString> messageIds;
-    for (const QJsonValue &message : chat)
-        messageIds.insert(message.toObject().value(QStringLiteral("id")).toString());
+    const QHash<QString, QJsonValue> incomingFiles = byKey(files, nameKey);
+    const QHash<QString, QJsonValue> incomingChat = byKey(chat, idKey);
     const bool filesMissing
         = std::any_of(m_model->files().cbegin(), m_model->files().cend(),
-                      [&](const SessionFile &file) { return !fileNames.contains(file.name); });
-    const bool chatMissing
-        = std::any_of(m_model->chat().cbegin(), m_model->chat().cend(),
-                      [&](const ChatMessage &message) { return !messageIds.contains(message.id); });
+                      [&](const SessionFile &file) { return !incomingFiles.contains(file.name); });
+    const bool chatMissing = std::any_of(
+        m_model->chat().cbegin(), m_model->chat().cend(),
+        [&](const ChatMessage &message) { return !incomingChat.contains(message.id); });
     if (!filesMissing && !chatMissing)
         return snapshot;
 
     const QJsonObject shown = m_model->toSnapshot();
-    auto keep = [&](const QString &key, const QString &idKey, const QSet<QString> &present,
-                    const QJsonArray &incoming) {
+    // The viewer's entries in its order, each replaced by the snapshot's when it has one, then
+    // the snapshot's other entries in its order.
+    auto merge = [](const QJsonArray &shownEntries, const QJsonArray &incoming,
+                    const QHash<QString, QJsonValue> &incomingByKey, const QString &key) {
         QJsonArray merged;
-        for (const QJsonValue &entry : shown.value(key).toArray()) {
-            if (!present.contains(entry.toObject().value(idKey).toString()))
+        QSet<QString> taken;
+        for (const QJsonValue &entry : shownEntries) {
+            const QString id = entry.toObject().value(key).toString();
+            taken.insert(id);
+            merged.append(incomingByKey.value(id, entry));
+        }
+        for (const QJsonValue &entry : incoming) {
+            if (!taken.contains(entry.toObject().value(key).toString()))
                 merged.append(entry);
         }
-        for (const QJsonValue &entry : incoming)
-            merged.append(entry);
         return merged;
     };
     QJsonObject merged = snapshot;
     if (filesMissing)
-        merged.insert(filesKey, keep(filesKey, QStringLiteral("name"), fileNames, files));
+        merged.insert(filesKey,
+                      merge(shown.value(filesKey).toArray(), files, incomingFiles, nameKey));
     if (chatMissing)
-        merged.insert(chatKey, keep(chatKey, QStringLiteral("id"), messageIds, chat));
+        merged.insert(chatKey, merge(shown.value(chatKey).toArray(), chat, incomingChat, idKey));
     qCInfo(lcClient, "the snapshot lacks files or chat messages shown; they are kept");
     return merged;
 }

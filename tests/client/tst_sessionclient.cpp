@@ -877,13 +877,19 @@ void TestSessionClient::newHistory_keepsFilesAndReconnectsWithoutLastEventId()
 void TestSessionClient::resync_keepsFilesTheSnapshotLacks()
 {
     // An older publisher (no epoch) restarted and lost its session: its stream starts lower, so
-    // the viewer re-syncs, and the snapshot knows nothing of a.txt. The viewer keeps showing it.
+    // the viewer re-syncs, and the snapshot knows nothing of a.txt. The viewer keeps showing it,
+    // in its place; c.txt, which both have, takes the snapshot's content; b.txt follows.
     const QString shown = QStringLiteral("a.txt");
+    const QString both = QStringLiteral("c.txt");
     const QString fresh = QStringLiteral("b.txt");
-    SessionModel restarted;
-    restarted.apply(Event {1, kSession, codeStart(fresh)});
-    restarted.apply(Event {2, kSession, codeDeltaAt(fresh, QStringLiteral("b"), 0)});
-    const QByteArray snapshot = QJsonDocument(restarted.toSnapshot()).toJson();
+    PublishedSession restarted;
+    restarted.publish(codeStart(both));
+    restarted.publish(codeDeltaAt(both, QStringLiteral("new c"), 0));
+    restarted.publish(codeComplete(both));
+    restarted.publish(codeStart(fresh));
+    restarted.publish(codeDeltaAt(fresh, QStringLiteral("b"), 0));
+    restarted.publish(codeComplete(fresh));
+    const QByteArray snapshot = QJsonDocument(restarted.model.toSnapshot()).toJson();
 
     RawHttpServer server;
     QVERIFY(server.listen());
@@ -897,11 +903,13 @@ void TestSessionClient::resync_keepsFilesTheSnapshotLacks()
                 request.socket,
                 preamble() + frame(1, codeStart(shown))
                     + frame(2, codeDeltaAt(shown, QStringLiteral("shown"), 0))
-                    + frame(3, codeComplete(shown)));
+                    + frame(3, codeComplete(shown)) + frame(4, codeStart(both))
+                    + frame(5, codeDeltaAt(both, QStringLiteral("old c"), 0)));
         } else {
-            request.socket->write(preamble() + frame(1, codeStart(fresh))
-                                  + frame(2, codeDeltaAt(fresh, QStringLiteral("b"), 0))
-                                  + frame(3, codeComplete(fresh)));
+            QByteArray body = preamble();
+            for (const Event &event : std::as_const(restarted.log))
+                body += EventCodec::encodeSse(event);
+            request.socket->write(body);
         }
     });
 
@@ -914,14 +922,16 @@ void TestSessionClient::resync_keepsFilesTheSnapshotLacks()
 
     QVERIFY(!client.isResyncing());
     QCOMPARE(client.resyncs(), 1);
-    QCOMPARE(client.lastSequence(), quint64(3));
-    QCOMPARE(model.files().size(), 2);
-    QCOMPARE(model.files().at(0).name, shown);
-    QCOMPARE(model.files().at(0).content, QStringLiteral("shown"));
-    QCOMPARE(model.files().at(0).state, FileState::Complete);
-    QCOMPARE(model.files().at(1).name, fresh);
-    QCOMPARE(model.files().at(1).content, QStringLiteral("b"));
-    QCOMPARE(model.files().at(1).state, FileState::Complete);
+    QCOMPARE(client.lastSequence(), quint64(6));
+    QCOMPARE(model.files().size(), 3);
+    const QList<std::pair<QString, QString>> expected = {{shown, QStringLiteral("shown")},
+                                                         {both, QStringLiteral("new c")},
+                                                         {fresh, QStringLiteral("b")}};
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QCOMPARE(model.files().at(i).name, expected.at(i).first);
+        QCOMPARE(model.files().at(i).content, expected.at(i).second);
+        QCOMPARE(model.files().at(i).state, FileState::Complete);
+    }
     QCOMPARE(client.errors(), QStringList());
 }
 
