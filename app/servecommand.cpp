@@ -2,6 +2,7 @@
 
 #include "app/publishersecurityoptions.h"
 #include "app/relayoptions.h"
+#include "app/terminationsignals.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
 #include "core/server/demoscript.h"
@@ -15,52 +16,15 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QPointer>
-#include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
-#include <csignal>
 #include <cstdio>
-#include <functional>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace inkstream::app {
 
 namespace {
 
-int g_signalFds[2] = {-1, -1};
 constexpr std::chrono::seconds kShutdownGrace {2};
-
-extern "C" void onTerminationSignal(int)
-{
-    // Only async-signal-safe work here: wake the event loop through the pipe.
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t written = ::write(g_signalFds[0], &byte, 1);
-}
-
-// SIGINT/SIGTERM reach `onSignal` on the event loop (self-pipe + QSocketNotifier); a second
-// signal quits at once.
-bool installSignalHandlers(QObject *context, std::function<void()> onSignal)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)
-        return false;
-    auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context,
-                     [onSignal = std::move(onSignal), signals = 0]() mutable {
-                         char byte = 0;
-                         [[maybe_unused]] const ssize_t got = ::read(g_signalFds[1], &byte, 1);
-                         if (++signals == 1)
-                             onSignal();
-                         else
-                             QCoreApplication::quit();
-                     });
-    struct sigaction action = {};
-    action.sa_handler = onTerminationSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    return ::sigaction(SIGINT, &action, nullptr) == 0
-        && ::sigaction(SIGTERM, &action, nullptr) == 0;
-}
 
 } // namespace
 
@@ -291,7 +255,17 @@ int ServeCommand::run(const QStringList &arguments)
         QTimer::singleShot(kShutdownGrace, &publisher, &QCoreApplication::quit);
         quitWhenDone();
     };
-    if (!installSignalHandlers(&publisher, stopGracefully))
+    // SIGINT/SIGTERM stop gracefully; a second one quits at once.
+    TerminationSignals terminationSignals;
+    if (terminationSignals.install())
+        QObject::connect(&terminationSignals, &TerminationSignals::received, &publisher,
+                         [stopGracefully](int, int count) {
+                             if (count == 1)
+                                 stopGracefully();
+                             else
+                                 QCoreApplication::quit();
+                         });
+    else
         err << "inkstream serve: cannot install signal handlers; stop with SIGKILL\n";
 
     // The URL is the first line on stdout and is flushed at once: scripts read it.

@@ -1,10 +1,12 @@
 #include "app/watchcommand.h"
 
 #include "app/connectoptions.h"
+#include "app/terminationsignals.h"
 #include "core/client/chatconversation.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
+#include "core/client/viewerstate.h"
 #include "core/model/recordingwriter.h"
 #include "core/model/sessionanalytics.h"
 #include "core/model/sessionmodel.h"
@@ -42,6 +44,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitTimeout = 3;
+constexpr int kExitInterrupted = 4;
 constexpr qsizetype kMaxErrors = 1000;
 
 struct WatchOptions
@@ -59,6 +62,7 @@ struct WatchOptions
     SessionClient::TransportMode transport = SessionClient::TransportMode::Auto;
     std::chrono::milliseconds pollInterval {1000};
     QString recordPath; // --record FILE; empty = none
+    QString statePath; // --state FILE; empty = none
     core::Dialect dialect = core::Dialect::Auto;
     QByteArray method = QByteArrayLiteral("GET");
     QByteArray body;
@@ -106,6 +110,7 @@ public:
     int exec();
 
 private:
+    bool restoreState();
     void finish(const QString &status);
     void addError(const QString &message);
     void onFileStateChanged(int index);
@@ -123,6 +128,10 @@ private:
     core::SessionAnalytics m_analytics;
     QElapsedTimer m_clock; // since the connection was asked for
     std::unique_ptr<OutputDirectory> m_output;
+    std::unique_ptr<core::ViewerState> m_state; // --state
+    quint64 m_resumedFrom = 0; // the last sequence the state file held
+    bool m_connecting = false; // the client was pointed at the session
+    TerminationSignals m_signals;
     QEventLoop m_loop;
     QTimer m_idleTimer;
     QTimer m_timeoutTimer;
@@ -136,6 +145,39 @@ private:
 
 int WatchRun::exec()
 {
+    if (!m_options.statePath.isEmpty()) {
+        // A state that cannot be resumed is refused before anything else happens: starting
+        // over from nothing would overwrite it.
+        m_state = std::make_unique<core::ViewerState>(m_options.statePath);
+        QString error;
+        if (!m_state->load(m_options.url, &error)) {
+            QTextStream(stderr) << "watch: --state " << error << '\n';
+            return kExitUsage;
+        }
+        if (m_state->hasState()) {
+            const core::Dialect saved = m_state->dialect();
+            const bool resumable = saved == core::Dialect::Native || saved == core::Dialect::Auto;
+            if (!resumable) {
+                QTextStream(stderr)
+                    << "watch: --state " << m_options.statePath << ": it follows a "
+                    << core::DialectDecoder::dialectText(saved)
+                    << " stream, which cannot be resumed (only native sessions number their "
+                       "events); remove it to start over\n";
+                return kExitUsage;
+            }
+            if (m_options.dialect != core::Dialect::Auto && m_options.dialect != saved
+                && saved != core::Dialect::Auto) {
+                QTextStream(stderr)
+                    << "watch: --state " << m_options.statePath << ": it was written following "
+                    << core::DialectDecoder::dialectText(saved) << ", not "
+                    << core::DialectDecoder::dialectText(m_options.dialect) << '\n';
+                return kExitUsage;
+            }
+            if (saved == core::Dialect::Native)
+                m_options.dialect = core::Dialect::Native;
+        }
+    }
+
     if (m_output) {
         QString error;
         if (!m_output->open(&error)) {
@@ -224,9 +266,30 @@ int WatchRun::exec()
         QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
                          [this](const core::Event &event) { m_recorder.write(event); });
     }
+    // SIGINT/SIGTERM end the run like --until does: files, state and summary are written.
+    if (m_signals.install()) {
+        QObject::connect(
+            &m_signals, &TerminationSignals::received, &m_loop, [this](int signalNumber) {
+                QTextStream(stderr) << "watch: interrupted by "
+                                    << TerminationSignals::signalName(signalNumber) << '\n';
+                finish(QStringLiteral("interrupted"));
+            });
+    } else {
+        QTextStream(stderr) << "watch: cannot install signal handlers; SIGINT/SIGTERM stop it "
+                               "without a summary\n";
+    }
     m_clock.start();
-    if (m_status.isEmpty())
-        m_client.connectTo(m_options.url);
+    if (m_state && m_status.isEmpty()) {
+        if (!restoreState())
+            return kExitUsage;
+    }
+    if (m_status.isEmpty()) {
+        m_connecting = true;
+        if (m_state && m_state->hasState())
+            m_client.resumeFrom(m_options.url, m_state->lastSequence(), m_state->epoch());
+        else
+            m_client.connectTo(m_options.url);
+    }
     if (m_status.isEmpty())
         m_loop.exec();
 
@@ -237,11 +300,45 @@ int WatchRun::exec()
     // their state.
     for (int i = 0; i < m_model.files().size(); ++i)
         writeFile(i);
+    bool stateSaved = true;
+    if (m_state && m_connecting) {
+        QString error;
+        stateSaved = m_state->save(&error);
+        if (!stateSaved)
+            addError(error);
+    }
 
     const bool summaryWritten = writeSummary();
     if (m_status == u"complete" || m_status == u"idle")
-        return summaryWritten ? kExitOk : kExitError;
+        return summaryWritten && stateSaved ? kExitOk : kExitError;
+    if (m_status == u"interrupted")
+        return kExitInterrupted;
     return m_status == u"timeout" ? kExitTimeout : kExitError;
+}
+
+// Loads --state into the model and writes the files it holds; from then on the state file
+// follows the client. False (reported) when the saved model is malformed.
+bool WatchRun::restoreState()
+{
+    m_state->track(&m_client);
+    QObject::connect(m_state.get(), &core::ViewerState::saveFailed, &m_loop,
+                     [this](const QString &message) {
+                         if (m_errors.isEmpty() || m_errors.constLast() != message)
+                             addError(message);
+                     });
+    if (!m_state->hasState())
+        return true;
+    QString error;
+    if (!m_state->restoreInto(&m_model, &error)) {
+        QTextStream(stderr) << "watch: --state " << error << '\n';
+        return false;
+    }
+    m_resumedFrom = m_state->lastSequence();
+    for (int i = 0; i < m_model.files().size(); ++i)
+        writeFile(i);
+    QTextStream(stderr) << "watch: resuming after sequence " << m_resumedFrom << " ("
+                        << m_model.files().size() << " files from " << m_options.statePath << ")\n";
+    return true;
 }
 
 void WatchRun::finish(const QString &status)
@@ -353,6 +450,8 @@ QJsonObject WatchRun::summary() const
         {QStringLiteral("reconnects"), m_client.reconnects()},
         {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
         {QStringLiteral("resyncs"), m_client.resyncs()},
+        {QStringLiteral("resumedFrom"), qint64(m_resumedFrom)},
+        {QStringLiteral("resyncBytes"), m_client.resyncBytes()},
         {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
         {QStringLiteral("corrections"), qint64(m_corrections)},
         {QStringLiteral("dialect"), core::DialectDecoder::dialectText(m_client.activeDialect())},
@@ -397,6 +496,8 @@ int WatchCommand::run(const QStringList &arguments)
         "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
         "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
         "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
+        "resyncBytes (bytes of the snapshots those re-syncs read), resumedFrom (the last\n"
+        "sequence --state held when the run started; 0: fresh),\n"
         "transport (the one in use: sse, ws or poll), dialect (the stream format followed, and\n"
         "dialectReason: why), warnings (what the dialect decoder did not understand),\n"
         "corrections (completed files whose full content differed from the deltas), errors;\n"
@@ -405,7 +506,11 @@ int WatchCommand::run(const QStringList &arguments)
         "codeChars, chatChars (code points), tokens (streamed deltas), charsPerSecond and\n"
         "tokensPerSecond (over the duration), throughput (per throughputBucketMs since the\n"
         "start: atMs, charsPerSecond, chatCharsPerSecond, tokensPerSecond, events, bytes).\n"
-        "Exit codes: 0 complete or idle, 1 error, 2 usage, 3 timeout."));
+        "With --state FILE the viewer's state (files, chat, steps, last sequence) is kept in\n"
+        "FILE while it runs, and a run started again with the same FILE resumes where it was.\n"
+        "SIGINT/SIGTERM end the run with status interrupted (files, state, summary written).\n"
+        "Exit codes: 0 complete or idle, 1 error, 2 usage (also an unusable --state FILE),\n"
+        "3 timeout, 4 interrupted (SIGINT/SIGTERM)."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
@@ -430,6 +535,15 @@ int WatchCommand::run(const QStringList &arguments)
                        "`inkstream serve --replay FILE` shows it again."),
         QStringLiteral("FILE"));
     parser.addOption(recordOption);
+    const QCommandLineOption stateOption(
+        QStringLiteral("state"),
+        QStringLiteral("Keep the viewer's state in FILE (written atomically, at most about once a "
+                       "second while it changes, and at exit). Started again with the same FILE "
+                       "and URL, watch writes the files it already has and resumes after the "
+                       "last sequence it applied; a FILE of another URL or version, or not a "
+                       "viewer state, is refused (exit 2)."),
+        QStringLiteral("FILE"));
+    parser.addOption(stateOption);
     const QCommandLineOption summaryOption(
         QStringLiteral("summary"),
         QStringLiteral("Write the JSON summary to FILE, or stdout with -."),
@@ -525,6 +639,7 @@ int WatchCommand::run(const QStringList &arguments)
     }
     options.summaryPath = parser.value(summaryOption);
     options.recordPath = parser.value(recordOption);
+    options.statePath = parser.value(stateOption);
     bool attemptsOk = false;
     options.maxAttempts = parser.value(attemptsOption).toInt(&attemptsOk);
     if (!attemptsOk || options.maxAttempts < 0) {

@@ -2,6 +2,7 @@
 
 #include "core/client/clientlog.h"
 #include "core/client/pollingtransport.h"
+#include "core/client/snapshotfetch.h"
 #include "core/client/socketiotransport.h"
 #include "core/client/sseclient.h"
 #include "core/client/systemproxyfactory.h"
@@ -10,12 +11,13 @@
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
-#include <QJsonDocument>
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
 #include <utility>
 
 namespace inkstream::core {
@@ -102,10 +104,7 @@ void SessionClient::createTransport(Transport::Kind kind)
     m_transport->setMaxEventSize(m_maxEventSize);
     connect(m_transport, &Transport::eventReceived, this, &SessionClient::onTransportEvent);
     connect(m_transport, &Transport::stateChanged, this, &SessionClient::onStateChanged);
-    connect(m_transport, &Transport::eventDropped, this, [this](const QString &reason) {
-        recordError(reason);
-        Q_EMIT errorOccurred(reason);
-    });
+    connect(m_transport, &Transport::eventDropped, this, &SessionClient::onEventDropped);
     connect(m_transport, &Transport::retryScheduled, this, &SessionClient::retryScheduled);
 }
 
@@ -132,8 +131,9 @@ void SessionClient::openTransport(Transport::Kind kind)
 {
     createTransport(kind);
     // Local numbers of a foreign dialect mean nothing to its server.
+    const quint64 last = m_sequencer.lastSequence();
     m_transport->setLastEventId(
-        m_lastSequence > 0 && !m_decoder ? QByteArray::number(m_lastSequence) : QByteArray());
+        last > 0 && !m_sequencer.hasLocalNumbering() ? QByteArray::number(last) : QByteArray());
     m_streamUrl = endpointFor(kind);
     qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
     m_transport->open(m_streamUrl);
@@ -189,13 +189,21 @@ void SessionClient::setPollInterval(std::chrono::milliseconds interval)
 void SessionClient::connectTo(const QUrl &sessionUrl)
 {
     m_model->clear();
+    resumeFrom(sessionUrl, 0, QString());
+}
+
+void SessionClient::resumeFrom(const QUrl &sessionUrl, quint64 lastSequence, const QString &epoch)
+{
     m_eventsReceived = 0;
-    m_duplicatesDropped = 0;
-    m_lastSequence = 0;
+    m_dialectDuplicates = 0;
     m_errors.clear();
     m_errorCount = 0;
     m_warnings.clear();
     m_resyncs = 0;
+    m_resyncBytes = 0;
+    m_newHistories = 0;
+    m_sequencer.reset();
+    m_sequencer.resumeAt(lastSequence, epoch);
     openStream(sessionUrl);
 }
 
@@ -232,18 +240,15 @@ void SessionClient::openStream(const QUrl &sessionUrl)
     ++m_generation;
     m_transport->close();
     cancelResync();
-    m_held.clear();
-    m_heldBytes = 0;
-    m_heldOverflow = false;
+    m_sequencer.restartStream();
     m_fallbacks.clear();
-    m_freshConnection = false;
-    m_foreignIds = false;
     m_sessionUrl = sessionUrl;
     m_undecided.clear();
     m_closing = false;
     m_activeDialect = m_dialect;
     m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
     m_decoder = makeDecoder(m_dialect);
+    m_sequencer.setLocalNumbering(m_decoder != nullptr);
     // Foreign dialects are SSE streams, or Socket.IO when asked for.
     const bool sseOnly = m_decoder || (m_dialect == Dialect::Auto && isOneShot());
     openTransport(m_mode == TransportMode::SocketIo        ? Transport::Kind::SocketIo
@@ -268,8 +273,7 @@ void SessionClient::disconnectFromSession()
     m_transport->close();
     m_closing = false;
     cancelResync();
-    m_held.clear();
-    m_heldBytes = 0;
+    m_sequencer.restartStream();
 }
 
 void SessionClient::reconnectNow()
@@ -394,6 +398,7 @@ void SessionClient::settleDialect(Dialect dialect, const QString &reason)
     m_activeDialect = dialect;
     m_dialectReason = reason;
     m_decoder = makeDecoder(dialect);
+    m_sequencer.setLocalNumbering(m_decoder != nullptr);
     qCInfo(lcClient, "dialect %s (%s)", qPrintable(DialectDecoder::dialectText(dialect)),
            qPrintable(reason));
     Q_EMIT dialectDetected(dialect, reason);
@@ -416,7 +421,7 @@ void SessionClient::dispatchFrame(const QByteArray &type, const QByteArray &data
 void SessionClient::applyDialectOutput(const DialectOutput &output, qsizetype wireBytes)
 {
     const quint64 generation = m_generation;
-    m_duplicatesDropped += quint64(output.duplicates);
+    m_dialectDuplicates += quint64(output.duplicates);
     for (const QString &warning : output.warnings) {
         if (m_warnings.size() < maxErrors())
             m_warnings.append(warning);
@@ -428,7 +433,7 @@ void SessionClient::applyDialectOutput(const DialectOutput &output, qsizetype wi
     for (const EventPayload &payload : output.events) {
         if (std::holds_alternative<ConnectedEvent>(payload))
             continue; // per subscriber, nothing for the model
-        const Event event {m_lastSequence + 1, QString(), payload};
+        const Event event {m_sequencer.lastSequence() + 1, QString(), payload};
         ++m_eventsReceived;
         Q_EMIT eventReceived(event, std::exchange(wireBytes, 0));
         if (generation != m_generation)
@@ -455,9 +460,7 @@ void SessionClient::decodeNative(const QByteArray &type, const QByteArray &data,
     }
     const Event &event = *result.event;
     // A relay (nchan) numbers its messages itself: resume with its ids, not our sequences.
-    if (!lastEventId.isEmpty() && event.sequence != 0
-        && lastEventId != QByteArray::number(event.sequence))
-        m_foreignIds = true;
+    m_sequencer.noteWireId(lastEventId, event.sequence);
     ++m_eventsReceived;
     const qsizetype wireBytes = type.isEmpty() ? data.size() : frameSize(type, data, lastEventId);
     const quint64 generation = m_generation;
@@ -469,8 +472,8 @@ void SessionClient::decodeNative(const QByteArray &type, const QByteArray &data,
 
 void SessionClient::handleEvent(const Event &event, qsizetype wireBytes)
 {
-    if (std::holds_alternative<ConnectedEvent>(event.payload)) {
-        syncResumeId(); // per subscriber, nothing for the model
+    if (const auto *connected = std::get_if<ConnectedEvent>(&event.payload)) {
+        handleConnected(*connected); // per subscriber, nothing for the model
         return;
     }
     if (const auto *shutdown = std::get_if<ShutdownEvent>(&event.payload)) {
@@ -479,11 +482,9 @@ void SessionClient::handleEvent(const Event &event, qsizetype wireBytes)
         syncResumeId();
         return;
     }
-    const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
-    if (isSnapshot) {
+    if (std::holds_alternative<SnapshotEvent>(event.payload)) {
         // The server sent the whole state itself: no need for ours.
-        m_freshConnection = false;
-        const bool wasResyncing = m_resyncing;
+        const bool wasResyncing = m_sequencer.isResyncing();
         if (wasResyncing)
             cancelResync();
         applyEvent(event);
@@ -491,59 +492,98 @@ void SessionClient::handleEvent(const Event &event, qsizetype wireBytes)
             finishResync();
         return;
     }
-    if (m_resyncing) {
-        if (!m_heldOverflow) {
-            m_held.append({event, wireBytes});
-            m_heldBytes += wireBytes;
-            if (m_heldBytes > maxHeldBytes()) {
-                m_held.clear();
-                m_heldBytes = 0;
-                m_heldOverflow = true;
-            }
-        }
+    QString why;
+    switch (m_sequencer.admit(event, wireBytes, &why)) {
+    case Sequencer::Verdict::Apply:
+        applyEvent(event);
+        return;
+    case Sequencer::Verdict::Duplicate:
+        qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
+                static_cast<unsigned long long>(event.sequence),
+                static_cast<unsigned long long>(m_sequencer.lastSequence()));
+        syncResumeId();
+        return;
+    case Sequencer::Verdict::Held:
+        return;
+    case Sequencer::Verdict::Gap:
+    case Sequencer::Verdict::Restarted:
+        startResync(why);
+        m_sequencer.admit(event, wireBytes); // held until the snapshot is in
         return;
     }
-    if (event.sequence != 0) {
-        const bool fresh = std::exchange(m_freshConnection, false);
-        // A correct server resumes right after Last-Event-ID; one that starts lower has lost
-        // (or renumbered) its history, so what we hold may not be a prefix of its state.
-        if (fresh && m_lastSequence > 0 && event.sequence < m_lastSequence) {
-            startResync(QStringLiteral("the stream restarted at sequence %1 after %2 was applied "
-                                       "(publisher restart?)")
-                            .arg(event.sequence)
-                            .arg(m_lastSequence));
-            handleEvent(event, wireBytes); // held
-            return;
-        }
-        if (event.sequence > m_lastSequence + 1) {
-            startResync(QStringLiteral("gap: sequence %1 follows %2")
-                            .arg(event.sequence)
-                            .arg(m_lastSequence));
-            handleEvent(event, wireBytes);
-            return;
-        }
-        if (event.sequence <= m_lastSequence) {
-            ++m_duplicatesDropped;
-            qCDebug(lcClient, "dropped duplicate event %llu (applied up to %llu)",
-                    static_cast<unsigned long long>(event.sequence),
-                    static_cast<unsigned long long>(m_lastSequence));
-            syncResumeId();
-            return;
-        }
+}
+
+void SessionClient::handleConnected(const ConnectedEvent &connected)
+{
+    QString why;
+    switch (m_sequencer.connected(connected, &why)) {
+    case Sequencer::Start::Continue:
+        syncResumeId();
+        return;
+    case Sequencer::Start::Gap:
+        startResync(why);
+        return;
+    case Sequencer::Start::NewHistory:
+        // This stream resumed after a sequence of another history: start over from the new
+        // history's beginning. What the model shows stays; the new history's `code start`
+        // events rewrite the files they name.
+        ++m_newHistories;
+        ++m_generation; // nothing more of this stream (nor frames held for it) is handled
+        qCInfo(lcClient, "%s; following it from its start, keeping what is shown", qPrintable(why));
+        cancelResync();
+        m_transport->setLastEventId(QByteArray());
+        m_transport->reconnectNow();
+        return;
     }
-    applyEvent(event);
+}
+
+// The transport dropped an event for its size: without it the model would wait for a gap that
+// may never come (a late joiner's one large `snapshot`), so re-sync at once.
+void SessionClient::onEventDropped(const QString &reason)
+{
+    const quint64 generation = m_generation;
+    recordError(reason);
+    Q_EMIT errorOccurred(reason);
+    if (generation != m_generation || !followsNativeSession())
+        return;
+    // The stream may have moved its id past the dropped event: resume after what we hold.
+    if (m_sequencer.ownsResumeId())
+        m_transport->setLastEventId(m_sequencer.resumeId());
+    if (m_sequencer.isResyncing()) {
+        // The events held meanwhile no longer follow on: resume after the snapshot instead.
+        m_sequencer.markHeldIncomplete();
+        return;
+    }
+    startResync(QStringLiteral("an event was dropped (%1)").arg(reason));
+}
+
+// Whether the stream is an Inkstream session's, whose snapshot endpoint can re-sync it.
+bool SessionClient::followsNativeSession() const
+{
+    if (m_decoder || isOneShot())
+        return false;
+    return m_activeDialect == Dialect::Native
+        || (m_activeDialect == Dialect::Auto && isNativeSessionUrl(m_sessionUrl));
 }
 
 void SessionClient::applyEvent(const Event &event)
 {
-    const bool isSnapshot = std::holds_alternative<SnapshotEvent>(event.payload);
+    const auto *snapshot = std::get_if<SnapshotEvent>(&event.payload);
     m_applying = true;
     m_modelError.clear();
-    const bool applied = m_model->apply(event);
+    const bool applied = snapshot
+        ? m_model->apply(Event {event.sequence, event.sessionId,
+                                SnapshotEvent {keepShownContent(snapshot->state)},
+                                event.firstSequence})
+        : m_model->apply(event);
     m_applying = false;
     // A snapshot is the whole state at its sequence, also when that is lower (publisher restart).
-    if (isSnapshot ? applied : event.sequence > m_lastSequence)
-        m_lastSequence = event.sequence;
+    if (snapshot) {
+        if (applied)
+            m_sequencer.snapshotApplied(event.sequence);
+    } else {
+        m_sequencer.advanceTo(event.sequence);
+    }
     syncResumeId();
     if (!applied) {
         const QString message
@@ -557,12 +597,67 @@ void SessionClient::applyEvent(const Event &event)
     }
 }
 
+// `snapshot` with the files and chat messages the model shows that it lacks kept, in the order
+// they are shown (the snapshot's own ones follow): a publisher that lost its history must not
+// take away what a viewer shows. Within one history a snapshot holds everything the viewer has,
+// and this changes nothing.
+QJsonObject SessionClient::keepShownContent(const QJsonObject &snapshot) const
+{
+    const QString filesKey = QStringLiteral("files");
+    const QString chatKey = QStringLiteral("chat");
+    const QString nameKey = QStringLiteral("name");
+    const QString idKey = QStringLiteral("id");
+    auto byKey = [](const QJsonArray &entries, const QString &key) {
+        QHash<QString, QJsonValue> map;
+        for (const QJsonValue &entry : entries)
+            map.insert(entry.toObject().value(key).toString(), entry);
+        return map;
+    };
+    const QJsonArray files = snapshot.value(filesKey).toArray();
+    const QJsonArray chat = snapshot.value(chatKey).toArray();
+    const QHash<QString, QJsonValue> incomingFiles = byKey(files, nameKey);
+    const QHash<QString, QJsonValue> incomingChat = byKey(chat, idKey);
+    const bool filesMissing
+        = std::any_of(m_model->files().cbegin(), m_model->files().cend(),
+                      [&](const SessionFile &file) { return !incomingFiles.contains(file.name); });
+    const bool chatMissing = std::any_of(
+        m_model->chat().cbegin(), m_model->chat().cend(),
+        [&](const ChatMessage &message) { return !incomingChat.contains(message.id); });
+    if (!filesMissing && !chatMissing)
+        return snapshot;
+
+    const QJsonObject shown = m_model->toSnapshot();
+    // The viewer's entries in its order, each replaced by the snapshot's when it has one, then
+    // the snapshot's other entries in its order.
+    auto merge = [](const QJsonArray &shownEntries, const QJsonArray &incoming,
+                    const QHash<QString, QJsonValue> &incomingByKey, const QString &key) {
+        QJsonArray merged;
+        QSet<QString> taken;
+        for (const QJsonValue &entry : shownEntries) {
+            const QString id = entry.toObject().value(key).toString();
+            taken.insert(id);
+            merged.append(incomingByKey.value(id, entry));
+        }
+        for (const QJsonValue &entry : incoming) {
+            if (!taken.contains(entry.toObject().value(key).toString()))
+                merged.append(entry);
+        }
+        return merged;
+    };
+    QJsonObject merged = snapshot;
+    if (filesMissing)
+        merged.insert(filesKey,
+                      merge(shown.value(filesKey).toArray(), files, incomingFiles, nameKey));
+    if (chatMissing)
+        merged.insert(chatKey, merge(shown.value(chatKey).toArray(), chat, incomingChat, idKey));
+    qCInfo(lcClient, "the snapshot lacks files or chat messages shown; they are kept");
+    return merged;
+}
+
 void SessionClient::startResync(const QString &reason)
 {
-    m_resyncing = true;
-    m_held.clear();
-    m_heldBytes = 0;
-    m_heldOverflow = false;
+    cancelResync();
+    m_sequencer.beginResync();
     ++m_resyncs;
     const QUrl url = snapshotUrlFor(m_sessionUrl);
     qCInfo(lcClient, "%s; re-syncing from %s", qPrintable(reason), qPrintable(url.toString()));
@@ -571,46 +666,33 @@ void SessionClient::startResync(const QString &reason)
         m_manager->setAutoDeleteReplies(false);
         m_manager->setProxyFactory(new SystemProxyFactory); // proxies from the environment
     }
-    QNetworkRequest request(url);
-    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = m_manager->get(request);
-    m_snapshotReply = reply;
-    connect(reply, &QNetworkReply::finished, this, &SessionClient::onSnapshotFinished);
+    m_fetch = new SnapshotFetch(m_manager, this);
+    m_fetch->setMaxLineSize(m_maxEventSize);
+    m_fetch->setHeaders(m_headers); // a token, if the stream needs one
+    connect(m_fetch, &SnapshotFetch::finished, this, &SessionClient::onSnapshotFinished);
+    m_fetch->start(url);
 }
 
 void SessionClient::onSnapshotFinished()
 {
-    QNetworkReply *reply = m_snapshotReply.data();
-    if (!reply || sender() != reply)
+    SnapshotFetch *fetch = m_fetch;
+    if (!fetch || sender() != fetch)
         return;
-    m_snapshotReply = nullptr;
-    reply->deleteLater();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QString error;
-    if (reply->error() != QNetworkReply::NoError && status == 0) {
-        error = reply->errorString();
-    } else if (status != 200) {
-        error = QStringLiteral("HTTP %1").arg(status);
-    } else {
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(reply->readAll(), &parseError);
-        if (!document.isObject()) {
-            error = parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                 : QStringLiteral("not an object");
-        } else {
-            m_applying = true;
-            const bool loaded = m_model->loadSnapshot(document.object(), &error);
-            m_applying = false;
-            if (loaded) {
-                m_lastSequence = m_model->lastSequence();
-                syncResumeId();
-                qCInfo(lcClient, "re-synced at sequence %llu",
-                       static_cast<unsigned long long>(m_lastSequence));
-            }
+    m_fetch = nullptr;
+    fetch->deleteLater();
+    m_resyncBytes += fetch->bytesReceived();
+    QString error = fetch->errorString();
+    if (error.isEmpty()) {
+        m_applying = true;
+        const bool loaded = m_model->loadSnapshot(keepShownContent(fetch->state()), &error);
+        m_applying = false;
+        if (loaded) {
+            m_sequencer.snapshotApplied(m_model->lastSequence());
+            syncResumeId();
+            qCInfo(lcClient, "re-synced at sequence %llu (%s, %lld bytes)",
+                   static_cast<unsigned long long>(m_sequencer.lastSequence()),
+                   fetch->isNdjson() ? "NDJSON" : "JSON",
+                   static_cast<long long>(fetch->bytesReceived()));
         }
     }
     if (!error.isEmpty()) {
@@ -620,14 +702,12 @@ void SessionClient::onSnapshotFinished()
         recordError(message);
         Q_EMIT errorOccurred(message);
         const quint64 generation = m_generation;
-        const QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
-        m_resyncing = false;
-        m_heldBytes = 0;
-        for (const auto &[event, bytes] : held) {
+        const QList<Sequencer::HeldEvent> held = m_sequencer.endResync();
+        for (const Sequencer::HeldEvent &entry : held) {
             if (generation != m_generation)
                 return;
-            if (event.sequence == 0 || event.sequence > m_lastSequence)
-                applyEvent(event);
+            if (entry.event.sequence == 0 || entry.event.sequence > m_sequencer.lastSequence())
+                applyEvent(entry.event);
         }
         return;
     }
@@ -638,34 +718,32 @@ void SessionClient::onSnapshotFinished()
 // further gap starts another re-sync and keeps the rest held).
 void SessionClient::finishResync()
 {
-    m_resyncing = false;
-    const bool overflow = std::exchange(m_heldOverflow, false);
-    QList<std::pair<Event, qsizetype>> held = std::exchange(m_held, {});
-    m_heldBytes = 0;
+    bool overflow = false;
+    const QList<Sequencer::HeldEvent> held = m_sequencer.endResync(&overflow);
     if (overflow) {
         // Too much arrived meanwhile to hold: resume the stream after the snapshot instead.
         m_transport->reconnectNow();
         return;
     }
     const quint64 generation = m_generation;
-    for (qsizetype i = 0; i < held.size(); ++i) {
+    for (const Sequencer::HeldEvent &entry : held) {
         if (generation != m_generation)
             return;
-        const Event &event = held.at(i).first;
-        if (!m_resyncing && event.sequence != 0 && event.sequence <= m_lastSequence)
+        const Event &event = entry.event;
+        if (!m_sequencer.isResyncing() && event.sequence != 0
+            && event.sequence <= m_sequencer.lastSequence())
             continue; // covered by the snapshot
-        handleEvent(event, held.at(i).second);
+        handleEvent(event, entry.wireBytes);
     }
 }
 
+// Stops the snapshot download under way, if any; what is held stays with the sequencer.
 void SessionClient::cancelResync()
 {
-    m_resyncing = false;
-    if (QNetworkReply *reply = m_snapshotReply.data()) {
-        m_snapshotReply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
+    if (SnapshotFetch *fetch = std::exchange(m_fetch, nullptr)) {
+        fetch->disconnect(this);
+        fetch->abort();
+        fetch->deleteLater();
     }
 }
 
@@ -673,10 +751,8 @@ void SessionClient::cancelResync()
 // SseClient sets that before each event reaches us).
 void SessionClient::syncResumeId()
 {
-    if (m_decoder)
-        return; // local numbers mean nothing to a foreign server
-    if (m_lastSequence > 0 && !m_foreignIds)
-        m_transport->setLastEventId(QByteArray::number(m_lastSequence));
+    if (m_sequencer.ownsResumeId() && m_sequencer.lastSequence() > 0)
+        m_transport->setLastEventId(m_sequencer.resumeId());
 }
 
 void SessionClient::onStateChanged(ConnectionState state)
@@ -730,7 +806,7 @@ void SessionClient::onStateChanged(ConnectionState state)
         }
     }
     if (state == ConnectionState::Connected)
-        m_freshConnection = true;
+        m_sequencer.connectionOpened();
     if (state == ConnectionState::Error)
         recordError(m_transport->errorString());
     Q_EMIT stateChanged(state);

@@ -2,13 +2,13 @@
 
 #include "core/client/connectionstate.h"
 #include "core/client/reconnectpolicy.h"
+#include "core/client/sequencer.h"
 #include "core/client/transport.h"
 #include "core/protocol/dialectdecoder.h"
 #include "core/protocol/event.h"
 
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -17,21 +17,25 @@
 #include <utility>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace inkstream::core {
 
 class SessionModel;
+class SnapshotFetch;
 
 // Follows a session URL into a SessionModel through a Transport (SSE, WebSocket or snapshot
-// polling; see TransportMode): events are decoded with EventCodec and applied in sequence order. An
-// event whose sequence was already applied is dropped (counted in duplicatesDropped()); a
-// `snapshot` replaces the model's state; a malformed or unknown event is reported (errorOccurred,
-// errors()) and the stream goes on. The transport reconnects resuming after the last applied
-// sequence (Last-Event-ID), so nothing is lost or doubled. A gap (a sequence jump, or a reconnected
-// stream that starts below what was applied: the publisher restarted and numbers from 1 again)
-// triggers a re-sync: GET .../snapshot replaces the model, and the live events held meanwhile are
-// applied after it.
+// polling; see TransportMode): events are decoded with EventCodec and put in order by a
+// Sequencer (sequencer()), which says what to apply, drop or hold. An event whose sequences were
+// already applied is dropped (counted in duplicatesDropped()); a `snapshot` replaces the model's
+// state; a malformed or unknown event is reported (errorOccurred, errors()) and the stream goes
+// on. The transport reconnects resuming after the last applied sequence (Last-Event-ID), so
+// nothing is lost or doubled. A gap (a sequence jump, an event dropped for its size, or a
+// reconnected stream that starts below what was applied without saying where it starts)
+// triggers a re-sync: GET .../snapshot (SnapshotFetch, NDJSON when the publisher has it) replaces
+// the model, and the live events held meanwhile are applied after it. A re-sync never takes away
+// a file or chat message the viewer shows that the snapshot lacks. A `connected` event naming
+// another history (epoch) makes the client follow that history from its start, keeping what it
+// shows.
 class SessionClient final : public QObject
 {
     Q_OBJECT
@@ -91,6 +95,10 @@ public:
     // Follows `url` like connectTo() but keeps the model and the counters: the next turn of a
     // conversation (ChatConversation) streams into the same session.
     void continueWith(const QUrl &url);
+    // Follows `sessionUrl` like connectTo() but keeps the model as it is (a saved state loaded
+    // into it, ViewerState) and resumes after `lastSequence` of history `epoch` (empty: not
+    // known): only what the model lacks is received. The counters start over.
+    void resumeFrom(const QUrl &sessionUrl, quint64 lastSequence, const QString &epoch);
     // Closes the stream (state Disconnected); the model keeps what arrived.
     void disconnectFromSession();
     // Stop for a reply: a foreign dialect's decoder first completes what is open (the reply's
@@ -124,10 +132,21 @@ public:
 
     quint64 eventsReceived() const { return m_eventsReceived; } // decoded, duplicates included
     int reconnects() const;
-    quint64 duplicatesDropped() const { return m_duplicatesDropped; }
-    quint64 lastSequence() const { return m_lastSequence; } // last applied
+    quint64 duplicatesDropped() const
+    {
+        return m_sequencer.duplicatesDropped() + m_dialectDuplicates;
+    }
+    // The order of the session's events: last applied sequence, history, resume id.
+    const Sequencer &sequencer() const { return m_sequencer; }
+    quint64 lastSequence() const { return m_sequencer.lastSequence(); } // last applied
+    QString epoch() const { return m_sequencer.epoch(); } // the history followed, if known
     int resyncs() const { return m_resyncs; } // re-syncs from GET .../snapshot started
-    bool isResyncing() const { return m_resyncing; }
+    bool isResyncing() const { return m_sequencer.isResyncing(); }
+    // Body bytes of the re-sync answers (GET .../snapshot) received since connectTo().
+    qint64 resyncBytes() const { return m_resyncBytes; }
+    // `connected` events that named another history than the one followed (publisher lost
+    // its history): each made the client start over from that history's beginning.
+    int newHistories() const { return m_newHistories; }
     // Every error so far, oldest first: rejected events and, last, a fatal connection error.
     // Holds at most maxErrors() entries; errorCount() counts them all.
     QStringList errors() const { return m_errors; }
@@ -139,9 +158,6 @@ public:
     static QUrl streamUrlFor(const QUrl &sessionUrl);
     // The snapshot URL for a session (or stream) URL: ".../snapshot", query kept.
     static QUrl snapshotUrlFor(const QUrl &sessionUrl);
-    // Live events held during a re-sync are bounded by this many wire bytes; beyond it they
-    // are dropped and the stream is re-opened after the snapshot instead.
-    static constexpr qsizetype maxHeldBytes() { return 64 * 1024 * 1024; }
 
 Q_SIGNALS:
     void stateChanged(inkstream::core::ConnectionState state);
@@ -174,7 +190,11 @@ private:
     void syncResumeId();
     void recordError(const QString &message);
     void handleEvent(const Event &event, qsizetype wireBytes);
+    void handleConnected(const ConnectedEvent &connected);
+    void onEventDropped(const QString &reason);
+    bool followsNativeSession() const;
     void applyEvent(const Event &event);
+    QJsonObject keepShownContent(const QJsonObject &snapshot) const;
     void startResync(const QString &reason);
     void onSnapshotFinished();
     void finishResync();
@@ -201,9 +221,9 @@ private:
     std::chrono::milliseconds m_pollInterval {1000};
     QUrl m_sessionUrl;
     QUrl m_streamUrl;
+    Sequencer m_sequencer;
     quint64 m_eventsReceived = 0;
-    quint64 m_duplicatesDropped = 0;
-    quint64 m_lastSequence = 0;
+    quint64 m_dialectDuplicates = 0; // repeats a dialect decoder recognised
     QStringList m_errors;
     quint64 m_errorCount = 0;
     quint64 m_generation = 0; // bumps on connectTo() and disconnectFromSession()
@@ -212,14 +232,10 @@ private:
 
     // Re-sync.
     QNetworkAccessManager *m_manager = nullptr; // created on the first re-sync
-    QPointer<QNetworkReply> m_snapshotReply;
-    bool m_resyncing = false;
-    bool m_freshConnection = false; // no sequenced event yet on the current connection
-    bool m_foreignIds = false; // the stream's ids are not our sequences (nchan): keep them
+    SnapshotFetch *m_fetch = nullptr; // the re-sync under way
     int m_resyncs = 0;
-    QList<std::pair<Event, qsizetype>> m_held; // live events that arrived during a re-sync
-    qsizetype m_heldBytes = 0;
-    bool m_heldOverflow = false;
+    qint64 m_resyncBytes = 0;
+    int m_newHistories = 0;
 };
 
 } // namespace inkstream::core

@@ -8,11 +8,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace inkstream::core;
 
@@ -121,6 +124,15 @@ QByteArray codeFrames(quint64 *sequence, const QString &name, const QString &con
     return frames;
 }
 
+// The JSON of a viewer state file (watch --state); empty while there is none.
+QJsonObject savedState(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
 } // namespace
 
 class TestCli final : public QObject
@@ -137,6 +149,13 @@ private Q_SLOTS:
     void watch_timeout_exitsNonZero();
     void watch_usageErrors_data();
     void watch_usageErrors();
+    void watch_lateJoin_largeSession_isByteIdentical();
+    void watch_state_resumesAfterSigkill();
+    void watch_state_resumesFromPublisher();
+    void watch_state_unusable_isRefused_data();
+    void watch_state_unusable_isRefused();
+    void watch_signal_writesInterruptedSummary_data();
+    void watch_signal_writesInterruptedSummary();
     void curl_showsSseFrames();
 };
 
@@ -440,6 +459,419 @@ void TestCli::watch_usageErrors()
     QVERIFY(watched.ok);
     QCOMPARE(watched.exitCode, 2);
     QVERIFY2(QString::fromUtf8(watched.err).contains(message), watched.err.constData());
+}
+
+void TestCli::watch_lateJoin_largeSession_isByteIdentical()
+{
+    // Three 1 MB files, published and completed before the viewer joins: a publisher that sends
+    // a late joiner the whole state as one event goes past the viewer's 1 MiB limit. The viewer
+    // must re-sync rather than wait for its timeout, and end with every file byte-identical.
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+
+    QTemporaryDir dir;
+    QStringList publishArguments = {QStringLiteral("publish"), url};
+    QList<QByteArray> sources;
+    for (int i = 0; i < 3; ++i) {
+        sources.append(generatedSource(1024 * 1024));
+        const QString path = dir.filePath(QStringLiteral("big%1.py").arg(i));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(sources.constLast()), sources.constLast().size());
+        publishArguments.append(path);
+    }
+    publishArguments
+        += {QStringLiteral("--delay-ms"), QStringLiteral("0"), QStringLiteral("--chunk-size"),
+            QStringLiteral("8192"), QStringLiteral("--complete")};
+    QProcess publish;
+    publish.start(binary(), publishArguments);
+    const Finished published = waitFor(publish, 60000);
+    QVERIFY2(published.ok && published.exitCode == 0, published.err.constData());
+    // Joins once the session has completed (its snapshot says so).
+    QNetworkAccessManager manager;
+    const QUrl snapshotUrl(url + QStringLiteral("/snapshot"));
+    auto sessionState = [&] {
+        QNetworkReply *reply = manager.get(QNetworkRequest(snapshotUrl));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(10000);
+        reply->deleteLater();
+        return QJsonDocument::fromJson(reply->readAll())
+            .object()
+            .value(QStringLiteral("state"))
+            .toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(sessionState(), QStringLiteral("complete"), 60000);
+
+    const QString outputDir = dir.filePath(QStringLiteral("out"));
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), url, QStringLiteral("--output"), outputDir,
+                 QStringLiteral("--summary"), QStringLiteral("-"), QStringLiteral("--timeout"),
+                 QStringLiteral("60")});
+    const Finished watched = waitFor(watch, 90000);
+    QVERIFY2(watched.ok, watched.err.constData());
+    QCOMPARE(watched.exitCode, 0);
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    const QJsonArray files = summary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(files.at(i).toObject().value(QStringLiteral("sha256")).toString(),
+                 sha256Hex(sources.at(i)));
+        QFile written(outputDir + QStringLiteral("/big%1.py").arg(i));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.readAll() == sources.at(i));
+    }
+}
+
+void TestCli::watch_state_resumesAfterSigkill()
+{
+    // The first watch applies events 1..7 of a session still being written and keeps its state;
+    // it is killed with SIGKILL (no chance to save at exit). The second, started with the same
+    // --state, writes the files it had, opens the stream after the saved sequence and ends as an
+    // uninterrupted run would. The server answers each stream from its Last-Event-ID, as a
+    // publisher resumes.
+    const QString session = QStringLiteral("durable");
+    const QString a = QStringLiteral("a.txt");
+    const QString b = QStringLiteral("dir/b.py");
+    QList<QByteArray> frames; // frames[i] is the frame of sequence i + 1
+    auto add = [&](const EventPayload &payload) {
+        frames.append(EventCodec::encodeSse(Event {quint64(frames.size() + 1), session, payload}));
+    };
+    auto code = [](CodeEvent::Type type, const QString &name, const QString &delta = {},
+                   qint64 offset = -1) {
+        CodeEvent event;
+        event.type = type;
+        event.fileName = name;
+        event.delta = delta;
+        event.offset = offset;
+        return event;
+    };
+    const QString aText = QStringLiteral("caf\u00e9 \U0001F600\nline two\n");
+    add(code(CodeEvent::Type::Start, a));
+    add(code(CodeEvent::Type::Delta, a, aText.left(6), 0));
+    add(code(CodeEvent::Type::Delta, a, aText.mid(6), 6));
+    add(code(CodeEvent::Type::Complete, a));
+    add(StepEvent {StepName::Generating, StepEvent::Status::Start, QStringLiteral("typing")});
+    add(code(CodeEvent::Type::Start, b));
+    add(code(CodeEvent::Type::Delta, b, QStringLiteral("def f():\n"), 0));
+    const quint64 firstPart = quint64(frames.size()); // what the first stream sends
+    add(code(CodeEvent::Type::Delta, b, QStringLiteral("    return \u6f22\n"), 9));
+    add(code(CodeEvent::Type::Complete, b));
+    add(SessionEvent {});
+    const QString bText = QStringLiteral("def f():\n    return \u6f22\n");
+
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    QByteArray secondStream;
+    server.setHandler([&](const RawHttpServer::Request &request, int index) {
+        const quint64 after = request.headers.value("last-event-id").toULongLong();
+        ConnectedEvent connected {QStringLiteral("c%1").arg(index)};
+        connected.epoch = QStringLiteral("history-1");
+        const quint64 head = index == 0 ? firstPart : quint64(frames.size());
+        connected.lastSequence = head;
+        connected.resumeAfter = after;
+        QByteArray body = EventCodec::encodeSse(Event {0, session, connected});
+        for (quint64 sequence = after + 1; sequence <= head; ++sequence)
+            body += frames.at(qsizetype(sequence - 1));
+        if (index > 0)
+            secondStream = body;
+        request.socket->write(RawHttpServer::streamHead() + body); // stays open
+    });
+    const QString url = server.url(QStringLiteral("/api/sessions/") + session).toString();
+
+    QTemporaryDir dir;
+    const QString statePath = dir.filePath(QStringLiteral("viewer.state"));
+    const QString outputDir = dir.filePath(QStringLiteral("out"));
+    const QStringList arguments = {
+        QStringLiteral("watch"),    url,       QStringLiteral("--state"),   statePath,
+        QStringLiteral("--output"), outputDir, QStringLiteral("--timeout"), QStringLiteral("60")};
+    ChildProcess first;
+    first.process.start(binary(), arguments);
+    QVERIFY(first.process.waitForStarted());
+    // The state is saved while the run goes on (debounced), not only at exit.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        savedState(statePath).value(QStringLiteral("lastSequence")).toInteger(), qint64(firstPart),
+        20000);
+    first.process.kill();
+    QVERIFY(first.process.waitForFinished(10000));
+    const QJsonObject saved = savedState(statePath);
+    const qint64 savedSequence = saved.value(QStringLiteral("lastSequence")).toInteger();
+    QCOMPARE(saved.value(QStringLiteral("format")).toString(),
+             QStringLiteral("inkstream-viewer-state"));
+    QCOMPARE(saved.value(QStringLiteral("url")).toString(), url);
+    QCOMPARE(saved.value(QStringLiteral("epoch")).toString(), QStringLiteral("history-1"));
+    QCOMPARE(saved.value(QStringLiteral("dialect")).toString(), QStringLiteral("native"));
+
+    QProcess second;
+    second.start(binary(),
+                 arguments + QStringList {QStringLiteral("--summary"), QStringLiteral("-")});
+    QTRY_VERIFY_WITH_TIMEOUT(second.state() == QProcess::NotRunning, 60000);
+    const Finished watched = waitFor(second, 1000);
+    QVERIFY2(watched.ok, watched.err.constData());
+    QCOMPARE(watched.exitCode, 0);
+
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests().at(1).headers.value("last-event-id"),
+             QByteArray::number(savedSequence));
+    const QJsonObject summary = QJsonDocument::fromJson(watched.out).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    QCOMPARE(summary.value(QStringLiteral("resumedFrom")).toInteger(), savedSequence);
+    QCOMPARE(summary.value(QStringLiteral("errors")).toArray(), QJsonArray());
+    QCOMPARE(summary.value(QStringLiteral("duplicatesDropped")).toInteger(), qint64(0));
+    // This run received only what it lacked, and counts only its own bytes.
+    QCOMPARE(summary.value(QStringLiteral("events")).toInteger(),
+             qint64(frames.size()) - savedSequence + 1); // + connected
+    QCOMPARE(summary.value(QStringLiteral("bytes")).toInteger(), qint64(secondStream.size()));
+    // The summary is the whole session's, as for a run that was never interrupted.
+    const QJsonArray files = summary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 2);
+    QCOMPARE(files.at(0).toObject().value(QStringLiteral("name")).toString(), a);
+    QCOMPARE(files.at(0).toObject().value(QStringLiteral("sha256")).toString(),
+             sha256Hex(aText.toUtf8()));
+    QCOMPARE(files.at(1).toObject().value(QStringLiteral("name")).toString(), b);
+    QCOMPARE(files.at(1).toObject().value(QStringLiteral("sha256")).toString(),
+             sha256Hex(bText.toUtf8()));
+    QCOMPARE(summary.value(QStringLiteral("steps"))
+                 .toArray()
+                 .at(1)
+                 .toObject()
+                 .value(QStringLiteral("state"))
+                 .toString(),
+             QStringLiteral("active"));
+    QCOMPARE(filesBelow(outputDir), (QStringList {a, b}));
+    QFile aFile(outputDir + u'/' + a);
+    QVERIFY(aFile.open(QIODevice::ReadOnly));
+    QCOMPARE(aFile.readAll(), aText.toUtf8());
+    QFile bFile(outputDir + u'/' + b);
+    QVERIFY(bFile.open(QIODevice::ReadOnly));
+    QCOMPARE(bFile.readAll(), bText.toUtf8());
+    // At exit the state holds the end of the session.
+    QCOMPARE(savedState(statePath).value(QStringLiteral("lastSequence")).toInteger(),
+             qint64(frames.size()));
+}
+
+void TestCli::watch_state_resumesFromPublisher()
+{
+    // Against the real publisher: a viewer that followed the session up to some point and
+    // stopped resumes from its state file, receives what was published since (not the large
+    // file it already has) and ends with every file byte-identical, as a fresh viewer of the
+    // same session does.
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QString url = serve.readLine();
+    QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+
+    QTemporaryDir dir;
+    auto writeSource = [&](const QString &name, qsizetype bytes) {
+        const QByteArray source = generatedSource(bytes);
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(source) != source.size())
+            return QByteArray();
+        return source;
+    };
+    const QByteArray first = writeSource(QStringLiteral("first.py"), 300 * 1024);
+    const QByteArray second = writeSource(QStringLiteral("second.py"), 40 * 1024);
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    auto publish = [&](const QString &name, bool complete) {
+        QProcess process;
+        QStringList arguments = {QStringLiteral("publish"), url,
+                                 dir.filePath(name),        QStringLiteral("--delay-ms"),
+                                 QStringLiteral("0"),       QStringLiteral("--chunk-size"),
+                                 QStringLiteral("4096")};
+        if (complete)
+            arguments.append(QStringLiteral("--complete"));
+        process.start(binary(), arguments);
+        const Finished published = waitFor(process, 60000);
+        return published.ok && published.exitCode == 0;
+    };
+    auto watch = [&](const QStringList &extra) {
+        QProcess process;
+        process.start(binary(),
+                      QStringList {QStringLiteral("watch"), url, QStringLiteral("--summary"),
+                                   QStringLiteral("-"), QStringLiteral("--timeout"),
+                                   QStringLiteral("60")}
+                          + extra);
+        const Finished watched = waitFor(process, 90000);
+        return std::pair {watched, QJsonDocument::fromJson(watched.out).object()};
+    };
+    const QString statePath = dir.filePath(QStringLiteral("state.json"));
+    const QString outputDir = dir.filePath(QStringLiteral("out"));
+
+    QVERIFY(publish(QStringLiteral("first.py"), false));
+    const auto [firstRun, firstSummary]
+        = watch({QStringLiteral("--state"), statePath, QStringLiteral("--until"),
+                 QStringLiteral("idle:1")});
+    QVERIFY2(firstRun.ok && firstRun.exitCode == 0, firstRun.err.constData());
+    QCOMPARE(firstSummary.value(QStringLiteral("resumedFrom")).toInteger(), qint64(0));
+    const qint64 saved = savedState(statePath).value(QStringLiteral("lastSequence")).toInteger();
+    QVERIFY(saved > 0);
+
+    QVERIFY(publish(QStringLiteral("second.py"), true));
+    const auto [resumed, resumedSummary]
+        = watch({QStringLiteral("--state"), statePath, QStringLiteral("--output"), outputDir});
+    QVERIFY2(resumed.ok && resumed.exitCode == 0, resumed.err.constData());
+    QCOMPARE(resumedSummary.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+    QCOMPARE(resumedSummary.value(QStringLiteral("resumedFrom")).toInteger(), saved);
+    QCOMPARE(resumedSummary.value(QStringLiteral("errors")).toArray(), QJsonArray());
+    const QJsonArray files = resumedSummary.value(QStringLiteral("files")).toArray();
+    QCOMPARE(files.size(), 2);
+    QCOMPARE(files.at(0).toObject().value(QStringLiteral("sha256")).toString(), sha256Hex(first));
+    QCOMPARE(files.at(1).toObject().value(QStringLiteral("sha256")).toString(), sha256Hex(second));
+    QCOMPARE(filesBelow(outputDir),
+             (QStringList {QStringLiteral("first.py"), QStringLiteral("second.py")}));
+    QFile firstWritten(outputDir + QStringLiteral("/first.py"));
+    QVERIFY(firstWritten.open(QIODevice::ReadOnly));
+    QVERIFY(firstWritten.readAll() == first);
+    QFile secondWritten(outputDir + QStringLiteral("/second.py"));
+    QVERIFY(secondWritten.open(QIODevice::ReadOnly));
+    QVERIFY(secondWritten.readAll() == second);
+
+    const auto [fresh, freshSummary] = watch({});
+    QVERIFY2(fresh.ok && fresh.exitCode == 0, fresh.err.constData());
+    QCOMPARE(freshSummary.value(QStringLiteral("files")).toArray(), files);
+    // The resumed run received the second file (its deltas and, at most, its full content once
+    // more in `complete`), never the first again; the fresh one received both.
+    const qint64 resumedBytes = resumedSummary.value(QStringLiteral("bytes")).toInteger()
+        + resumedSummary.value(QStringLiteral("resyncBytes")).toInteger();
+    const qint64 freshBytes = freshSummary.value(QStringLiteral("bytes")).toInteger()
+        + freshSummary.value(QStringLiteral("resyncBytes")).toInteger();
+    const QString sizes
+        = QStringLiteral("resumed %1 bytes, fresh %2").arg(resumedBytes).arg(freshBytes);
+    QVERIFY2(resumedBytes > qint64(second.size()), qPrintable(sizes));
+    QVERIFY2(resumedBytes < qint64(first.size()) / 2, qPrintable(sizes));
+    QVERIFY2(freshBytes > qint64(first.size() + second.size()), qPrintable(sizes));
+}
+
+void TestCli::watch_state_unusable_isRefused_data()
+{
+    QTest::addColumn<QByteArray>("content"); // "@dir": a directory in its place
+    QTest::addColumn<QString>("message");
+    const QByteArray valid = R"({"format":"inkstream-viewer-state","version":1,"url":"URL",)"
+                             R"("dialect":"native","epoch":"","lastSequence":3,)"
+                             R"("model":{"version":1,"lastSequence":3,"state":"running",)"
+                             R"("progress":0,"files":[],"chat":[],"steps":[]}})";
+    QTest::newRow("not JSON") << QByteArrayLiteral("\x01garbage{")
+                              << QStringLiteral("not a viewer state");
+    QTest::newRow("another JSON file")
+        << QByteArrayLiteral(R"({"files":[]})") << QStringLiteral("not a viewer state");
+    QTest::newRow("unknown version")
+        << QByteArray(valid).replace(R"("version":1,"url")", R"("version":7,"url")")
+        << QStringLiteral("unknown version 7");
+    QTest::newRow("another URL")
+        << QByteArray(valid).replace("URL", "http://127.0.0.1:1/api/sessions/other")
+        << QStringLiteral("it is the state of http://127.0.0.1:1/api/sessions/other");
+    QTest::newRow("a foreign dialect") << QByteArray(valid).replace("native", "code-stream")
+                                       << QStringLiteral("cannot be resumed");
+    QTest::newRow("unreadable") << QByteArrayLiteral("@dir") << QStringLiteral("cannot read it");
+}
+
+void TestCli::watch_state_unusable_isRefused()
+{
+    // A state that cannot be resumed is refused before anything happens (it is left as it is),
+    // rather than silently starting from zero and overwriting it.
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int) {
+        request.socket->write(RawHttpServer::streamHead());
+    });
+    const QString url = server.url(QStringLiteral("/api/sessions/mine")).toString();
+    QTemporaryDir dir;
+    const QString statePath = dir.filePath(QStringLiteral("state.json"));
+    if (content == "@dir") {
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("state.json")));
+    } else {
+        QFile file(statePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(content).replace("URL", url.toUtf8()));
+    }
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), url, QStringLiteral("--state"), statePath,
+                 QStringLiteral("--summary"), QStringLiteral("-")});
+    QTRY_VERIFY_WITH_TIMEOUT(watch.state() == QProcess::NotRunning, 30000);
+    const Finished watched = waitFor(watch, 1000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 2);
+    const QString err = QString::fromUtf8(watched.err);
+    QVERIFY2(err.contains(QStringLiteral("--state ") + statePath), qPrintable(err));
+    QVERIFY2(err.contains(message), qPrintable(err));
+    QCOMPARE(watched.out, QByteArray()); // no summary: nothing ran
+    QCOMPARE(server.requestCount(), 0);
+    if (content != "@dir") {
+        QFile file(statePath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray(content).replace("URL", url.toUtf8()));
+    }
+}
+
+void TestCli::watch_signal_writesInterruptedSummary_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestCli::watch_signal_writesInterruptedSummary()
+{
+    // A session that never ends; the watch is stopped with a signal: it writes what it has
+    // (files, state, a summary with status "interrupted") and exits with 4.
+    QFETCH(int, signalNumber);
+    const QString session = QStringLiteral("endless");
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        CodeEvent start;
+        start.type = CodeEvent::Type::Start;
+        start.fileName = QStringLiteral("partial.txt");
+        CodeEvent delta = start;
+        delta.type = CodeEvent::Type::Delta;
+        delta.delta = QStringLiteral("so far \u00e9");
+        delta.offset = 0;
+        request.socket->write(RawHttpServer::streamHead()
+                              + EventCodec::encodeSse(Event {1, session, start})
+                              + EventCodec::encodeSse(Event {2, session, delta}));
+    });
+    QTemporaryDir dir;
+    const QString statePath = dir.filePath(QStringLiteral("state.json"));
+    const QString summaryPath = dir.filePath(QStringLiteral("summary.json"));
+    ChildProcess watch;
+    watch.process.start(
+        binary(),
+        {QStringLiteral("watch"), server.url(QStringLiteral("/api/sessions/") + session).toString(),
+         QStringLiteral("--state"), statePath, QStringLiteral("--output"),
+         dir.filePath(QStringLiteral("out")), QStringLiteral("--summary"), summaryPath});
+    QVERIFY(watch.process.waitForStarted());
+    QTRY_COMPARE_WITH_TIMEOUT(
+        savedState(statePath).value(QStringLiteral("lastSequence")).toInteger(), 2, 20000);
+    QVERIFY(!QFileInfo::exists(summaryPath));
+    QCOMPARE(::kill(pid_t(watch.process.processId()), signalNumber), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(watch.process.state() == QProcess::NotRunning, 20000);
+    const Finished watched = waitFor(watch.process, 1000);
+    QVERIFY2(watched.ok, watched.err.constData()); // exited on its own, not killed by the signal
+    QCOMPARE(watched.exitCode, 4);
+    const QByteArray expected = QByteArrayLiteral("interrupted by ")
+        + (signalNumber == SIGINT ? QByteArrayLiteral("SIGINT") : QByteArrayLiteral("SIGTERM"));
+    QVERIFY2(watched.err.contains(expected), watched.err.constData());
+
+    QFile file(summaryPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject summary = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("interrupted"));
+    const QJsonObject partial = summary.value(QStringLiteral("files")).toArray().at(0).toObject();
+    QCOMPARE(partial.value(QStringLiteral("state")).toString(), QStringLiteral("writing"));
+    QCOMPARE(partial.value(QStringLiteral("sha256")).toString(),
+             sha256Hex(QStringLiteral("so far \u00e9").toUtf8()));
+    QFile written(dir.filePath(QStringLiteral("out/partial.txt")));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), QStringLiteral("so far \u00e9").toUtf8());
+    QCOMPARE(savedState(statePath).value(QStringLiteral("lastSequence")).toInteger(), qint64(2));
 }
 
 void TestCli::curl_showsSseFrames()

@@ -189,9 +189,15 @@ void TestWebSocketTransport::oversizedMessage_isDropped_streamGoesOn()
     client.connectTo(server.sessionUrl());
     QTRY_COMPARE(model.lastSequence(), quint64(2));
     QCOMPARE(model.files().at(0).content, QStringLiteral("ok"));
-    QCOMPARE(errors.count(), 1);
+    // A dropped message starts a re-sync at once (issue 16: what it carried is lost, and no gap
+    // may ever show it). This server has no snapshot endpoint, so the re-sync fails (the second
+    // error) and the event held meanwhile is applied, as after any failed re-sync.
+    QCOMPARE(errors.count(), 2);
     QVERIFY2(errors.at(0).at(0).toString().contains(QStringLiteral("dropped (larger than 1000)")),
              qPrintable(errors.at(0).at(0).toString()));
+    QVERIFY2(errors.at(1).at(0).toString().startsWith(QStringLiteral("re-sync from")),
+             qPrintable(errors.at(1).at(0).toString()));
+    QCOMPARE(client.resyncs(), 1);
     QCOMPARE(client.state(), ConnectionState::Streaming);
 }
 
