@@ -14,6 +14,9 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QHostAddress>
 #include <QPointer>
 #include <QTextStream>
@@ -25,6 +28,32 @@ namespace inkstream::app {
 namespace {
 
 constexpr std::chrono::seconds kShutdownGrace {2};
+
+// $XDG_STATE_HOME/inkstream/sessions (Qt 6.4 has no StateLocation).
+QString defaultDataDirectory()
+{
+    QString state = qEnvironmentVariable("XDG_STATE_HOME");
+    if (state.isEmpty())
+        state = QDir::homePath() + QStringLiteral("/.local/state");
+    return state + QStringLiteral("/inkstream/sessions");
+}
+
+// "7d", "12h", "30m", "3600s" or "3600" to seconds.
+std::optional<std::chrono::seconds> parseAge(const QString &text)
+{
+    static const QHash<QChar, qint64> units {{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}};
+    QString number = text.trimmed();
+    qint64 unit = 1;
+    if (!number.isEmpty() && units.contains(number.back())) {
+        unit = units.value(number.back());
+        number.chop(1);
+    }
+    bool ok = false;
+    const qint64 value = number.toLongLong(&ok);
+    if (!ok || value < 0 || value > std::numeric_limits<qint64>::max() / unit / 2)
+        return std::nullopt;
+    return std::chrono::seconds(value * unit);
+}
 
 } // namespace
 
@@ -65,7 +94,8 @@ int ServeCommand::run(const QStringList &arguments)
             "Publish files whole instead of typing them (also INKSTREAM_STREAMING=false)."));
     const QCommandLineOption bufferOption(
         QStringLiteral("buffer-size"),
-        QStringLiteral("Events kept per session for resuming viewers (default 4096)."),
+        QStringLiteral("Events of each session kept decoded in memory for catch-ups; older ones "
+                       "are read from the log (default 4096)."),
         QStringLiteral("EVENTS"), QString::number(core::Session::kDefaultBufferSize));
     const QCommandLineOption maxBodyOption(
         QStringLiteral("max-body"),
@@ -95,6 +125,30 @@ int ServeCommand::run(const QStringList &arguments)
                        "when the first viewer connects."),
         QStringLiteral("FILE"));
     parser.addOptions({recordOption, replayOption});
+    const QCommandLineOption dataDirOption(
+        QStringLiteral("data-dir"),
+        QStringLiteral("Keep session logs (the source of truth: every event, appended before it "
+                       "is sent or acknowledged) in DIR, one DIR/ID.log per session; a session "
+                       "whose log is there is restored from it (default: "
+                       "$XDG_STATE_HOME/inkstream/sessions)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption ephemeralOption(
+        QStringLiteral("ephemeral"),
+        QStringLiteral("Keep sessions in memory only: nothing on disk, nothing survives a "
+                       "restart."));
+    const QCommandLineOption fsyncOption(
+        QStringLiteral("fsync"),
+        QStringLiteral("When the log is forced to disk: \"batch\" (a background sync at most "
+                       "20 ms after a write; acknowledgments wait for it), \"always\" (before "
+                       "anything is sent or acknowledged) or \"never\" (the kernel decides; a "
+                       "crash of the process loses nothing, a power cut may). Default batch."),
+        QStringLiteral("POLICY"), QStringLiteral("batch"));
+    const QCommandLineOption retainOption(
+        QStringLiteral("retain"),
+        QStringLiteral("At start-up, remove the logs of sessions that completed longer ago than "
+                       "this: a number with s, m, h or d (default 7d)."),
+        QStringLiteral("AGE"), QStringLiteral("7d"));
+    parser.addOptions({dataDirOption, ephemeralOption, fsyncOption, retainOption});
     const PublisherSecurityOptions securityOptions;
     securityOptions.addTo(&parser);
     parser.process(arguments);
@@ -172,7 +226,52 @@ int ServeCommand::run(const QStringList &arguments)
             << ": " << publisher.errorString() << '\n';
         return 1;
     }
-    core::Session *session = hub.createSession(requestedId);
+    if (parser.isSet(ephemeralOption) && parser.isSet(dataDirOption)) {
+        err << "inkstream serve: --ephemeral and --data-dir exclude each other\n";
+        return 2;
+    }
+    core::SessionLog::Fsync fsync = core::SessionLog::Fsync::Batch;
+    if (!core::SessionLog::fsyncFromText(parser.value(fsyncOption), &fsync)) {
+        err << "inkstream serve: --fsync takes batch, always or never, not \""
+            << parser.value(fsyncOption) << "\"\n";
+        return 2;
+    }
+    const std::optional<std::chrono::seconds> retain = parseAge(parser.value(retainOption));
+    if (!retain) {
+        err << "inkstream serve: --retain needs an age such as 7d, 12h, 30m or 3600s, not \""
+            << parser.value(retainOption) << "\"\n";
+        return 2;
+    }
+    if (!parser.isSet(ephemeralOption)) {
+        const QString dataDir
+            = parser.isSet(dataDirOption) ? parser.value(dataDirOption) : defaultDataDirectory();
+        if (!QDir().mkpath(dataDir)) {
+            err << "inkstream serve: cannot create the data directory " << dataDir << '\n';
+            return 1;
+        }
+        QStringList warnings;
+        for (const QString &removed :
+             core::SessionLog::removeCompletedOlderThan(dataDir, *retain, &warnings))
+            err << "inkstream serve: removed expired session log " << removed << '\n';
+        for (const QString &warning : std::as_const(warnings))
+            err << "inkstream serve: warning: " << warning << '\n';
+        hub.setDataDirectory(dataDir, fsync);
+    }
+    QString sessionError;
+    QStringList recoveryWarnings;
+    QElapsedTimer restoring;
+    restoring.start();
+    core::Session *session = hub.createSession(requestedId, &sessionError, &recoveryWarnings);
+    for (const QString &warning : std::as_const(recoveryWarnings))
+        err << "inkstream serve: warning: " << warning << '\n';
+    if (!session) {
+        err << "inkstream serve: " << sessionError << '\n';
+        return 1;
+    }
+    if (session->lastSequence() > 0)
+        err << "inkstream serve: restored session " << session->id() << " from "
+            << session->log()->path() << " (" << session->lastSequence() << " events, "
+            << session->log()->sizeOnDisk() << " bytes) in " << restoring.elapsed() << " ms\n";
     core::NchanRelay *relay = relayOptions.attachTo(session);
     if (relay)
         err << "inkstream serve: relaying to " << relay->publishUrl().toString() << '\n';

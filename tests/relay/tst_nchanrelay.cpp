@@ -281,9 +281,9 @@ bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relay
                          {QStringLiteral("serve"), QStringLiteral("--port"), QString::number(port),
                           QStringLiteral("--demo"), QStringLiteral("--speed"),
                           QString::number(speed), QStringLiteral("--keep-alive"),
-                          QStringLiteral("0"), QStringLiteral("--session"), sessionId,
-                          QStringLiteral("--relay"), relayUrl, QStringLiteral("--relay-token"),
-                          QString::fromUtf8(token)});
+                          QStringLiteral("0"), QStringLiteral("--ephemeral"),
+                          QStringLiteral("--session"), sessionId, QStringLiteral("--relay"),
+                          relayUrl, QStringLiteral("--relay-token"), QString::fromUtf8(token)});
     return serve->process.waitForStarted();
 }
 
@@ -477,11 +477,11 @@ void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
                         {QStringLiteral("serve"), QStringLiteral("--port"),
                          QString::number(publisherPort), QStringLiteral("--demo"),
                          QStringLiteral("--speed"), QStringLiteral("20"),
-                         QStringLiteral("--session"), sessionId, QStringLiteral("--token"),
-                         QStringLiteral("publish-secret"), QStringLiteral("--read-token"),
-                         QStringLiteral("viewer-secret"), QStringLiteral("--relay"),
-                         base + QStringLiteral("/pub/{id}"), QStringLiteral("--relay-token"),
-                         QString::fromUtf8(kToken)});
+                         QStringLiteral("--ephemeral"), QStringLiteral("--session"), sessionId,
+                         QStringLiteral("--token"), QStringLiteral("publish-secret"),
+                         QStringLiteral("--read-token"), QStringLiteral("viewer-secret"),
+                         QStringLiteral("--relay"), base + QStringLiteral("/pub/{id}"),
+                         QStringLiteral("--relay-token"), QString::fromUtf8(kToken)});
     QVERIFY(serve.process.waitForStarted());
     QVERIFY2(serve.readLine().startsWith(QStringLiteral("http://127.0.0.1:")),
              "serve did not start");

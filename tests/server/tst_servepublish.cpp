@@ -353,7 +353,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString tokenFile = writeFile(dir, QStringLiteral("token"), "s3cret-token\n");
-        ServeProcess serve({QStringLiteral("--token-file"), tokenFile, QStringLiteral("--session"),
+        ServeProcess serve({QStringLiteral("--token-file"), tokenFile,
+                            QStringLiteral("--ephemeral"), QStringLiteral("--session"),
                             QStringLiteral("guarded")});
         const QString url = serve.readUrl();
         QVERIFY(url.endsWith(QStringLiteral("/api/sessions/guarded")));
