@@ -20,6 +20,8 @@ namespace {
 // kPumpBudget per event-loop turn, so one fast reader never holds up the rest.
 constexpr qint64 kLowWater = 256 * 1024;
 constexpr qint64 kPumpBudget = 1024 * 1024;
+// A live subscriber with more than this waiting in its socket is switched to catch-up.
+constexpr qint64 kCatchUpAbove = 1024 * 1024;
 
 QByteArrayView jsonOfFrame(const QByteArray &frame)
 {
@@ -39,6 +41,7 @@ struct SubscriberSet::Subscriber
     QString clientId;
     std::unique_ptr<CatchUpReader> catchUp; // while catching up
     quint64 stopAt = 0; // Snapshot: the last sequence it sends
+    quint64 sentThrough = 0; // the last sequence written to its socket
     bool pumpScheduled = false;
     qint64 openedAtMs = 0;
     qint64 lastProgressMs = 0; // when its unsent bytes last went down (or were none)
@@ -148,6 +151,7 @@ void SubscriberSet::addSse(QTcpSocket *socket, Session *session, quint64 lastSeq
     // An id this session never reached is from another history: start from the beginning.
     const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
     subscriber->catchUp = session->catchUpAfter(resumeAfter);
+    subscriber->sentThrough = resumeAfter;
     ConnectedEvent connected {clientId};
     connected.epoch = session->epoch();
     connected.lastSequence = head;
@@ -180,6 +184,7 @@ void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 l
     subscriber->clientId = clientId;
     const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
     subscriber->catchUp = session->catchUpAfter(resumeAfter);
+    subscriber->sentThrough = resumeAfter;
     ConnectedEvent connected {clientId};
     connected.epoch = session->epoch();
     connected.lastSequence = head;
@@ -272,11 +277,19 @@ void SubscriberSet::flush(const QString &sessionId)
     m_heads.insert(sessionId, session->lastSequence());
     QList<Subscriber *> overflowing;
     for (Subscriber *subscriber : subscribers) {
+        if (!subscriber->catchUp && subscriber->kind != Kind::Snapshot
+            && unsent(subscriber) > kCatchUpAbove && subscriber->session) {
+            // A reader this far behind the live events gets them merged instead, as fast as it
+            // takes them: the same bounded catch-up as after a reconnect.
+            subscriber->catchUp = subscriber->session->catchUpAfter(subscriber->sentThrough);
+        }
         if (subscriber->catchUp) {
             pump(subscriber);
-        } else if (subscriber->kind != Kind::Snapshot && !batch.sseBytes.isEmpty()
-                   && !write(subscriber, batch.sseBytes, batch.messages)) {
-            overflowing.append(subscriber);
+        } else if (subscriber->kind != Kind::Snapshot && !batch.sseBytes.isEmpty()) {
+            if (write(subscriber, batch.sseBytes, batch.messages))
+                subscriber->sentThrough = m_heads.value(sessionId);
+            else
+                overflowing.append(subscriber);
         }
     }
     for (Subscriber *subscriber : std::as_const(overflowing)) {
@@ -329,6 +342,7 @@ void SubscriberSet::pump(Subscriber *subscriber)
             abort(subscriber);
             return;
         }
+        subscriber->sentThrough = subscriber->catchUp->position();
     }
     if (!done) {
         if (unsent(subscriber) == 0)

@@ -30,10 +30,9 @@ QJsonObject comparable(QJsonObject snapshot)
 
 QString randomText(QRandomGenerator &random, int maxLength)
 {
-    static const QList<QString> pieces = {QStringLiteral("a"), QStringLiteral("b "),
-                                          QStringLiteral("\n"), QStringLiteral("é"),
-                                          QStringLiteral("🎉"), QStringLiteral("\""),
-                                          QStringLiteral("\t")};
+    static const QList<QString> pieces
+        = {QStringLiteral("a"), QStringLiteral("b "), QStringLiteral("\n"), QStringLiteral("é"),
+           QStringLiteral("🎉"), QStringLiteral("\""), QStringLiteral("\t")};
     QString text;
     const int length = 1 + int(random.bounded(maxLength));
     for (int i = 0; i < length; ++i)
@@ -46,8 +45,8 @@ QString randomText(QRandomGenerator &random, int maxLength)
 void publishRandomSession(Session *session, int events, quint32 seed)
 {
     QRandomGenerator random(seed);
-    const QStringList files = {QStringLiteral("a.py"), QStringLiteral("src/b.ts"),
-                               QStringLiteral("c.rs")};
+    const QStringList files
+        = {QStringLiteral("a.py"), QStringLiteral("src/b.ts"), QStringLiteral("c.rs")};
     for (int i = 0; i < events; ++i) {
         const int dice = int(random.bounded(100));
         const QString file = files.at(random.bounded(int(files.size())));
@@ -80,10 +79,9 @@ void publishRandomSession(Session *session, int events, quint32 seed)
             const auto type = dice < 62 ? ChatEvent::Type::Start
                 : dice < 83             ? ChatEvent::Type::Delta
                                         : ChatEvent::Type::Complete;
-            session->publish(ChatEvent {type, id, ChatRole::Assistant,
-                                        type == ChatEvent::Type::Complete
-                                            ? QString()
-                                            : randomText(random, 8)});
+            session->publish(
+                ChatEvent {type, id, ChatRole::Assistant,
+                           type == ChatEvent::Type::Complete ? QString() : randomText(random, 8)});
         } else if (dice < 95) {
             session->publish(ProgressEvent {int(random.bounded(101)), randomText(random, 4)});
         } else {
@@ -221,8 +219,9 @@ private Q_SLOTS:
             ++events;
         }
         QCOMPARE(offset, 50000);
-        QCOMPARE(events, int((50000 + CatchUpReader::kPieceCharacters - 1)
-                             / (CatchUpReader::kPieceCharacters / 5 * 5)));
+        QCOMPARE(events,
+                 int((50000 + CatchUpReader::kPieceCharacters - 1)
+                     / (CatchUpReader::kPieceCharacters / 5 * 5)));
     }
 
 private:

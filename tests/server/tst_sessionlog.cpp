@@ -206,8 +206,7 @@ private Q_SLOTS:
             session.fileStreamer()->enqueue(QStringLiteral("b.py"), QStringLiteral("x = 1\n"),
                                             {7, 1, false});
             QVERIFY(session.completeWhenIdle(SessionEvent {}));
-            QTRY_VERIFY_WITH_TIMEOUT(session.model()->files().value(0).content.size() > 300,
-                                     10000);
+            QTRY_VERIFY_WITH_TIMEOUT(session.model()->files().value(0).content.size() > 300, 10000);
             session.flushLog();
             // Gone without typing the rest (the end of this scope stands for SIGKILL: what
             // the log holds was written each event-loop turn).
