@@ -1,4 +1,6 @@
 #include "core/model/sessionmodel.h"
+#include "core/protocol/eventcodec.h"
+#include "core/protocol/sseparser.h"
 #include "core/server/filestreamer.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
@@ -776,14 +778,15 @@ private Q_SLOTS:
         QCOMPARE(steady.joinedDeltas(), content);
     }
 
-    // Back-pressure: a subscriber that stops reading is dropped once more than the bound waits
-    // for it (never buffered without limit), and one whose unsent bytes make no progress for the
-    // stall timeout is dropped too; a reader that keeps up gets every character meanwhile.
+    // Back-pressure: a subscriber whose unsent bytes make no progress for the stall timeout is
+    // dropped; a reader that keeps up gets every character meanwhile. (Until the session log,
+    // a reader more than the pending bound behind was dropped too; now it is switched to
+    // catch-up once 1 MiB waits for it, so nothing more is queued for it:
+    // slowReader_isSwitchedToCatchUp below.)
     void slowReader_isDroppedPastTheBound_data()
     {
         QTest::addColumn<qint64>("maxPendingBytes");
         QTest::addColumn<int>("stallTimeoutMs");
-        QTest::newRow("pending bound") << qint64(2 * 1024 * 1024) << 0;
         QTest::newRow("stall timeout") << (qint64(1) << 30) << 1500;
     }
 
@@ -827,6 +830,71 @@ private Q_SLOTS:
 
         QTRY_VERIFY_WITH_TIMEOUT(steady.codeComplete(), 30000);
         QVERIFY(steady.joinedDeltas() == content); // 12 MiB: no diff printed
+    }
+
+    // A reader that stops reading is not buffered without limit: once 1 MiB waits for it, the
+    // live events stop going into its socket, and when it reads again it gets the rest as a
+    // catch-up that brings it exactly to the file, with nothing lost or doubled.
+    void slowReader_isSwitchedToCatchUp()
+    {
+        Fixture f;
+        QVERIFY(f.listening);
+        f.publisher.setStallTimeout(std::chrono::milliseconds(0));
+        QTcpSocket stalled;
+        stalled.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        stalled.setReadBufferSize(1);
+        stalled.connectToHost(QHostAddress::LocalHost, f.publisher.port());
+        QVERIFY(stalled.waitForConnected(5000));
+        stalled.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(QStringLiteral("s1")), 1, 10000);
+        QString content;
+        for (int i = 0; content.size() < 12 * 1024 * 1024; ++i)
+            content += mixedContent() + QString::number(i) + u'\n';
+        QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
+        f.session->fileStreamer()->enqueue(QStringLiteral("big.py"), content,
+                                           ChunkOptions {8192, 0, false});
+        QVERIFY(idle.count() > 0 || idle.wait(60000));
+        QCOMPARE(f.publisher.subscriberCount(QStringLiteral("s1")), 1); // not dropped
+
+        // Now it reads: everything it gets, applied in order, is the file.
+        stalled.setReadBufferSize(0);
+        SessionModel model;
+        quint64 last = 0;
+        QString problem;
+        SseParser parser;
+        parser.setEventHandler([&](const SseEvent &frame) {
+            const DecodeResult decoded
+                = EventCodec::decode(frame.type, frame.data, frame.lastEventId);
+            if (!decoded.ok()) {
+                problem = decoded.error;
+                return;
+            }
+            const Event &event = *decoded.event;
+            if (event.sequence == 0)
+                return;
+            if (event.coversFrom() > last + 1 || event.sequence <= last)
+                problem = QStringLiteral("event %1 after %2").arg(event.sequence).arg(last);
+            last = event.sequence;
+            model.apply(event);
+        });
+        QByteArray head;
+        bool inBody = false;
+        connect(&stalled, &QTcpSocket::readyRead, this, [&] {
+            QByteArray bytes = stalled.readAll();
+            if (!inBody) {
+                head += bytes;
+                const qsizetype end = head.indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                inBody = true;
+                bytes = head.mid(end + 4);
+            }
+            parser.feed(bytes);
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(last == f.session->lastSequence() || !problem.isEmpty(), 60000);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(model.files().at(0).content == content);
+        QCOMPARE(model.files().at(0).state, FileState::Complete);
     }
 
     void complete_waitsForQueuedFiles()
