@@ -28,14 +28,22 @@ bool RecordingReader::read(const QString &path, Recording *recording, QString *e
 bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QString *error)
 {
     *recording = {};
-    QList<QByteArray> lines = bytes.split('\n');
+    // Views into `bytes`, each followed there by its newline (but a cut-off last line).
+    QList<QByteArrayView> lines;
+    for (qsizetype start = 0; start < bytes.size();) {
+        const qsizetype end = bytes.indexOf('\n', start);
+        const qsizetype stop = end < 0 ? bytes.size() : end;
+        lines.append(QByteArrayView(bytes).sliced(start, stop - start));
+        start = stop + 1;
+    }
     // A file that ends without a newline was cut off in the middle of its last line.
     const bool cutOff = !bytes.isEmpty() && !bytes.endsWith('\n');
-    if (!cutOff && !lines.isEmpty())
-        lines.removeLast(); // the empty piece after the final newline
+    const auto raw = [](QByteArrayView view) {
+        return QByteArray::fromRawData(view.data(), view.size());
+    };
 
     QJsonParseError parseError;
-    const QJsonObject header = QJsonDocument::fromJson(lines.value(0), &parseError).object();
+    const QJsonObject header = QJsonDocument::fromJson(raw(lines.value(0)), &parseError).object();
     if (lines.isEmpty() || parseError.error != QJsonParseError::NoError
         || header.value(QStringLiteral("format")).toString() != u"inkstream-recording") {
         *error = QStringLiteral("not an Inkstream recording (the first line is not its header)");
@@ -72,7 +80,7 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
             // Checksummed records; a session log also holds records that are not events.
             QByteArrayView kind;
             QByteArrayView value;
-            const QByteArray line = lines[i] + '\n';
+            const QByteArrayView line(lines[i].data(), lines[i].size() + 1); // with its newline
             if (LogRecord::parse(line, &at, &kind, &value) != LogRecord::Parse::Ok) {
                 recording->warnings
                     << QStringLiteral("line %1 skipped: damaged (its checksum does not match)")
@@ -85,7 +93,7 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
             event = std::move(decoded.event);
             problem = decoded.error;
         } else {
-            const QJsonObject object = QJsonDocument::fromJson(lines[i], &parseError).object();
+            const QJsonObject object = QJsonDocument::fromJson(raw(lines[i]), &parseError).object();
             if (parseError.error != QJsonParseError::NoError
                 || !object.value(QStringLiteral("event")).isObject()) {
                 recording->warnings
