@@ -140,33 +140,10 @@ SubscriberSet::Subscriber *SubscriberSet::add(std::unique_ptr<Subscriber> subscr
 void SubscriberSet::addSse(QTcpSocket *socket, Session *session, quint64 lastSequence,
                            const QString &clientId)
 {
-    flush(session->id()); // what is queued belongs to the subscribers already there
-    const quint64 head = m_heads.value(session->id());
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::Sse;
     subscriber->tcp = socket;
-    subscriber->session = session;
-    subscriber->sessionId = session->id();
-    subscriber->clientId = clientId;
-    // An id this session never reached is from another history: start from the beginning.
-    const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
-    subscriber->catchUp = session->catchUpAfter(resumeAfter);
-    subscriber->sentThrough = resumeAfter;
-    ConnectedEvent connected {clientId};
-    connected.epoch = session->epoch();
-    connected.lastSequence = head;
-    connected.resumeAfter = resumeAfter;
-    const QByteArray preamble = QByteArrayLiteral("retry: ")
-        + QByteArray::number(qint64(m_retryInterval.count())) + QByteArrayLiteral("\n\n")
-        + EventCodec::encodeSse(Event {0, session->id(), connected});
-    Subscriber *added = add(std::move(subscriber), socket);
-    write(added, preamble, {});
-    qCInfo(lcServer, "session %s: %s subscribed from %s (after %llu of %llu)",
-           qPrintable(session->id()), qPrintable(clientId),
-           qPrintable(socket->peerAddress().toString()),
-           static_cast<unsigned long long>(resumeAfter), static_cast<unsigned long long>(head));
-    Q_EMIT subscriberConnected(session->id(), clientId);
-    pump(added);
+    subscribe(std::move(subscriber), socket, session, lastSequence, clientId);
 }
 
 void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
@@ -174,27 +151,40 @@ void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 l
 {
     socket->setParent(this);
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    flush(session->id());
-    const quint64 head = m_heads.value(session->id());
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::WebSocket;
     subscriber->webSocket = socket;
+    subscribe(std::move(subscriber), socket, session, lastSequence, clientId);
+}
+
+void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, QObject *socket,
+                              Session *session, quint64 lastSequence, const QString &clientId)
+{
+    flush(session->id()); // what is queued belongs to the subscribers already there
+    const quint64 head = m_heads.value(session->id());
+    // An id this session never reached is from another history: start from the beginning.
+    const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
     subscriber->session = session;
     subscriber->sessionId = session->id();
     subscriber->clientId = clientId;
-    const quint64 resumeAfter = lastSequence <= head ? lastSequence : 0;
     subscriber->catchUp = session->catchUpAfter(resumeAfter);
     subscriber->sentThrough = resumeAfter;
     ConnectedEvent connected {clientId};
     connected.epoch = session->epoch();
     connected.lastSequence = head;
     connected.resumeAfter = resumeAfter;
+    const Event event {0, session->id(), connected};
+    const bool isSse = subscriber->kind == Kind::Sse;
     Subscriber *added = add(std::move(subscriber), socket);
-    write(added, {},
-          {QString::fromUtf8(EventCodec::encodeJson(Event {0, session->id(), connected}))});
-    qCInfo(lcServer, "session %s: %s subscribed over WebSocket from %s (after %llu of %llu)",
-           qPrintable(session->id()), qPrintable(clientId),
-           qPrintable(socket->peerAddress().toString()),
+    if (isSse)
+        write(added,
+              QByteArrayLiteral("retry: ") + QByteArray::number(qint64(m_retryInterval.count()))
+                  + QByteArrayLiteral("\n\n") + EventCodec::encodeSse(event),
+              {});
+    else
+        write(added, {}, {QString::fromUtf8(EventCodec::encodeJson(event))});
+    qCInfo(lcServer, "session %s: %s subscribed over %s (after %llu of %llu)",
+           qPrintable(session->id()), qPrintable(clientId), isSse ? "SSE" : "WebSocket",
            static_cast<unsigned long long>(resumeAfter), static_cast<unsigned long long>(head));
     Q_EMIT subscriberConnected(session->id(), clientId);
     pump(added);

@@ -87,6 +87,9 @@ private:
     };
 
     Subscriber *add(std::unique_ptr<Subscriber> subscriber, QObject *socket);
+    // Sends `connected`, then the catch-up after `lastSequence`, then the live events.
+    void subscribe(std::unique_ptr<Subscriber> subscriber, QObject *socket, Session *session,
+                   quint64 lastSequence, const QString &clientId);
     void remove(QObject *socket);
     void onEventPublished(const QString &sessionId, const QByteArray &frame);
     void flushAll();

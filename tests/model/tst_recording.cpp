@@ -1,3 +1,4 @@
+#include "comparablesnapshot.h"
 #include "core/model/logrecord.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
@@ -49,20 +50,6 @@ QByteArray asVersion1(const QByteArray &bytes)
         lines[i] = "{\"t\":" + QByteArray::number(at) + ",\"event\":" + value.toByteArray() + '}';
     }
     return lines.join('\n');
-}
-
-// A snapshot without the chat timestamps: those record when a model applied the message,
-// which differs between two models built at different moments.
-QJsonObject comparable(QJsonObject snapshot)
-{
-    QJsonArray chat = snapshot.value(QStringLiteral("chat")).toArray();
-    for (qsizetype i = 0; i < chat.size(); ++i) {
-        QJsonObject message = chat[i].toObject();
-        message.remove(QStringLiteral("timestamp"));
-        chat[i] = message;
-    }
-    snapshot.insert(QStringLiteral("chat"), chat);
-    return snapshot;
 }
 
 SessionModel *applied(const QList<Event> &events, qsizetype count, SessionModel *model)
@@ -250,7 +237,8 @@ private Q_SLOTS:
             QVERIFY(timeline.seek(position, &seeking));
             SessionModel reference;
             applied(events, position, &reference);
-            QCOMPARE(comparable(seeking.toSnapshot()), comparable(reference.toSnapshot()));
+            QCOMPARE(comparableSnapshot(seeking.toSnapshot()),
+                     comparableSnapshot(reference.toSnapshot()));
         }
     }
 
@@ -288,7 +276,8 @@ private Q_SLOTS:
               static_cast<long long>(clock.elapsed()));
         SessionModel reference;
         applied(events, 73'456, &reference);
-        QCOMPARE(comparable(model.toSnapshot()), comparable(reference.toSnapshot()));
+        QCOMPARE(comparableSnapshot(model.toSnapshot()),
+                 comparableSnapshot(reference.toSnapshot()));
     }
 };
 

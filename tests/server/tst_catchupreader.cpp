@@ -2,6 +2,7 @@
 #include "core/protocol/eventcodec.h"
 #include "core/server/catchupreader.h"
 #include "core/server/session.h"
+#include "tests/model/comparablesnapshot.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -12,17 +13,9 @@ using namespace inkstream::core;
 
 namespace {
 
-// A snapshot without the chat timestamps (when a model applied a message differs between
-// models built at different moments).
 QJsonObject comparable(QJsonObject snapshot)
 {
-    QJsonArray chat = snapshot.value(QStringLiteral("chat")).toArray();
-    for (qsizetype i = 0; i < chat.size(); ++i) {
-        QJsonObject message = chat[i].toObject();
-        message.remove(QStringLiteral("timestamp"));
-        chat[i] = message;
-    }
-    snapshot.insert(QStringLiteral("chat"), chat);
+    snapshot = comparableSnapshot(snapshot);
     snapshot.remove(QStringLiteral("lastSequence"));
     snapshot.remove(QStringLiteral("sessionId"));
     return snapshot;

@@ -3,6 +3,7 @@
 #include "core/server/filestreamer.h"
 #include "core/server/session.h"
 #include "core/server/sessionlog.h"
+#include "tests/model/comparablesnapshot.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -16,18 +17,6 @@
 using namespace inkstream::core;
 
 namespace {
-
-QJsonObject comparable(QJsonObject snapshot)
-{
-    QJsonArray chat = snapshot.value(QStringLiteral("chat")).toArray();
-    for (qsizetype i = 0; i < chat.size(); ++i) {
-        QJsonObject message = chat[i].toObject();
-        message.remove(QStringLiteral("timestamp"));
-        chat[i] = message;
-    }
-    snapshot.insert(QStringLiteral("chat"), chat);
-    return snapshot;
-}
 
 QByteArray readAll(const QString &path)
 {
@@ -137,8 +126,8 @@ private Q_SLOTS:
             SessionModel reference;
             for (quint64 i = 0; i < expectedLast; ++i)
                 reference.apply(events.at(qsizetype(i)));
-            QCOMPARE(comparable(restored.model()->toSnapshot()),
-                     comparable(reference.toSnapshot()));
+            QCOMPARE(comparableSnapshot(restored.model()->toSnapshot()),
+                     comparableSnapshot(reference.toSnapshot()));
 
             // The log goes on after the last whole record, and reads back with it.
             QCOMPARE(restored.publish(ProgressEvent {77, {}}).sequence, expectedLast + 1);
