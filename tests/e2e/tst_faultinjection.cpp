@@ -77,11 +77,11 @@ void TestFaultInjection::proxyCuts_filesByteIdentical()
     publisher.setMaxPendingBytes(qint64(1) << 30); // only the proxy cuts connections
     QVERIFY(publisher.listen(QHostAddress::LocalHost, 0));
 
-    // Cut every connection at a random body offset. The wire carries about twice the source
+    // Cut every connection at a random body offset. The wire carries 1.5 to 2 times the source
     // (event framing and JSON around each live delta, `complete` with the full content; catch-ups
     // after a cut merge deltas and leave that out): the mean distance makes about 1.5 cuts per
     // target.
-    const qint64 spacing = std::max<qint64>(1, sourceBytes * 2 / (targetCuts * 3 / 2));
+    const qint64 spacing = std::max<qint64>(1, sourceBytes * 3 / 2 / (targetCuts * 3 / 2));
     FaultProxy proxy(publisher.port());
     QRandomGenerator random(20260601);
     proxy.setCutPolicy([&](int) { return 1 + qint64(random.bounded(quint64(2 * spacing))); });
