@@ -29,6 +29,7 @@
 #include "ui/startpage.h"
 #include "ui/throughputchart.h"
 #include "ui/uilog.h"
+#include "ui/writingbadge.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -183,6 +184,13 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
                 statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
             });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
+    // The connection dropping or coming back, the session ending, the display catching up.
+    connect(m_client, &core::SessionClient::stateChanged, this,
+            &MainWindow::onConnectionStateChanged);
+    connect(m_model, &core::SessionModel::sessionStateChanged, this,
+            &MainWindow::updateInterruption);
+    connect(m_model, &core::SessionModel::modelReset, this, &MainWindow::updateInterruption);
+    connect(m_pacer, &DisplayPacer::backlogChanged, this, &MainWindow::updateWriting);
     connect(m_fileList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (!m_selectingProgrammatically && current.isValid())
@@ -531,6 +539,10 @@ void MainWindow::onDocumentAdded(int fileIndex)
 
 void MainWindow::onDocumentAppended(int fileIndex)
 {
+    if (m_waitingForText && !m_connectionLost) {
+        m_waitingForText = false; // text streams again: the badge pulses again
+        updateWriting();
+    }
     if (fileIndex == m_currentFile) {
         m_editorPane->editor()->revealInsertionPointSoon();
         return;
@@ -604,6 +616,60 @@ void MainWindow::updateWriting()
         && m_displayModel->state() != core::SessionState::Complete
         && m_displayModel->state() != core::SessionState::Error;
     m_editorPane->setWriting(writing);
+    // After the connection dropped the badge stops pulsing once the display has shown what
+    // arrived before, and pulses again with the first text shown after it is back.
+    const bool stalled = m_waitingForText && m_pacer->pendingCharacters() == 0;
+    m_editorPane->badge()->setInterrupted(writing && stalled);
+}
+
+bool MainWindow::isStreamInterrupted() const
+{
+    return m_tracker->isInterrupted();
+}
+
+void MainWindow::onConnectionStateChanged(core::ConnectionState state)
+{
+    switch (state) {
+    case core::ConnectionState::Idle:
+    case core::ConnectionState::Connected:
+    case core::ConnectionState::Streaming:
+        m_connectionLost = false;
+        break;
+    case core::ConnectionState::Retrying:
+    case core::ConnectionState::Disconnected:
+    case core::ConnectionState::Error:
+        m_connectionLost = true;
+        break;
+    case core::ConnectionState::Connecting:
+        break; // a first connection starts clean (connectWith); a retry is still lost
+    }
+    updateInterruption();
+}
+
+// Said only while the session is unfinished: a complete session's stream may end, and a chat
+// reply's stream ends with the reply.
+QString MainWindow::interruptionText() const
+{
+    if (!m_connectionLost || m_replay || m_client->isOneShot()
+        || m_model->state() != core::SessionState::Running)
+        return {};
+    switch (m_client->state()) {
+    case core::ConnectionState::Disconnected:
+        return tr("Disconnected — Reconnect (Ctrl+R) resumes the stream");
+    case core::ConnectionState::Error:
+        return tr("Connection lost — Reconnect (Ctrl+R) to try again");
+    default:
+        return tr("Connection lost — reconnecting…");
+    }
+}
+
+void MainWindow::updateInterruption()
+{
+    const QString text = interruptionText();
+    if (!text.isEmpty() && !m_tracker->isInterrupted())
+        m_waitingForText = true;
+    m_tracker->setInterruption(text);
+    updateWriting();
 }
 
 void MainWindow::trackSessionAnalytics()
@@ -751,6 +817,9 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
            qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
     m_client->disconnectFromSession();
+    m_connectionLost = false;
+    m_waitingForText = false;
+    updateInterruption();
     if (settings.takesPrompts()) {
         m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token});
         m_model->clear();

@@ -1,0 +1,297 @@
+#include "core/client/connectionsettings.h"
+#include "core/client/sessionclient.h"
+#include "core/model/sessionmodel.h"
+#include "core/server/filestreamer.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
+#include "ui/chatpanel.h"
+#include "ui/codeeditor.h"
+#include "ui/displaypacer.h"
+#include "ui/editorpane.h"
+#include "ui/filedocuments.h"
+#include "ui/mainwindow.h"
+#include "ui/progresstracker.h"
+#include "ui/writingbadge.h"
+
+#include <QDir>
+#include <QListView>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextDocument>
+#include <memory>
+
+using namespace inkstream;
+using namespace std::chrono_literals;
+
+namespace {
+
+// An embedded publisher whose session lives in a log on disk, so it can be stopped and
+// started again on the same port with the same session, as `serve --data-dir` does.
+struct DurablePublisher
+{
+    QTemporaryDir data;
+    QString id = QStringLiteral("durable");
+    quint16 port = 0; // the first start() picks one; later ones take it again
+    std::unique_ptr<core::SessionHub> hub;
+    std::unique_ptr<core::Publisher> publisher;
+    core::Session *session = nullptr;
+
+    // A new hub restores the session from its log (and goes on typing what it had accepted).
+    bool start()
+    {
+        hub = std::make_unique<core::SessionHub>();
+        hub->setDataDirectory(data.path(), core::SessionLog::Fsync::Never);
+        QString error;
+        session = hub->createSession(id, &error);
+        if (!session) {
+            qWarning("cannot create the session: %s", qPrintable(error));
+            return false;
+        }
+        publisher = std::make_unique<core::Publisher>(hub.get());
+        publisher->setRetryInterval(50ms); // viewers come back quickly
+        if (!publisher->listen(QHostAddress::LocalHost, port)) {
+            qWarning("cannot listen on port %u: %s", unsigned(port),
+                     qPrintable(publisher->errorString()));
+            return false;
+        }
+        port = publisher->port();
+        return true;
+    }
+
+    // Gone at once: its viewers' streams close, nothing answers on the port.
+    void stop()
+    {
+        publisher.reset();
+        session = nullptr;
+        hub.reset();
+    }
+
+    QUrl url() const { return publisher ? publisher->sessionUrl(id) : lastUrl(); }
+    QUrl lastUrl() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/%2").arg(port).arg(id));
+    }
+};
+
+QString pythonFile(int functions)
+{
+    QString text = QStringLiteral("\"\"\"Generated while a viewer watched.\"\"\"\nimport math\n\n");
+    for (int i = 0; i < functions; ++i) {
+        text += QStringLiteral("\ndef area_%1(radius):\n"
+                               "    \"\"\"Área of circle number %1 — π r².\"\"\"\n"
+                               "    return math.pi * radius ** 2 + %1\n")
+                    .arg(i);
+    }
+    return text;
+}
+
+void publishOpening(core::Session *session)
+{
+    session->publish(core::StepEvent {core::StepName::Planning, core::StepEvent::Status::Start,
+                                      QStringLiteral("Planning the module...")});
+    session->publish(core::ChatEvent {core::ChatEvent::Type::Start, QStringLiteral("m1"),
+                                      core::ChatRole::Assistant,
+                                      QStringLiteral("Writing geometry.py now."), 0});
+    session->publish(core::ChatEvent {core::ChatEvent::Type::Complete, QStringLiteral("m1"),
+                                      core::ChatRole::Assistant, QString(), -1});
+    session->publish(
+        core::StepEvent {core::StepName::Planning, core::StepEvent::Status::Complete, QString()});
+    session->publish(core::StepEvent {core::StepName::Generating, core::StepEvent::Status::Start,
+                                      QStringLiteral("Writing geometry.py")});
+}
+
+core::ReconnectPolicy quickRetries()
+{
+    core::ReconnectPolicy policy;
+    policy.baseDelay = 50ms;
+    policy.maxDelay = 200ms;
+    return policy;
+}
+
+QString shownText(const ui::MainWindow &window)
+{
+    return window.editorPane()->editor()->toPlainText();
+}
+
+// Whatever a window shows, once more, so that what it showed before can be compared.
+struct Shown
+{
+    QStringList files;
+    QString text;
+    int chatMessages = 0;
+    static Shown of(const ui::MainWindow &window)
+    {
+        Shown shown;
+        for (const core::SessionFile &file : window.displayModel()->files())
+            shown.files << file.name;
+        shown.text = shownText(window);
+        shown.chatMessages = window.chatPanel()->messageCount();
+        return shown;
+    }
+    bool operator==(const Shown &) const = default;
+};
+
+} // namespace
+
+class TestDurableWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_state; // XDG_STATE_HOME of this suite: its viewer states only
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_state.isValid());
+        qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
+    }
+
+    void init() { QSettings().clear(); }
+
+    void connectionLost_keepsWhatIsShown_andThePublisherComingBackContinuesIt_data()
+    {
+        QTest::addColumn<ui::DisplaySpeed>("speed");
+        QTest::newRow("instant display") << ui::DisplaySpeed::Instant;
+        // The display types behind the wire: it first shows what arrived, then holds still.
+        QTest::newRow("normal display speed") << ui::DisplaySpeed::Normal;
+    }
+
+    void connectionLost_keepsWhatIsShown_andThePublisherComingBackContinuesIt()
+    {
+        QFETCH(ui::DisplaySpeed, speed);
+        DurablePublisher publishing;
+        QVERIFY(publishing.data.isValid());
+        QVERIFY(publishing.start());
+        publishOpening(publishing.session);
+        const QString content = pythonFile(40);
+        QVERIFY(publishing.session->fileStreamer()->enqueue(QStringLiteral("geometry.py"), content,
+                                                            {5, 6, false}));
+        publishing.session->completeWhenIdle({core::SessionEvent::Type::Complete, QString()});
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        client.setReconnectPolicy(quickRetries());
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(speed);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        window.connectWith(settings);
+
+        ui::WritingBadge *badge = window.editorPane()->badge();
+        ui::ProgressTracker *tracker = window.progressTracker();
+        QTRY_VERIFY_WITH_TIMEOUT(shownText(window).size() > 600, 20000);
+        QVERIFY(badge->isActive());
+        QVERIFY(badge->isPulsing());
+        QVERIFY(!window.isStreamInterrupted());
+
+        // From here on nothing shown may be taken away or typed again.
+        QSignalSpy modelResets(window.displayModel(), &core::SessionModel::modelReset);
+        QSignalSpy textResets(window.displayModel(), &core::SessionModel::fileTextReset);
+        QSignalSpy rebuilds(window.documents(), &ui::FileDocuments::documentsAboutToBeReset);
+        QSignalSpy replaced(window.documents(), &ui::FileDocuments::documentReplaced);
+        QTextDocument *document = window.documents()->document(0);
+        QVERIFY(document);
+        int removed = 0;
+        connect(document, &QTextDocument::contentsChange, this,
+                [&](int, int charsRemoved, int) { removed += charsRemoved; });
+        // Whether the badge pulsed when text showed again after the publisher came back.
+        bool publisherBack = false;
+        int textShownSinceBack = 0;
+        bool pulsedWithNewText = true;
+        connect(window.documents(), &ui::FileDocuments::documentAppended, this, [&] {
+            if (!publisherBack)
+                return;
+            ++textShownSinceBack;
+            pulsedWithNewText = pulsedWithNewText && badge->isPulsing();
+        });
+
+        // The publisher goes away mid-file.
+        QSignalSpy retries(&client, &core::SessionClient::retryScheduled);
+        publishing.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
+        QVERIFY(window.isStreamInterrupted());
+        QVERIFY2(tracker->statusText().startsWith(QStringLiteral("Connection lost")),
+                 qPrintable(tracker->statusText()));
+        // The display shows what had arrived, then holds still: no pulse, no clock.
+        QTRY_COMPARE_WITH_TIMEOUT(window.pacer()->pendingCharacters(), qsizetype(0), 10000);
+        QCOMPARE(shownText(window), model.files().at(0).content);
+        QVERIFY(badge->isActive()); // the file is unfinished...
+        QVERIFY(!badge->isPulsing()); // ...and nobody writes it now
+        QVERIFY(badge->isInterrupted());
+        QVERIFY(badge->text() != QStringLiteral("AI Writing Code..."));
+        QCOMPARE(tracker->currentStep(), int(core::StepName::Generating));
+        const Shown atTheDrop = Shown::of(window);
+        QCOMPARE(atTheDrop.files, QStringList {QStringLiteral("geometry.py")});
+        QCOMPARE(atTheDrop.chatMessages, 1);
+        QVERIFY(atTheDrop.text.size() < content.size());
+        QVERIFY(content.startsWith(atTheDrop.text));
+        const qint64 frozen = tracker->elapsedMs();
+        // Three more attempts fail while the port is closed; nothing moves meanwhile.
+        const int failedBefore = int(retries.size());
+        QTRY_VERIFY_WITH_TIMEOUT(retries.size() >= failedBefore + 3, 10000);
+        QCOMPARE(Shown::of(window), atTheDrop);
+        QCOMPARE(tracker->elapsedMs(), frozen);
+        QVERIFY(!badge->isPulsing());
+        QVERIFY(window.isStreamInterrupted());
+
+        // The publisher comes back on the same port with the same session, restored from its
+        // log, and goes on typing; the window resumes where it was.
+        QVERIFY(publishing.start());
+        QCOMPARE(publishing.url(), settings.url);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isStreamInterrupted(), 10000);
+        publisherBack = true;
+        QTRY_VERIFY_WITH_TIMEOUT(tracker->elapsedMs() > frozen, 10000); // the clock goes on
+        QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.displayModel()->state(), core::SessionState::Complete,
+                                  20000);
+        window.showFile(0);
+        QCOMPARE(shownText(window), content); // byte for byte what was published
+        QCOMPARE(shownText(window), publishing.session->model()->files().at(0).content);
+        QVERIFY(textShownSinceBack > 0);
+        QVERIFY(pulsedWithNewText);
+        QVERIFY(!badge->isActive()); // complete
+        QCOMPARE(window.chatPanel()->messageCount(), 1);
+        QCOMPARE(modelResets.size(), 0);
+        QCOMPARE(textResets.size(), 0);
+        QCOMPARE(rebuilds.size(), 0);
+        QCOMPARE(replaced.size(), 0);
+        QCOMPARE(removed, 0); // the text only grew
+        QCOMPARE(window.documents()->document(0), document);
+        QVERIFY(client.reconnects() >= 1);
+        QCOMPARE(client.resyncs(), 0);
+        QCOMPARE(client.newHistories(), 0);
+    }
+
+    void connectionLost_afterTheSessionCompleted_isNotAnInterruption()
+    {
+        DurablePublisher publishing;
+        QVERIFY(publishing.start());
+        core::CodeEvent start;
+        start.type = core::CodeEvent::Type::Start;
+        start.fileName = QStringLiteral("done.py");
+        publishing.session->publish(start);
+        publishing.session->publish({core::SessionEvent {core::SessionEvent::Type::Complete, {}}});
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        client.setReconnectPolicy(quickRetries());
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        window.connectWith(settings);
+        QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 10000);
+        publishing.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
+        QVERIFY(!window.isStreamInterrupted());
+        QVERIFY(window.progressTracker()->interruption().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestDurableWindow)
+#include "tst_durablewindow.moc"
