@@ -29,6 +29,7 @@
 #include "ui/startpage.h"
 #include "ui/throughputchart.h"
 #include "ui/uilog.h"
+#include "ui/viewerstatestore.h"
 #include "ui/writingbadge.h"
 
 #include <QAction>
@@ -127,7 +128,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_center->addWidget(m_startPage);
     m_center->addWidget(m_sessionView);
     setCentralWidget(m_center);
-    connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::localDemoRequested);
+    connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::requestLocalDemo);
     connect(m_startPage, &StartPage::connectRequested, this, &MainWindow::connectToUrl);
     connect(m_startPage, &StartPage::recentChosen, this, &MainWindow::connectToRecent);
     connect(m_model, &core::SessionModel::eventApplied, this, &MainWindow::showSession);
@@ -185,6 +186,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
             });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
     // The connection dropping or coming back, the session ending, the display catching up.
+    m_stateStore = new ViewerStateStore(this);
     connect(m_client, &core::SessionClient::stateChanged, this,
             &MainWindow::onConnectionStateChanged);
     connect(m_model, &core::SessionModel::sessionStateChanged, this,
@@ -229,7 +231,7 @@ void MainWindow::createActions()
     QAction *connectAction = fileMenu->addAction(tr("&Connect…"), this, &MainWindow::connectToUrl);
     connectAction->setShortcut(QKeySequence::Open);
     QAction *demoAction
-        = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::localDemoRequested);
+        = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::requestLocalDemo);
     demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_reconnectAction = fileMenu->addAction(tr("&Reconnect"), this, [this] {
         // A posted prompt is not re-sent behind the user's back: they send a new one.
@@ -776,6 +778,13 @@ void MainWindow::updateTitle()
     setWindowTitle(title);
 }
 
+void MainWindow::requestLocalDemo()
+{
+    // The demo is a fresh session each time: nothing of it is kept (see ViewerStateStore).
+    m_stateStore->stop();
+    Q_EMIT localDemoRequested();
+}
+
 bool MainWindow::showsStartPage() const
 {
     return m_center->currentWidget() == m_startPage;
@@ -816,10 +825,12 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     m_sessionClock.invalidate();
     qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
            qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
+    m_stateStore->stop(); // the session being left is saved as it is
     m_client->disconnectFromSession();
     m_connectionLost = false;
     m_waitingForText = false;
     updateInterruption();
+    // A chat endpoint keeps no viewer state: each reply is a request of its own.
     if (settings.takesPrompts()) {
         m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token});
         m_model->clear();
@@ -837,7 +848,21 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
         headers.append({QByteArrayLiteral("Authorization"),
                         QByteArrayLiteral("Bearer ") + settings.token.toUtf8()});
     m_client->setRequest(QByteArrayLiteral("GET"), QByteArray(), headers);
-    m_client->connectTo(checked);
+    // Only native streams number their events so that a viewer can resume (ViewerStateStore).
+    const bool keepsState
+        = settings.dialect == core::Dialect::Native || settings.dialect == core::Dialect::Auto;
+    if (keepsState && m_stateStore->restore(checked, m_model)) {
+        // What the last run showed, at once, before any network; then only what it lacks.
+        if (m_stateStore->restoredDialect() == core::Dialect::Native)
+            m_client->setDialect(core::Dialect::Native);
+        showSession();
+        m_client->resumeFrom(checked, m_stateStore->restoredSequence(),
+                             m_stateStore->restoredEpoch());
+    } else {
+        m_client->connectTo(checked);
+    }
+    if (keepsState)
+        m_stateStore->follow(m_client);
 }
 
 void MainWindow::saveFiles()
@@ -920,6 +945,7 @@ void MainWindow::showAbout()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    m_stateStore->saveNow();
     event->accept();
 }
 

@@ -1,5 +1,6 @@
 #include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
+#include "core/client/viewerstate.h"
 #include "core/model/sessionmodel.h"
 #include "core/server/filestreamer.h"
 #include "core/server/publisher.h"
@@ -12,10 +13,18 @@
 #include "ui/filedocuments.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
+#include "ui/startpage.h"
+#include "ui/viewerstatestore.h"
 #include "ui/writingbadge.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QListView>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -150,7 +159,43 @@ private Q_SLOTS:
         qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
     }
 
-    void init() { QSettings().clear(); }
+    void init()
+    {
+        QSettings().clear();
+        QDir(ui::ViewerStateStore::directory()).removeRecursively();
+    }
+
+    void stateFile_isOnePerSessionUrl()
+    {
+        const QString directory = ui::ViewerStateStore::directory();
+        QCOMPARE(directory, m_state.path() + QStringLiteral("/inkstream/viewer"));
+        const QString path = ui::ViewerStateStore::pathFor(
+            QUrl(QStringLiteral("http://127.0.0.1:8080/api/sessions/demo-1")));
+        QCOMPARE(QFileInfo(path).absolutePath(), directory);
+        QVERIFY2(QFileInfo(path).fileName().startsWith(QStringLiteral("demo-1-")),
+                 qPrintable(path));
+        QVERIFY(path.endsWith(QStringLiteral(".json")));
+        // Both spellings of one session share a file; another session, host or port does not.
+        QCOMPARE(ui::ViewerStateStore::pathFor(
+                     QUrl(QStringLiteral("http://127.0.0.1:8080/api/sessions/demo-1/"))),
+                 path);
+        QCOMPARE(ui::ViewerStateStore::pathFor(
+                     QUrl(QStringLiteral("http://127.0.0.1:8080/api/sessions/x/../demo-1"))),
+                 path);
+        for (const char *other : {"http://127.0.0.1:8080/api/sessions/demo-2",
+                                  "http://127.0.0.1:8081/api/sessions/demo-1",
+                                  "http://localhost:8080/api/sessions/demo-1"})
+            QVERIFY(ui::ViewerStateStore::pathFor(QUrl(QString::fromLatin1(other))) != path);
+
+        const QByteArray saved = qgetenv("XDG_STATE_HOME");
+        qunsetenv("XDG_STATE_HOME");
+        QCOMPARE(ui::ViewerStateStore::directory(),
+                 QDir::homePath() + QStringLiteral("/.local/state/inkstream/viewer"));
+        qputenv("XDG_STATE_HOME", "relative/path"); // the XDG spec says to ignore it
+        QCOMPARE(ui::ViewerStateStore::directory(),
+                 QDir::homePath() + QStringLiteral("/.local/state/inkstream/viewer"));
+        qputenv("XDG_STATE_HOME", saved);
+    }
 
     void connectionLost_keepsWhatIsShown_andThePublisherComingBackContinuesIt_data()
     {
@@ -290,6 +335,246 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
         QVERIFY(!window.isStreamInterrupted());
         QVERIFY(window.progressTracker()->interruption().isEmpty());
+    }
+
+    void reopenedSession_showsItsFilesAtOnce_andReceivesOnlyWhatItLacks()
+    {
+        DurablePublisher publishing;
+        QVERIFY(publishing.start());
+        publishOpening(publishing.session);
+        const QString first = pythonFile(12);
+        const QString second
+            = pythonFile(20).replace(QStringLiteral("area"), QStringLiteral("volume"));
+        QVERIFY(publishing.session->fileStreamer()->enqueue(QStringLiteral("geometry.py"), first,
+                                                            {7, 4, false}));
+        QVERIFY(publishing.session->fileStreamer()->enqueue(QStringLiteral("solids.py"), second,
+                                                            {7, 4, false}));
+        publishing.session->completeWhenIdle({core::SessionEvent::Type::Complete, QString()});
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        // Auto would try WebSocket and then polling while the publisher is away; this test is
+        // about what the window keeps, over the stream it had.
+        settings.transport = core::SessionClient::TransportMode::Sse;
+        const QString statePath = ui::ViewerStateStore::pathFor(settings.url);
+
+        // A window follows the session part of the way and is closed.
+        quint64 savedSequence = 0;
+        QJsonObject savedModel;
+        qsizetype savedCharacters = 0;
+        {
+            core::SessionModel model;
+            core::SessionClient client(&model);
+            ui::MainWindow window(&model, &client);
+            window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+            window.show();
+            window.connectWith(settings);
+            QVERIFY(window.viewerStateStore()->isFollowing());
+            QCOMPARE(window.viewerStateStore()->path(), statePath);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                model.files().size() == 1 && model.files().at(0).content.size() > 500, 20000);
+            QVERIFY(window.close());
+            savedSequence = client.lastSequence();
+            savedModel = model.toSnapshot();
+            savedCharacters = model.files().at(0).content.size();
+            QVERIFY(QFileInfo::exists(statePath));
+        }
+        {
+            core::ViewerState state(statePath);
+            QString error;
+            QVERIFY2(state.load(settings.url, &error), qPrintable(error));
+            QVERIFY(state.hasState());
+            QCOMPARE(state.lastSequence(), savedSequence);
+        }
+
+        // The publisher goes on without the window, then stops.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            publishing.session->model()->fileIndex(QStringLiteral("solids.py")) >= 0, 20000);
+        publishing.stop();
+
+        // A new window for the same URL shows what the first one had before any answer.
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        client.setReconnectPolicy(quickRetries());
+        QList<core::Event> received;
+        connect(&client, &core::SessionClient::eventReceived, this,
+                [&](const core::Event &event) { received << event; });
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+        window.show();
+        QVERIFY(window.showsStartPage());
+        window.connectWith(settings);
+        QVERIFY(!window.showsStartPage());
+        QCOMPARE(client.eventsReceived(), quint64(0));
+        QCOMPARE(window.viewerStateStore()->restoredSequence(), savedSequence);
+        QCOMPARE(model.toSnapshot(), savedModel);
+        QCOMPARE(window.fileList()->model()->rowCount(), 1);
+        QCOMPARE(window.editorPane()->fileName(), QStringLiteral("geometry.py"));
+        QCOMPARE(shownText(window).size(), savedCharacters);
+        QVERIFY(first.startsWith(shownText(window)));
+        QCOMPARE(window.chatPanel()->messageCount(), 1);
+        QCOMPARE(window.progressTracker()->currentStep(), int(core::StepName::Generating));
+        QVERIFY(window.windowTitle().contains(publishing.id));
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
+        QVERIFY(window.isStreamInterrupted());
+        QCOMPARE(shownText(window).size(), savedCharacters);
+
+        QSignalSpy modelResets(&model, &core::SessionModel::modelReset);
+        QSignalSpy textResets(window.displayModel(), &core::SessionModel::fileTextReset);
+        QVERIFY(publishing.start());
+        QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 60000);
+
+        // The stream opened after the saved sequence, and what came first was the catch-up
+        // from just after it.
+        QVERIFY(received.size() >= 2);
+        const auto *connected = std::get_if<core::ConnectedEvent>(&received.at(0).payload);
+        QVERIFY(connected);
+        QCOMPARE(connected->resumeAfter, savedSequence);
+        QCOMPARE(received.at(1).coversFrom(), savedSequence + 1);
+        for (const core::Event &event : std::as_const(received))
+            QVERIFY(event.sequence == 0 || event.sequence > savedSequence);
+        // Only the text it lacked travelled: not one character of what it had.
+        qsizetype codeReceived = 0;
+        for (const core::Event &event : std::as_const(received)) {
+            if (const auto *code = std::get_if<core::CodeEvent>(&event.payload))
+                codeReceived += code->delta.size();
+        }
+        QCOMPARE(codeReceived, first.size() + second.size() - savedCharacters);
+        QCOMPARE(model.repeatedCharacters(), quint64(0));
+        QCOMPARE(client.resyncs(), 0);
+        QCOMPARE(modelResets.size(), 0);
+        QCOMPARE(textResets.size(), 0);
+
+        const core::SessionModel &published = *publishing.session->model();
+        QCOMPARE(model.files().size(), qsizetype(2));
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(model.files().at(i).content, published.files().at(i).content);
+            QTRY_COMPARE_WITH_TIMEOUT(window.documents()->document(i)->toPlainText(),
+                                      published.files().at(i).content, 10000);
+        }
+        QCOMPARE(model.files().at(0).content, first);
+        QCOMPARE(model.files().at(1).content, second);
+    }
+
+    void unusableStateFile_isIgnoredWithAWarning_andTheWindowStartsAfresh_data()
+    {
+        QTest::addColumn<QByteArray>("contents");
+        QTest::newRow("not JSON") << QByteArray("\x89PNG\r\n\x1a\n not a state at all");
+        QTest::newRow("torn") << QByteArray(
+            R"({"format":"inkstream-viewer-state","version":1,"url":"URL","dialect":"native")");
+        QTest::newRow("another URL") << QByteArray(
+            R"({"format":"inkstream-viewer-state","version":1,)"
+            R"("url":"http://127.0.0.1:1/api/sessions/other","dialect":"native","epoch":"",)"
+            R"("lastSequence":3,"model":{"version":1,"sessionId":"other","lastSequence":3,)"
+            R"("state":"running","progress":0,"steps":[],"chat":[],"files":[{"name":"x.py",)"
+            R"("content":"x = 1\n","state":"writing"}]}})");
+        QTest::newRow("malformed model") << QByteArray(
+            R"({"format":"inkstream-viewer-state","version":1,"url":"URL","dialect":"native",)"
+            R"("epoch":"","lastSequence":3,"model":{"version":1,"state":"exploded",)"
+            R"("progress":0,"lastSequence":3}})");
+        QTest::newRow("a newer version")
+            << QByteArray(R"({"format":"inkstream-viewer-state","version":99,"url":"URL"})");
+        QTest::newRow("a foreign dialect") << QByteArray(
+            R"({"format":"inkstream-viewer-state","version":1,"url":"URL",)"
+            R"("dialect":"code-stream","epoch":"","lastSequence":3,"model":{"version":1,)"
+            R"("state":"running","progress":0,"lastSequence":3}})");
+    }
+
+    void unusableStateFile_isIgnoredWithAWarning_andTheWindowStartsAfresh()
+    {
+        QFETCH(QByteArray, contents);
+        DurablePublisher publishing;
+        QVERIFY(publishing.start());
+        const QString content = pythonFile(3);
+        QVERIFY(publishing.session->fileStreamer()->enqueue(QStringLiteral("fresh.py"), content,
+                                                            {50, 0, false}));
+        publishing.session->completeWhenIdle({core::SessionEvent::Type::Complete, QString()});
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        const QString statePath = ui::ViewerStateStore::pathFor(settings.url);
+        QVERIFY(QDir().mkpath(QFileInfo(statePath).absolutePath()));
+        QFile file(statePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(contents.replace("URL", settings.url.toString().toUtf8()));
+        file.close();
+
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        QList<core::Event> received;
+        connect(&client, &core::SessionClient::eventReceived, this,
+                [&](const core::Event &event) { received << event; });
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("^ignoring the saved viewer state")));
+        window.connectWith(settings);
+        QCOMPARE(model.files().size(), qsizetype(0)); // nothing of it shown
+        QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 20000);
+        const auto *connected = std::get_if<core::ConnectedEvent>(&received.at(0).payload);
+        QVERIFY(connected);
+        QCOMPARE(connected->resumeAfter, quint64(0)); // from the start
+        QCOMPARE(model.files().size(), qsizetype(1));
+        QCOMPARE(model.files().at(0).content, content);
+
+        // The next save replaces it with this session's state.
+        QVERIFY(window.close());
+        core::ViewerState state(statePath);
+        QString error;
+        QVERIFY2(state.load(settings.url, &error), qPrintable(error));
+        QVERIFY(state.hasState());
+        QCOMPARE(state.lastSequence(), client.lastSequence());
+    }
+
+    void localDemoAndChatEndpoints_keepNoState_andLeaveTheLastSessionsFileAlone()
+    {
+        DurablePublisher publishing;
+        QVERIFY(publishing.start());
+        publishOpening(publishing.session);
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        window.connectWith(settings);
+        QTRY_COMPARE_WITH_TIMEOUT(model.chat().size(), qsizetype(1), 10000);
+        const QString statePath = window.viewerStateStore()->path();
+        QVERIFY(!statePath.isEmpty());
+
+        // The local demo: the session followed is saved as it is, then nothing more is kept
+        // (the demo's events must not end up in that session's file).
+        bool demoAsked = false;
+        connect(&window, &ui::MainWindow::localDemoRequested, this, [&] {
+            demoAsked = true;
+            QVERIFY(!window.viewerStateStore()->isFollowing());
+            model.clear(); // as the demo's client.connectTo() does
+        });
+        window.startPage()->demoButton()->click();
+        QVERIFY(demoAsked);
+        QVERIFY(!window.viewerStateStore()->isFollowing());
+        core::ViewerState state(statePath);
+        QString error;
+        QVERIFY2(state.load(settings.url, &error), qPrintable(error));
+        QVERIFY(state.hasState());
+        core::SessionModel restored;
+        QVERIFY(state.restoreInto(&restored, &error));
+        QCOMPARE(restored.chat().size(), qsizetype(1));
+
+        // Pointing the client elsewhere behind the window's back stops the following too.
+        window.connectWith(settings);
+        QVERIFY(window.viewerStateStore()->isFollowing());
+        client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:1/api/sessions/elsewhere")));
+        QVERIFY(!window.viewerStateStore()->isFollowing());
+
+        // A chat endpoint: a conversation, no state.
+        const QStringList before = QDir(ui::ViewerStateStore::directory()).entryList(QDir::Files);
+        core::ConnectionSettings chat;
+        chat.url = QUrl(QStringLiteral("http://127.0.0.1:1/v1"));
+        chat.dialect = core::Dialect::OpenAi;
+        chat.model = QStringLiteral("mock-1");
+        window.connectWith(chat);
+        QVERIFY(!window.viewerStateStore()->isFollowing());
+        QVERIFY(window.close());
+        QCOMPARE(QDir(ui::ViewerStateStore::directory()).entryList(QDir::Files), before);
     }
 };
 
