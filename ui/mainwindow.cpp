@@ -671,6 +671,7 @@ void MainWindow::updateInterruption()
     if (!text.isEmpty() && !m_tracker->isInterrupted())
         m_waitingForText = true;
     m_tracker->setInterruption(text);
+    m_fileModel->setInterrupted(!text.isEmpty());
     updateWriting();
 }
 

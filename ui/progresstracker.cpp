@@ -249,7 +249,9 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     const int lineHeight = fontMetrics().height();
     for (int i = 0; i < count; ++i) {
         const core::StepState state = steps[size_t(i)].state;
-        const QColor color = colorFor(state);
+        // The current step of an interrupted stream waits, in the warning colour.
+        const bool held = state == core::StepState::Active && isInterrupted();
+        const QColor color = held ? AppTheme::warningColor() : colorFor(state);
         const QPointF center = stationCenter(i);
         const qreal glow = 0.5 + 0.5 * std::sin(m_phase * 2 * M_PI);
         if (state == core::StepState::Active && !isInterrupted()) {
@@ -268,7 +270,9 @@ void ProgressTracker::paintEvent(QPaintEvent *)
                            kRadius * 1.3);
         switch (state) {
         case core::StepState::Active:
-            StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Spinner, Qt::white, m_phase * 3);
+            StatusGlyph::paint(&painter, inner,
+                               held ? StatusGlyph::Kind::Pause : StatusGlyph::Kind::Spinner,
+                               Qt::white, m_phase * 3);
             break;
         case core::StepState::Complete:
             StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Check, Qt::white);

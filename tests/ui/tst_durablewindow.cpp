@@ -11,6 +11,7 @@
 #include "ui/displaypacer.h"
 #include "ui/editorpane.h"
 #include "ui/filedocuments.h"
+#include "ui/filelistmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/startpage.h"
@@ -270,6 +271,8 @@ private Q_SLOTS:
         QVERIFY(!badge->isPulsing()); // ...and nobody writes it now
         QVERIFY(badge->isInterrupted());
         QVERIFY(badge->text() != QStringLiteral("AI Writing Code..."));
+        auto *files = qobject_cast<ui::FileListModel *>(window.fileList()->model());
+        QVERIFY(files && files->isInterrupted()); // its spinner holds still too
         QCOMPARE(tracker->currentStep(), int(core::StepName::Generating));
         const Shown atTheDrop = Shown::of(window);
         QCOMPARE(atTheDrop.files, QStringList {QStringLiteral("geometry.py")});
@@ -290,6 +293,7 @@ private Q_SLOTS:
         QVERIFY(publishing.start());
         QCOMPARE(publishing.url(), settings.url);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isStreamInterrupted(), 10000);
+        QVERIFY(!files->isInterrupted());
         publisherBack = true;
         QTRY_VERIFY_WITH_TIMEOUT(tracker->elapsedMs() > frozen, 10000); // the clock goes on
         QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 60000);
