@@ -185,6 +185,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
                 statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
             });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
+    connect(m_displayModel, &core::SessionModel::modelReset, this, &MainWindow::updateTitle);
     // The connection dropping or coming back, the session ending, the display catching up.
     m_stateStore = new ViewerStateStore(this);
     connect(m_client, &core::SessionClient::stateChanged, this,
