@@ -194,6 +194,14 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
             &MainWindow::updateInterruption);
     connect(m_model, &core::SessionModel::modelReset, this, &MainWindow::updateInterruption);
     connect(m_pacer, &DisplayPacer::backlogChanged, this, &MainWindow::updateWriting);
+    connect(m_displayModel, &core::SessionModel::eventApplied, this,
+            [this](const core::Event &event) {
+                // A file started or finished after the connection came back: the AI is at work
+                // again (a delta counts once it shows text, onDocumentAppended).
+                const auto *code = std::get_if<core::CodeEvent>(&event.payload);
+                if (code && code->type != core::CodeEvent::Type::Delta)
+                    streamResumed();
+            });
     connect(m_fileList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (!m_selectingProgrammatically && current.isValid())
@@ -542,10 +550,7 @@ void MainWindow::onDocumentAdded(int fileIndex)
 
 void MainWindow::onDocumentAppended(int fileIndex)
 {
-    if (m_waitingForText && !m_connectionLost) {
-        m_waitingForText = false; // text streams again: the badge pulses again
-        updateWriting();
-    }
+    streamResumed(); // text streams again: the badge pulses again
     if (fileIndex == m_currentFile) {
         m_editorPane->editor()->revealInsertionPointSoon();
         return;
@@ -623,6 +628,14 @@ void MainWindow::updateWriting()
     // arrived before, and pulses again with the first text shown after it is back.
     const bool stalled = m_waitingForText && m_pacer->pendingCharacters() == 0;
     m_editorPane->badge()->setInterrupted(writing && stalled);
+}
+
+void MainWindow::streamResumed()
+{
+    if (!m_waitingForText || m_connectionLost)
+        return;
+    m_waitingForText = false;
+    updateWriting();
 }
 
 bool MainWindow::isStreamInterrupted() const

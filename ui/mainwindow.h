@@ -137,6 +137,7 @@ private:
     void updateTitle();
     void onConnectionStateChanged(core::ConnectionState state);
     void updateInterruption();
+    void streamResumed();
     QString interruptionText() const;
     void requestLocalDemo();
     void connectToUrl();

@@ -317,6 +317,51 @@ private Q_SLOTS:
         QCOMPARE(client.newHistories(), 0);
     }
 
+    // Being connected again is not writing again: the badge waits for the AI's next move.
+    void connectionBack_theBadgePulsesOnlyWhenTheAiWritesAgain()
+    {
+        DurablePublisher publishing;
+        QVERIFY(publishing.start());
+        auto code = [&](core::CodeEvent::Type type, const QString &file, const QString &delta) {
+            core::CodeEvent event;
+            event.type = type;
+            event.fileName = file;
+            event.delta = delta;
+            publishing.session->publish(event);
+        };
+        code(core::CodeEvent::Type::Start, QStringLiteral("a.py"), {});
+        code(core::CodeEvent::Type::Delta, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        client.setReconnectPolicy(quickRetries());
+        ui::MainWindow window(&model, &client);
+        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+        core::ConnectionSettings settings;
+        settings.url = publishing.url();
+        window.connectWith(settings);
+        ui::WritingBadge *badge = window.editorPane()->badge();
+        QTRY_COMPARE_WITH_TIMEOUT(shownText(window), QStringLiteral("a = 1\n"), 10000);
+        QVERIFY(badge->isPulsing());
+
+        publishing.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(window.isStreamInterrupted(), 10000);
+        QVERIFY(badge->isInterrupted());
+        QVERIFY(publishing.start());
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Streaming, 10000);
+        QVERIFY(!window.isStreamInterrupted()); // the tracker runs again...
+        QVERIFY(badge->isInterrupted()); // ...but nobody has written since
+        QVERIFY(!badge->isPulsing());
+
+        // The AI finishes a.py and starts b.py: pulsing from its start, before any text.
+        code(core::CodeEvent::Type::Complete, QStringLiteral("a.py"), {});
+        code(core::CodeEvent::Type::Start, QStringLiteral("b.py"), {});
+        QTRY_COMPARE_WITH_TIMEOUT(window.editorPane()->fileName(), QStringLiteral("b.py"), 10000);
+        QVERIFY(badge->isActive());
+        QVERIFY(!badge->isInterrupted());
+        QVERIFY(badge->isPulsing());
+        QCOMPARE(badge->text(), QStringLiteral("AI Writing Code..."));
+    }
+
     void connectionLost_afterTheSessionCompleted_isNotAnInterruption()
     {
         DurablePublisher publishing;
