@@ -81,6 +81,11 @@ bool AppTheme::isDark()
     return g_dark;
 }
 
+QColor AppTheme::warningColor()
+{
+    return g_dark ? QColor(0xf5, 0xa6, 0x23) : QColor(0xa3, 0x5c, 0x00);
+}
+
 AppTheme::Mode AppTheme::modeFromName(const QString &name, bool *ok)
 {
     if (ok)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QString>
 
 namespace inkstream::ui {
@@ -14,6 +15,9 @@ public:
 
     static void apply(Mode mode); // needs a QApplication
     static bool isDark();
+    // Text that needs the reader's attention without being an error (the connection lost):
+    // amber, darker on the light palette so it stays readable.
+    static QColor warningColor();
     static Mode modeFromName(const QString &name, bool *ok = nullptr); // "system", "light", "dark"
     static QString modeName(Mode mode);
 };

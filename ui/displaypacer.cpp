@@ -271,6 +271,18 @@ bool DisplayPacer::applyFront(double *budget)
         code->delta = delta->left(length);
     else if (auto *chat = std::get_if<core::ChatEvent>(&part.payload))
         chat->delta = delta->left(length);
+    // The rest starts where the part shown ends: with the offset of the whole delta the display
+    // model would take it for text it has (and skip it), then every later delta for a gap.
+    if (auto *code = std::get_if<core::CodeEvent>(&front.payload)) {
+        if (code->offset >= 0)
+            code->offset += length;
+        if (code->hasPosition)
+            code->position
+                = core::advancePosition(code->position, QStringView(*delta).left(length));
+    } else if (auto *chat = std::get_if<core::ChatEvent>(&front.payload)) {
+        if (chat->offset >= 0)
+            chat->offset += length;
+    }
     delta->remove(0, length);
     *budget -= double(length);
     m_pendingCharacters -= length;

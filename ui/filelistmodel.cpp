@@ -60,8 +60,9 @@ QVariant FileListModel::data(const QModelIndex &index, int role) const
         const qreal ratio = qApp ? qApp->devicePixelRatio() : 1.0;
         switch (file.state) {
         case core::FileState::Writing:
-            return StatusGlyph::pixmap(StatusGlyph::Kind::Spinner, StatusGlyph::runningColor(),
-                                       kIconSize, ratio, m_phase);
+            return StatusGlyph::pixmap(m_interrupted ? StatusGlyph::Kind::Pause
+                                                     : StatusGlyph::Kind::Spinner,
+                                       StatusGlyph::runningColor(), kIconSize, ratio, m_phase);
         case core::FileState::Complete:
             return StatusGlyph::pixmap(StatusGlyph::Kind::Check, StatusGlyph::doneColor(),
                                        kIconSize, ratio);
@@ -123,12 +124,27 @@ void FileListModel::onModelReset()
 
 void FileListModel::animate()
 {
-    m_phase = std::fmod(m_phase + 0.08, 1.0);
+    // Interrupted, the bars hold still, but the display may still be typing what had arrived.
+    if (!m_interrupted)
+        m_phase = std::fmod(m_phase + 0.08, 1.0);
+    const QList<int> roles
+        = m_interrupted ? QList<int> {SizeRole} : QList<int> {Qt::DecorationRole, SizeRole};
     for (int i = 0; i < m_rows && i < m_model->files().size(); ++i) {
         if (m_model->files().at(i).state == core::FileState::Writing) {
             const QModelIndex row = index(i);
-            Q_EMIT dataChanged(row, row, {Qt::DecorationRole, SizeRole});
+            Q_EMIT dataChanged(row, row, roles);
         }
+    }
+}
+
+void FileListModel::setInterrupted(bool interrupted)
+{
+    if (m_interrupted == interrupted)
+        return;
+    m_interrupted = interrupted;
+    for (int i = 0; i < m_rows && i < m_model->files().size(); ++i) {
+        if (m_model->files().at(i).state == core::FileState::Writing)
+            Q_EMIT dataChanged(index(i), index(i), {Qt::DecorationRole});
     }
 }
 

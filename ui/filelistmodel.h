@@ -13,7 +13,8 @@ namespace inkstream::ui {
 // The files of a SessionModel as a Qt list model for the file list: name, a state icon
 // (a spinner while the AI writes it, a check when complete, a cross on error), its size in
 // bytes and lines (SizeRole), and a tooltip with language, size and state. Sizes of files being
-// written refresh a few times a second, not on every delta.
+// written refresh a few times a second, not on every delta. While the stream is interrupted
+// (setInterrupted) files being written show two still bars instead of the spinner.
 class FileListModel final : public QAbstractListModel
 {
     Q_OBJECT
@@ -26,6 +27,9 @@ public:
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+
+    void setInterrupted(bool interrupted);
+    bool isInterrupted() const { return m_interrupted; }
 
     // "1.2 KB · 48 lines"
     static QString sizeText(qsizetype utf8Bytes, int lines);
@@ -41,6 +45,7 @@ private:
     int m_rows = 0; // what the views were told, so inserts are announced before they count
     QTimer m_animation;
     qreal m_phase = 0;
+    bool m_interrupted = false;
 };
 
 } // namespace inkstream::ui

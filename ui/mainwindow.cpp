@@ -29,6 +29,8 @@
 #include "ui/startpage.h"
 #include "ui/throughputchart.h"
 #include "ui/uilog.h"
+#include "ui/viewerstatestore.h"
+#include "ui/writingbadge.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -126,7 +128,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_center->addWidget(m_startPage);
     m_center->addWidget(m_sessionView);
     setCentralWidget(m_center);
-    connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::localDemoRequested);
+    connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::requestLocalDemo);
     connect(m_startPage, &StartPage::connectRequested, this, &MainWindow::connectToUrl);
     connect(m_startPage, &StartPage::recentChosen, this, &MainWindow::connectToRecent);
     connect(m_model, &core::SessionModel::eventApplied, this, &MainWindow::showSession);
@@ -183,6 +185,23 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
                 statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
             });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
+    connect(m_displayModel, &core::SessionModel::modelReset, this, &MainWindow::updateTitle);
+    // The connection dropping or coming back, the session ending, the display catching up.
+    m_stateStore = new ViewerStateStore(this);
+    connect(m_client, &core::SessionClient::stateChanged, this,
+            &MainWindow::onConnectionStateChanged);
+    connect(m_model, &core::SessionModel::sessionStateChanged, this,
+            &MainWindow::updateInterruption);
+    connect(m_model, &core::SessionModel::modelReset, this, &MainWindow::updateInterruption);
+    connect(m_pacer, &DisplayPacer::backlogChanged, this, &MainWindow::updateWriting);
+    connect(m_displayModel, &core::SessionModel::eventApplied, this,
+            [this](const core::Event &event) {
+                // A file started or finished after the connection came back: the AI is at work
+                // again (a delta counts once it shows text, onDocumentAppended).
+                const auto *code = std::get_if<core::CodeEvent>(&event.payload);
+                if (code && code->type != core::CodeEvent::Type::Delta)
+                    streamResumed();
+            });
     connect(m_fileList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 if (!m_selectingProgrammatically && current.isValid())
@@ -221,7 +240,7 @@ void MainWindow::createActions()
     QAction *connectAction = fileMenu->addAction(tr("&Connect…"), this, &MainWindow::connectToUrl);
     connectAction->setShortcut(QKeySequence::Open);
     QAction *demoAction
-        = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::localDemoRequested);
+        = fileMenu->addAction(tr("Run Local &Demo"), this, &MainWindow::requestLocalDemo);
     demoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_reconnectAction = fileMenu->addAction(tr("&Reconnect"), this, [this] {
         // A posted prompt is not re-sent behind the user's back: they send a new one.
@@ -531,6 +550,7 @@ void MainWindow::onDocumentAdded(int fileIndex)
 
 void MainWindow::onDocumentAppended(int fileIndex)
 {
+    streamResumed(); // text streams again: the badge pulses again
     if (fileIndex == m_currentFile) {
         m_editorPane->editor()->revealInsertionPointSoon();
         return;
@@ -604,6 +624,69 @@ void MainWindow::updateWriting()
         && m_displayModel->state() != core::SessionState::Complete
         && m_displayModel->state() != core::SessionState::Error;
     m_editorPane->setWriting(writing);
+    // After the connection dropped the badge stops pulsing once the display has shown what
+    // arrived before, and pulses again with the first text shown after it is back.
+    const bool stalled = m_waitingForText && m_pacer->pendingCharacters() == 0;
+    m_editorPane->badge()->setInterrupted(writing && stalled);
+}
+
+void MainWindow::streamResumed()
+{
+    if (!m_waitingForText || m_connectionLost)
+        return;
+    m_waitingForText = false;
+    updateWriting();
+}
+
+bool MainWindow::isStreamInterrupted() const
+{
+    return m_tracker->isInterrupted();
+}
+
+void MainWindow::onConnectionStateChanged(core::ConnectionState state)
+{
+    switch (state) {
+    case core::ConnectionState::Idle:
+    case core::ConnectionState::Connected:
+    case core::ConnectionState::Streaming:
+        m_connectionLost = false;
+        break;
+    case core::ConnectionState::Retrying:
+    case core::ConnectionState::Disconnected:
+    case core::ConnectionState::Error:
+        m_connectionLost = true;
+        break;
+    case core::ConnectionState::Connecting:
+        break; // a first connection starts clean (connectWith); a retry is still lost
+    }
+    updateInterruption();
+}
+
+// Said only while the session is unfinished: a complete session's stream may end, and a chat
+// reply's stream ends with the reply.
+QString MainWindow::interruptionText() const
+{
+    if (!m_connectionLost || m_replay || m_client->isOneShot()
+        || m_model->state() != core::SessionState::Running)
+        return {};
+    switch (m_client->state()) {
+    case core::ConnectionState::Disconnected:
+        return tr("Disconnected — Reconnect (Ctrl+R) resumes the stream");
+    case core::ConnectionState::Error:
+        return tr("Connection lost — Reconnect (Ctrl+R) to try again");
+    default:
+        return tr("Connection lost — reconnecting…");
+    }
+}
+
+void MainWindow::updateInterruption()
+{
+    const QString text = interruptionText();
+    if (!text.isEmpty() && !m_tracker->isInterrupted())
+        m_waitingForText = true;
+    m_tracker->setInterruption(text);
+    m_fileModel->setInterrupted(!text.isEmpty());
+    updateWriting();
 }
 
 void MainWindow::trackSessionAnalytics()
@@ -710,6 +793,13 @@ void MainWindow::updateTitle()
     setWindowTitle(title);
 }
 
+void MainWindow::requestLocalDemo()
+{
+    // The demo is a fresh session each time: nothing of it is kept (see ViewerStateStore).
+    m_stateStore->stop();
+    Q_EMIT localDemoRequested();
+}
+
 bool MainWindow::showsStartPage() const
 {
     return m_center->currentWidget() == m_startPage;
@@ -750,7 +840,12 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     m_sessionClock.invalidate();
     qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
            qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
+    m_stateStore->stop(); // the session being left is saved as it is
     m_client->disconnectFromSession();
+    m_connectionLost = false;
+    m_waitingForText = false;
+    updateInterruption();
+    // A chat endpoint keeps no viewer state: each reply is a request of its own.
     if (settings.takesPrompts()) {
         m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token});
         m_model->clear();
@@ -768,7 +863,21 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
         headers.append({QByteArrayLiteral("Authorization"),
                         QByteArrayLiteral("Bearer ") + settings.token.toUtf8()});
     m_client->setRequest(QByteArrayLiteral("GET"), QByteArray(), headers);
-    m_client->connectTo(checked);
+    // Only native streams number their events so that a viewer can resume (ViewerStateStore).
+    const bool keepsState
+        = settings.dialect == core::Dialect::Native || settings.dialect == core::Dialect::Auto;
+    if (keepsState && m_stateStore->restore(checked, m_model)) {
+        // What the last run showed, at once, before any network; then only what it lacks.
+        if (m_stateStore->restoredDialect() == core::Dialect::Native)
+            m_client->setDialect(core::Dialect::Native);
+        showSession();
+        m_client->resumeFrom(checked, m_stateStore->restoredSequence(),
+                             m_stateStore->restoredEpoch());
+    } else {
+        m_client->connectTo(checked);
+    }
+    if (keepsState)
+        m_stateStore->follow(m_client);
 }
 
 void MainWindow::saveFiles()
@@ -851,6 +960,7 @@ void MainWindow::showAbout()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    m_stateStore->saveNow();
     event->accept();
 }
 

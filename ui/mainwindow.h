@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/client/connectionstate.h"
 #include "core/model/sessionanalytics.h"
 #include "ui/displaypacer.h"
 
@@ -38,10 +39,15 @@ class HighlighterBackend;
 class ProgressTracker;
 class ReplayBar;
 class StartPage;
+class ViewerStateStore;
 
 // The viewer: progress tracker on top; file list, code editor and AI narration side by side;
 // connection state in the status bar. It observes a SessionModel that a SessionClient fills,
-// and follows the AI from file to file unless the user picks a file to read.
+// and follows the AI from file to file unless the user picks a file to read. While the
+// connection is lost mid-session, what is shown stays as it is: the tracker and its clock
+// pause and say so, and the writing badge stops pulsing until text streams again. The state
+// of every native session it follows is kept on disk (ViewerStateStore), so opening it again
+// shows it at once and resumes after the last event received.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -77,6 +83,9 @@ public:
     QDockWidget *debugDock() const { return m_debugDock; }
     QString highlighterName() const;
     StartPage *startPage() const { return m_startPage; }
+    ViewerStateStore *viewerStateStore() const { return m_stateStore; }
+    // The connection dropped while the session it shows is unfinished (until it is back).
+    bool isStreamInterrupted() const;
     // The start page shows until a session begins (the client connects or events arrive).
     bool showsStartPage() const;
 
@@ -126,6 +135,11 @@ private:
     void onSessionStateChanged();
     void updateWriting();
     void updateTitle();
+    void onConnectionStateChanged(core::ConnectionState state);
+    void updateInterruption();
+    void streamResumed();
+    QString interruptionText() const;
+    void requestLocalDemo();
     void connectToUrl();
     void connectToRecent(const QUrl &url);
     void showSession();
@@ -176,6 +190,9 @@ private:
     QAction *m_followAction = nullptr;
     int m_currentFile = -1;
     QString m_currentFileName; // to find the file again after a snapshot rebuilds them
+    ViewerStateStore *m_stateStore = nullptr;
+    bool m_connectionLost = false; // dropped, and not back yet (a retry's Connecting included)
+    bool m_waitingForText = false; // interrupted, and no text shown since the connection is back
     bool m_selectingProgrammatically = false;
 };
 

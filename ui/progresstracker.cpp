@@ -1,6 +1,7 @@
 #include "ui/progresstracker.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/apptheme.h"
 #include "ui/statusglyph.h"
 
 #include <QPainter>
@@ -106,25 +107,64 @@ qint64 ProgressTracker::elapsedMs() const
 {
     if (m_finishedMs >= 0)
         return m_finishedMs;
-    return m_running.isValid() ? m_running.elapsed() : 0;
+    return m_countedMs + (m_running.isValid() ? m_running.elapsed() : 0);
+}
+
+QString ProgressTracker::statusText() const
+{
+    return isInterrupted() ? m_interruption : detailText();
+}
+
+void ProgressTracker::setInterruption(const QString &message)
+{
+    if (m_interruption == message)
+        return;
+    m_interruption = message;
+    if (isInterrupted())
+        pauseClock();
+    else
+        runClock();
+    onStepChanged();
+}
+
+void ProgressTracker::pauseClock()
+{
+    if (!m_running.isValid())
+        return;
+    m_countedMs += m_running.elapsed();
+    m_running.invalidate();
+}
+
+void ProgressTracker::runClock()
+{
+    if (m_started && m_finishedMs < 0 && !isInterrupted() && !m_running.isValid())
+        m_running.start();
 }
 
 void ProgressTracker::onSessionStateChanged()
 {
     switch (m_model->state()) {
     case core::SessionState::Idle:
+        m_started = false;
+        m_countedMs = 0;
         m_running.invalidate();
         m_finishedMs = -1;
         break;
     case core::SessionState::Running:
-        if (!m_running.isValid() || m_finishedMs >= 0)
-            m_running.start();
-        m_finishedMs = -1;
+        if (!m_started || m_finishedMs >= 0) {
+            // A new run (or the next turn after a complete one): the clock starts over.
+            m_started = true;
+            m_countedMs = 0;
+            m_running.invalidate();
+            m_finishedMs = -1;
+        }
+        runClock();
         break;
     case core::SessionState::Complete:
     case core::SessionState::Error:
         if (m_finishedMs < 0)
-            m_finishedMs = m_running.isValid() ? m_running.elapsed() : 0;
+            m_finishedMs = elapsedMs();
+        m_running.invalidate();
         break;
     }
     onStepChanged();
@@ -132,7 +172,9 @@ void ProgressTracker::onSessionStateChanged()
 
 void ProgressTracker::onStepChanged()
 {
-    const bool animate = currentStep() >= 0 || m_model->state() == core::SessionState::Running;
+    // Nothing moves while the stream is interrupted: a turning spinner would say work goes on.
+    const bool animate = !isInterrupted()
+        && (currentStep() >= 0 || m_model->state() == core::SessionState::Running);
     if (animate && !m_animation.isActive())
         m_animation.start();
     else if (!animate)
@@ -207,10 +249,12 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     const int lineHeight = fontMetrics().height();
     for (int i = 0; i < count; ++i) {
         const core::StepState state = steps[size_t(i)].state;
-        const QColor color = colorFor(state);
+        // The current step of an interrupted stream waits, in the warning colour.
+        const bool held = state == core::StepState::Active && isInterrupted();
+        const QColor color = held ? AppTheme::warningColor() : colorFor(state);
         const QPointF center = stationCenter(i);
         const qreal glow = 0.5 + 0.5 * std::sin(m_phase * 2 * M_PI);
-        if (state == core::StepState::Active) {
+        if (state == core::StepState::Active && !isInterrupted()) {
             QColor halo = kActive;
             halo.setAlphaF(0.15 + 0.3 * glow);
             painter.setPen(Qt::NoPen);
@@ -226,7 +270,9 @@ void ProgressTracker::paintEvent(QPaintEvent *)
                            kRadius * 1.3);
         switch (state) {
         case core::StepState::Active:
-            StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Spinner, Qt::white, m_phase * 3);
+            StatusGlyph::paint(&painter, inner,
+                               held ? StatusGlyph::Kind::Pause : StatusGlyph::Kind::Spinner,
+                               Qt::white, m_phase * 3);
             break;
         case core::StepState::Complete:
             StatusGlyph::paint(&painter, inner, StatusGlyph::Kind::Check, Qt::white);
@@ -262,15 +308,22 @@ void ProgressTracker::paintEvent(QPaintEvent *)
         painter.drawRoundedRect(filled, kBarHeight / 2.0, kBarHeight / 2.0);
     }
 
-    painter.setFont(labelFont);
-    painter.setPen(mutedColor);
     const QRect textRow = statusRow();
+    if (isInterrupted()) {
+        painter.setFont(boldFont);
+        painter.setPen(AppTheme::warningColor());
+    } else {
+        painter.setFont(labelFont);
+        painter.setPen(mutedColor);
+    }
     painter.drawText(textRow, Qt::AlignLeft | Qt::AlignVCenter,
-                     fontMetrics().elidedText(detailText(), Qt::ElideRight, textRow.width() - 120));
+                     QFontMetrics(painter.font())
+                         .elidedText(statusText(), Qt::ElideRight, textRow.width() - 120));
+    painter.setFont(labelFont);
     painter.setPen(textColor);
     QString status = QStringLiteral("%1%").arg(percent);
     m_paintedElapsed = elapsedText();
-    if (m_running.isValid() || m_finishedMs >= 0)
+    if (m_started || m_finishedMs >= 0)
         status += QStringLiteral("  ·  ") + m_paintedElapsed;
     painter.drawText(textRow, Qt::AlignRight | Qt::AlignVCenter, status);
 }

@@ -12,7 +12,9 @@ namespace inkstream::ui {
 
 // Planning → Generating → Validating → Complete as a row of stations joined by a line (a
 // spinner on the current one, a check or a cross on finished ones), above a progress bar with
-// the current sub-step text, the percentage and the elapsed time.
+// the current sub-step text, the percentage and the elapsed time. While the stream is
+// interrupted (setInterruption) the tracker holds still: no spinner, the clock paused, and the
+// status row says why in the theme's warning colour.
 class ProgressTracker final : public QWidget
 {
     Q_OBJECT
@@ -24,9 +26,17 @@ public:
     // The step shown as current: the last active one, else -1.
     int currentStep() const;
     QString detailText() const;
-    // Since the session started running; frozen once it completes or fails. "m:ss".
+    // Since the session started running, not counting interruptions; frozen once it completes
+    // or fails. "m:ss".
     QString elapsedText() const;
     qint64 elapsedMs() const;
+    // Why the stream stopped ("Connection lost — reconnecting…"), shown instead of the detail;
+    // empty: it runs. The window sets it from the connection's state.
+    void setInterruption(const QString &message);
+    QString interruption() const { return m_interruption; }
+    bool isInterrupted() const { return !m_interruption.isEmpty(); }
+    // What the status row says on its left: the interruption, else the detail.
+    QString statusText() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -46,10 +56,16 @@ private:
     QRect statusRow() const; // detail, percentage and clock under the bar
 
     core::SessionModel *m_model = nullptr;
+    void pauseClock();
+    void runClock();
+
     QTimer m_animation; // spinner and halo of the current step, and the clock
     qreal m_phase = 0.0;
-    QElapsedTimer m_running;
+    bool m_started = false; // the session ran: the clock is shown
+    qint64 m_countedMs = 0; // run time before the current stretch (interruptions left out)
+    QElapsedTimer m_running; // the current stretch; invalid while paused or finished
     qint64 m_finishedMs = -1; // elapsed time when the session ended
+    QString m_interruption;
     QString m_paintedElapsed; // the clock as last painted: the row repaints when it changes
 };
 

@@ -47,6 +47,13 @@ void StatusGlyph::paint(QPainter *painter, const QRectF &rect, Kind kind, const 
         painter->setBrush(color);
         painter->drawEllipse(box.center(), side * 0.3, side * 0.3);
         break;
+    case Kind::Pause:
+        painter->setPen(pen);
+        painter->drawLine(box.center() + QPointF(-side * 0.17, -side * 0.24),
+                          box.center() + QPointF(-side * 0.17, side * 0.24));
+        painter->drawLine(box.center() + QPointF(side * 0.17, -side * 0.24),
+                          box.center() + QPointF(side * 0.17, side * 0.24));
+        break;
     }
     painter->restore();
 }

@@ -9,12 +9,12 @@ class QPainter;
 namespace inkstream::ui {
 
 // The small state marks shared by the file list, the tracker and the chat's event lines: a
-// spinning arc while something is under way, a check when done, a cross on error. Painted, so
-// they are crisp at any scale.
+// spinning arc while something is under way, a check when done, a cross on error, two bars
+// while the stream that drives it is interrupted. Painted, so they are crisp at any scale.
 class StatusGlyph final
 {
 public:
-    enum class Kind { Spinner, Check, Cross, Dot };
+    enum class Kind { Spinner, Check, Cross, Dot, Pause };
 
     // `phase` (0..1) turns the spinner.
     static void paint(QPainter *painter, const QRectF &rect, Kind kind, const QColor &color,

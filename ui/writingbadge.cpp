@@ -1,5 +1,6 @@
 #include "ui/writingbadge.h"
 
+#include "ui/apptheme.h"
 #include "ui/highlighting/codetheme.h"
 
 #include <QEvent>
@@ -37,7 +38,7 @@ WritingBadge::WritingBadge(QWidget *parent)
 
 QString WritingBadge::text() const
 {
-    return tr("AI Writing Code...");
+    return m_interrupted ? tr("Writing interrupted") : tr("AI Writing Code...");
 }
 
 void WritingBadge::setActive(bool active)
@@ -46,16 +47,39 @@ void WritingBadge::setActive(bool active)
         return;
     m_active = active;
     setVisible(active);
-    if (active)
-        m_pulse.start();
-    else
+    updatePulse();
+}
+
+void WritingBadge::setInterrupted(bool interrupted)
+{
+    if (m_interrupted == interrupted)
+        return;
+    m_interrupted = interrupted;
+    setAccessibleName(text());
+    m_dim = {}; // another text and colours: drawn again at the next paint
+    updateGeometry();
+    updatePulse();
+    update();
+}
+
+void WritingBadge::updatePulse()
+{
+    if (m_active && !m_interrupted) {
+        if (!isPulsing())
+            m_pulse.start();
+    } else {
         m_pulse.stop();
+        m_glow = 0.0;
+    }
 }
 
 QSize WritingBadge::sizeHint() const
 {
     const QFontMetrics metrics(font());
-    return {kPadding * 3 + kDot + metrics.horizontalAdvance(text()), metrics.height() + 10};
+    // As wide as the wider text, so the header does not shift when the badge changes.
+    const int textWidth = qMax(metrics.horizontalAdvance(tr("AI Writing Code...")),
+                               metrics.horizontalAdvance(tr("Writing interrupted")));
+    return {kPadding * 3 + kDot + textWidth, metrics.height() + 10};
 }
 
 QImage WritingBadge::paintLayer(qreal glow, qreal devicePixelRatio) const
@@ -68,6 +92,22 @@ QImage WritingBadge::paintLayer(qreal glow, qreal devicePixelRatio) const
     painter.setFont(font());
     const QRectF pill = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
     const bool dark = CodeTheme::current().isDark;
+    if (m_interrupted) {
+        // Still and grey with an amber dot: unfinished, and nobody writes it now.
+        const QColor muted = palette().color(QPalette::PlaceholderText);
+        QColor fill = muted;
+        fill.setAlphaF(dark ? 0.14 : 0.10);
+        painter.setPen(QPen(muted, 1.2));
+        painter.setBrush(fill);
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(AppTheme::warningColor());
+        painter.drawEllipse(QRectF(kPadding, (height() - kDot) / 2.0, kDot, kDot));
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QRect(kPadding * 2 + kDot, 0, width() - kPadding * 2 - kDot, height()),
+                         Qt::AlignVCenter | Qt::AlignLeft, text());
+        return layer;
+    }
     QColor fill = kAccent;
     fill.setAlphaF((dark ? 0.18 : 0.12) + 0.22 * glow);
     QColor border = kAccent;

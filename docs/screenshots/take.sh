@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Takes the README's screenshots again: docs/screenshots/take.sh [BUILD_DIR]
+# Takes the README's screenshots again: docs/screenshots/take.sh [BUILD_DIR] [GROUP...]
+# GROUP is demo, conflict, chat or connection; all of them when none is named.
 # Each shot runs the real `inkstream` window in a private Xvfb with a fresh configuration;
 # xdotool finds the window, types into it and presses shortcuts where a state needs a user, and
-# ImageMagick's `import` captures the window. Needs: Xvfb, xdotool, imagemagick, curl.
+# ImageMagick's `import` captures the window. Needs: Xvfb, xdotool, imagemagick, curl, and node
+# for the chat group.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=${1:-$root/build}
+build=$root/build
+if [ $# -gt 0 ] && [ -d "$1" ]; then
+    build=$1
+    shift
+fi
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection)
 inkstream=$build/app/inkstream
 out=$root/docs/screenshots
 work=$(mktemp -d)
@@ -31,8 +39,8 @@ export DISPLAY=$display
 gui=
 start_gui() # ARGS...: the window with a fresh configuration, no saved geometry or preferences
 {
-    XDG_CONFIG_HOME=$(mktemp -d -p "$work") QT_QPA_PLATFORM=xcb "$inkstream" "$@" \
-        >>"$work/gui.log" 2>&1 &
+    XDG_CONFIG_HOME=$(mktemp -d -p "$work") XDG_STATE_HOME=$(mktemp -d -p "$work") \
+        QT_QPA_PLATFORM=xcb "$inkstream" "$@" >>"$work/gui.log" 2>&1 &
     gui=$!
     pids+=("$gui")
     window=$(xdotool search --sync --onlyvisible --name '^Inkstream' | head -1)
@@ -58,6 +66,13 @@ wait_for_title() # TEXT TIMEOUT_SECONDS
     return 1
 }
 
+chat() # posts the NDJSON events on stdin to the session at $url
+{
+    curl -fsS -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary @- "$url/events"
+}
+
+shots_demo()
+{
 for theme in dark light; do
     # The local demo at its normal pace, about a third of the way through.
     start_gui --demo --theme "$theme"
@@ -77,10 +92,13 @@ for theme in dark light; do
     shoot "demo-complete-$theme"
     stop_gui
 done
+}
 
 # The conflict prompt: a headless publisher types retry.py, the user edits it in the window,
 # then the AI writes the file again.
-"$inkstream" serve --port 0 >"$work/serve.out" 2>>"$work/serve.log" &
+shots_conflict()
+{
+"$inkstream" serve --port 0 --ephemeral >"$work/serve.out" 2>>"$work/serve.log" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
 url=$(head -1 "$work/serve.out")
@@ -104,10 +122,6 @@ def with_retries(call, retriable=(ConnectionError, TimeoutError)):
 EOF
 sed -e 's/MAX_ATTEMPTS = 4/MAX_ATTEMPTS = 6/' -e 's/BASE_DELAY = 0.5 /BASE_DELAY = 0.25/' \
     "$work/retry.py" >"$work/retry-v2.py"
-chat()
-{
-    curl -fsS -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary @- "$url/events"
-}
 start_gui --connect "$url" --theme dark
 chat <<'EOF'
 {"event":"chat","messageId":"u1","role":"user","type":"start","delta":"Add a retry helper for the HTTP client."}
@@ -129,10 +143,13 @@ EOF
 sleep 3
 shoot conflict-prompt-dark
 stop_gui
+}
 
 # A chat reply streaming its code block into the editor: the OpenAI-compatible mock of the
 # test suite, paced slowly, asked through the window's own prompt box (--prompt sends the
 # first one), captured while sum.js is being written.
+shots_chat()
+{
 node "$root/tests/dialects/servers/openai.js" --delay 250 >"$work/openai.out" 2>>"$work/openai.log" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/openai.out" ] && break; sleep 0.1; done
@@ -142,3 +159,67 @@ start_gui --connect "http://127.0.0.1:$port/v1" --dialect openai --model mock-1 
 sleep 3.2
 shoot chat-reply-streaming-dark
 stop_gui
+}
+
+# The publisher goes away mid-file and comes back: `serve` keeps the session in a log
+# (--data-dir), is killed with SIGKILL while it types store.py, and is started again with the
+# same arguments; it restores the session and goes on typing, and the window resumes after the
+# last event it had. Shot once while the connection is lost and once after the session is done.
+shots_connection()
+{
+local port=18555 data=$work/shot-data
+serve_shot()
+{
+    : >"$work/shot-serve.out"
+    "$inkstream" serve --port "$port" --session shot --data-dir "$data" \
+        >"$work/shot-serve.out" 2>>"$work/shot-serve.log" &
+    serve_pid=$!
+    pids+=("$serve_pid")
+    for _ in $(seq 50); do [ -s "$work/shot-serve.out" ] && break; sleep 0.1; done
+    url=$(head -1 "$work/shot-serve.out")
+}
+serve_shot
+start_gui --connect "$url" --theme dark
+chat <<'EOF'
+{"event":"chat","messageId":"u1","role":"user","type":"start","delta":"Write the link store for the URL shortener: SQLite, with expiry."}
+{"event":"chat","messageId":"u1","role":"user","type":"complete"}
+{"event":"step","step":"planning","status":"start","detail":"Reading the request..."}
+{"event":"chat","messageId":"a1","role":"assistant","type":"start","delta":"Here is `store.py`: a small SQLite-backed store with expiring links and a hit counter."}
+{"event":"chat","messageId":"a1","role":"assistant","type":"complete"}
+{"event":"step","step":"planning","status":"complete"}
+{"event":"step","step":"generating","status":"start","detail":"Writing store.py"}
+{"event":"progress","percent":35,"detail":"Writing store.py"}
+EOF
+# publish returns once the file is in the log; serve types it at 1,000 characters a second.
+"$inkstream" publish "$url" "$root/resources/demo/files/store.py" --delay-ms 5 --complete \
+    >/dev/null
+sleep 1.5
+kill -9 "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+sleep 3 # the display shows what had arrived, then holds still
+shoot connection-lost-dark
+serve_shot
+wait_for_title '(complete)' 60
+chat <<'EOF'
+{"event":"step","step":"generating","status":"complete"}
+{"event":"step","step":"validating","status":"start","detail":"Checking the module..."}
+{"event":"step","step":"validating","status":"complete"}
+{"event":"step","step":"complete","status":"complete"}
+{"event":"progress","percent":100,"detail":"Done"}
+EOF
+sleep 1
+shoot connection-back-dark
+stop_gui
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+}
+
+for group in "${groups[@]}"; do
+    case $group in
+    demo | conflict | chat | connection) "shots_$group" ;;
+    *)
+        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection)" >&2
+        exit 2
+        ;;
+    esac
+done

@@ -143,6 +143,51 @@ private Q_SLOTS:
         QVERIFY(slow.pendingCharacters() > 0);
     }
 
+    // A native publisher says where each delta starts (offset); a delta the display shows in
+    // parts must go on from where its part ended, or the display skips the rest as text it has
+    // and then takes every later delta for a gap (it stopped typing until `complete`).
+    void deltasWithOffsets_typeOnInParts_andLoseNothing()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Normal);
+        QSignalSpy displayErrors(&display, &core::SessionModel::errorReported);
+        QSignalSpy textResets(&display, &core::SessionModel::fileTextReset);
+        EventFeeder feed(&source);
+        const QString text = QStringLiteral("x = 'caf\u00e9 \U0001F600'\n").repeated(60);
+        feed.startFile(QStringLiteral("a.py"));
+        core::ChatEvent chat;
+        chat.type = core::ChatEvent::Type::Start;
+        chat.messageId = QStringLiteral("m1");
+        chat.delta = QStringLiteral("Narrating ").repeated(40);
+        chat.offset = 0;
+        feed.apply(chat);
+        for (qsizetype offset = 0; offset < text.size();) {
+            core::CodeEvent delta;
+            delta.type = core::CodeEvent::Type::Delta;
+            delta.fileName = QStringLiteral("a.py");
+            const qsizetype length = qMin<qsizetype>(150, text.size() - offset);
+            delta.delta = text.mid(offset, length);
+            delta.offset = offset;
+            delta.position = core::advancePosition({}, QStringView(text).left(offset));
+            delta.hasPosition = true;
+            feed.apply(delta);
+            offset += length;
+        }
+        QCOMPARE(source.files().at(0).content, text);
+        // Typed on in parts: text shows before the backlog is gone.
+        QTRY_VERIFY_WITH_TIMEOUT(display.files().size() == 1
+                                     && display.files().at(0).content.size() > 300
+                                     && pacer.pendingCharacters() > 0,
+                                 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(pacer.pendingCharacters(), 0, 20000);
+        compareShown(display, source);
+        QCOMPARE(displayErrors.size(), 0);
+        QCOMPARE(textResets.size(), 0);
+        QCOMPARE(display.repeatedCharacters(), quint64(0));
+    }
+
     void fastShowsMoreThanSlow_inTheSameTime()
     {
         core::SessionModel source;

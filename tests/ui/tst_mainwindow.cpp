@@ -227,6 +227,20 @@ private Q_SLOTS:
         QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
     }
 
+    // A snapshot (a re-sync, a poll, a restored viewer state) names the session and its state.
+    void snapshotOfACompleteSession_titlesTheWindow()
+    {
+        Fixture f;
+        core::SessionModel other;
+        EventFeeder feed(&other);
+        feed.typeFile(QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        feed.apply(core::SessionEvent {});
+        QVERIFY(!f.window.windowTitle().contains(QStringLiteral("complete")));
+        QVERIFY(f.model.loadSnapshot(other.toSnapshot()));
+        QVERIFY(f.window.windowTitle().contains(QStringLiteral("ui-test")));
+        QVERIFY(f.window.windowTitle().contains(QStringLiteral("complete")));
+    }
+
     void streamedText_neverEntersTheUndoStack_userEditsDo()
     {
         Fixture f;
