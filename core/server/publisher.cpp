@@ -116,6 +116,11 @@ Publisher::Publisher(SessionHub *hub, QObject *parent)
             &Publisher::subscriberConnected);
     connect(&m_subscribers, &SubscriberSet::subscriberDisconnected, this,
             &Publisher::subscriberDisconnected);
+    // What a departed viewer's catch-up and backlog used goes back to the system.
+    connect(&m_subscribers, &SubscriberSet::subscriberDisconnected, &m_heapReleaser,
+            &HeapReleaser::scheduleRelease);
+    connect(&m_heapReleaser, &HeapReleaser::released, this,
+            [this] { m_metrics.countHeapRelease(); });
     // Connecting this signal is what makes QAbstractHttpServer accept WebSocket upgrades.
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &Publisher::acceptWebSockets);
 }
@@ -1008,6 +1013,7 @@ void Publisher::respondMetrics(const QHttpServerRequest &request, QTcpSocket *so
     gauges.sessions = m_hub ? m_hub->sessions().size() : 0;
     gauges.sseSubscribers = m_subscribers.sseCount();
     gauges.webSocketSubscribers = m_subscribers.webSocketCount();
+    gauges.heapReleasePending = m_heapReleaser.isPending();
     respond(request, socket, Status::Ok, QByteArrayLiteral("text/plain; version=0.0.4"),
             m_metrics.toPrometheusText(gauges));
 }

@@ -3,6 +3,7 @@
 #include "core/server/accesspolicy.h"
 #include "core/server/connectionlimiter.h"
 #include "core/server/corspolicy.h"
+#include "core/server/heapreleaser.h"
 #include "core/server/servermetrics.h"
 #include "core/server/sessionhub.h"
 #include "core/server/subscriberset.h"
@@ -194,6 +195,7 @@ private:
     ConnectionLimiter m_limiter;
     ServerMetrics m_metrics;
     SubscriberSet m_subscribers {&m_metrics};
+    HeapReleaser m_heapReleaser {std::chrono::seconds(1)};
     qint64 m_maxBodySize = 8 * 1024 * 1024;
     qint64 m_maxEventSize = 256 * 1024;
 };

@@ -88,6 +88,12 @@ QByteArray ServerMetrics::toPrometheusText(const Gauges &gauges) const
     appendMetric(&out, "inkstream_connections_timed_out_total", "counter",
                  "Connections closed for not completing a request in time.",
                  sample("inkstream_connections_timed_out_total", m_connectionsTimedOut));
+    appendMetric(&out, "inkstream_heap_releases_total", "counter",
+                 "Times freed memory was handed back to the system after viewers left.",
+                 sample("inkstream_heap_releases_total", m_heapReleases));
+    appendMetric(&out, "inkstream_heap_release_pending", "gauge",
+                 "1 while a release of freed memory is due (viewers left within the last second).",
+                 sample("inkstream_heap_release_pending", gauges.heapReleasePending ? 1 : 0));
 
     QList<QString> keys = m_responses.keys();
     std::sort(keys.begin(), keys.end());

@@ -15,6 +15,7 @@ public:
         qsizetype sessions = 0;
         qsizetype sseSubscribers = 0;
         qsizetype webSocketSubscribers = 0;
+        bool heapReleasePending = false;
     };
 
     void countEventPublished() { ++m_eventsPublished; }
@@ -22,6 +23,7 @@ public:
     void countSubscriberDropped() { ++m_subscribersDropped; }
     void countConnectionRefused() { ++m_connectionsRefused; }
     void countConnectionTimedOut() { ++m_connectionsTimedOut; }
+    void countHeapRelease() { ++m_heapReleases; }
     // `route` is the path pattern ("/api/sessions/{id}/stream"), never the raw path, so the
     // number of series stays bounded whatever clients request.
     void countResponse(const QString &route, int status);
@@ -42,6 +44,7 @@ private:
     quint64 m_subscribersDropped = 0;
     quint64 m_connectionsRefused = 0;
     quint64 m_connectionsTimedOut = 0;
+    quint64 m_heapReleases = 0;
     QHash<QString, quint64> m_responses; // "route\nstatus" -> count
 };
 

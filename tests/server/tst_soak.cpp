@@ -1,5 +1,6 @@
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
+#include "tests/sanitizers.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -58,7 +59,9 @@ private:
     };
     QList<ServerSocket> serverSockets() const;
     QString describeSockets() const;
+    QByteArray metrics();
     int subscribers();
+    bool heapReleasePending();
     void postFile(const QString &name, const QString &content);
     void runChurn(std::chrono::milliseconds duration);
 
@@ -78,18 +81,6 @@ private:
 };
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 // The test's own requests (metrics, publishing) must not leave keep-alive connections in the
 // server's fd count: QNetworkAccessManager opens up to six per host as it sees fit.
@@ -227,7 +218,7 @@ QString TestSoak::describeSockets() const
     return lines.join(QLatin1Char('\n'));
 }
 
-int TestSoak::subscribers()
+QByteArray TestSoak::metrics()
 {
     QNetworkRequest request(QUrl(QUrl(m_sessionUrl).adjusted(QUrl::RemovePath).toString()
                                  + QStringLiteral("/metrics")));
@@ -235,10 +226,22 @@ int TestSoak::subscribers()
     std::unique_ptr<QNetworkReply> reply(m_manager.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     if (!finished.wait(10000))
-        return -1;
+        return {};
+    return reply->readAll();
+}
+
+int TestSoak::subscribers()
+{
     static const QRegularExpression sse(
         QStringLiteral("inkstream_subscribers\\{transport=\"sse\"\\} (\\d+)"));
-    return sse.match(QString::fromUtf8(reply->readAll())).captured(1).toInt();
+    const QRegularExpressionMatch match = sse.match(QString::fromUtf8(metrics()));
+    return match.hasMatch() ? match.captured(1).toInt() : -1;
+}
+
+// The server hands freed memory back a second after viewers leave; its RSS is read after that.
+bool TestSoak::heapReleasePending()
+{
+    return !metrics().contains("\ninkstream_heap_release_pending 0\n");
 }
 
 void TestSoak::postFile(const QString &name, const QString &content)
@@ -366,6 +369,7 @@ void TestSoak::publisherUnderChurn_returnsToBaseline_viewersEqualTheSource()
     // One socket per staying viewer and nothing else; sockets the server closed are released
     // on its next loop turns (slowly under the sanitizers), so wait for them, with a bound.
     QTRY_VERIFY2_WITH_TIMEOUT(footprint().connections == 8, qPrintable(describeSockets()), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!heapReleasePending(), 10000);
     const ServerFootprint afterOne = footprint();
 
     // Round two: the same churn again must not leave more behind.
@@ -373,6 +377,7 @@ void TestSoak::publisherUnderChurn_returnsToBaseline_viewersEqualTheSource()
     QTRY_COMPARE_WITH_TIMEOUT(subscribers(), 8, 15000);
     QTRY_VERIFY2_WITH_TIMEOUT(footprint().connections == 8, qPrintable(describeSockets()), 15000);
     QTRY_COMPARE_WITH_TIMEOUT(footprint().otherFds, afterOne.otherFds, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!heapReleasePending(), 10000);
     const ServerFootprint afterTwo = footprint();
     qInfo("soak %d s: %llu joins, %llu stalled sockets (%llu dropped by the server), %llu "
           "reconnects, %d files; server connections %d -> %d -> %d (other fds %d -> %d -> %d), RSS "
