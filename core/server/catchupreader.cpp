@@ -49,46 +49,54 @@ std::optional<Event> CatchUpReader::next(quint64 limit)
     }
 }
 
+namespace {
+
+// Whether `next` carries on right where `piece` ends (same file or message, next offset).
+bool continues(const CodeEvent &piece, const CodeEvent &next)
+{
+    return piece.offset + piece.delta.size() == next.offset;
+}
+
+bool continues(const ChatEvent &piece, const ChatEvent &next)
+{
+    return piece.role == next.role && piece.offset + piece.delta.size() == next.offset;
+}
+
+} // namespace
+
+template<typename Payload>
+void CatchUpReader::absorbText(Event event, const QString &key, bool joinable)
+{
+    if (joinable) {
+        const auto &next = std::get<Payload>(event.payload);
+        if (const auto open = m_openPieces.constFind(key); open != m_openPieces.cend()) {
+            auto &piece = std::get<Payload>(m_pieces.at(size_t(*open - m_taken)).event.payload);
+            if (continues(piece, next)
+                && piece.delta.size() + next.delta.size() <= kPieceCharacters) {
+                piece.delta += next.delta;
+                return;
+            }
+        }
+    }
+    close(key);
+    if (joinable)
+        add(std::move(event), key, true);
+    else
+        add(std::move(event), {}, false);
+}
+
 void CatchUpReader::absorb(Event event)
 {
-    if (auto *code = std::get_if<CodeEvent>(&event.payload)) {
+    if (const auto *code = std::get_if<CodeEvent>(&event.payload)) {
         const QString key = fileKey(code->fileName);
-        if (code->type == CodeEvent::Type::Delta && code->offset >= 0) {
-            if (const auto open = m_openPieces.constFind(key); open != m_openPieces.cend()) {
-                auto &piece
-                    = std::get<CodeEvent>(m_pieces.at(size_t(*open - m_taken)).event.payload);
-                if (piece.offset + piece.delta.size() == code->offset
-                    && piece.delta.size() + code->delta.size() <= kPieceCharacters) {
-                    piece.delta += code->delta;
-                    return;
-                }
-            }
-            close(key);
-            add(std::move(event), key, true);
-            return;
-        }
-        close(key);
-        add(std::move(event), {}, false);
+        const bool joinable = code->type == CodeEvent::Type::Delta && code->offset >= 0;
+        absorbText<CodeEvent>(std::move(event), key, joinable);
         return;
     }
-    if (auto *chat = std::get_if<ChatEvent>(&event.payload)) {
+    if (const auto *chat = std::get_if<ChatEvent>(&event.payload)) {
         const QString key = chatKey(chat->messageId);
-        if (chat->type != ChatEvent::Type::Complete && chat->offset >= 0) {
-            if (const auto open = m_openPieces.constFind(key); open != m_openPieces.cend()) {
-                auto &piece
-                    = std::get<ChatEvent>(m_pieces.at(size_t(*open - m_taken)).event.payload);
-                if (piece.role == chat->role && piece.offset + piece.delta.size() == chat->offset
-                    && piece.delta.size() + chat->delta.size() <= kPieceCharacters) {
-                    piece.delta += chat->delta;
-                    return;
-                }
-            }
-            close(key);
-            add(std::move(event), key, true);
-            return;
-        }
-        close(key);
-        add(std::move(event), {}, false);
+        const bool joinable = chat->type != ChatEvent::Type::Complete && chat->offset >= 0;
+        absorbText<ChatEvent>(std::move(event), key, joinable);
         return;
     }
     if (std::holds_alternative<ProgressEvent>(event.payload)) {

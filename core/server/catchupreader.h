@@ -43,6 +43,8 @@ private:
     };
 
     void absorb(Event event);
+    // A text delta (code or chat) joins the open piece it continues, or opens one.
+    template<typename Payload> void absorbText(Event event, const QString &key, bool joinable);
     void add(Event event, const QString &key, bool open);
     void close(const QString &key);
     void closeOlderThan(quint64 sequence);
