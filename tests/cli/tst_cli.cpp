@@ -1,5 +1,6 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/client/rawhttpserver.h"
+#include "tests/e2e/childprocess.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
@@ -21,40 +22,6 @@ using namespace inkstream::core;
 
 namespace {
 
-QString binary()
-{
-    return qEnvironmentVariable("INKSTREAM_BINARY");
-}
-
-// A child process that is always stopped when the test ends, pass or fail.
-class ChildProcess
-{
-public:
-    ChildProcess() = default;
-    ChildProcess(const ChildProcess &) = delete;
-    ChildProcess &operator=(const ChildProcess &) = delete;
-    ~ChildProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            if (!process.waitForFinished(10000))
-                process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    // The first stdout line (serve prints its session URL there).
-    QString readLine(int timeoutMs = 15000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!process.canReadLine() && timer.elapsed() < timeoutMs
-               && process.state() != QProcess::NotRunning)
-            process.waitForReadyRead(200);
-        return QString::fromUtf8(process.readLine()).trimmed();
-    }
-    QProcess process;
-};
-
 struct Finished
 {
     bool ok = false; // exited on its own, in time
@@ -72,11 +39,6 @@ Finished waitFor(QProcess &process, int timeoutMs = 120000)
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
-}
-
-QString sha256Hex(const QByteArray &bytes)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
 // About `targetBytes` of UTF-8 source with 1-, 2-, 3- and 4-byte characters on every line.
