@@ -3,6 +3,8 @@
 # for SECONDS on a copy of its committed seed corpus. Prints executions and libFuzzer's cov/ft
 # per target, then llvm-cov line coverage of core/protocol and core/model over the corpora the
 # run produced. Exits non-zero on any finding (crash, leak, UB, timeout, OOM).
+# BUILD_DIR may be an existing build with INKSTREAM_FUZZ=ON, such as the asan preset's
+# build-asan (what CI does): the targets build there, without the line-coverage report.
 #
 #   tests/fuzz/run.sh [BUILD_DIR] [SECONDS]
 set -euo pipefail
@@ -17,8 +19,12 @@ llvmcov=$(command -v "llvm-cov$llvm_suffix" || command -v llvm-cov)
 
 if [ ! -f "$build/build.ninja" ]; then
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_COMPILER="$clangxx" -DINKSTREAM_FUZZ=ON \
+        -DCMAKE_CXX_COMPILER="$clangxx" -DINKSTREAM_FUZZ=ON -DINKSTREAM_COVERAGE=ON \
         $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
+fi
+if ! grep -q '^INKSTREAM_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+    echo "$build is not configured with -DINKSTREAM_FUZZ=ON: no libFuzzer targets there" >&2
+    exit 2
 fi
 cmake --build "$build" -j "${INKSTREAM_JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
