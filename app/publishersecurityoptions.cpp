@@ -42,12 +42,23 @@ PublisherSecurityOptions::PublisherSecurityOptions()
                   QStringLiteral("Read the publish token from the first line of FILE."),
                   QStringLiteral("FILE"))
     , m_readToken(QStringLiteral("read-token"),
-                  QStringLiteral("A second token that may only read (viewers)."),
-                  QStringLiteral("TOKEN"))
+                  QStringLiteral("A token that may only read (viewers), every session or only "
+                                 "the SESSIONs listed (repeatable)."),
+                  QStringLiteral("TOKEN[:SESSION,...]"))
     , m_corsOrigin(QStringLiteral("cors-origin"),
-                   QStringLiteral("A web origin allowed to read from a browser "
-                                  "(repeatable; * for any)."),
+                   QStringLiteral("A web origin allowed to read from a browser, and to publish "
+                                  "without a token (repeatable; * for any)."),
                    QStringLiteral("ORIGIN"))
+    , m_allowedHost(QStringLiteral("allowed-host"),
+                    QStringLiteral("A host name the Host header may give besides loopback "
+                                   "addresses and localhost, when running without tokens "
+                                   "(repeatable; e.g. a proxy's name)."),
+                    QStringLiteral("HOST"))
+    , m_idleTimeout(QStringLiteral("idle-timeout"),
+                    QStringLiteral("Close a kept-alive connection that starts no new request "
+                                   "within SECONDS (default %1; 0 never).")
+                        .arg(seconds(core::Publisher::kDefaultIdleTimeout)),
+                    QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultIdleTimeout))
     , m_maxConnections(QStringLiteral("max-connections-per-ip"),
                        QStringLiteral("Open connections one address may hold; 0 = no limit "
                                       "(default: 64 off loopback, no limit on loopback)."),
@@ -67,16 +78,18 @@ PublisherSecurityOptions::PublisherSecurityOptions()
                          .arg(seconds(core::Publisher::kDefaultMaxStreamAge)),
                      QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultMaxStreamAge))
     , m_requestTimeout(QStringLiteral("request-timeout"),
-                       QStringLiteral("Close a connection that has not sent a whole request "
-                                      "SECONDS after it opened (default %1; 0 never).")
+                       QStringLiteral("Close a connection whose request head is not complete "
+                                      "SECONDS after it started, or whose body stalls that long "
+                                      "(default %1; 0 never).")
                            .arg(seconds(core::Publisher::kDefaultRequestTimeout)),
                        QStringLiteral("SECONDS"), seconds(core::Publisher::kDefaultRequestTimeout))
 { }
 
 void PublisherSecurityOptions::addTo(QCommandLineParser *parser) const
 {
-    parser->addOptions({m_token, m_tokenFile, m_readToken, m_corsOrigin, m_maxConnections,
-                        m_maxConnectionRate, m_stallTimeout, m_maxStreamAge, m_requestTimeout});
+    parser->addOptions({m_token, m_tokenFile, m_readToken, m_corsOrigin, m_allowedHost,
+                        m_maxConnections, m_maxConnectionRate, m_stallTimeout, m_maxStreamAge,
+                        m_requestTimeout, m_idleTimeout});
 }
 
 bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
@@ -84,8 +97,13 @@ bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
                                        QString *error) const
 {
     QByteArray token = parser.value(m_token).toUtf8();
-    if (token.isEmpty())
-        token = qgetenv("INKSTREAM_TOKEN").trimmed();
+    if (!core::AccessPolicy::normalizeToken(&token, QStringLiteral("--token"), error))
+        return false;
+    if (token.isEmpty()) {
+        token = qgetenv("INKSTREAM_TOKEN");
+        if (!core::AccessPolicy::normalizeToken(&token, QStringLiteral("INKSTREAM_TOKEN"), error))
+            return false;
+    }
     if (parser.isSet(m_tokenFile)) {
         if (!token.isEmpty()) {
             *error = QStringLiteral("give the token either with --token or with --token-file");
@@ -94,18 +112,25 @@ bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
         if (!core::AccessPolicy::readTokenFile(parser.value(m_tokenFile), &token, error))
             return false;
     }
-    const QByteArray readToken = parser.value(m_readToken).toUtf8();
-    if (!readToken.isEmpty() && token.isEmpty()) {
-        *error = QStringLiteral("--read-token needs a publish token (--token or --token-file)");
-        return false;
-    }
-    if (!readToken.isEmpty() && readToken == token) {
-        *error = QStringLiteral("--read-token must differ from the publish token");
-        return false;
-    }
     publisher->accessPolicy().setPublishToken(token);
-    publisher->accessPolicy().setReadToken(readToken);
+    publisher->accessPolicy().setReadToken({});
+    for (const QString &spec : parser.values(m_readToken)) {
+        QByteArray readToken;
+        QStringList sessions;
+        if (!core::AccessPolicy::parseReadToken(spec, &readToken, &sessions, error))
+            return false;
+        if (token.isEmpty()) {
+            *error = QStringLiteral("--read-token needs a publish token (--token or --token-file)");
+            return false;
+        }
+        if (readToken == token) {
+            *error = QStringLiteral("--read-token must differ from the publish token");
+            return false;
+        }
+        publisher->accessPolicy().addReadToken(readToken, sessions);
+    }
     publisher->corsPolicy().setAllowedOrigins(parser.values(m_corsOrigin));
+    publisher->browserGuard().setAllowedHosts(parser.values(m_allowedHost));
 
     const bool loopback = bindAddress.isLoopback();
     int maxConnections = loopback ? 0 : kDefaultMaxConnections;
@@ -121,11 +146,14 @@ bool PublisherSecurityOptions::applyTo(const QCommandLineParser &parser,
     int stall = 0;
     int age = 0;
     int request = 0;
+    int idle = 0;
     if (!readCount(parser, m_stallTimeout, &stall, error)
         || !readCount(parser, m_maxStreamAge, &age, error)
-        || !readCount(parser, m_requestTimeout, &request, error))
+        || !readCount(parser, m_requestTimeout, &request, error)
+        || !readCount(parser, m_idleTimeout, &idle, error))
         return false;
     publisher->setRequestTimeout(std::chrono::seconds(request));
+    publisher->setIdleTimeout(std::chrono::seconds(idle));
     publisher->setStallTimeout(std::chrono::seconds(stall));
     publisher->setMaxStreamAge(std::chrono::seconds(age));
     return true;

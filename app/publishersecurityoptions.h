@@ -13,8 +13,9 @@ class Publisher;
 
 namespace inkstream::app {
 
-// The `serve` options that protect a publisher: tokens, browser origins, per-address limits
-// and how long a stream may stall or live. Parsed and applied in one place.
+// The `serve` options that protect a publisher: tokens, browser origins and hosts, per-address
+// limits and how long a request, an idle connection or a stream may take. Parsed and applied
+// in one place.
 class PublisherSecurityOptions final
 {
 public:
@@ -31,6 +32,8 @@ private:
     QCommandLineOption m_tokenFile;
     QCommandLineOption m_readToken;
     QCommandLineOption m_corsOrigin;
+    QCommandLineOption m_allowedHost;
+    QCommandLineOption m_idleTimeout;
     QCommandLineOption m_maxConnections;
     QCommandLineOption m_maxConnectionRate;
     QCommandLineOption m_stallTimeout;

@@ -22,6 +22,9 @@
 #include <QTextStream>
 #include <QTimer>
 #include <cstdio>
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
 
 namespace inkstream::app {
 
@@ -53,6 +56,19 @@ std::optional<std::chrono::seconds> parseAge(const QString &text)
     if (!ok || value < 0 || value > std::numeric_limits<qint64>::max() / unit / 2)
         return std::nullopt;
     return std::chrono::seconds(value * unit);
+}
+
+// Every viewer is a file descriptor: the soft limit (often 1024) is raised to the hard one, as
+// servers do, so the per-address limits rather than the process's descriptors bound viewers.
+void raiseFileDescriptorLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+#endif
 }
 
 } // namespace
@@ -221,6 +237,7 @@ int ServeCommand::run(const QStringList &arguments)
         err << "inkstream serve: " << relayError << '\n';
         return 2;
     }
+    raiseFileDescriptorLimit();
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
             << ": " << publisher.errorString() << '\n';

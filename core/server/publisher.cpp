@@ -4,19 +4,19 @@
 #include "core/protocol/eventcodec.h"
 #include "core/server/chunker.h"
 #include "core/server/filestreamer.h"
-#include "core/server/requesttimeoutserver.h"
+#include "core/server/httpconnection.h"
+#include "core/server/httpserver.h"
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 
 #include <QFile>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <QWebSocketServer>
 #include <algorithm>
 #include <cmath>
 #ifdef Q_OS_UNIX
@@ -28,33 +28,11 @@ namespace inkstream::core {
 
 namespace {
 
-using Status = QHttpServerResponder::StatusCode;
-using Method = QHttpServerRequest::Method;
+using Status = HttpStatus;
+using Method = HttpRequest::Method;
 
 constexpr int kMaxChunkSize = 1 << 20;
 constexpr int kMaxDelayMs = 60000;
-
-QByteArray methodText(Method method)
-{
-    switch (method) {
-    case Method::Get:
-        return QByteArrayLiteral("GET");
-    case Method::Post:
-        return QByteArrayLiteral("POST");
-    case Method::Put:
-        return QByteArrayLiteral("PUT");
-    case Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    default:
-        return QByteArrayLiteral("OTHER");
-    }
-}
 
 // An optional integer member in [min, max]; false with a reason when it is present but isn't.
 bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int max, int *out,
@@ -71,21 +49,6 @@ bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int
     }
     *out = int(number);
     return true;
-}
-
-// Whether a Connection header's comma-separated options include "close".
-bool hasCloseOption(const QByteArray &connectionHeader)
-{
-    const QList<QByteArray> options = connectionHeader.split(',');
-    return std::any_of(options.cbegin(), options.cend(), [](const QByteArray &option) {
-        return option.trimmed().compare("close", Qt::CaseInsensitive) == 0;
-    });
-}
-
-bool isWebSocketUpgrade(const QHttpServerRequest &request)
-{
-    return request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive)
-        == 0;
 }
 
 CorsPolicy::Headers allowHeader(const QByteArray &methods)
@@ -105,7 +68,7 @@ QString hostForUrl(const QHostAddress &address)
 } // namespace
 
 Publisher::Publisher(SessionHub *hub, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_hub(hub)
 {
     Q_ASSERT(hub);
@@ -121,8 +84,6 @@ Publisher::Publisher(SessionHub *hub, QObject *parent)
             &HeapReleaser::scheduleRelease);
     connect(&m_heapReleaser, &HeapReleaser::released, this,
             [this] { m_metrics.countHeapRelease(); });
-    // Connecting this signal is what makes QAbstractHttpServer accept WebSocket upgrades.
-    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &Publisher::acceptWebSockets);
 }
 
 Publisher::~Publisher() = default;
@@ -139,10 +100,12 @@ bool Publisher::listen(const QHostAddress &address, quint16 port)
         qCWarning(lcServer, "%s", qPrintable(refusal));
         return false;
     }
-    auto *server = new RequestTimeoutServer(this);
-    server->setRequestTimeout(m_requestTimeout);
-    connect(server, &RequestTimeoutServer::connectionTimedOut, this,
+    auto *server = new HttpServer(this, this);
+    server->setLimits(m_limits);
+    connect(server, &HttpServer::connectionTimedOut, this,
             [this] { m_metrics.countConnectionTimedOut(); });
+    connect(server->webSocketServer(), &QWebSocketServer::newConnection, this,
+            &Publisher::acceptWebSockets);
     if (!server->listen(address, port)) {
         m_errorString = server->errorString();
         qCWarning(lcServer, "cannot listen on %s port %u: %s", qPrintable(address.toString()),
@@ -150,9 +113,9 @@ bool Publisher::listen(const QHostAddress &address, quint16 port)
         delete server;
         return false;
     }
-    bind(server);
     m_tcpServer = server;
     m_address = address;
+    m_browserGuard.setListeningAddress(address);
     m_errorString.clear();
     qCInfo(lcServer, "listening on %s", qPrintable(baseUrl().toString()));
     return true;
@@ -184,49 +147,125 @@ void Publisher::attachSession(Session *session)
     m_subscribers.attach(session);
 }
 
+void Publisher::setMaxBodySize(qint64 bytes)
+{
+    m_limits.maxBodyBytes = bytes;
+    applyLimits();
+}
+
+void Publisher::setRequestTimeout(std::chrono::milliseconds timeout)
+{
+    m_limits.requestTimeout = timeout;
+    applyLimits();
+}
+
+void Publisher::setIdleTimeout(std::chrono::milliseconds timeout)
+{
+    m_limits.idleTimeout = timeout;
+    applyLimits();
+}
+
+void Publisher::applyLimits()
+{
+    if (m_tcpServer)
+        m_tcpServer->setLimits(m_limits); // connections accepted from now on
+}
+
 // ---- HTTP dispatch ----------------------------------------------------------------------
 
-bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+namespace {
+
+// The session a path names (/api/sessions/ID/..., /view/ID), or empty.
+QString sessionIdOf(const QStringList &parts)
 {
-    const Method method = request.method();
-    const QString path = request.url().path();
-    qCDebug(lcServer, "%s %s from %s port %u", methodText(method).constData(), qPrintable(path),
-            qPrintable(request.remoteAddress().toString()), unsigned(socket->peerPort()));
-    RequestTimeoutServer::requestArrived(socket);
-    // "Handled" without a word: Qt 6.4 then upgrades the connection (it upgrades only requests
-    // a handler claimed), and openWebSocket() checks path, token and limits.
-    if (isWebSocketUpgrade(request))
+    if (parts.size() >= 3 && parts[0] == u"api" && parts[1] == u"sessions")
+        return parts[2];
+    if (parts.size() == 2 && parts[0] == u"view")
+        return parts[1];
+    return {};
+}
+
+} // namespace
+
+Publisher::HeadVerdict Publisher::handleHead(const HttpRequest &request, QTcpSocket *socket)
+{
+    qCDebug(lcServer, "%s %s from %s port %u", request.methodName().constData(),
+            qPrintable(request.url().path()), qPrintable(request.remoteAddress().toString()),
+            unsigned(socket->peerPort()));
+    if (!checkHead(request, socket))
+        return HeadVerdict::Answered;
+    // The token, route and limits of a WebSocket are checked once it is open (openWebSocket):
+    // a browser sees the reason of a close, never the status of a refused handshake.
+    if (request.isWebSocketUpgrade())
+        return HeadVerdict::Upgrade;
+    return route(request, socket, request.bodyFraming() == HttpRequest::BodyFraming::None);
+}
+
+void Publisher::handleRequest(const HttpRequest &request, QTcpSocket *socket)
+{
+    route(request, socket, true);
+}
+
+void Publisher::connectionRefused(int status)
+{
+    m_metrics.countResponse(QStringLiteral("other"), status);
+}
+
+bool Publisher::checkHead(const HttpRequest &request, QTcpSocket *socket)
+{
+    if (!m_access.requiresTokens()) {
+        // Without tokens only the browser checks keep a web page from using the publisher.
+        QString reason;
+        switch (m_browserGuard.check(request, &reason)) {
+        case BrowserRequestGuard::Verdict::Allowed:
+            break;
+        case BrowserRequestGuard::Verdict::WrongHost:
+            respondError(request, socket, Status::MisdirectedRequest,
+                         QStringLiteral("misdirected request"), reason);
+            return false;
+        case BrowserRequestGuard::Verdict::CrossSite:
+            respondError(request, socket, Status::Forbidden, QStringLiteral("forbidden"), reason);
+            return false;
+        }
+    }
+    if (request.isWebSocketUpgrade())
         return true;
     if (!admitConnection(request, socket))
-        return true;
-    if (method == Method::Options) {
+        return false;
+    if (request.method() == Method::Options) {
         // A CORS preflight: allowed origins get the permissions, everyone else nothing.
         respond(request, socket, Status::NoContent, QByteArrayLiteral("text/plain"), {},
                 allowHeader(QByteArrayLiteral("GET, POST, DELETE, OPTIONS")));
-        return true;
+        return false;
     }
-    const bool readOnly = method == Method::Get || method == Method::Head;
+    const QString path = request.url().path();
     const AccessPolicy::Need need = path == u"/healthz"
         ? AccessPolicy::Need::Nothing
-        : (readOnly ? AccessPolicy::Need::Read : AccessPolicy::Need::Publish);
-    if (!authorize(request, socket, need))
-        return true;
-
-    bool declaredLengthOk = true;
-    const qint64 declaredLength
-        = request.value(QByteArrayLiteral("content-length")).toLongLong(&declaredLengthOk);
-    if (request.body().size() > m_maxBodySize
-        || (declaredLengthOk && declaredLength > m_maxBodySize)) {
+        : (request.isSafeMethod() ? AccessPolicy::Need::Read : AccessPolicy::Need::Publish);
+    if (!authorize(request, socket, need, sessionIdOf(path.split(u'/', Qt::SkipEmptyParts))))
+        return false;
+    if (request.contentLength() > m_limits.maxBodyBytes) {
         respondError(request, socket, Status::PayloadTooLarge,
                      QStringLiteral("request body too large"),
                      QStringLiteral("the body has %1 bytes; the limit is %2 bytes")
-                         .arg(qMax(qint64(request.body().size()), declaredLength))
-                         .arg(m_maxBodySize),
+                         .arg(request.contentLength())
+                         .arg(m_limits.maxBodyBytes),
                      {{QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
-        return true;
+        return false;
     }
+    return true;
+}
 
+// One routing table for both turns of a request: on its head (`bodyRead` false) a route that
+// needs the body answers ReadBody, and is run when the body has been read; everything else
+// (refusals, 404, 405, routes without a body) is answered on the head.
+Publisher::HeadVerdict Publisher::route(const HttpRequest &request, QTcpSocket *socket,
+                                        bool bodyRead)
+{
+    const Method method = request.method();
+    const QString path = request.url().path();
     const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    constexpr HeadVerdict answered = HeadVerdict::Answered;
     const auto onlyGet = [&]() {
         if (method == Method::Get)
             return true;
@@ -247,43 +286,46 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     if (parts == QStringList {QStringLiteral("metrics")}) {
         if (onlyGet())
             respondMetrics(request, socket);
-        return true;
+        return answered;
     }
     if (parts.size() == 2 && parts[0] == u"view" && m_hub) {
         if (!onlyGet())
-            return true;
+            return answered;
         if (Session *session = m_hub->session(parts[1]))
             serveViewerPage(request, socket, session);
         else
             respondError(request, socket, Status::NotFound, QStringLiteral("unknown session"),
                          QStringLiteral("there is no session with id \"%1\"").arg(parts[1]));
-        return true;
+        return answered;
     }
     if (parts == QStringList {QStringLiteral("healthz")}) {
         if (onlyGet())
             respondJson(request, socket, Status::Ok,
                         {{QStringLiteral("status"), QStringLiteral("ok")}});
-        return true;
+        return answered;
     }
 
     if (parts.size() >= 2 && parts[0] == u"api" && parts[1] == u"sessions" && m_hub) {
         if (parts.size() == 2) {
-            if (method == Method::Get)
+            if (method == Method::Get) {
                 listSessions(request, socket);
-            else if (method == Method::Post)
+            } else if (method == Method::Post) {
+                if (!bodyRead)
+                    return HeadVerdict::ReadBody;
                 createSession(request, socket);
-            else
+            } else {
                 respondError(request, socket, Status::MethodNotAllowed,
                              QStringLiteral("method not allowed"),
                              QStringLiteral("%1 accepts GET and POST").arg(path),
                              allowHeader(QByteArrayLiteral("GET, POST")));
-            return true;
+            }
+            return answered;
         }
         Session *session = m_hub->session(parts[2]);
         if (!session) {
             respondError(request, socket, Status::NotFound, QStringLiteral("unknown session"),
                          QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
-            return true;
+            return answered;
         }
         if (parts.size() == 3) {
             if (method == Method::Get)
@@ -295,142 +337,77 @@ bool Publisher::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                              QStringLiteral("method not allowed"),
                              QStringLiteral("%1 accepts GET and DELETE").arg(path),
                              allowHeader(QByteArrayLiteral("GET, DELETE")));
-            return true;
+            return answered;
         }
         if (parts.size() == 4) {
             const QString &action = parts[3];
             if (action == u"stream") {
                 if (onlyGet())
                     openStream(request, socket, session);
-                return true;
+                return answered;
             }
             if (action == u"access") {
                 // Answers "may this request read the session?" for a relay in front
-                // (nchan_authorize_request): the token was checked above, so: yes.
+                // (nchan_authorize_request): the token was checked on the head, so: yes.
                 if (onlyGet())
                     respond(request, socket, Status::NoContent, QByteArrayLiteral("text/plain"),
                             {});
-                return true;
+                return answered;
             }
             if (action == u"snapshot") {
                 if (!onlyGet())
-                    return true;
-                const bool asEvents
-                    = request.value(QByteArrayLiteral("accept")).contains("application/x-ndjson")
+                    return answered;
+                const bool asEvents = request.value("accept").contains("application/x-ndjson")
                     || request.query().queryItemValue(QStringLiteral("format")) == u"ndjson";
                 if (asEvents)
                     openSnapshot(request, socket, session);
                 else
                     respondJson(request, socket, Status::Ok, session->snapshot());
-                return true;
+                return answered;
             }
-            if (action == u"files") {
-                if (onlyPost())
-                    postFiles(request, socket, session);
-                return true;
-            }
-            if (action == u"complete") {
-                if (onlyPost())
-                    postComplete(request, socket, session);
-                return true;
-            }
-            if (action == u"events") {
-                if (onlyPost())
-                    postEvents(request, socket, session);
-                return true;
-            }
-            if (action == u"chat") {
-                if (onlyPost())
-                    postChat(request, socket, session);
-                return true;
+            using PostHandler = void (Publisher::*)(const HttpRequest &, QTcpSocket *, Session *);
+            static const QList<std::pair<QString, PostHandler>> posts {
+                {QStringLiteral("files"), &Publisher::postFiles},
+                {QStringLiteral("complete"), &Publisher::postComplete},
+                {QStringLiteral("events"), &Publisher::postEvents},
+                {QStringLiteral("chat"), &Publisher::postChat}};
+            for (const auto &[name, handler] : posts) {
+                if (action != name)
+                    continue;
+                if (!onlyPost())
+                    return answered;
+                if (!bodyRead)
+                    return HeadVerdict::ReadBody;
+                (this->*handler)(request, socket, session);
+                return answered;
             }
         }
     }
 
     respondError(
         request, socket, Status::NotFound, QStringLiteral("not found"),
-        QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(methodText(method)), path));
-    return true;
-}
-
-void Publisher::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    respondError(request, socket, Status::NotFound, QStringLiteral("not found"),
-                 QStringLiteral("no route for %1").arg(request.url().path()));
+        QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(request.methodName()), path));
+    return answered;
 }
 
 // ---- responses --------------------------------------------------------------------------
 
-namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return QByteArrayLiteral("OK");
-    case 201:
-        return QByteArrayLiteral("Created");
-    case 202:
-        return QByteArrayLiteral("Accepted");
-    case 204:
-        return QByteArrayLiteral("No Content");
-    case 400:
-        return QByteArrayLiteral("Bad Request");
-    case 401:
-        return QByteArrayLiteral("Unauthorized");
-    case 403:
-        return QByteArrayLiteral("Forbidden");
-    case 404:
-        return QByteArrayLiteral("Not Found");
-    case 405:
-        return QByteArrayLiteral("Method Not Allowed");
-    case 409:
-        return QByteArrayLiteral("Conflict");
-    case 413:
-        return QByteArrayLiteral("Payload Too Large");
-    case 429:
-        return QByteArrayLiteral("Too Many Requests");
-    case 500:
-        return QByteArrayLiteral("Internal Server Error");
-    case 503:
-        return QByteArrayLiteral("Service Unavailable");
-    case 507:
-        return QByteArrayLiteral("Insufficient Storage");
-    default:
-        return QByteArrayLiteral("Status");
-    }
-}
-
-// "HTTP/1.1 200 OK" and the headers, up to the blank line that ends them.
-QByteArray responseHead(int status, const CorsPolicy::Headers &headers)
-{
-    QByteArray head = QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' '
-        + reasonPhrase(status) + QByteArrayLiteral("\r\n");
-    for (const auto &[name, value] : headers)
-        head += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
-    head += QByteArrayLiteral("\r\n");
-    return head;
-}
-
-} // namespace
-
-CorsPolicy::Headers Publisher::corsHeaders(const QHttpServerRequest &request) const
+CorsPolicy::Headers Publisher::corsHeaders(const HttpRequest &request) const
 {
     const QByteArray origin = request.value(QByteArrayLiteral("origin"));
     return request.method() == Method::Options ? m_cors.preflightHeaders(origin)
                                                : m_cors.responseHeaders(origin);
 }
 
-Publisher::Response Publisher::response(const QHttpServerRequest &request, Status status,
+Publisher::Response Publisher::response(const HttpRequest &request, Status status,
                                         const QByteArray &contentType, const QByteArray &body,
                                         const Headers &extraHeaders) const
 {
-    // RFC 9112 §9.6: a client's "close" obliges the server to close after this response (Qt
-    // 6.4 keeps the connection open regardless, and a client that asked to close then keeps it
-    // too, idle, until one of the two gives up). A response that says close itself (429, 413)
-    // closes the same way.
+    // RFC 9112 §9.6: a client's "close" (or HTTP/1.0 without keep-alive) obliges the server to
+    // close after this response. A response that says close itself (429, 413) closes the same
+    // way.
     Response result;
-    result.closeAfter = hasCloseOption(request.value(QByteArrayLiteral("connection")));
+    result.closeAfter = !request.keepsAlive();
     Headers headers {{QByteArrayLiteral("Content-Type"), contentType},
                      {QByteArrayLiteral("Content-Length"), QByteArray::number(body.size())},
                      {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")}};
@@ -439,19 +416,20 @@ Publisher::Response Publisher::response(const QHttpServerRequest &request, Statu
         headers.append({name, value});
         if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
             saidConnection = true;
-            result.closeAfter = result.closeAfter || hasCloseOption(value);
+            result.closeAfter
+                = result.closeAfter || value.compare("close", Qt::CaseInsensitive) == 0;
         }
     }
     if (result.closeAfter && !saidConnection)
         headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
     headers.append(corsHeaders(request));
-    result.bytes = responseHead(int(status), headers) + body;
+    result.bytes = HttpResponse::head(int(status), headers) + body;
     result.route = ServerMetrics::routeOf(request.url().path());
     result.status = int(status);
     return result;
 }
 
-Publisher::Response Publisher::jsonResponse(const QHttpServerRequest &request, Status status,
+Publisher::Response Publisher::jsonResponse(const HttpRequest &request, Status status,
                                             const QJsonObject &body,
                                             const Headers &extraHeaders) const
 {
@@ -467,24 +445,26 @@ void Publisher::send(QTcpSocket *socket, const Response &response)
     if (socket->state() != QAbstractSocket::ConnectedState)
         return;
     socket->write(response.bytes);
-    if (response.closeAfter)
-        socket->disconnectFromHost(); // after the response is written
+    if (HttpConnection *connection = HttpConnection::of(socket))
+        connection->responseSent(response.closeAfter); // the next request, or a graceful close
+    else if (response.closeAfter)
+        socket->disconnectFromHost();
 }
 
-void Publisher::respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+void Publisher::respond(const HttpRequest &request, QTcpSocket *socket, Status status,
                         const QByteArray &contentType, const QByteArray &body,
                         const Headers &extraHeaders)
 {
     send(socket, response(request, status, contentType, body, extraHeaders));
 }
 
-void Publisher::respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+void Publisher::respondJson(const HttpRequest &request, QTcpSocket *socket, Status status,
                             const QJsonObject &body, const Headers &extraHeaders)
 {
     send(socket, jsonResponse(request, status, body, extraHeaders));
 }
 
-void Publisher::acknowledge(const QHttpServerRequest &request, QTcpSocket *socket, Session *session,
+void Publisher::acknowledge(const HttpRequest &request, QTcpSocket *socket, Session *session,
                             Status status, const QJsonObject &body)
 {
     // `publish` exiting 0 means the file is in the log: the answer waits for the fsync that
@@ -497,19 +477,18 @@ void Publisher::acknowledge(const QHttpServerRequest &request, QTcpSocket *socke
                          });
 }
 
-void Publisher::respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+void Publisher::respondError(const HttpRequest &request, QTcpSocket *socket, Status status,
                              const QString &error, const QString &detail,
                              const Headers &extraHeaders)
 {
-    qCInfo(lcServer, "%s %s -> %d %s: %s", methodText(request.method()).constData(),
+    qCInfo(lcServer, "%s %s -> %d %s: %s", request.methodName().constData(),
            qPrintable(request.url().path()), int(status), qPrintable(error), qPrintable(detail));
     respondJson(request, socket, status,
                 {{QStringLiteral("error"), error}, {QStringLiteral("detail"), detail}},
                 extraHeaders);
 }
 
-bool Publisher::checkWritable(const QHttpServerRequest &request, QTcpSocket *socket,
-                              Session *session)
+bool Publisher::checkWritable(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     if (session->isWritable())
         return true;
@@ -519,8 +498,8 @@ bool Publisher::checkWritable(const QHttpServerRequest &request, QTcpSocket *soc
     return false;
 }
 
-bool Publisher::parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket,
-                                QJsonObject *object, bool allowEmpty)
+bool Publisher::parseJsonObject(const HttpRequest &request, QTcpSocket *socket, QJsonObject *object,
+                                bool allowEmpty)
 {
     const QByteArray body = request.body();
     if (allowEmpty && body.trimmed().isEmpty()) {
@@ -559,7 +538,7 @@ QJsonObject Publisher::sessionInfo(Session *session) const
 
 // ---- routes -----------------------------------------------------------------------------
 
-void Publisher::listSessions(const QHttpServerRequest &request, QTcpSocket *socket)
+void Publisher::listSessions(const HttpRequest &request, QTcpSocket *socket)
 {
     QJsonArray sessions;
     for (Session *session : m_hub->sessions())
@@ -567,7 +546,7 @@ void Publisher::listSessions(const QHttpServerRequest &request, QTcpSocket *sock
     respondJson(request, socket, Status::Ok, {{QStringLiteral("sessions"), sessions}});
 }
 
-void Publisher::createSession(const QHttpServerRequest &request, QTcpSocket *socket)
+void Publisher::createSession(const HttpRequest &request, QTcpSocket *socket)
 {
     QJsonObject body;
     if (!parseJsonObject(request, socket, &body, true))
@@ -598,7 +577,7 @@ void Publisher::createSession(const QHttpServerRequest &request, QTcpSocket *soc
     respondJson(request, socket, Status::Created, sessionInfo(session));
 }
 
-void Publisher::postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+void Publisher::postFiles(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     QJsonObject body;
     if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body))
@@ -648,8 +627,7 @@ void Publisher::postFiles(const QHttpServerRequest &request, QTcpSocket *socket,
                  {QStringLiteral("queuedFiles"), qint64(streamer->pendingFiles())}});
 }
 
-void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *socket,
-                             Session *session)
+void Publisher::postComplete(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     QJsonObject body;
     if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body, true))
@@ -676,7 +654,7 @@ void Publisher::postComplete(const QHttpServerRequest &request, QTcpSocket *sock
     acknowledge(request, socket, session, Status::Accepted, answer);
 }
 
-void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+void Publisher::postEvents(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     if (!checkWritable(request, socket, session))
         return;
@@ -716,8 +694,9 @@ void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket
                      QStringLiteral("the body must be a JSON object, an array or NDJSON"));
         return;
     } else if (trimmed.contains('\n')) {
+        // Numbered in the body as sent: blank lines before the first event count too.
         int lineNumber = 0;
-        for (const QByteArray &rawLine : trimmed.split('\n')) {
+        for (const QByteArray &rawLine : body.split('\n')) {
             ++lineNumber;
             const QByteArray line = rawLine.trimmed();
             if (line.isEmpty())
@@ -827,7 +806,7 @@ void Publisher::postEvents(const QHttpServerRequest &request, QTcpSocket *socket
                  {QStringLiteral("lastSequence"), qint64(last)}});
 }
 
-void Publisher::postChat(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+void Publisher::postChat(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     QJsonObject body;
     if (!checkWritable(request, socket, session) || !parseJsonObject(request, socket, &body))
@@ -887,8 +866,7 @@ void Publisher::postChat(const QHttpServerRequest &request, QTcpSocket *socket, 
                  {QStringLiteral("lastSequence"), qint64(last)}});
 }
 
-void Publisher::deleteSession(const QHttpServerRequest &request, QTcpSocket *socket,
-                              Session *session)
+void Publisher::deleteSession(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     const QString id = session->id();
     const int closed = subscriberCount(id);
@@ -916,7 +894,7 @@ quint64 lastSequenceOf(const QByteArray &lastIdText)
 
 } // namespace
 
-void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session)
+void Publisher::openStream(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
@@ -926,16 +904,16 @@ void Publisher::openStream(const QHttpServerRequest &request, QTcpSocket *socket
                      {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
                      {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}};
     headers.append(corsHeaders(request));
-    const QByteArray head = responseHead(int(Status::Ok), headers);
+    const QByteArray head = HttpResponse::head(int(Status::Ok), headers);
     socket->write(head);
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
     m_metrics.countBytesSent(head.size());
+    HttpConnection::of(socket)->streamStarted();
     m_subscribers.addSse(socket, session, lastSequenceOf(lastIdText),
                          QStringLiteral("client_") + SessionHub::generateId());
 }
 
-void Publisher::openSnapshot(const QHttpServerRequest &request, QTcpSocket *socket,
-                             Session *session)
+void Publisher::openSnapshot(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     // The state as catch-up events, one per line, each bounded; the end of the connection ends
     // it (its length is not known in advance).
@@ -944,12 +922,13 @@ void Publisher::openSnapshot(const QHttpServerRequest &request, QTcpSocket *sock
                      {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
                      {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}};
     headers.append(corsHeaders(request));
-    socket->write(responseHead(int(Status::Ok), headers));
+    socket->write(HttpResponse::head(int(Status::Ok), headers));
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
+    HttpConnection::of(socket)->streamStarted();
     m_subscribers.addSnapshotReader(socket, session);
 }
 
-bool Publisher::admitConnection(const QHttpServerRequest &request, QTcpSocket *socket)
+bool Publisher::admitConnection(const HttpRequest &request, QTcpSocket *socket)
 {
     if (m_limiter.isUnlimited() || m_admitted.contains(socket))
         return true;
@@ -984,10 +963,10 @@ bool Publisher::admitConnection(const QHttpServerRequest &request, QTcpSocket *s
     return true;
 }
 
-bool Publisher::authorize(const QHttpServerRequest &request, QTcpSocket *socket,
-                          AccessPolicy::Need need)
+bool Publisher::authorize(const HttpRequest &request, QTcpSocket *socket, AccessPolicy::Need need,
+                          const QString &sessionId)
 {
-    switch (m_access.check(AccessPolicy::presentedToken(request), need)) {
+    switch (m_access.check(AccessPolicy::presentedToken(request), need, sessionId)) {
     case AccessPolicy::Verdict::Allowed:
         return true;
     case AccessPolicy::Verdict::MissingToken:
@@ -1007,7 +986,7 @@ bool Publisher::authorize(const QHttpServerRequest &request, QTcpSocket *socket,
     return false;
 }
 
-void Publisher::respondMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
+void Publisher::respondMetrics(const HttpRequest &request, QTcpSocket *socket)
 {
     ServerMetrics::Gauges gauges;
     gauges.sessions = m_hub ? m_hub->sessions().size() : 0;
@@ -1018,8 +997,7 @@ void Publisher::respondMetrics(const QHttpServerRequest &request, QTcpSocket *so
             m_metrics.toPrometheusText(gauges));
 }
 
-void Publisher::serveViewerPage(const QHttpServerRequest &request, QTcpSocket *socket,
-                                Session *session)
+void Publisher::serveViewerPage(const HttpRequest &request, QTcpSocket *socket, Session *session)
 {
     QFile page(QStringLiteral(":/web/viewer.html"));
     if (!page.open(QIODevice::ReadOnly)) {
@@ -1036,15 +1014,20 @@ void Publisher::serveViewerPage(const QHttpServerRequest &request, QTcpSocket *s
 
 void Publisher::acceptWebSockets()
 {
-    while (hasPendingWebSocketConnections()) {
-        if (std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection())
-            openWebSocket(socket.release());
+    QWebSocketServer *server = m_tcpServer->webSocketServer();
+    while (server->hasPendingConnections()) {
+        if (QWebSocket *socket = server->nextPendingConnection())
+            openWebSocket(socket);
     }
 }
 
 void Publisher::openWebSocket(QWebSocket *socket)
 {
     socket->setParent(this); // until the subscriber set takes it
+    // Viewers send nothing large: a bigger frame or message closes the socket with 1009
+    // before its payload is buffered.
+    socket->setMaxAllowedIncomingFrameSize(kMaxIncomingWebSocketMessage);
+    socket->setMaxAllowedIncomingMessageSize(kMaxIncomingWebSocketMessage);
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     const QUrl url = socket->requestUrl();
     const QString route = ServerMetrics::routeOf(url.path());
@@ -1063,20 +1046,12 @@ void Publisher::openWebSocket(QWebSocket *socket)
         });
     };
 
+    // The token first: without it, no answer may tell which sessions exist.
     const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
-    if (parts.size() != 4 || parts[0] != u"api" || parts[1] != u"sessions" || parts[3] != u"ws") {
-        refuse(404, QStringLiteral("no WebSocket endpoint at %1").arg(url.path()));
-        return;
-    }
-    Session *session = m_hub ? m_hub->session(parts[2]) : nullptr;
-    if (!session) {
-        refuse(404, QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
-        return;
-    }
     const QByteArray token = AccessPolicy::presentedToken(
         socket->request().rawHeader(QByteArrayLiteral("Authorization")),
         url.query(QUrl::FullyEncoded));
-    switch (m_access.check(token, AccessPolicy::Need::Read)) {
+    switch (m_access.check(token, AccessPolicy::Need::Read, sessionIdOf(parts))) {
     case AccessPolicy::Verdict::Allowed:
         break;
     case AccessPolicy::Verdict::MissingToken:
@@ -1084,6 +1059,15 @@ void Publisher::openWebSocket(QWebSocket *socket)
         return;
     case AccessPolicy::Verdict::WrongToken:
         refuse(403, QStringLiteral("the token is not valid"));
+        return;
+    }
+    if (parts.size() != 4 || parts[0] != u"api" || parts[1] != u"sessions" || parts[3] != u"ws") {
+        refuse(404, QStringLiteral("no WebSocket endpoint at %1").arg(url.path()));
+        return;
+    }
+    Session *session = m_hub ? m_hub->session(parts[2]) : nullptr;
+    if (!session) {
+        refuse(404, QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
         return;
     }
     const QHostAddress peer = socket->peerAddress();

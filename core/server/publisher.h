@@ -1,39 +1,43 @@
 #pragma once
 
 #include "core/server/accesspolicy.h"
+#include "core/server/browserrequestguard.h"
 #include "core/server/connectionlimiter.h"
 #include "core/server/corspolicy.h"
 #include "core/server/heapreleaser.h"
+#include "core/server/httplimits.h"
+#include "core/server/httprequest.h"
+#include "core/server/httprequesthandler.h"
+#include "core/server/httpresponse.h"
 #include "core/server/servermetrics.h"
 #include "core/server/sessionhub.h"
 #include "core/server/subscriberset.h"
 
-#include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
-#include <QHttpServerResponder>
 #include <QJsonObject>
+#include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QUrl>
 #include <chrono>
 
-class QTcpServer;
 class QTcpSocket;
 class QWebSocket;
 
 namespace inkstream::core {
 
+class HttpServer;
 class Session;
 struct Event;
 
 // The embedded HTTP publisher (docs/protocol.md): request routing, access checks and the REST
 // handlers of the sessions of a SessionHub. Streams (SSE, WebSocket, the NDJSON snapshot) are
-// handed to its SubscriberSet once their request is accepted. Derived from QAbstractHttpServer,
-// not QHttpServer, because it must own the socket of an open-ended response (DESIGN.md,
-// platform facts), and it writes its responses itself so that one can wait for the session
-// log (an acknowledgment goes out once what it acknowledges is durable).
-class Publisher final : public QAbstractHttpServer
+// handed to its SubscriberSet once their request is accepted. HTTP itself is HttpServer's and
+// HttpConnection's: the publisher decides on every request from its head (route, host,
+// origin, token, declared size) before its body is read, and writes its responses itself so
+// that one can wait for the session log (an acknowledgment goes out once it is durable).
+class Publisher final : public QObject, private HttpRequestHandler
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Publisher)
@@ -74,8 +78,8 @@ public:
     const SubscriberSet &subscribers() const { return m_subscribers; }
 
     // Larger request bodies are answered with 413. Default 8 MiB.
-    void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
-    qint64 maxBodySize() const { return m_maxBodySize; }
+    void setMaxBodySize(qint64 bytes);
+    qint64 maxBodySize() const { return m_limits.maxBodyBytes; }
     // A single event of POST .../events larger than this (its JSON) is answered with 413.
     // Default 256 KiB.
     void setMaxEventSize(qint64 bytes) { m_maxEventSize = bytes; }
@@ -88,6 +92,7 @@ public:
     // Tokens, browser origins and per-address limits; set them before listen().
     AccessPolicy &accessPolicy() { return m_access; }
     CorsPolicy &corsPolicy() { return m_cors; }
+    BrowserRequestGuard &browserGuard() { return m_browserGuard; }
     ConnectionLimiter &connectionLimiter() { return m_limiter; }
     const ServerMetrics &metrics() const { return m_metrics; }
 
@@ -95,6 +100,10 @@ public:
     static constexpr std::chrono::seconds kDefaultStallTimeout {60};
     static constexpr std::chrono::seconds kDefaultRequestTimeout {30};
     static constexpr std::chrono::seconds kDefaultMaxStreamAge {3600};
+    static constexpr std::chrono::seconds kDefaultIdleTimeout {60};
+    // Incoming WebSocket messages (and frames) larger than this close the socket with 1009:
+    // viewers send nothing but control frames.
+    static constexpr qint64 kMaxIncomingWebSocketMessage = 64 * 1024;
 
     // A subscriber whose unsent bytes have not gone down for this long is dropped (a peer that
     // vanished without closing). 0 disables. Default 60 s.
@@ -102,10 +111,17 @@ public:
     {
         m_subscribers.setStallTimeout(timeout);
     }
-    // A connection that has not completed a request this long after it opened is closed (it
-    // holds a socket without asking for anything). 0 disables. Default 30 s; set before listen().
-    void setRequestTimeout(std::chrono::milliseconds timeout) { m_requestTimeout = timeout; }
-    std::chrono::milliseconds requestTimeout() const { return m_requestTimeout; }
+    // Every request must send its head within this (of the connection opening, for the first;
+    // of its first byte, for the next ones) and its body must not stall longer: 408 and close.
+    // 0 disables. Default 30 s.
+    void setRequestTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds requestTimeout() const { return m_limits.requestTimeout; }
+    // A kept-alive connection that starts no new request for this long is closed. 0 disables.
+    // Default 60 s.
+    void setIdleTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds idleTimeout() const { return m_limits.idleTimeout; }
+    // Every limit a connection lives under (docs/protocol.md, "Limits").
+    const HttpLimits &limits() const { return m_limits; }
     // Streams open longer than this are closed so clients reconnect (and resume, losing
     // nothing): stale connections do not pile up behind proxies. 0 disables. Default 1 h.
     void setMaxStreamAge(std::chrono::milliseconds age) { m_subscribers.setMaxStreamAge(age); }
@@ -126,12 +142,13 @@ Q_SIGNALS:
     void subscriberConnected(const QString &sessionId, const QString &clientId);
     void subscriberDisconnected(const QString &sessionId, const QString &clientId);
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
-    using Status = QHttpServerResponder::StatusCode;
+    // HttpRequestHandler
+    HeadVerdict handleHead(const HttpRequest &request, QTcpSocket *socket) override;
+    void handleRequest(const HttpRequest &request, QTcpSocket *socket) override;
+    void connectionRefused(int status) override;
+
+    using Status = HttpStatus;
     using Headers = CorsPolicy::Headers;
 
     // A whole response, ready to be written now or once the session log made it true.
@@ -144,59 +161,63 @@ private:
     };
 
     void attachSession(Session *session);
-    void openStream(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void openSnapshot(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    bool admitConnection(const QHttpServerRequest &request, QTcpSocket *socket);
-    bool authorize(const QHttpServerRequest &request, QTcpSocket *socket, AccessPolicy::Need need);
-    bool checkWritable(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void openStream(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void openSnapshot(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    bool admitConnection(const HttpRequest &request, QTcpSocket *socket);
+    bool authorize(const HttpRequest &request, QTcpSocket *socket, AccessPolicy::Need need,
+                   const QString &sessionId);
+    HeadVerdict route(const HttpRequest &request, QTcpSocket *socket, bool bodyRead);
+    bool checkWritable(const HttpRequest &request, QTcpSocket *socket, Session *session);
     void acceptWebSockets();
+    void applyLimits();
+    // The refusals decided on a head; false when the request was answered.
+    bool checkHead(const HttpRequest &request, QTcpSocket *socket);
     void openWebSocket(QWebSocket *socket);
-    void serveViewerPage(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void respondMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
-    Headers corsHeaders(const QHttpServerRequest &request) const;
+    void serveViewerPage(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void respondMetrics(const HttpRequest &request, QTcpSocket *socket);
+    Headers corsHeaders(const HttpRequest &request) const;
 
-    void listSessions(const QHttpServerRequest &request, QTcpSocket *socket);
-    void createSession(const QHttpServerRequest &request, QTcpSocket *socket);
-    void postFiles(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void postComplete(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void postEvents(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void postChat(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
-    void deleteSession(const QHttpServerRequest &request, QTcpSocket *socket, Session *session);
+    void listSessions(const HttpRequest &request, QTcpSocket *socket);
+    void createSession(const HttpRequest &request, QTcpSocket *socket);
+    void postFiles(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void postComplete(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void postEvents(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void postChat(const HttpRequest &request, QTcpSocket *socket, Session *session);
+    void deleteSession(const HttpRequest &request, QTcpSocket *socket, Session *session);
     QJsonObject sessionInfo(Session *session) const;
-    bool parseJsonObject(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *object,
+    bool parseJsonObject(const HttpRequest &request, QTcpSocket *socket, QJsonObject *object,
                          bool allowEmpty = false);
 
-    Response response(const QHttpServerRequest &request, Status status,
-                      const QByteArray &contentType, const QByteArray &body,
-                      const Headers &extraHeaders = {}) const;
-    Response jsonResponse(const QHttpServerRequest &request, Status status, const QJsonObject &body,
+    Response response(const HttpRequest &request, Status status, const QByteArray &contentType,
+                      const QByteArray &body, const Headers &extraHeaders = {}) const;
+    Response jsonResponse(const HttpRequest &request, Status status, const QJsonObject &body,
                           const Headers &extraHeaders = {}) const;
     void send(QTcpSocket *socket, const Response &response);
     // Sends `status` with `body` once everything `session` logged so far is durable.
-    void acknowledge(const QHttpServerRequest &request, QTcpSocket *socket, Session *session,
+    void acknowledge(const HttpRequest &request, QTcpSocket *socket, Session *session,
                      Status status, const QJsonObject &body);
-    void respondJson(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+    void respondJson(const HttpRequest &request, QTcpSocket *socket, Status status,
                      const QJsonObject &body, const Headers &extraHeaders = {});
-    void respondError(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+    void respondError(const HttpRequest &request, QTcpSocket *socket, Status status,
                       const QString &error, const QString &detail,
                       const Headers &extraHeaders = {});
-    void respond(const QHttpServerRequest &request, QTcpSocket *socket, Status status,
+    void respond(const HttpRequest &request, QTcpSocket *socket, Status status,
                  const QByteArray &contentType, const QByteArray &body,
                  const Headers &extraHeaders = {});
 
     QPointer<SessionHub> m_hub;
-    QTcpServer *m_tcpServer = nullptr;
-    std::chrono::milliseconds m_requestTimeout = kDefaultRequestTimeout;
+    HttpServer *m_tcpServer = nullptr;
+    HttpLimits m_limits;
     QHostAddress m_address;
     QString m_errorString;
     QHash<QTcpSocket *, QHostAddress> m_admitted; // sockets counted by the limiter
     AccessPolicy m_access;
     CorsPolicy m_cors;
+    BrowserRequestGuard m_browserGuard {&m_cors};
     ConnectionLimiter m_limiter;
     ServerMetrics m_metrics;
     SubscriberSet m_subscribers {&m_metrics};
     HeapReleaser m_heapReleaser {std::chrono::seconds(1)};
-    qint64 m_maxBodySize = 8 * 1024 * 1024;
     qint64 m_maxEventSize = 256 * 1024;
 };
 

@@ -1,5 +1,5 @@
 // libFuzzer target: the publisher's request handling (routes, headers, bodies) on arbitrary
-// bytes sent over a real loopback connection — QtHttpServer parses them, Publisher routes them,
+// bytes sent over a real loopback connection — HttpConnection parses them, Publisher routes them,
 // exactly as in production. Per input: a fresh publisher with one session "s1" (and tokens,
 // limits and CORS switched on, so those paths run too), one connection, the bytes, then the
 // write side closed (so a half-sent request ends), then the event loop until the server closed

@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build-fuzz}
 seconds=${2:-20}
-targets=(sseparser eventcodec snapshot dialects socketio recording publisher)
+targets=(sseparser eventcodec snapshot dialects socketio recording publisher httphead)
 clangxx=$(command -v clang++ || command -v clang++-14)
 llvm_suffix=$("$clangxx" --version | sed -n 's/.*clang version \([0-9]*\).*/-\1/p' | head -n 1)
 profdata=$(command -v "llvm-profdata$llvm_suffix" || command -v llvm-profdata)
@@ -74,7 +74,8 @@ if [ -n "$profdata" ] && [ -n "$llvmcov" ] && ls "$work"/*.profraw > /dev/null 2
         "$root/core/protocol/utf8.cpp" "$root/core/model/sessionmodel.cpp" \
         "$root/core/protocol/"*decoder.cpp "$root/core/protocol/chatreplybuilder.cpp" \
         "$root/core/protocol/codeblockextractor.cpp" "$root/core/protocol/socketiopacket.cpp" \
-        "$root/core/model/recordingreader.cpp" "$root/core/server/publisher.cpp" 2>/dev/null \
+        "$root/core/model/recordingreader.cpp" "$root/core/server/publisher.cpp" \
+        "$root/core/server/httprequestparser.cpp" "$root/core/server/chunkedbodydecoder.cpp" 2>/dev/null \
         | grep -E '^Filename|\.cpp|^TOTAL' | sed "s|$root/||"
 fi
 exit "$failed"
