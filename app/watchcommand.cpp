@@ -3,10 +3,12 @@
 #include "app/connectoptions.h"
 #include "app/terminationsignals.h"
 #include "core/client/chatconversation.h"
+#include "core/client/filenameclaims.h"
 #include "core/client/outputdirectory.h"
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
 #include "core/client/viewerstate.h"
+#include "core/client/writebudget.h"
 #include "core/model/recordingwriter.h"
 #include "core/model/sessionanalytics.h"
 #include "core/model/sessionmodel.h"
@@ -14,6 +16,7 @@
 
 #include <QCommandLineParser>
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -26,6 +29,7 @@
 #include <QTextStream>
 #include <QTimer>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -45,6 +49,7 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitTimeout = 3;
 constexpr int kExitInterrupted = 4;
+constexpr int kExitLimit = 5;
 constexpr qsizetype kMaxErrors = 1000;
 
 struct WatchOptions
@@ -53,6 +58,9 @@ struct WatchOptions
     QString outputDir;
     std::optional<std::chrono::milliseconds> idleAfter; // --until idle:N; empty = complete
     std::optional<std::chrono::milliseconds> timeout;
+    QDeadlineTimer deadline {QDeadlineTimer::Forever}; // --timeout, from when it was read
+    qsizetype maxFiles = 10000; // files one session may name
+    qint64 maxOutput = qint64(1) << 30; // bytes written under outputDir, rewrites included
     QString summaryPath; // "-" = stdout, empty = none
     int maxAttempts = 5;
     std::optional<std::chrono::milliseconds> backoffBase; // set: overrides the server's retry:
@@ -68,6 +76,22 @@ struct WatchOptions
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
 };
+
+// BYTES as given on the command line, with an optional K, M or G (KiB, MiB, GiB); > 0.
+std::optional<qint64> parseBytes(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^([0-9]{1,18})([KMG]?)(i?B)?$"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return std::nullopt;
+    const qint64 number = match.captured(1).toLongLong();
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit == u"K" ? 10 : unit == u"M" ? 20 : unit == u"G" ? 30 : 0;
+    if (number < 1 || number > (std::numeric_limits<qint64>::max() >> shift))
+        return std::nullopt;
+    return number << shift;
+}
 
 // Seconds as given on the command line to milliseconds; >= 0.
 std::optional<std::chrono::milliseconds> parseSecondsOrZero(const QString &text)
@@ -89,13 +113,10 @@ std::optional<std::chrono::milliseconds> parseSeconds(const QString &text)
     return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
 }
 
-QString sha256Hex(const QByteArray &bytes)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-}
-
 // One run of `watch`: follows the session, writes completed files, ends on the --until
-// condition, the timeout, or a connection that failed for good.
+// condition, the timeout, a limit, or a connection that failed for good. The timeout is a
+// deadline for the whole run: it is checked with every event and before every write, not only
+// by a timer that a busy event loop would run late, and nothing is written after it.
 class WatchRun final
 {
 public:
@@ -112,12 +133,19 @@ public:
 private:
     bool restoreState();
     void finish(const QString &status);
+    // finish(), and the stream closes at once: nothing more of it is handled.
+    void stop(const QString &status);
+    void onDeadline();
+    void stopAtLimit(const QString &message);
     void addError(const QString &message);
+    // addError(), and on stderr: what watch itself refused or gave up on.
+    void report(const QString &message);
     void onFileStateChanged(int index);
     void onModelReset();
     void checkSessionState();
     void writeFile(int index);
     bool acceptName(const QString &name);
+    void refuseName(const QString &name, const QString &message);
     QJsonObject summary() const;
     bool writeSummary();
 
@@ -139,6 +167,9 @@ private:
     QStringList m_errors;
     quint64 m_errorCount = 0;
     QSet<QString> m_refusedNames;
+    core::FileNameClaims m_names; // the session's files, each a different file on disk
+    core::WriteBudget m_budget; // --max-output and the --timeout deadline
+    bool m_deadlineReported = false;
     QHash<QString, QByteArray> m_written; // name -> sha256 of the bytes last written
     quint64 m_corrections = 0; // `complete` events whose full content differed from the deltas
 };
@@ -207,6 +238,11 @@ int WatchRun::exec()
                      });
     QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
                      [this](const core::Event &event, qsizetype wireBytes) {
+                         // A flood keeps the event loop busy: the timer alone would run late.
+                         if (m_budget.isPastDeadline()) {
+                             onDeadline();
+                             return;
+                         }
                          m_analytics.recordEvent(event, wireBytes, m_clock.elapsed());
                          if (m_options.idleAfter)
                              m_idleTimer.start(*m_options.idleAfter);
@@ -231,11 +267,8 @@ int WatchRun::exec()
     QObject::connect(&m_idleTimer, &QTimer::timeout, &m_loop,
                      [this] { finish(QStringLiteral("idle")); });
     m_timeoutTimer.setSingleShot(true);
-    QObject::connect(&m_timeoutTimer, &QTimer::timeout, &m_loop, [this] {
-        addError(
-            QStringLiteral("timed out after %1 s").arg(double(m_options.timeout->count()) / 1000));
-        finish(QStringLiteral("timeout"));
-    });
+    m_timeoutTimer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&m_timeoutTimer, &QTimer::timeout, &m_loop, [this] { onDeadline(); });
 
     core::ReconnectPolicy policy;
     policy.maxAttempts = m_options.maxAttempts;
@@ -254,8 +287,12 @@ int WatchRun::exec()
     m_client.setRequest(m_options.method, m_options.body, m_options.headers);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
-    if (m_options.timeout)
-        m_timeoutTimer.start(*m_options.timeout);
+    m_budget.setMaxBytes(m_options.maxOutput);
+    if (m_options.timeout) {
+        m_budget.setDeadline(m_options.deadline);
+        m_timeoutTimer.start(std::chrono::ceil<std::chrono::milliseconds>(
+            m_options.deadline.remainingTimeAsDuration()));
+    }
     if (!m_options.recordPath.isEmpty()) {
         QString error;
         if (!m_recorder.open(m_options.recordPath, m_options.url,
@@ -313,6 +350,8 @@ int WatchRun::exec()
         return summaryWritten && stateSaved ? kExitOk : kExitError;
     if (m_status == u"interrupted")
         return kExitInterrupted;
+    if (m_status == u"limit")
+        return kExitLimit;
     return m_status == u"timeout" ? kExitTimeout : kExitError;
 }
 
@@ -334,8 +373,10 @@ bool WatchRun::restoreState()
         return false;
     }
     m_resumedFrom = m_state->lastSequence();
-    for (int i = 0; i < m_model.files().size(); ++i)
-        writeFile(i);
+    for (int i = 0; i < m_model.files().size(); ++i) {
+        if (acceptName(m_model.files().at(i).name))
+            writeFile(i);
+    }
     QTextStream(stderr) << "watch: resuming after sequence " << m_resumedFrom << " ("
                         << m_model.files().size() << " files from " << m_options.statePath << ")\n";
     return true;
@@ -349,11 +390,55 @@ void WatchRun::finish(const QString &status)
     m_loop.quit();
 }
 
+void WatchRun::stop(const QString &status)
+{
+    if (!m_status.isEmpty())
+        return;
+    finish(status);
+    m_client.disconnectFromSession();
+}
+
+// The --timeout deadline passed: the run ends now, and nothing more is written. Past it while
+// the last files were being written, a run that had completed becomes a timeout too: what it
+// wrote is not all there is.
+void WatchRun::onDeadline()
+{
+    if (m_deadlineReported)
+        return;
+    m_deadlineReported = true;
+    const double seconds = double(m_options.timeout->count()) / 1000;
+    if (m_status.isEmpty()) {
+        report(QStringLiteral("timed out after %1 s (--timeout)").arg(seconds));
+        stop(QStringLiteral("timeout"));
+        return;
+    }
+    report(QStringLiteral("the --timeout deadline (%1 s) passed while the files were written; "
+                          "those not written are listed as incomplete")
+               .arg(seconds));
+    if (m_status == u"complete" || m_status == u"idle")
+        m_status = QStringLiteral("timeout");
+}
+
+void WatchRun::stopAtLimit(const QString &message)
+{
+    if (!m_status.isEmpty())
+        return;
+    report(message);
+    stop(QStringLiteral("limit"));
+}
+
 void WatchRun::addError(const QString &message)
 {
     ++m_errorCount;
     if (m_errors.size() < kMaxErrors)
         m_errors.append(message);
+}
+
+void WatchRun::report(const QString &message)
+{
+    if (m_errors.size() < kMaxErrors)
+        QTextStream(stderr) << "watch: " << message << '\n';
+    addError(message);
 }
 
 void WatchRun::onFileStateChanged(int index)
@@ -383,17 +468,42 @@ void WatchRun::checkSessionState()
     }
 }
 
-// False (and the error recorded once) for a name that must never be written.
+// False (and the error reported once) for a name that must never be written: unsafe, the
+// same file on disk as a name that came before, or one past --max-files (which ends the run).
+// The same with or without --output, so that the summary does not depend on it.
 bool WatchRun::acceptName(const QString &name)
 {
+    if (m_names.contains(name))
+        return true;
     if (m_refusedNames.contains(name))
         return false;
-    QString reason;
-    if (OutputDirectory::isSafeRelativeName(name, &reason))
-        return true;
+    // Every name counts, refused or not: a stream of names must not grow the model without end.
+    if (m_names.size() + m_refusedNames.size() >= m_options.maxFiles) {
+        m_refusedNames.insert(name);
+        stopAtLimit(QStringLiteral("the session names more than %1 files (--max-files %1); "
+                                   "\"%2\" and what follows are not written")
+                        .arg(m_options.maxFiles)
+                        .arg(OutputDirectory::printableName(name)));
+        return false;
+    }
+    QString error;
+    if (!OutputDirectory::isSafeRelativeName(name, &error)) {
+        refuseName(name,
+                   QStringLiteral("refused file name \"%1\": %2")
+                       .arg(OutputDirectory::printableName(name), error));
+        return false;
+    }
+    if (!m_names.claim(name, &error)) {
+        refuseName(name, error);
+        return false;
+    }
+    return true;
+}
+
+void WatchRun::refuseName(const QString &name, const QString &message)
+{
     m_refusedNames.insert(name);
-    addError(QStringLiteral("refused file name \"%1\": %2").arg(name, reason));
-    return false;
+    report(message);
 }
 
 void WatchRun::writeFile(int index)
@@ -401,17 +511,40 @@ void WatchRun::writeFile(int index)
     const core::SessionFile &file = m_model.files().at(index);
     if (!m_output || !acceptName(file.name))
         return;
+    if (m_budget.check(0) == core::WriteBudget::Verdict::OutOfTime) {
+        onDeadline();
+        return;
+    }
     const QByteArray bytes = file.content.toUtf8();
     const QByteArray digest = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
     const auto written = m_written.constFind(file.name);
     if (written != m_written.cend() && *written == digest)
         return;
+    switch (m_budget.check(bytes.size())) {
+    case core::WriteBudget::Verdict::Fits:
+        break;
+    case core::WriteBudget::Verdict::OutOfTime:
+        onDeadline();
+        return;
+    case core::WriteBudget::Verdict::OverBytes:
+        stopAtLimit(QStringLiteral("writing \"%1\" (%2 bytes) would pass --max-output %3 (%4 "
+                                   "bytes written); it and what follows are not written")
+                        .arg(OutputDirectory::printableName(file.name))
+                        .arg(bytes.size())
+                        .arg(m_options.maxOutput)
+                        .arg(m_budget.bytesWritten()));
+        return;
+    }
+    QElapsedTimer took;
+    took.start();
     QString error;
-    if (m_output->write(file.name, bytes, &error)) {
+    const bool ok = m_output->write(file.name, bytes, &error);
+    m_budget.recordWrite(ok ? bytes.size() : 0, std::chrono::nanoseconds(took.nsecsElapsed()));
+    if (ok) {
         m_written.insert(file.name, digest);
     } else {
         m_refusedNames.insert(file.name); // report once, never retry a refused or failing path
-        addError(error);
+        report(error);
     }
 }
 
@@ -419,14 +552,18 @@ QJsonObject WatchRun::summary() const
 {
     QJsonArray files;
     for (const core::SessionFile &file : m_model.files()) {
-        if (m_refusedNames.contains(file.name))
+        if (m_refusedNames.contains(file.name) || !m_names.contains(file.name))
             continue;
         const QByteArray bytes = file.content.toUtf8();
-        files.append(
-            QJsonObject {{QStringLiteral("name"), file.name},
-                         {QStringLiteral("sha256"), sha256Hex(bytes)},
-                         {QStringLiteral("bytes"), qint64(bytes.size())},
-                         {QStringLiteral("state"), SessionModel::fileStateText(file.state)}});
+        const QByteArray digest = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
+        // Not on disk as listed: the deadline or a limit came first.
+        const bool incomplete = m_output && m_written.value(file.name) != digest;
+        files.append(QJsonObject {
+            {QStringLiteral("name"), file.name},
+            {QStringLiteral("sha256"), QString::fromLatin1(digest.toHex())},
+            {QStringLiteral("bytes"), qint64(bytes.size())},
+            {QStringLiteral("state"),
+             incomplete ? QStringLiteral("incomplete") : SessionModel::fileStateText(file.state)}});
     }
     QJsonArray chat;
     for (const core::ChatMessage &message : m_model.chat())
@@ -454,6 +591,7 @@ QJsonObject WatchRun::summary() const
         {QStringLiteral("resyncBytes"), m_client.resyncBytes()},
         {QStringLiteral("transport"), core::Transport::kindText(m_client.activeTransport())},
         {QStringLiteral("corrections"), qint64(m_corrections)},
+        {QStringLiteral("bytesWritten"), m_budget.bytesWritten()},
         {QStringLiteral("dialect"), core::DialectDecoder::dialectText(m_client.activeDialect())},
         {QStringLiteral("dialectReason"), m_client.dialectReason()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(m_client.warnings())},
@@ -493,8 +631,16 @@ int WatchCommand::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Follows a session headless. Writes each received file under DIR when it completes\n"
-        "(atomically; names that would lead outside DIR are refused) and, with --summary, a JSON\n"
-        "summary: status, files (name, sha256, bytes, state), chat, steps, progress, events,\n"
+        "(atomically, each fsync'd). Refused, with an error on stderr and in the summary, and\n"
+        "never written: names that would lead outside DIR, with control or bidirectional\n"
+        "control characters, a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with or\n"
+        "without extension) or a dot or space at the end of any segment, and a name that would\n"
+        "be the same file on disk as one that came before (compared as UTF-8, where unpaired\n"
+        "surrogates become U+FFFD, normalised and case-folded; the error names both).\n"
+        "With --summary, a JSON summary: status (complete, idle, error, timeout, interrupted,\n"
+        "limit), files (name, sha256, bytes, state: writing, complete, error, or\n"
+        "incomplete when DIR does not hold it as listed because the deadline or a limit came\n"
+        "first), bytesWritten (under DIR), chat, steps, progress, events,\n"
         "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
         "resyncBytes (bytes of the snapshots those re-syncs read), resumedFrom (the last\n"
         "sequence --state held when the run started; 0: fresh),\n"
@@ -509,8 +655,9 @@ int WatchCommand::run(const QStringList &arguments)
         "With --state FILE the viewer's state (files, chat, steps, last sequence) is kept in\n"
         "FILE while it runs, and a run started again with the same FILE resumes where it was.\n"
         "SIGINT/SIGTERM end the run with status interrupted (files, state, summary written).\n"
-        "Exit codes: 0 complete or idle, 1 error, 2 usage (also an unusable --state FILE),\n"
-        "3 timeout, 4 interrupted (SIGINT/SIGTERM)."));
+        "Exit codes: 0 complete or idle, 1 error (also: gave up after --max-attempts), 2 usage\n"
+        "(also an unusable --state FILE), 3 timeout, 4 interrupted (SIGINT/SIGTERM), 5 limit\n"
+        "(--max-files or --max-output reached)."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
@@ -527,8 +674,21 @@ int WatchCommand::run(const QStringList &arguments)
                        "\"idle:SECONDS\" (no event for that long, or the session completes)."),
         QStringLiteral("CONDITION"), QStringLiteral("complete"));
     const QCommandLineOption timeoutOption(
-        QStringLiteral("timeout"), QStringLiteral("Give up after SECONDS (status timeout)."),
+        QStringLiteral("timeout"),
+        QStringLiteral("A deadline for the whole run: stop after SECONDS (status timeout, exit 3), "
+                       "even while a flood of events keeps it busy. Nothing is written after it; "
+                       "files not on disk by then are listed as incomplete."),
         QStringLiteral("SECONDS"));
+    const QCommandLineOption maxFilesOption(
+        QStringLiteral("max-files"),
+        QStringLiteral("Stop (status limit, exit 5) when the session names more than N files; "
+                       "the first N are kept (default 10000)."),
+        QStringLiteral("N"), QStringLiteral("10000"));
+    const QCommandLineOption maxOutputOption(
+        QStringLiteral("max-output"),
+        QStringLiteral("Stop (status limit, exit 5) rather than write more than BYTES under DIR "
+                       "in all, rewrites included; K, M or G for KiB, MiB, GiB (default 1G)."),
+        QStringLiteral("BYTES"), QStringLiteral("1G"));
     const QCommandLineOption recordOption(
         QStringLiteral("record"),
         QStringLiteral("Record every event as it arrives to FILE (docs/recording.md); "
@@ -550,12 +710,14 @@ int WatchCommand::run(const QStringList &arguments)
         QStringLiteral("FILE"));
     const QCommandLineOption attemptsOption(
         QStringLiteral("max-attempts"),
-        QStringLiteral("Reconnection attempts in a row before giving up; 0 = never (default 5)."),
+        QStringLiteral("Reconnection attempts in a row before giving up (exit 1); a connection "
+                       "that delivers no event counts as failed; 0 = never (default 5)."),
         QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption backoffBaseOption(
         QStringLiteral("backoff-base"),
         QStringLiteral("First reconnection delay in SECONDS, doubled per failed attempt, with full "
-                       "jitter (default: the server's retry: hint, else 1)."),
+                       "jitter (default: the server's retry: hint, else 1). No reconnection ever "
+                       "comes sooner than 0.25 s, whatever this or the server says."),
         QStringLiteral("SECONDS"));
     const QCommandLineOption backoffCapOption(
         QStringLiteral("backoff-cap"),
@@ -587,9 +749,10 @@ int WatchCommand::run(const QStringList &arguments)
                                           QStringLiteral("Request header \"Name: value\" "
                                                          "(repeatable)."),
                                           QStringLiteral("HEADER"));
-    parser.addOptions({outputOption, untilOption, timeoutOption, summaryOption, attemptsOption,
-                       backoffBaseOption, backoffCapOption, heartbeatOption, maxEventOption,
-                       pollIntervalOption, methodOption, dataOption, headerOption});
+    parser.addOptions({outputOption, untilOption, timeoutOption, maxFilesOption, maxOutputOption,
+                       summaryOption, attemptsOption, backoffBaseOption, backoffCapOption,
+                       heartbeatOption, maxEventOption, pollIntervalOption, methodOption,
+                       dataOption, headerOption});
     ConnectOptions connectOptions;
     connectOptions.addTo(&parser);
     if (!parser.parse(arguments)) {
@@ -636,7 +799,22 @@ int WatchCommand::run(const QStringList &arguments)
             err << "watch: --timeout needs a positive number of seconds\n";
             return kExitUsage;
         }
+        // The whole run: loading --state and opening DIR count too.
+        options.deadline = QDeadlineTimer(*options.timeout, Qt::PreciseTimer);
     }
+    bool filesOk = false;
+    options.maxFiles = parser.value(maxFilesOption).toLongLong(&filesOk);
+    if (!filesOk || options.maxFiles < 1) {
+        err << "watch: --max-files needs a positive number of files\n";
+        return kExitUsage;
+    }
+    const auto maxOutput = parseBytes(parser.value(maxOutputOption));
+    if (!maxOutput) {
+        err << "watch: --max-output needs a positive number of bytes (K, M or G allowed), not \""
+            << parser.value(maxOutputOption) << "\"\n";
+        return kExitUsage;
+    }
+    options.maxOutput = *maxOutput;
     options.summaryPath = parser.value(summaryOption);
     options.recordPath = parser.value(recordOption);
     options.statePath = parser.value(stateOption);

@@ -138,6 +138,7 @@ void PollingTransport::onFinished()
     }
     const QJsonObject state = document.object();
     ++m_polls;
+    markDelivered(); // a snapshot, changed or not, is the stream
     const quint64 current = generation();
     if (!m_established) {
         m_established = true;

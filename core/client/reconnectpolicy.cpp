@@ -9,15 +9,22 @@ std::chrono::milliseconds
 ReconnectPolicy::delayFor(int attempt, std::optional<std::chrono::milliseconds> serverRetry) const
 {
     using std::chrono::milliseconds;
-    const milliseconds base
-        = std::max(milliseconds(0), serverRetryIsBase && serverRetry ? *serverRetry : baseDelay);
-    const milliseconds cap = std::max(milliseconds(0), maxDelay);
+    const milliseconds floor = std::max(milliseconds(0), minDelay);
+    const milliseconds cap = std::max(floor, maxDelay);
+    const milliseconds base = serverRetryIsBase && serverRetry ? *serverRetry : baseDelay;
     // Doubling stops at the cap, so a long outage never overflows.
-    milliseconds delay = std::min(base, cap);
+    milliseconds delay = std::clamp(base, floor, cap);
     for (int i = 1; i < attempt && delay < cap && delay.count() > 0; ++i)
         delay = std::min(delay * 2, cap);
-    if (jitter == Jitter::Full && delay.count() > 0)
-        delay = milliseconds(QRandomGenerator::global()->bounded(qint64(delay.count()) + 1));
+    if (jitter == Jitter::Full) {
+        // At the floor itself the wait still spreads, over half the floor: viewers sent away
+        // together must not all come back together.
+        const milliseconds top = std::max(delay, floor + floor / 2);
+        if (top > floor)
+            delay = floor
+                + milliseconds(
+                        QRandomGenerator::global()->bounded(qint64((top - floor).count()) + 1));
+    }
     return delay;
 }
 

@@ -532,7 +532,7 @@ void SessionClient::handleConnected(const ConnectedEvent &connected)
         qCInfo(lcClient, "%s; following it from its start, keeping what is shown", qPrintable(why));
         cancelResync();
         m_transport->setLastEventId(QByteArray());
-        m_transport->reconnectNow();
+        m_transport->reconnectSoon(why);
         return;
     }
 }
@@ -722,7 +722,8 @@ void SessionClient::finishResync()
     const QList<Sequencer::HeldEvent> held = m_sequencer.endResync(&overflow);
     if (overflow) {
         // Too much arrived meanwhile to hold: resume the stream after the snapshot instead.
-        m_transport->reconnectNow();
+        m_transport->reconnectSoon(
+            QStringLiteral("too much arrived during the re-sync; resuming after the snapshot"));
         return;
     }
     const quint64 generation = m_generation;

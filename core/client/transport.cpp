@@ -8,6 +8,7 @@ Transport::Transport(QObject *parent)
     : QObject(parent)
 {
     m_retryTimer.setSingleShot(true);
+    m_retryTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire before the floor
     connect(&m_retryTimer, &QTimer::timeout, this, &Transport::connectNow);
     m_heartbeatTimer.setSingleShot(true);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &Transport::onHeartbeatTimeout);
@@ -72,6 +73,17 @@ void Transport::reconnectNow()
     connectNow();
 }
 
+void Transport::reconnectSoon(const QString &reason)
+{
+    if (m_url.isEmpty()) {
+        qCWarning(lcClient, "reconnectSoon() without a URL; call open() first");
+        return;
+    }
+    dropConnection();
+    m_retryTimer.stop();
+    scheduleRetry(reason);
+}
+
 void Transport::setHeartbeatTimeout(std::chrono::milliseconds timeout)
 {
     m_heartbeatTimeout = std::max(std::chrono::milliseconds(0), timeout);
@@ -113,7 +125,6 @@ void Transport::dropConnection()
 
 void Transport::connectionEstablished()
 {
-    m_attempt = 0;
     if (m_everConnected)
         ++m_reconnects;
     m_everConnected = true;
@@ -124,6 +135,7 @@ void Transport::connectionEstablished()
 
 void Transport::markStreaming()
 {
+    markDelivered();
     if (m_state != ConnectionState::Streaming)
         setState(ConnectionState::Streaming);
 }

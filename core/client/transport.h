@@ -16,9 +16,12 @@ namespace inkstream::core {
 // One way of following a stream: SSE (SseClient), WebSocket (WebSocketTransport) or polling
 // the snapshot endpoint (PollingTransport). The base owns what they share: the connection
 // state machine, reconnection with the ReconnectPolicy's backoff (the server's `retry:` as
-// base when it sent one), the heartbeat watchdog and the last event id. A subclass opens and
-// drops its connections and reports what happened through the protected calls; events leave
-// as raw (type, data, id) for EventCodec::decode(), type empty for self-describing JSON.
+// base when it sent one), the heartbeat watchdog and the last event id. A connection counts as
+// a failed attempt until it delivers something of the stream (an event; a snapshot when
+// polling): a server that accepts and closes at once, or sends nothing but `retry:`, cannot
+// reset the backoff or escape maxAttempts. A subclass opens and drops its connections and
+// reports what happened through the protected calls; events leave as raw (type, data, id) for
+// EventCodec::decode(), type empty for self-describing JSON.
 class Transport : public QObject
 {
     Q_OBJECT
@@ -41,6 +44,10 @@ public:
     void close();
     // Manual reconnect with a fresh backoff; also leaves Error and Disconnected.
     void reconnectNow();
+    // Drops the connection and opens a new one after the policy's delay, as after a failure;
+    // for what the stream itself asks (a new history, too much held during a re-sync), which
+    // a hostile server could otherwise ask for on every connection.
+    void reconnectSoon(const QString &reason);
 
     QUrl url() const { return m_url; }
     ConnectionState state() const { return m_state; }
@@ -64,7 +71,8 @@ public:
     std::optional<std::chrono::milliseconds> serverRetry() const { return m_serverRetry; }
 
     int reconnects() const { return m_reconnects; } // successful re-connections since open()
-    int attempt() const { return m_attempt; } // consecutive failed attempts
+    // Consecutive failed attempts; a connection that delivered nothing yet is one of them.
+    int attempt() const { return m_attempt; }
     std::chrono::milliseconds retryDelay() const { return m_retryDelay; } // while Retrying
     bool everConnected() const { return m_everConnected; } // since open()
     // The server itself turned the session down (401/403/404): another transport won't help.
@@ -96,10 +104,12 @@ protected:
     // Called by open(): per-stream statistics start over.
     virtual void resetStatistics() { }
 
-    // The connection is up (response accepted, socket open): counts a re-connection, resets
-    // the backoff, state Connected.
+    // The connection is up (response accepted, socket open): counts a re-connection, state
+    // Connected. The backoff goes on until the connection delivers (markDelivered()).
     void connectionEstablished();
-    // Events are flowing.
+    // The connection delivered something of the stream: the backoff starts over.
+    void markDelivered() { m_attempt = 0; }
+    // Events are flowing (markDelivered() included).
     void markStreaming();
     // Bytes arrived: the heartbeat starts over.
     void kickHeartbeat();

@@ -409,6 +409,19 @@ void TestCli::watch_usageErrors_data()
     QTest::newRow("bad timeout") << QStringList {
         QStringLiteral("http://127.0.0.1:1/api/sessions/x"), QStringLiteral("--timeout"),
         QStringLiteral("soon")} << QStringLiteral("--timeout needs");
+    const QString url = QStringLiteral("http://127.0.0.1:1/api/sessions/x");
+    QTest::newRow("zero --max-files")
+        << QStringList {url, QStringLiteral("--max-files"), QStringLiteral("0")}
+        << QStringLiteral("--max-files needs a positive number");
+    QTest::newRow("bad --max-files")
+        << QStringList {url, QStringLiteral("--max-files"), QStringLiteral("many")}
+        << QStringLiteral("--max-files needs a positive number");
+    QTest::newRow("bad --max-output")
+        << QStringList {url, QStringLiteral("--max-output"), QStringLiteral("1T")}
+        << QStringLiteral("--max-output needs a positive number of bytes");
+    QTest::newRow("negative --max-output")
+        << QStringList {url, QStringLiteral("--max-output"), QStringLiteral("-5")}
+        << QStringLiteral("--max-output needs a positive number of bytes");
 }
 
 void TestCli::watch_usageErrors()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -23,6 +24,7 @@ public:
         QByteArray target; // path and query as sent
         QHash<QByteArray, QByteArray> headers; // lower-case names
         QPointer<QTcpSocket> socket;
+        qint64 receivedAtMs = 0; // when its header was complete, since listen()
     };
     // Called once per request with its index (0 for the first).
     using Handler = std::function<void(const Request &request, int index)>;
@@ -40,6 +42,7 @@ public:
 
     bool listen()
     {
+        m_clock.start();
         QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection())
                 accept(socket);
@@ -86,6 +89,31 @@ public:
         socket->disconnectFromHost();
     }
 
+    // Writes what `next` returns each time the socket has less than `window` bytes left to
+    // send, until it returns nothing, then closes: a stream far larger than memory would hold
+    // comfortably, paced by the client's reading (TCP back-pressure).
+    static void streamAndClose(QTcpSocket *socket, std::function<QByteArray()> next,
+                               qint64 window = 256 * 1024)
+    {
+        if (!socket)
+            return;
+        auto pump = std::make_shared<std::function<void()>>();
+        *pump = [socket, next = std::move(next), window] {
+            while (socket->state() == QAbstractSocket::ConnectedState
+                   && socket->bytesToWrite() < window) {
+                const QByteArray chunk = next();
+                if (chunk.isEmpty()) {
+                    QObject::disconnect(socket, &QTcpSocket::bytesWritten, socket, nullptr);
+                    socket->disconnectFromHost();
+                    return;
+                }
+                socket->write(chunk);
+            }
+        };
+        QObject::connect(socket, &QTcpSocket::bytesWritten, socket, [pump] { (*pump)(); });
+        (*pump)();
+    }
+
 private:
     void accept(QTcpSocket *socket)
     {
@@ -100,6 +128,7 @@ private:
             socket->setProperty("rawHttpServerHandled", true);
             Request request;
             request.socket = socket;
+            request.receivedAtMs = m_clock.elapsed();
             const QList<QByteArray> lines = buffer->left(end).split('\n');
             const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
             request.method = requestLine.value(0);
@@ -117,6 +146,7 @@ private:
     }
 
     QTcpServer m_server;
+    QElapsedTimer m_clock;
     QList<Request> m_requests;
     Handler m_handler;
 };

@@ -1,5 +1,6 @@
 #include "core/client/reconnectpolicy.h"
 
+#include <QSet>
 #include <QTest>
 
 using inkstream::core::ReconnectPolicy;
@@ -13,6 +14,7 @@ private Q_SLOTS:
     void delayFor_data();
     void delayFor();
     void fullJitter_staysWithinDelay();
+    void fullJitter_atTheFloor_staysAboveItAndVaries();
     void allowsAttempt_data();
     void allowsAttempt();
 };
@@ -36,10 +38,17 @@ void TestReconnectPolicy::delayFor_data()
         << QList<qint64> {1000, 2000, 4000};
     QTest::newRow("base above the cap is capped")
         << qint64(50000) << qint64(30000) << true << qint64(-1) << QList<qint64> {30000, 30000};
-    QTest::newRow("zero base stays zero")
-        << qint64(0) << qint64(30000) << true << qint64(-1) << QList<qint64> {0, 0, 0};
-    QTest::newRow("server retry of zero")
-        << qint64(1000) << qint64(30000) << true << qint64(0) << QList<qint64> {0, 0};
+    // Never below the 250 ms floor, and the floor is where the doubling starts: a server that
+    // says `retry: 0` and closes at once must not cause a reconnect storm.
+    QTest::newRow("zero base starts at the floor")
+        << qint64(0) << qint64(30000) << true << qint64(-1) << QList<qint64> {250, 500, 1000};
+    QTest::newRow("server retry of zero starts at the floor")
+        << qint64(1000) << qint64(30000) << true << qint64(0)
+        << QList<qint64> {250, 500, 1000, 2000};
+    QTest::newRow("server retry below the floor")
+        << qint64(1000) << qint64(30000) << true << qint64(10) << QList<qint64> {250, 500};
+    QTest::newRow("cap below the floor keeps the floor")
+        << qint64(0) << qint64(100) << true << qint64(0) << QList<qint64> {250, 250, 250};
 }
 
 void TestReconnectPolicy::delayFor()
@@ -58,8 +67,9 @@ void TestReconnectPolicy::delayFor()
         = serverRetry < 0 ? std::nullopt : std::optional(std::chrono::milliseconds(serverRetry));
     for (int attempt = 1; attempt <= expected.size(); ++attempt)
         QCOMPARE(policy.delayFor(attempt, retry).count(), expected.at(attempt - 1));
-    // A very long outage neither overflows nor passes the cap.
-    QVERIFY(policy.delayFor(1000000, retry).count() <= cap);
+    // A very long outage neither overflows nor passes the cap (or the floor, when higher).
+    QVERIFY(policy.delayFor(1000000, retry).count()
+            <= std::max<qint64>(cap, ReconnectPolicy::kMinDelay.count()));
 }
 
 void TestReconnectPolicy::fullJitter_staysWithinDelay()
@@ -75,6 +85,24 @@ void TestReconnectPolicy::fullJitter_staysWithinDelay()
         varied = varied || delay != first;
     }
     QVERIFY(varied);
+}
+
+void TestReconnectPolicy::fullJitter_atTheFloor_staysAboveItAndVaries()
+{
+    // `retry: 0`: the first attempts wait at least the floor, spread over half the floor more,
+    // so that viewers sent away together do not all come back together.
+    ReconnectPolicy policy;
+    policy.jitter = ReconnectPolicy::Jitter::Full;
+    QCOMPARE(policy.minDelay, 250ms);
+    QSet<qint64> seen;
+    for (int i = 0; i < 200; ++i) {
+        const auto delay = policy.delayFor(1, 0ms);
+        QVERIFY2(delay >= 250ms && delay <= 375ms, qPrintable(QString::number(delay.count())));
+        seen.insert(delay.count());
+    }
+    QVERIFY(seen.size() > 10);
+    for (int attempt = 1; attempt < 40; ++attempt)
+        QVERIFY(policy.delayFor(attempt, 0ms) >= 250ms);
 }
 
 void TestReconnectPolicy::allowsAttempt_data()

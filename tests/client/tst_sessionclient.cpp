@@ -147,6 +147,7 @@ private Q_SLOTS:
     void ndjsonLineOverLimit_failsResync();
     void newHistory_keepsFilesAndReconnectsWithoutLastEventId_data();
     void newHistory_keepsFilesAndReconnectsWithoutLastEventId();
+    void newHistoryOnEveryConnection_isNotAReconnectStorm();
     void resync_keepsFilesTheSnapshotLacks();
     void resumeFrom_keepsModelAndSendsLastEventId();
 };
@@ -599,7 +600,8 @@ void TestSessionClient::retrying_exposesAttemptAndDelay()
     client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
     QTRY_COMPARE(client.state(), ConnectionState::Error);
 
-    QCOMPARE(seen, (QList<std::pair<int, qint64>> {{1, 20}, {2, 40}, {3, 80}}));
+    // A 20 ms base starts at the 250 ms floor instead, and doubles from there.
+    QCOMPARE(seen, (QList<std::pair<int, qint64>> {{1, 250}, {2, 500}, {3, 1000}}));
     QCOMPARE(retries.count(), 3);
     QVERIFY(retries.at(0).at(2).toString().contains(QStringLiteral("HTTP 503")));
     QVERIFY2(client.errorString().startsWith(QStringLiteral("gave up after 3 attempts")),
@@ -872,6 +874,36 @@ void TestSessionClient::newHistory_keepsFilesAndReconnectsWithoutLastEventId()
     QCOMPARE(server.requests().at(1).headers.value("last-event-id"), QByteArrayLiteral("3"));
     QVERIFY(!server.requests().at(2).headers.contains("last-event-id"));
     QCOMPARE(client.errors(), QStringList());
+}
+
+void TestSessionClient::newHistoryOnEveryConnection_isNotAReconnectStorm()
+{
+    // A hostile server names a new history on every connection after an event, keeping the
+    // connection open: each time the client follows the new history on a new connection. It
+    // used to do so at once, thousands of times a second; now after the policy's delay.
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const RawHttpServer::Request &request, int index) {
+        const QString first = QStringLiteral("a%1").arg(index);
+        const QString second = QStringLiteral("b%1").arg(index);
+        request.socket->write(RawHttpServer::streamHead() + "retry: 0\n\n"
+                              + frame(0, connectedWithEpoch(first, 1, 0))
+                              + frame(1, codeStart(QStringLiteral("f.txt")))
+                              + frame(0, connectedWithEpoch(second, 1, 0)));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTest::qWait(2000);
+    const QList<RawHttpServer::Request> requests = server.requests();
+    client.disconnectFromSession();
+    QVERIFY2(requests.size() >= 3 && requests.size() <= 9,
+             qPrintable(QString::number(requests.size())));
+    for (qsizetype i = 1; i < requests.size(); ++i)
+        QVERIFY2(requests.at(i).receivedAtMs - requests.at(i - 1).receivedAtMs >= 245,
+                 qPrintable(QString::number(requests.at(i).receivedAtMs
+                                            - requests.at(i - 1).receivedAtMs)));
+    QVERIFY(client.newHistories() >= 2);
 }
 
 void TestSessionClient::resync_keepsFilesTheSnapshotLacks()

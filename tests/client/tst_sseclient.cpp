@@ -12,7 +12,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Fast retries so the reconnection paths finish in milliseconds.
+// Fast retries: the 250 ms floor every reconnection keeps (ReconnectPolicy::minDelay), and no
+// more.
 ReconnectPolicy fastPolicy(int maxAttempts = 0)
 {
     ReconnectPolicy policy;
@@ -122,7 +123,8 @@ void TestSseClient::drop_reconnectsWithLastEventId()
     QCOMPARE(server.requests().at(1).headers.value("last-event-id"), QByteArrayLiteral("7"));
     QCOMPARE(retries.count(), 1);
     QCOMPARE(retries.at(0).at(0).toInt(), 1);
-    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 20ms); // the server's retry:
+    // The server's `retry: 20`, raised to the floor.
+    QCOMPARE(retries.at(0).at(1).value<std::chrono::milliseconds>(), 250ms);
     QCOMPARE(client.reconnects(), 1);
     QCOMPARE(client.attempt(), 0); // reset by the successful connection
     QCOMPARE(client.state(), ConnectionState::Streaming);
@@ -234,7 +236,7 @@ void TestSseClient::networkFailure_backsOffThenGivesUp()
     QList<qint64> delays;
     for (const QList<QVariant> &retry : std::as_const(retries))
         delays.append(retry.at(1).value<std::chrono::milliseconds>().count());
-    QCOMPARE(delays, (QList<qint64> {10, 20, 40}));
+    QCOMPARE(delays, (QList<qint64> {250, 250, 250})); // the floor; the cap is below it
     // QNetworkAccessManager itself may resend a request whose connection closed early.
     QVERIFY(server.requestCount() >= 4);
     QVERIFY2(client.errorString().startsWith(QStringLiteral("gave up after 3 attempts")),
