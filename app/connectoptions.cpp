@@ -7,8 +7,9 @@ namespace inkstream::app {
 ConnectOptions::ConnectOptions()
     : m_dialectOption(
         QStringLiteral("dialect"),
-        QStringLiteral("The stream format: %1 (default auto: recognised from the first "
-                       "frames). openai and chat-text take prompts.")
+        QStringLiteral("The stream format: %1 (default auto: recognised from the URL, the "
+                       "answer's headers or the first frames). openai, openai-responses, "
+                       "anthropic, ollama, ai-sdk and chat-text take prompts.")
             .arg(core::DialectDecoder::dialectNames().join(QStringLiteral(", "))),
         QStringLiteral("DIALECT"), QStringLiteral("auto"))
     , m_transportOption(
@@ -19,22 +20,38 @@ ConnectOptions::ConnectOptions()
           QStringLiteral("KIND"), QStringLiteral("auto"))
     , m_tokenOption(
           QStringLiteral("token"),
-          QStringLiteral("Bearer token: the API key for --dialect openai (default: the "
-                         "environment's INKSTREAM_API_KEY, else OPENAI_API_KEY), the read token "
+          QStringLiteral("Bearer token: the API key of a chat API (default: the environment's "
+                         "INKSTREAM_API_KEY, else OPENAI_API_KEY or, for anthropic, "
+                         "ANTHROPIC_API_KEY; anthropic sends it as x-api-key), the read token "
                          "of a publisher, or a Socket.IO server's auth {\"token\"}. Never logged."),
           QStringLiteral("TOKEN"))
-    , m_modelOption(QStringLiteral("model"), QStringLiteral("Model name for --dialect openai."),
-                    QStringLiteral("NAME"))
+    , m_modelOption(
+          QStringLiteral("model"),
+          QStringLiteral("Model name for openai, openai-responses, anthropic and ollama."),
+          QStringLiteral("NAME"))
     , m_promptOption(QStringLiteral("prompt"),
                      QStringLiteral("Prompt to send: with --dialect openai to "
                                     "URL/v1/chat/completions (stream: true); with chat-text as "
                                     "{\"message\": TEXT}."),
                      QStringLiteral("TEXT"))
+    , m_systemOption(QStringLiteral("system"),
+                     QStringLiteral("System prompt sent with --prompt (openai, openai-responses: "
+                                    "instructions, anthropic, ollama)."),
+                     QStringLiteral("TEXT"))
+    , m_maxTokensOption(QStringLiteral("max-tokens"),
+                        QStringLiteral("max_tokens of an anthropic request (default %1).")
+                            .arg(core::ChatRequest::DefaultMaxTokens),
+                        QStringLiteral("N"))
+    , m_temperatureOption(QStringLiteral("temperature"),
+                          QStringLiteral("Sampling temperature sent with --prompt (ollama: in "
+                                         "\"options\")."),
+                          QStringLiteral("T"))
 { }
 
 QList<QCommandLineOption> ConnectOptions::options() const
 {
-    return {m_dialectOption, m_transportOption, m_tokenOption, m_modelOption, m_promptOption};
+    return {m_dialectOption, m_transportOption, m_tokenOption,     m_modelOption,
+            m_promptOption,  m_systemOption,    m_maxTokensOption, m_temperatureOption};
 }
 
 void ConnectOptions::addTo(QCommandLineParser *parser) const
@@ -58,16 +75,33 @@ bool ConnectOptions::read(const QCommandLineParser &parser, QString *error)
     }
     m_tokenSet = parser.isSet(m_tokenOption);
     m_token = parser.value(m_tokenOption);
-    if (m_dialect == core::Dialect::OpenAi) {
-        for (const char *variable : {"INKSTREAM_API_KEY", "OPENAI_API_KEY"}) {
-            if (m_token.isEmpty())
-                m_token = qEnvironmentVariable(variable);
-        }
+    for (const QString &variable : core::ChatRequest::keyVariables(m_dialect)) {
+        if (m_token.isEmpty())
+            m_token = qEnvironmentVariable(qPrintable(variable));
     }
     m_modelSet = parser.isSet(m_modelOption);
     m_model = parser.value(m_modelOption);
     m_promptSet = parser.isSet(m_promptOption);
     m_prompt = parser.value(m_promptOption);
+    m_request = {m_model, m_token, parser.value(m_systemOption),
+                 core::ChatRequest::DefaultMaxTokens, std::nullopt};
+    if (parser.isSet(m_maxTokensOption)) {
+        bool ok = false;
+        m_request.maxTokens = parser.value(m_maxTokensOption).toInt(&ok);
+        if (!ok || m_request.maxTokens < 1) {
+            *error = QStringLiteral("--max-tokens needs a positive number");
+            return false;
+        }
+    }
+    if (parser.isSet(m_temperatureOption)) {
+        bool ok = false;
+        const double temperature = parser.value(m_temperatureOption).toDouble(&ok);
+        if (!ok || temperature < 0) {
+            *error = QStringLiteral("--temperature needs a number of 0 or more");
+            return false;
+        }
+        m_request.temperature = temperature;
+    }
     return true;
 }
 

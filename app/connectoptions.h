@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/client/chatrequest.h"
 #include "core/client/sessionclient.h"
 #include "core/protocol/dialectdecoder.h"
 
@@ -11,8 +12,9 @@ class QCommandLineParser;
 
 namespace inkstream::app {
 
-// `--dialect`, `--transport`, `--token`, `--model` and `--prompt`, shared by `watch` and the
-// window's `--connect`: what a stream endpoint speaks and how to reach and talk to it.
+// `--dialect`, `--transport`, `--token`, `--model`, `--prompt` and the request's `--system`,
+// `--max-tokens` and `--temperature`, shared by `watch` and the window's `--connect`: what a stream
+// endpoint speaks and how to reach and talk to it.
 class ConnectOptions final
 {
 public:
@@ -25,14 +27,16 @@ public:
     bool read(const QCommandLineParser &parser, QString *error);
     core::Dialect dialect() const { return m_dialect; }
     core::SessionClient::TransportMode transport() const { return m_transport; }
-    // --token; for --dialect openai without one, the environment's INKSTREAM_API_KEY, else
-    // OPENAI_API_KEY.
+    // --token; for a chat API without one, the environment's INKSTREAM_API_KEY, else the
+    // provider's (OPENAI_API_KEY, ANTHROPIC_API_KEY: ChatRequest::keyVariables).
     QString token() const { return m_token; }
     bool isTokenSet() const { return m_tokenSet; }
     QString model() const { return m_model; }
     bool isModelSet() const { return m_modelSet; }
     QString prompt() const { return m_prompt; }
     bool isPromptSet() const { return m_promptSet; }
+    // Model, key, system prompt, max tokens and temperature for a prompt's request.
+    core::ChatRequest::Options requestOptions() const { return m_request; }
 
 private:
     QCommandLineOption m_dialectOption;
@@ -40,6 +44,10 @@ private:
     QCommandLineOption m_tokenOption;
     QCommandLineOption m_modelOption;
     QCommandLineOption m_promptOption;
+    QCommandLineOption m_systemOption;
+    QCommandLineOption m_maxTokensOption;
+    QCommandLineOption m_temperatureOption;
+    core::ChatRequest::Options m_request;
     core::Dialect m_dialect = core::Dialect::Auto;
     core::SessionClient::TransportMode m_transport = core::SessionClient::TransportMode::Auto;
     QString m_token;

@@ -135,13 +135,21 @@ int parseOptions(GuiOptions *options)
         connect.transport = connectOptions.transport();
         connect.token = connectOptions.token();
         connect.model = connectOptions.model();
-        if (connect.dialect == core::Dialect::OpenAi && connect.model.isEmpty())
-            return usageError(QStringLiteral("--dialect openai needs --model NAME"));
-        if (connect.dialect != core::Dialect::OpenAi && connectOptions.isModelSet())
-            return usageError(QStringLiteral("--model goes with --dialect openai"));
+        connect.system = connectOptions.requestOptions().system;
+        connect.maxTokens = connectOptions.requestOptions().maxTokens;
+        connect.temperature = connectOptions.requestOptions().temperature;
+        const bool needsModel = core::ChatRequest::needsModel(connect.dialect);
+        if (needsModel && connect.model.isEmpty())
+            return usageError(QStringLiteral("--dialect %1 needs --model NAME")
+                                  .arg(core::DialectDecoder::dialectText(connect.dialect)));
+        if (!needsModel && connectOptions.isModelSet())
+            return usageError(QStringLiteral("--model goes with --dialect openai, "
+                                             "openai-responses, anthropic or ollama"));
         options->prompt = connectOptions.prompt();
         if (connectOptions.isPromptSet() && !connect.takesPrompts())
-            return usageError(QStringLiteral("--prompt needs --dialect openai or chat-text"));
+            return usageError(QStringLiteral("--prompt needs a chat dialect (openai, "
+                                             "openai-responses, anthropic, ollama, ai-sdk or "
+                                             "chat-text)"));
     }
     return -1;
 }

@@ -877,37 +877,47 @@ int WatchCommand::run(const QStringList &arguments)
     }
     options.body = parser.value(dataOption).toUtf8();
     const QString prompt = connectOptions.prompt();
-    if (options.dialect == core::Dialect::OpenAi) {
+    const bool chatApi = core::ChatRequest::needsModel(options.dialect);
+    const core::ChatRequest::Options request = connectOptions.requestOptions();
+    const QString dialectName = core::DialectDecoder::dialectText(options.dialect);
+    if (chatApi) {
         if (prompt.isEmpty() && options.body.isEmpty()) {
-            err << "watch: --dialect openai needs --prompt TEXT (or a request body in --data)\n";
+            err << "watch: --dialect " << dialectName
+                << " needs --prompt TEXT (or a request body in --data)\n";
             return kExitUsage;
         }
         if (options.body.isEmpty()) {
             if (!connectOptions.isModelSet()) {
-                err << "watch: --dialect openai needs --model NAME\n";
+                err << "watch: --dialect " << dialectName << " needs --model NAME\n";
                 return kExitUsage;
             }
-            options.body = core::ChatConversation::openAiRequest(
-                connectOptions.model(),
+            options.body = core::ChatRequest::body(
+                options.dialect, options.url, request,
                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
-                                         {QStringLiteral("content"), prompt}}});
+        options.url = core::ChatRequest::url(options.dialect, options.url);
+                                         {QStringLiteral("content"), prompt}}},
+                QString());
         }
-        options.url = core::ChatConversation::completionsUrl(options.url);
-        const QString key = connectOptions.token();
-        if (!key.isEmpty())
-            options.headers.append(
-                {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + key.toUtf8()});
+        for (const auto &header : core::ChatRequest::headers(options.dialect, request)) {
+            if (header.first != "Content-Type")
+                options.headers.append(header);
+        }
     } else if (!prompt.isEmpty()) {
         if (!options.body.isEmpty()) {
             err << "watch: --prompt and --data exclude each other here\n";
             return kExitUsage;
         }
-        options.body = core::ChatConversation::chatTextRequest(prompt, QString());
+        options.body = core::ChatRequest::body(
+            options.dialect == core::Dialect::AiSdk ? options.dialect : core::Dialect::ChatText,
+            options.url, request,
+            QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
+                                     {QStringLiteral("content"), prompt}}},
+            options.dialect == core::Dialect::AiSdk ? QStringLiteral("watch") : QString());
     } else if (connectOptions.isModelSet()) {
-        err << "watch: --model goes with --dialect openai\n";
+        err << "watch: --model goes with --dialect openai, openai-responses, anthropic or ollama\n";
         return kExitUsage;
     }
-    if (options.dialect != core::Dialect::OpenAi && connectOptions.isTokenSet())
+    if (!chatApi && connectOptions.isTokenSet())
         options.headers.append({QByteArrayLiteral("Authorization"),
                                 QByteArrayLiteral("Bearer ") + connectOptions.token().toUtf8()});
     options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()

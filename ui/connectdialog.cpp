@@ -37,6 +37,10 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
         = {{core::Dialect::Auto, tr("Recognise from the stream")},
            {core::Dialect::Native, tr("Inkstream")},
            {core::Dialect::OpenAi, tr("OpenAI-compatible chat (Ollama, llama.cpp, vLLM, …)")},
+           {core::Dialect::OpenAiResponses, tr("OpenAI Responses API")},
+           {core::Dialect::Anthropic, tr("Anthropic Messages API")},
+           {core::Dialect::Ollama, tr("Ollama native API (/api/chat)")},
+           {core::Dialect::AiSdk, tr("Vercel AI SDK UI message stream")},
            {core::Dialect::ChatText, tr("Chat text stream (POST, seed 002)")},
            {core::Dialect::CodeStream, tr("Code stream (seed 000)")},
            {core::Dialect::SmartForge, tr("Smart Forge events (seed 001)")},
@@ -58,7 +62,9 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("Read token or API key, if the endpoint needs one"));
     m_token->setAccessibleName(tr("Token or API key"));
-    m_token->setToolTip(tr("Sent as a bearer token; never stored or logged"));
+    m_token->setToolTip(tr("Sent as a bearer token (Anthropic: x-api-key); empty: the "
+                           "provider's usual variable, such as ANTHROPIC_API_KEY or "
+                           "OPENAI_API_KEY; never stored or logged"));
     m_model->setPlaceholderText(QStringLiteral("llama3.2"));
     m_model->setAccessibleName(tr("Model"));
     m_problem->setForegroundRole(QPalette::PlaceholderText);
@@ -95,6 +101,11 @@ core::ConnectionSettings ConnectDialog::settings() const
     core::SessionClient::transportModeFromText(m_transport->currentData().toString(),
                                                &settings.transport);
     settings.token = m_token->text();
+    // A chat API's key may come from its usual variable (ANTHROPIC_API_KEY, OPENAI_API_KEY).
+    for (const QString &variable : core::ChatRequest::keyVariables(settings.dialect)) {
+        if (settings.token.isEmpty())
+            settings.token = qEnvironmentVariable(qPrintable(variable));
+    }
     settings.model = m_model->text().trimmed();
     return settings;
 }
@@ -114,7 +125,7 @@ QUrl ConnectDialog::parseUrl(const QString &text)
 void ConnectDialog::validate()
 {
     const core::ConnectionSettings chosen = settings();
-    const bool openAi = chosen.dialect == core::Dialect::OpenAi;
+    const bool openAi = core::ChatRequest::needsModel(chosen.dialect); // names a model
     m_model->setEnabled(openAi);
     // Prompt endpoints are posted to, one request per prompt, over HTTP.
     m_transport->setEnabled(!chosen.takesPrompts());

@@ -185,6 +185,13 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
                 statusBar()->showMessage(tr("Skipped an event: %1").arg(message), kStatusMessageMs);
             });
     connect(m_client, &core::SessionClient::stateChanged, this, &MainWindow::updateTitle);
+    // Auto-detection says what it chose and why.
+    connect(m_client, &core::SessionClient::dialectDetected, this,
+            [this](core::Dialect dialect, const QString &reason) {
+                statusBar()->showMessage(
+                    tr("Following %1: %2").arg(core::DialectDecoder::dialectText(dialect), reason),
+                    kStatusMessageMs);
+            });
     connect(m_displayModel, &core::SessionModel::modelReset, this, &MainWindow::updateTitle);
     // The connection dropping or coming back, the session ending, the display catching up.
     m_stateStore = new ViewerStateStore(this);
@@ -847,7 +854,8 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     updateInterruption();
     // A chat endpoint keeps no viewer state: each reply is a request of its own.
     if (settings.takesPrompts()) {
-        m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token});
+        m_conversation->setEndpoint({checked, settings.dialect, settings.model, settings.token,
+                                     settings.system, settings.maxTokens, settings.temperature});
         m_model->clear();
         m_composer->refresh();
         showSession();

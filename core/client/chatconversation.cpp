@@ -26,7 +26,7 @@ ChatConversation::ChatConversation(SessionClient *client, QObject *parent)
 
 bool ChatConversation::acceptsPrompts(Dialect dialect)
 {
-    return dialect == Dialect::OpenAi || dialect == Dialect::ChatText;
+    return ChatRequest::acceptsPrompts(dialect);
 }
 
 void ChatConversation::setEndpoint(const Endpoint &endpoint)
@@ -76,8 +76,8 @@ bool ChatConversation::send(const QString &prompt, QString *error)
         return false;
     };
     if (!isOpen())
-        return refuse(tr("No chat endpoint is open: connect to an OpenAI-compatible or "
-                         "chat-text endpoint first."));
+        return refuse(tr("No chat endpoint is open: connect to a chat endpoint (OpenAI, "
+                         "Anthropic, Ollama, AI SDK or chat-text) first."));
     if (m_replying)
         return refuse(tr("A reply is still streaming: stop it or wait for it."));
     if (prompt.trimmed().isEmpty())
@@ -85,21 +85,14 @@ bool ChatConversation::send(const QString &prompt, QString *error)
 
     const QJsonObject userMessage {{QStringLiteral("role"), QStringLiteral("user")},
                                    {QStringLiteral("content"), prompt}};
-    QUrl url = m_endpoint.url;
-    QByteArray body;
-    if (m_endpoint.dialect == Dialect::OpenAi) {
-        QJsonArray messages = m_history;
-        messages.append(userMessage);
-        body = openAiRequest(m_endpoint.model, messages);
-        url = completionsUrl(url);
-    } else {
-        body = chatTextRequest(prompt, m_conversationId);
-    }
-    QList<std::pair<QByteArray, QByteArray>> headers {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
-    if (!m_endpoint.apiKey.isEmpty())
-        headers.append({QByteArrayLiteral("Authorization"),
-                        QByteArrayLiteral("Bearer ") + m_endpoint.apiKey.toUtf8()});
+    const Dialect dialect = m_endpoint.dialect;
+    const ChatRequest::Options options {m_endpoint.model, m_endpoint.apiKey, m_endpoint.system,
+                                        m_endpoint.maxTokens, m_endpoint.temperature};
+    const QUrl url = ChatRequest::url(dialect, m_endpoint.url);
+    QJsonArray messages = m_history;
+    messages.append(userMessage);
+    const QByteArray body = ChatRequest::body(dialect, url, options, messages, m_conversationId);
+    const ChatRequest::Headers headers = ChatRequest::headers(dialect, options);
 
     ++m_turn;
     m_history.append(userMessage);
@@ -156,8 +149,9 @@ void ChatConversation::onEvent(const Event &event)
             m_firstTokenMs = now;
         m_lastTokenMs = now;
         m_replyText += chat->delta;
+        // An LLM API sends about a token per delta; chat-text sends words.
         m_tokens
-            = m_endpoint.dialect == Dialect::OpenAi ? m_tokens + 1 : (m_replyText.size() + 3) / 4;
+            = m_endpoint.dialect != Dialect::ChatText ? m_tokens + 1 : (m_replyText.size() + 3) / 4;
         Q_EMIT statsChanged();
     } else if (std::holds_alternative<SessionEvent>(event.payload)) {
         finishReply();

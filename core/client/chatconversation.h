@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/client/chatrequest.h"
 #include "core/protocol/dialectdecoder.h"
 
 #include <QElapsedTimer>
@@ -12,8 +13,8 @@ namespace inkstream::core {
 
 class SessionClient;
 
-// A conversation with an endpoint that takes prompts (openai, chat-text). Each send() shows
-// the prompt in the chat, posts it as a one-shot stream and lets the SessionClient follow the
+// A conversation with an endpoint that takes prompts (ChatRequest::acceptsPrompts). Each send()
+// shows the prompt in the chat, posts it as a one-shot stream and lets the SessionClient follow the
 // reply into the same SessionModel, so the chat holds the whole conversation and every reply's
 // code blocks stream into files. openai requests carry the history (the endpoint is
 // stateless); chat-text sends the conversation id (the seed's server keeps the history). stop()
@@ -30,8 +31,11 @@ public:
     {
         QUrl url; // openai: the server or its /v1 base (/v1/chat/completions is appended)
         Dialect dialect = Dialect::OpenAi;
-        QString model; // openai
-        QString apiKey; // sent as a bearer token, never logged
+        QString model; // the APIs that take one (ChatRequest::needsModel)
+        QString apiKey; // a bearer token (anthropic: x-api-key), never logged
+        QString system; // system prompt; empty: none
+        int maxTokens = ChatRequest::DefaultMaxTokens; // anthropic
+        std::optional<double> temperature;
     };
 
     explicit ChatConversation(SessionClient *client, QObject *parent = nullptr);

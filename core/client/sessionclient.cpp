@@ -9,6 +9,7 @@
 #include "core/client/websockettransport.h"
 #include "core/model/languageguesser.h"
 #include "core/model/sessionmodel.h"
+#include "core/protocol/endpointdetector.h"
 #include "core/protocol/eventcodec.h"
 
 #include <QHash>
@@ -249,13 +250,21 @@ void SessionClient::openStream(const QUrl &sessionUrl)
     m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
     m_decoder = makeDecoder(m_dialect);
     m_sequencer.setLocalNumbering(m_decoder != nullptr);
-    // Foreign dialects are SSE streams, or Socket.IO when asked for.
+    // Auto: a URL that names its API (or a Socket.IO server) tells before any frame.
+    const bool socketIoUrl = (m_mode == TransportMode::Auto || m_mode == TransportMode::SocketIo)
+        && EndpointDetector::isSocketIoUrl(sessionUrl);
+    if (m_dialect == Dialect::Auto && !isNativeSessionUrl(sessionUrl)
+        && (socketIoUrl || !EndpointDetector::isSocketIoUrl(sessionUrl))) {
+        if (const auto detection = EndpointDetector::fromUrl(sessionUrl))
+            settleDialect(detection->dialect, detection->reason);
+    }
+    // Foreign dialects are SSE streams, or Socket.IO when asked for (or named by the URL).
     const bool sseOnly = m_decoder || (m_dialect == Dialect::Auto && isOneShot());
-    openTransport(m_mode == TransportMode::SocketIo        ? Transport::Kind::SocketIo
-                      : sseOnly                            ? Transport::Kind::Sse
-                      : m_mode == TransportMode::WebSocket ? Transport::Kind::WebSocket
-                      : m_mode == TransportMode::Polling   ? Transport::Kind::Polling
-                                                           : Transport::Kind::Sse);
+    openTransport(m_mode == TransportMode::SocketIo || socketIoUrl ? Transport::Kind::SocketIo
+                      : sseOnly                                    ? Transport::Kind::Sse
+                      : m_mode == TransportMode::WebSocket         ? Transport::Kind::WebSocket
+                      : m_mode == TransportMode::Polling           ? Transport::Kind::Polling
+                                                                   : Transport::Kind::Sse);
 }
 
 void SessionClient::setRequest(const QByteArray &method, const QByteArray &body,
@@ -762,6 +771,16 @@ void SessionClient::onStateChanged(ConnectionState state)
         // The server ended a posted stream: that ends the reply.
         const quint64 generation = m_generation;
         if (m_activeDialect == Dialect::Auto && !m_undecided.isEmpty()) {
+    if (state == ConnectionState::Connected && m_activeDialect == Dialect::Auto) {
+        // The answer's Content-Type and headers may tell before the first frame.
+        if (const auto *sse = qobject_cast<const SseClient *>(m_transport)) {
+            if (const auto detection
+                = EndpointDetector::fromResponse(m_streamUrl, [sse](const QByteArray &name) {
+                      return sse->responseHeader(name);
+                  }))
+                settleDialect(detection->dialect, detection->reason);
+        }
+    }
             settleDialect(Dialect::Native,
                           QStringLiteral("the stream ended before a frame told its dialect"));
             const QList<SseEvent> frames = std::exchange(m_undecided, {});

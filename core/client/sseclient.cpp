@@ -90,6 +90,9 @@ void SseClient::startConnection()
 {
     m_httpStatus = 0;
     m_streamAccepted = false;
+    m_ndjson = false;
+    m_lines.reset();
+    m_responseHeaders.clear();
     m_errorBody.clear();
     m_networkError.clear();
     m_parser->reset(); // a new connection starts a new stream; the last event id persists
@@ -158,11 +161,14 @@ void SseClient::onMetaDataChanged()
     if (status != 200)
         return; // decided in onFinished(), with the body's error message
     const QByteArray contentType = reply->rawHeader(QByteArrayLiteral("Content-Type"));
-    if (mediaType(contentType) != "text/event-stream") {
+    const QByteArray media = mediaType(contentType);
+    m_ndjson = media == "application/x-ndjson" || media == "application/ndjson";
+    if (media != "text/event-stream" && !m_ndjson) {
         fail(QStringLiteral("unexpected Content-Type \"%1\" from %2 (expected text/event-stream)")
                  .arg(QString::fromLatin1(contentType), url().toString()));
         return;
     }
+    m_responseHeaders = reply->rawHeaderPairs();
     m_streamAccepted = true;
     connectionEstablished();
 }
@@ -181,6 +187,15 @@ void SseClient::onReadyRead()
     }
     const QByteArray bytes = reply->readAll();
     m_bytesReceived += bytes.size();
+    if (m_ndjson) {
+        m_lines.setMaxLineSize(maxEventSize());
+        for (const QByteArray &line : m_lines.feed(bytes))
+            m_pending.append(PendingEvent {QByteArrayLiteral("message"), line, {}});
+        m_pendingDrops.append(m_lines.takeDrops());
+        m_peakBufferedBytes = std::max(m_peakBufferedBytes, m_lines.bufferedBytes());
+        deliverPending(m_parser->lastEventId());
+        return;
+    }
     const QByteArray idBefore = m_parser->lastEventId();
     m_parser->feed(bytes);
     m_peakBufferedBytes = std::max(m_peakBufferedBytes, m_parser->bufferedBytes());
@@ -225,6 +240,14 @@ void SseClient::onFinished()
         onReadyRead();
     if (current != generation())
         return;
+    if (m_ndjson && m_streamAccepted) {
+        // A last line may lack its newline.
+        for (const QByteArray &line : m_lines.finish())
+            m_pending.append(PendingEvent {QByteArrayLiteral("message"), line, {}});
+        deliverPending(m_parser->lastEventId());
+        if (current != generation())
+            return;
+    }
 
     const QNetworkReply::NetworkError error = reply->error();
     const QString networkError = m_networkError.isEmpty() ? reply->errorString() : m_networkError;
@@ -275,6 +298,15 @@ void SseClient::onFinished()
         return;
     }
     fail(statusText(QStringLiteral("the server refused the stream")));
+}
+
+QByteArray SseClient::responseHeader(const QByteArray &name) const
+{
+    for (const auto &[header, value] : m_responseHeaders) {
+        if (header.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
 }
 
 // "PREFIX (HTTP 404 at URL): detail from the JSON error body".

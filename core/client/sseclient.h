@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/transport.h"
+#include "core/protocol/ndjsonsplitter.h"
 
 #include <QByteArray>
 #include <QList>
@@ -20,7 +21,8 @@ class SseParser;
 // timeout). Bytes go to the SSE parser on every readyRead, so events arrive while the response
 // is still open. A dropped stream is re-opened after the ReconnectPolicy's backoff with
 // Last-Event-ID; HTTP 204 stops for good (WHATWG); 401/403/404, other 4xx and a Content-Type
-// other than text/event-stream are fatal (state Error, errorString() says why); 5xx, 408, 429
+// other than text/event-stream or application/x-ndjson (each line one `message` frame: Ollama)
+// are fatal (state Error, errorString() says why); 5xx, 408, 429
 // and network errors retry. A stream that goes silent for longer than the heartbeat timeout
 // counts as dropped.
 class SseClient final : public Transport
@@ -45,6 +47,8 @@ public:
 
     qint64 bytesReceived() const { return m_bytesReceived; }
     int httpStatus() const { return m_httpStatus; } // of the last response, 0 before any
+    // A header of the last accepted response (empty when absent), for telling its dialect.
+    QByteArray responseHeader(const QByteArray &name) const;
     // The most the parser held between reads (partial line and event) since open().
     qsizetype peakBufferedBytes() const { return m_peakBufferedBytes; }
 
@@ -81,7 +85,10 @@ private:
 
     // The current response.
     int m_httpStatus = 0;
-    bool m_streamAccepted = false; // 200 with text/event-stream
+    bool m_streamAccepted = false; // 200 with text/event-stream or application/x-ndjson
+    bool m_ndjson = false; // lines, not events
+    NdjsonSplitter m_lines;
+    QList<std::pair<QByteArray, QByteArray>> m_responseHeaders;
     QByteArray m_errorBody; // start of a non-200 body, for the error message
     QString m_networkError;
 };

@@ -1,9 +1,13 @@
 #include "core/protocol/dialectdecoder.h"
 
+#include "core/protocol/aisdkdecoder.h"
+#include "core/protocol/anthropicdecoder.h"
 #include "core/protocol/chattextdecoder.h"
 #include "core/protocol/codestreamdecoder.h"
 #include "core/protocol/modelchunkdecoder.h"
+#include "core/protocol/ollamadecoder.h"
 #include "core/protocol/openaidecoder.h"
+#include "core/protocol/openairesponsesdecoder.h"
 #include "core/protocol/smartforgedecoder.h"
 #include "core/protocol/writingflowdecoder.h"
 
@@ -17,9 +21,10 @@ namespace inkstream::core {
 
 namespace {
 
-constexpr std::array<Dialect, 8> kDialects
-    = {Dialect::Auto,     Dialect::Native, Dialect::CodeStream,  Dialect::SmartForge,
-       Dialect::ChatText, Dialect::OpenAi, Dialect::WritingFlow, Dialect::ModelChunk};
+constexpr std::array<Dialect, 12> kDialects
+    = {Dialect::Auto,     Dialect::Native,    Dialect::CodeStream,      Dialect::SmartForge,
+       Dialect::ChatText, Dialect::OpenAi,    Dialect::WritingFlow,     Dialect::ModelChunk,
+       Dialect::Ollama,   Dialect::Anthropic, Dialect::OpenAiResponses, Dialect::AiSdk};
 
 bool isSmartForgeName(QStringView name)
 {
@@ -68,6 +73,22 @@ void DialectDecoder::chatLine(const QString &text, DialectOutput *out)
     out->events.append(chat);
 }
 
+void DialectDecoder::usageLine(const QString &stopReason, const QJsonValue &inputTokens,
+                               const QJsonValue &outputTokens, DialectOutput *out)
+{
+    QStringList parts;
+    if (!stopReason.isEmpty())
+        parts.append(QStringLiteral("Stop reason: %1").arg(stopReason));
+    QStringList tokens;
+    if (inputTokens.isDouble())
+        tokens.append(QStringLiteral("%1 input tokens").arg(qint64(inputTokens.toDouble())));
+    if (outputTokens.isDouble())
+        tokens.append(QStringLiteral("%1 output tokens").arg(qint64(outputTokens.toDouble())));
+    if (!tokens.isEmpty())
+        parts.append(tokens.join(QStringLiteral(", ")));
+    chatLine(parts.join(QStringLiteral(" · ")), out);
+}
+
 std::optional<int> DialectDecoder::percent(const QJsonValue &value)
 {
     if (!value.isDouble())
@@ -97,6 +118,14 @@ DialectDecoder::create(Dialect dialect, CodeBlockExtractor::ExtensionResolver re
         return std::make_unique<WritingFlowDecoder>();
     case Dialect::ModelChunk:
         return std::make_unique<ModelChunkDecoder>(resolver);
+    case Dialect::Ollama:
+        return std::make_unique<OllamaDecoder>(resolver);
+    case Dialect::Anthropic:
+        return std::make_unique<AnthropicDecoder>(resolver);
+    case Dialect::OpenAiResponses:
+        return std::make_unique<OpenAiResponsesDecoder>(resolver);
+    case Dialect::AiSdk:
+        return std::make_unique<AiSdkDecoder>(resolver);
     }
     return nullptr;
 }
@@ -123,6 +152,18 @@ std::optional<DialectDecoder::Detection> DialectDecoder::detect(const SseEvent &
         return found(Dialect::OpenAi, QStringLiteral("a chat.completion.chunk frame"));
     const QString inner = object.value(QStringLiteral("type")).toString();
     const QString typeName = name == u"message" ? inner : name;
+    if (AnthropicDecoder::isEventName(typeName))
+        return found(Dialect::Anthropic, QStringLiteral("a \"%1\" event").arg(typeName));
+    if (typeName.startsWith(u"response."))
+        return found(Dialect::OpenAiResponses, QStringLiteral("a \"%1\" event").arg(typeName));
+    if (name == u"message" && AiSdkDecoder::isPartType(inner, object))
+        return found(Dialect::AiSdk, QStringLiteral("a UI message stream \"%1\" part").arg(inner));
+    if (object.value(QStringLiteral("done")).isBool()
+        && (object.value(QStringLiteral("message")).isObject()
+            || object.value(QStringLiteral("response")).isString()))
+        return found(Dialect::Ollama,
+                     QStringLiteral("a frame with \"done\" and \"message\" or "
+                                    "\"response\""));
     if (isSmartForgeName(typeName))
         return found(
             Dialect::SmartForge,
@@ -171,6 +212,14 @@ QString DialectDecoder::dialectText(Dialect dialect)
         return QStringLiteral("writing-flow");
     case Dialect::ModelChunk:
         return QStringLiteral("model-chunk");
+    case Dialect::Ollama:
+        return QStringLiteral("ollama");
+    case Dialect::Anthropic:
+        return QStringLiteral("anthropic");
+    case Dialect::OpenAiResponses:
+        return QStringLiteral("openai-responses");
+    case Dialect::AiSdk:
+        return QStringLiteral("ai-sdk");
     }
     return QStringLiteral("unknown");
 }

@@ -23,7 +23,11 @@ enum class Dialect {
     ChatText,
     OpenAi,
     WritingFlow,
-    ModelChunk
+    ModelChunk,
+    Ollama,
+    Anthropic,
+    OpenAiResponses,
+    AiSdk
 };
 
 // What a dialect decoder made of one frame: typed events (without sequence numbers; the client
@@ -84,6 +88,10 @@ protected:
 
     DialectDecoder() = default;
     DialectDecoder(const DialectDecoder &) = default;
+    // The source's own account of a finished reply, as an `event` chat line: "Stop reason:
+    // end_turn · 25 input tokens, 15 output tokens"; the parts it did not say are left out.
+    void usageLine(const QString &stopReason, const QJsonValue &inputTokens,
+                   const QJsonValue &outputTokens, DialectOutput *out);
     DialectDecoder &operator=(const DialectDecoder &) = default;
 
 private:

@@ -20,6 +20,8 @@ private Q_SLOTS:
     void watch_data();
     void watch();
     void socketIo_pingPongReconnectAndAuth();
+    void chatApis_data();
+    void chatApis();
 };
 
 namespace {
@@ -281,3 +283,195 @@ void TestDialects::socketIo_pingPongReconnectAndAuth()
 
 QTEST_GUILESS_MAIN(TestDialects)
 #include "tst_dialects.moc"
+// The LLM APIs and the Socket.IO URL (issue 18): each server speaks the format from its public
+// documentation (the AI SDK's stream is the `ai` package's own). `auto` rows name no dialect:
+// the URL or the answer's headers tell it before the first frame. Failing rows end mid-reply:
+// what arrived stays, and the source's reason is the session's error.
+void TestDialects::chatApis_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<QString>("reason"); // in dialectReason
+    QTest::addColumn<QString>("error"); // empty: the session completes
+    QTest::addColumn<QStringList>("chat"); // substrings found in the chat
+
+    const QString prompt = QStringLiteral("Write sum.js");
+    const QString failing = QStringLiteral("Write sum.js, then fail");
+    const QString reply = QStringLiteral("Sure. Save this as sum.js:");
+    const auto body = [](const QString &json) {
+        return QStringList {QStringLiteral("--data"), json};
+    };
+    const QStringList anthropicHeaders {
+        QStringLiteral("--header"), QStringLiteral("x-api-key: test-key"),
+        QStringLiteral("--header"), QStringLiteral("anthropic-version: 2023-06-01")};
+    const QStringList bearer {QStringLiteral("--header"),
+                              QStringLiteral("Authorization: Bearer test-key")};
+
+    QTest::newRow("socket.io URL, auto")
+        << QStringLiteral("modelchunk.js") << QStringLiteral("/socket.io/?jobId=job-3")
+        << QStringList() << QStringLiteral("model-chunk") << QStringLiteral("/socket.io/")
+        << QString() << QStringList {QStringLiteral("It adds two numbers.")};
+
+    const QStringList anthropic {QStringLiteral("--dialect"),    QStringLiteral("anthropic"),
+                                 QStringLiteral("--model"),      QStringLiteral("mock-claude"),
+                                 QStringLiteral("--token"),      QStringLiteral("test-key"),
+                                 QStringLiteral("--max-tokens"), QStringLiteral("512"),
+                                 QStringLiteral("--system"),     QStringLiteral("Be brief.")};
+    QTest::newRow("anthropic, --prompt --system --max-tokens")
+        << QStringLiteral("anthropic.js") << QString()
+        << anthropic + QStringList {QStringLiteral("--prompt"), prompt}
+        << QStringLiteral("anthropic") << QStringLiteral("requested") << QString()
+        << QStringList {reply,
+                        QStringLiteral("Stop reason: end_turn · 12 input tokens, 42 output "
+                                       "tokens")};
+    QTest::newRow("anthropic, auto from /v1/messages")
+        << QStringLiteral("anthropic.js") << QStringLiteral("/v1/messages")
+        << anthropicHeaders
+            + body(QStringLiteral("{\"model\":\"mock-claude\",\"max_tokens\":64,\"stream\":true,"
+                                  "\"messages\":[{\"role\":\"user\",\"content\":\"sum\"}]}"))
+        << QStringLiteral("anthropic") << QStringLiteral("/v1/messages") << QString()
+        << QStringList {reply, QStringLiteral("Stop reason: stop_sequence")};
+    QTest::newRow("anthropic, error event mid-reply")
+        << QStringLiteral("anthropic.js") << QString()
+        << anthropic + QStringList {QStringLiteral("--prompt"), failing}
+        << QStringLiteral("anthropic") << QStringLiteral("requested")
+        << QStringLiteral("Overloaded (overloaded_error)") << QStringList {reply};
+
+    const QStringList responses {QStringLiteral("--dialect"), QStringLiteral("openai-responses"),
+                                 QStringLiteral("--model"),   QStringLiteral("mock-4o"),
+                                 QStringLiteral("--token"),   QStringLiteral("test-key")};
+    QTest::newRow("openai-responses, --prompt")
+        << QStringLiteral("openairesponses.js") << QString()
+        << responses + QStringList {QStringLiteral("--prompt"), prompt}
+        << QStringLiteral("openai-responses") << QStringLiteral("requested") << QString()
+        << QStringList {
+               reply, QStringLiteral("Stop reason: completed · 9 input tokens, 40 output tokens")};
+    QTest::newRow("openai-responses, auto from /v1/responses")
+        << QStringLiteral("openairesponses.js") << QStringLiteral("/v1/responses")
+        << bearer
+            + body(QStringLiteral("{\"model\":\"mock-4o\",\"stream\":true,\"input\":\"sum\"}"))
+        << QStringLiteral("openai-responses") << QStringLiteral("/v1/responses") << QString()
+        << QStringList {reply};
+    QTest::newRow("openai-responses, response.failed mid-reply")
+        << QStringLiteral("openairesponses.js") << QString()
+        << responses + QStringList {QStringLiteral("--prompt"), failing}
+        << QStringLiteral("openai-responses") << QStringLiteral("requested")
+        << QStringLiteral("The model crashed (server_error)") << QStringList {reply};
+
+    const QStringList ollama {QStringLiteral("--dialect"),     QStringLiteral("ollama"),
+                              QStringLiteral("--model"),       QStringLiteral("mock-llama"),
+                              QStringLiteral("--temperature"), QStringLiteral("0.2")};
+    QTest::newRow("ollama /api/chat, --prompt --temperature")
+        << QStringLiteral("ollama.js") << QString()
+        << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
+        << QStringLiteral("requested") << QString()
+        << QStringList {reply,
+                        QStringLiteral("Stop reason: stop · 26 input tokens, 41 output "
+                                       "tokens")};
+    QTest::newRow("ollama /api/generate, --prompt")
+        << QStringLiteral("ollama.js") << QStringLiteral("/api/generate")
+        << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
+        << QStringLiteral("requested") << QString() << QStringList {reply};
+    QTest::newRow("ollama, auto from an NDJSON answer to /api/chat")
+        << QStringLiteral("ollama.js") << QStringLiteral("/api/chat")
+        << body(QStringLiteral("{\"model\":\"mock-llama\",\"messages\":[{\"role\":\"user\","
+                               "\"content\":\"sum\"}]}"))
+        << QStringLiteral("ollama") << QStringLiteral("application/x-ndjson") << QString()
+        << QStringList {reply};
+    QTest::newRow("ollama, error line mid-reply")
+        << QStringLiteral("ollama.js") << QString()
+        << ollama + QStringList {QStringLiteral("--prompt"), failing} << QStringLiteral("ollama")
+        << QStringLiteral("requested") << QStringLiteral("model runner has unexpectedly stopped")
+        << QStringList {reply};
+
+    QTest::newRow("ai-sdk, --dialect ai-sdk --prompt")
+        << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
+        << QStringList {QStringLiteral("--dialect"), QStringLiteral("ai-sdk"),
+                        QStringLiteral("--prompt"), prompt}
+        << QStringLiteral("ai-sdk") << QStringLiteral("requested") << QString()
+        << QStringList {reply, QStringLiteral("Stop reason: stop")};
+    QTest::newRow("ai-sdk, auto from the x-vercel-ai-ui-message-stream header")
+        << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
+        << QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ai-sdk")
+        << QStringLiteral("x-vercel-ai-ui-message-stream: v1") << QString() << QStringList {reply};
+    QTest::newRow("ai-sdk, error part mid-reply")
+        << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
+        << QStringList {QStringLiteral("--prompt"), failing} << QStringLiteral("ai-sdk")
+        << QStringLiteral("x-vercel-ai-ui-message-stream")
+        << QStringLiteral("the model provider "
+                          "went away")
+        << QStringList {reply};
+}
+
+void TestDialects::chatApis()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, path);
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, dialect);
+    QFETCH(QString, reason);
+    QFETCH(QString, error);
+    QFETCH(QStringList, chat);
+
+    NodeServer node(server);
+    const int port = node.port();
+    QVERIFY2(port > 0, "the Node server did not report its port");
+    QTemporaryDir output;
+    QVERIFY(output.isValid());
+    QByteArray stderrText;
+    const QJsonObject summary
+        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
+                   arguments, &stderrText);
+    QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
+    QVERIFY2(!summary.isEmpty(), stderrText.constData());
+    const QByteArray pretty = QJsonDocument(summary).toJson();
+    QCOMPARE(summary.value(QStringLiteral("dialect")).toString(), dialect);
+    QVERIFY2(summary.value(QStringLiteral("dialectReason")).toString().contains(reason),
+             pretty.constData());
+    // A failed reply leaves its code block open: the one warning says so.
+    QVERIFY2(summary.value(QStringLiteral("warnings")).toArray().size()
+                 == (error.isEmpty() ? 0 : 1),
+             pretty.constData());
+
+    const QJsonArray messages = summary.value(QStringLiteral("chat")).toArray();
+    for (const QString &text : chat) {
+        bool found = false;
+        for (const QJsonValue &message : messages)
+            found = found
+                || message.toObject().value(QStringLiteral("text")).toString().contains(text);
+        QVERIFY2(found, qPrintable(text + u'\n' + QString::fromUtf8(pretty)));
+    }
+    QStringList stepStates;
+    for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray())
+        stepStates.append(step.toObject().value(QStringLiteral("state")).toString());
+
+    const auto fileText = [&output](const QString &name) {
+        QFile file(QDir(output.path()).filePath(name));
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    };
+    if (error.isEmpty()) {
+        QVERIFY2(summary.value(QStringLiteral("status")).toString() == u"complete",
+                 pretty.constData());
+        QVERIFY2(summary.value(QStringLiteral("errors")).toArray().isEmpty(), pretty.constData());
+        QCOMPARE(summary.value(QStringLiteral("progress")).toInt(), 100);
+        QCOMPARE(stepStates.constLast(), QStringLiteral("complete"));
+        QCOMPARE(fileText(QStringLiteral("sum.js")),
+                 QStringLiteral("export function sum(a, b) {\n  return a + b;\n}\n"));
+        if (server != u"modelchunk.js")
+            QCOMPARE(fileText(QStringLiteral("snippet-1.py")), QStringLiteral("print(1)\n"));
+        if (server == u"modelchunk.js")
+            QCOMPARE(summary.value(QStringLiteral("transport")).toString(),
+                     QStringLiteral("socketio"));
+    } else {
+        QVERIFY2(summary.value(QStringLiteral("status")).toString() == u"error",
+                 pretty.constData());
+        const QJsonArray errors = summary.value(QStringLiteral("errors")).toArray();
+        QVERIFY2(!errors.isEmpty() && errors.last().toString().contains(error), pretty.constData());
+        QVERIFY2(stepStates.contains(QStringLiteral("error")), pretty.constData());
+        // The reply broke inside the code block: what arrived is kept.
+        QCOMPARE(fileText(QStringLiteral("sum.js")), QStringLiteral("export func"));
+    }
+}
+

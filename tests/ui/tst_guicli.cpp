@@ -91,7 +91,7 @@ private Q_SLOTS:
         QTest::newRow("prompt to a stream that takes none")
             << QStringList {QStringLiteral("--connect"), url, QStringLiteral("--prompt"),
                             QStringLiteral("hi")}
-            << QStringLiteral("--prompt needs --dialect openai or chat-text");
+            << QStringLiteral("--prompt needs a chat dialect");
         QTest::newRow("relay without the demo")
             << QStringList {QStringLiteral("--relay"),
                             QStringLiteral("http://127.0.0.1:1/pub/{id}")}
