@@ -245,6 +245,7 @@ void SessionClient::openStream(const QUrl &sessionUrl)
     m_fallbacks.clear();
     m_sessionUrl = sessionUrl;
     m_undecided.clear();
+    m_replay.reset();
     m_closing = false;
     m_activeDialect = m_dialect;
     m_dialectReason = m_dialect == Dialect::Auto ? QString() : QStringLiteral("requested");
@@ -422,8 +423,11 @@ void SessionClient::dispatchFrame(const QByteArray &type, const QByteArray &data
     }
     if (m_decoder->isFinished())
         return;
-    applyDialectOutput(m_decoder->decode(SseEvent {type, data, lastEventId}),
-                       frameSize(type, data, lastEventId));
+    const SseEvent frame {type, data, lastEventId};
+    // A reconnected id-less stream may start over; model-chunk's sequences see to its own.
+    if (!isOneShot() && m_activeDialect != Dialect::ModelChunk && m_replay.isReplayed(frame))
+        return;
+    applyDialectOutput(m_decoder->decode(frame), frameSize(type, data, lastEventId));
 }
 
 // Numbers the decoded events locally and applies them; the first carries the frame's bytes.
@@ -767,10 +771,6 @@ void SessionClient::syncResumeId()
 
 void SessionClient::onStateChanged(ConnectionState state)
 {
-    if (state == ConnectionState::Disconnected && !m_closing && isOneShot()) {
-        // The server ended a posted stream: that ends the reply.
-        const quint64 generation = m_generation;
-        if (m_activeDialect == Dialect::Auto && !m_undecided.isEmpty()) {
     if (state == ConnectionState::Connected && m_activeDialect == Dialect::Auto) {
         // The answer's Content-Type and headers may tell before the first frame.
         if (const auto *sse = qobject_cast<const SseClient *>(m_transport)) {
@@ -781,6 +781,10 @@ void SessionClient::onStateChanged(ConnectionState state)
                 settleDialect(detection->dialect, detection->reason);
         }
     }
+    if (state == ConnectionState::Disconnected && !m_closing && isOneShot()) {
+        // The server ended a posted stream: that ends the reply.
+        const quint64 generation = m_generation;
+        if (m_activeDialect == Dialect::Auto && !m_undecided.isEmpty()) {
             settleDialect(Dialect::Native,
                           QStringLiteral("the stream ended before a frame told its dialect"));
             const QList<SseEvent> frames = std::exchange(m_undecided, {});
@@ -794,6 +798,10 @@ void SessionClient::onStateChanged(ConnectionState state)
             applyDialectOutput(m_decoder->finish(), 0);
         if (generation != m_generation)
             return;
+    }
+    if (state == ConnectionState::Retrying && m_decoder && !isOneShot() && m_decoder->workDone()) {
+        completeFinishedStream();
+        return;
     }
     if (m_mode == TransportMode::Auto && !m_transport->everConnected()
         && (m_dialect == Dialect::Native || (m_dialect == Dialect::Auto && !isOneShot()))
@@ -825,11 +833,26 @@ void SessionClient::onStateChanged(ConnectionState state)
             return;
         }
     }
-    if (state == ConnectionState::Connected)
+    if (state == ConnectionState::Connected) {
         m_sequencer.connectionOpened();
+        m_replay.connectionOpened();
+    }
     if (state == ConnectionState::Error)
         recordError(m_transport->errorString());
     Q_EMIT stateChanged(state);
+}
+
+// An id-less stream that ended after its work was done is over: reconnecting would only have
+// the server send it again.
+void SessionClient::completeFinishedStream()
+{
+    const quint64 generation = m_generation;
+    DialectOutput output = m_decoder->finish();
+    if (m_model->state() != SessionState::Complete && m_model->state() != SessionState::Error)
+        output.events.append(SessionEvent {SessionEvent::Type::Complete, {}});
+    applyDialectOutput(output, 0);
+    if (generation == m_generation)
+        disconnectFromSession();
 }
 
 void SessionClient::recordError(const QString &message)

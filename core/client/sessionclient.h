@@ -2,6 +2,7 @@
 
 #include "core/client/connectionstate.h"
 #include "core/client/reconnectpolicy.h"
+#include "core/client/replayfilter.h"
 #include "core/client/sequencer.h"
 #include "core/client/transport.h"
 #include "core/protocol/dialectdecoder.h"
@@ -136,6 +137,8 @@ public:
     {
         return m_sequencer.duplicatesDropped() + m_dialectDuplicates;
     }
+    // Frames of an id-less stream that a reconnection sent again from its start (skipped).
+    quint64 replayedFramesSkipped() const { return m_replay.skipped(); }
     // The order of the session's events: last applied sequence, history, resume id.
     const Sequencer &sequencer() const { return m_sequencer; }
     quint64 lastSequence() const { return m_sequencer.lastSequence(); } // last applied
@@ -199,6 +202,7 @@ private:
     void onSnapshotFinished();
     void finishResync();
     void cancelResync();
+    void completeFinishedStream();
 
     SessionModel *m_model = nullptr;
     Dialect m_dialect = Dialect::Native;
@@ -222,6 +226,7 @@ private:
     QUrl m_sessionUrl;
     QUrl m_streamUrl;
     Sequencer m_sequencer;
+    ReplayFilter m_replay; // id-less foreign streams that start over on reconnect
     quint64 m_eventsReceived = 0;
     quint64 m_dialectDuplicates = 0; // repeats a dialect decoder recognised
     QStringList m_errors;

@@ -40,6 +40,7 @@ DialectOutput CodeStreamDecoder::decode(const SseEvent &frame)
         return out;
     }
     const CodeEvent &code = std::get<CodeEvent>(result.event->payload);
+    m_sawFile = true;
     switch (code.type) {
     case CodeEvent::Type::Start:
         m_streamed.insert(code.fileName, QString());

@@ -14,9 +14,11 @@ class CodeStreamDecoder final : public DialectDecoder
 public:
     Dialect dialect() const override { return Dialect::CodeStream; }
     DialectOutput decode(const SseEvent &frame) override;
+    bool workDone() const override { return m_sawFile && m_streamed.isEmpty(); }
 
 private:
-    QHash<QString, QString> m_streamed; // file name -> text of its deltas so far
+    QHash<QString, QString> m_streamed; // open file name -> text of its deltas so far
+    bool m_sawFile = false;
 };
 
 } // namespace inkstream::core

@@ -52,6 +52,9 @@ public:
     virtual DialectOutput finish() { return {}; }
     // Whether the stream said it is over (e.g. OpenAI's [DONE]); later frames are ignored.
     virtual bool isFinished() const { return false; }
+    // Whether everything the stream started has ended (every block or file complete, or a
+    // terminal frame seen): a stream without ids that closes now is over, not to be reconnected.
+    virtual bool workDone() const { return false; }
     // The chat message id of the reply, for the dialects that build one (chat-text, openai);
     // set before the first frame.
     virtual void setReplyId(const QString & /*id*/) { }
@@ -85,13 +88,13 @@ protected:
                                                   DialectOutput *out);
     // A whole one-line chat message from the source itself ("DIALECT-N"); nothing when empty.
     void chatLine(const QString &text, DialectOutput *out);
-
-    DialectDecoder() = default;
-    DialectDecoder(const DialectDecoder &) = default;
     // The source's own account of a finished reply, as an `event` chat line: "Stop reason:
     // end_turn · 25 input tokens, 15 output tokens"; the parts it did not say are left out.
     void usageLine(const QString &stopReason, const QJsonValue &inputTokens,
                    const QJsonValue &outputTokens, DialectOutput *out);
+
+    DialectDecoder() = default;
+    DialectDecoder(const DialectDecoder &) = default;
     DialectDecoder &operator=(const DialectDecoder &) = default;
 
 private:

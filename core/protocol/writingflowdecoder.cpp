@@ -34,6 +34,11 @@ DialectOutput WritingFlowDecoder::decode(const SseEvent &frame)
     return out;
 }
 
+bool WritingFlowDecoder::workDone() const
+{
+    return m_autopilotEnded || (!m_blocks.isEmpty() && m_endedBlocks.size() == m_blocks.size());
+}
+
 void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out)
 {
     const QString step = object.value(QStringLiteral("step")).toString();
@@ -47,6 +52,7 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
                      .arg(stats.value(QStringLiteral("verified")).toInt())
                      .arg(stats.value(QStringLiteral("sections")).toInt());
     if (step == u"error") {
+        m_autopilotEnded = true;
         out->events.append(
             SessionEvent {SessionEvent::Type::Error,
                           message.isEmpty() ? QStringLiteral("autopilot failed") : message});
@@ -69,6 +75,7 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
     if (const std::optional<int> progress = percent(object.value(QStringLiteral("progress"))))
         out->events.append(ProgressEvent {*progress, detail});
     if (*name == StepName::Complete) {
+        m_autopilotEnded = true;
         const QString docId = object.value(QStringLiteral("docId")).toString();
         if (!docId.isEmpty())
             chatLine(QStringLiteral("Document %1 is ready").arg(docId), out);
@@ -81,6 +88,10 @@ void WritingFlowDecoder::generation(const QJsonObject &object, DialectOutput *ou
     const QString blockId = object.value(QStringLiteral("blockId")).toString();
     if (blockId.isEmpty()) {
         out->warnings.append(QStringLiteral("writing-flow: ignored a block with an empty id"));
+        return;
+    }
+    if (m_endedBlocks.contains(blockId)) {
+        ++out->duplicates; // the block is over: this is the stream sent again
         return;
     }
     CodeEvent code;
@@ -111,9 +122,11 @@ void WritingFlowDecoder::generation(const QJsonObject &object, DialectOutput *ou
         code.type = CodeEvent::Type::Error;
         code.error = error;
         out->events.append(code);
+        m_endedBlocks.insert(blockId);
     } else if (object.value(QStringLiteral("done")).toBool()) {
         code.type = CodeEvent::Type::Complete;
         out->events.append(code);
+        m_endedBlocks.insert(blockId);
     }
 }
 

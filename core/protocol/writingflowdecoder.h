@@ -16,6 +16,7 @@ class WritingFlowDecoder final : public DialectDecoder
 public:
     Dialect dialect() const override { return Dialect::WritingFlow; }
     DialectOutput decode(const SseEvent &frame) override;
+    bool workDone() const override;
 
 private:
     void autopilot(const QJsonObject &object, DialectOutput *out);
@@ -23,6 +24,8 @@ private:
 
     StepTracker m_steps;
     QSet<QString> m_blocks; // blocks started
+    QSet<QString> m_endedBlocks; // blocks done or failed: what comes for them again is a replay
+    bool m_autopilotEnded = false; // step done or error seen
 };
 
 } // namespace inkstream::core

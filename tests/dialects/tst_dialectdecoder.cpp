@@ -19,6 +19,9 @@ private Q_SLOTS:
     void detect();
     void dialectNames();
     void modelChunk_countsDuplicates();
+    void workDone_data();
+    void workDone();
+    void writingFlow_dropsFramesOfFinishedBlocks();
 };
 
 struct Frame
@@ -330,6 +333,88 @@ void TestDialectDecoder::modelChunk_countsDuplicates()
     }
     QCOMPARE(duplicates, 5);
     QCOMPARE(text, QStringLiteral("12345678"));
+}
+
+// Whether a stream that closes after these frames has ended its work (complete, no reconnect).
+void TestDialectDecoder::workDone_data()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<Frames>("frames");
+    QTest::addColumn<bool>("done");
+
+    QTest::newRow("writing-flow: nothing yet")
+        << QStringLiteral("writing-flow") << Frames() << false;
+    QTest::newRow("writing-flow: a block still open")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"blockId":"a","delta":"x","done":true})"),
+                   f("message", R"({"blockId":"b","delta":"y"})")}
+        << false;
+    QTest::newRow("writing-flow: every block done or failed")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"blockId":"a","delta":"x","done":true})"),
+                   f("message", R"({"blockId":"b","delta":"y"})"),
+                   f("message", R"({"blockId":"b","error":"quota"})")}
+        << true;
+    QTest::newRow("writing-flow: autopilot done")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search","progress":10})"),
+                   f("message", R"({"step":"done","progress":100})")}
+        << true;
+    QTest::newRow("writing-flow: autopilot under way")
+        << QStringLiteral("writing-flow") << Frames {f("message", R"({"step":"outline"})")}
+        << false;
+    QTest::newRow("code-stream: a file still streaming")
+        << QStringLiteral("code-stream")
+        << Frames {f("code", R"({"type":"start","fileName":"a.js"})"),
+                   f("code", R"({"type":"delta","fileName":"a.js","delta":"x"})")}
+        << false;
+    QTest::newRow("code-stream: every file complete or failed")
+        << QStringLiteral("code-stream")
+        << Frames {f("connected", R"({"clientId":"c"})"),
+                   f("code", R"({"type":"start","fileName":"a.js"})"),
+                   f("code", R"({"type":"complete","fileName":"a.js","fullContent":"x"})"),
+                   f("code", R"({"type":"error","fileName":"b.js","error":"no"})")}
+        << true;
+    QTest::newRow("code-stream: only connected")
+        << QStringLiteral("code-stream") << Frames {f("connected", R"({"clientId":"c"})")} << false;
+}
+
+void TestDialectDecoder::workDone()
+{
+    QFETCH(QString, dialect);
+    QFETCH(Frames, frames);
+    QFETCH(bool, done);
+
+    Dialect kind = Dialect::Native;
+    QVERIFY(DialectDecoder::dialectFromText(dialect, &kind));
+    const auto decoder = DialectDecoder::create(kind);
+    for (const Frame &frame : frames)
+        decoder->decode(SseEvent {frame.type, frame.data, QByteArray()});
+    QCOMPARE(decoder->workDone(), done);
+}
+
+// A block is over once `done`: the same block sent again (a replay that did not start where
+// the first connection did) is dropped and counted, never appended twice.
+void TestDialectDecoder::writingFlow_dropsFramesOfFinishedBlocks()
+{
+    const auto decoder = DialectDecoder::create(Dialect::WritingFlow);
+    SessionModel model;
+    quint64 sequence = 0;
+    int duplicates = 0;
+    const QList<QByteArray> frames {R"({"blockId":"a","delta":"one "})",
+                                    R"({"blockId":"a","delta":"two","done":true})"};
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const QByteArray &data : frames) {
+            const DialectOutput out = decoder->decode({"message", data, {}});
+            duplicates += out.duplicates;
+            for (const EventPayload &payload : out.events)
+                QVERIFY(model.apply(Event {++sequence, QString(), payload}));
+        }
+    }
+    QCOMPARE(duplicates, 2);
+    QCOMPARE(model.files().size(), 1);
+    QCOMPARE(model.files().at(0).content, QStringLiteral("one two"));
+    QCOMPARE(model.files().at(0).state, FileState::Complete);
 }
 
 void TestDialectDecoder::detect_data()

@@ -2,6 +2,9 @@
 // {step, progress, stats?, docId?, message?} ending with step "done"; GET
 // /api/generation/stream?streamId= sends generation frames {blockId, delta, cites?, done?} and
 // then only keep-alive comments. Data-only frames, as the seed's EventSource reads them.
+// Query flags: `close=1` ends the response after the last frame (as the seed's generation
+// stream does); `dropAt=A,B,C` makes the first connection to a URL close after A frames, the
+// second after B, ..., each sending the frames again from the start (no ids: no resuming).
 'use strict';
 const http = require('http');
 
@@ -20,12 +23,20 @@ const generation = [
   {blockId: 'body', delta: 'streams apart.', done: true},
 ];
 
+const connections = new Map(); // URL -> connections so far (dropAt)
+
 const server = http.createServer((req, res) => {
   const frames = req.url.startsWith('/api/autopilot') ? autopilot : generation;
+  const query = new URL(req.url, 'http://localhost').searchParams;
+  const connection = (connections.get(req.url) || 0) + 1;
+  connections.set(req.url, connection);
+  const dropAt = (query.get('dropAt') || '').split(',').filter(Boolean).map(Number);
+  const limit = Math.min(frames.length, dropAt[connection - 1] ?? frames.length);
   res.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache'});
   let i = 0;
   const timer = setInterval(() => {
-    if (i < frames.length) res.write(`data: ${JSON.stringify(frames[i++])}\n\n`);
+    if (i < limit) res.write(`data: ${JSON.stringify(frames[i++])}\n\n`);
+    else if (i < frames.length || query.get('close') === '1') { clearInterval(timer); res.end(); }
     else res.write(': keep-alive\n\n');
   }, 2);
   req.on('close', () => clearInterval(timer));
