@@ -34,7 +34,7 @@ QColor colorFor(core::StepState state)
     return kPending;
 }
 
-QString stepTitle(int step)
+QString fixedStepTitle(int step)
 {
     switch (step) {
     case 0:
@@ -59,6 +59,7 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     connect(&m_animation, &QTimer::timeout, this, &ProgressTracker::animate);
     setAccessibleName(tr("Progress"));
     connect(m_model, &core::SessionModel::stepChanged, this, &ProgressTracker::onStepChanged);
+    connect(m_model, &core::SessionModel::sourceStepChanged, this, &ProgressTracker::onStepChanged);
     connect(m_model, &core::SessionModel::progressChanged, this, qOverload<>(&QWidget::update));
     connect(m_model, &core::SessionModel::modelReset, this, [this] {
         onSessionStateChanged();
@@ -69,11 +70,40 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     onSessionStateChanged();
 }
 
+QList<ProgressTracker::Station> ProgressTracker::stations() const
+{
+    QList<Station> stations;
+    for (const core::SourceStep &step : m_model->sourceSteps())
+        stations.append(Station {step.label, step.state, step.detail});
+    if (!stations.isEmpty())
+        return stations;
+    for (int i = 0; i < core::StepCount; ++i) {
+        const core::StepInfo &step = m_model->steps()[size_t(i)];
+        stations.append(Station {fixedStepTitle(i), step.state, step.detail});
+    }
+    return stations;
+}
+
+int ProgressTracker::stepCount() const
+{
+    return int(stations().size());
+}
+
+QString ProgressTracker::stepTitle(int step) const
+{
+    return stations().value(step).title;
+}
+
+core::StepState ProgressTracker::stepState(int step) const
+{
+    return stations().value(step).state;
+}
+
 int ProgressTracker::currentStep() const
 {
-    const auto &steps = m_model->steps();
+    const QList<Station> steps = stations();
     for (int i = int(steps.size()) - 1; i >= 0; --i) {
-        if (steps[size_t(i)].state == core::StepState::Active)
+        if (steps.at(i).state == core::StepState::Active)
             return i;
     }
     return -1;
@@ -84,7 +114,7 @@ QString ProgressTracker::detailText() const
     if (!m_model->progressDetail().isEmpty())
         return m_model->progressDetail();
     const int step = currentStep();
-    return step >= 0 ? m_model->steps()[size_t(step)].detail : QString();
+    return step >= 0 ? stations().at(step).detail : QString();
 }
 
 QSize ProgressTracker::sizeHint() const
@@ -187,9 +217,9 @@ void ProgressTracker::onStepChanged()
 void ProgressTracker::animate()
 {
     m_phase = std::fmod(m_phase + 0.03, 1.0);
-    const auto &steps = m_model->steps();
+    const QList<Station> steps = stations();
     for (int i = 0; i < int(steps.size()); ++i) {
-        if (steps[size_t(i)].state == core::StepState::Active)
+        if (steps.at(i).state == core::StepState::Active)
             update(stationRect(i));
     }
     if (elapsedText() != m_paintedElapsed)
@@ -198,7 +228,7 @@ void ProgressTracker::animate()
 
 QPoint ProgressTracker::stationCenter(int step) const
 {
-    const int count = int(m_model->steps().size());
+    const int count = stepCount();
     const int span = qMax(1, width() - kMargin * 2);
     return {kMargin + (count > 1 ? span * step / (count - 1) : span / 2), kTop + kRadius};
 }
@@ -233,11 +263,11 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     const QColor mutedColor = palette().color(QPalette::PlaceholderText);
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    const auto &steps = m_model->steps();
+    const QList<Station> steps = stations();
     const int count = int(steps.size());
 
     for (int i = 0; i + 1 < count; ++i) {
-        const bool done = steps[size_t(i)].state == core::StepState::Complete;
+        const bool done = steps.at(i).state == core::StepState::Complete;
         painter.setPen(QPen(done ? kComplete : kPending, 2));
         painter.drawLine(stationCenter(i) + QPoint(kRadius + 4, 0),
                          stationCenter(i + 1) - QPoint(kRadius + 4, 0));
@@ -248,7 +278,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     boldFont.setBold(true);
     const int lineHeight = fontMetrics().height();
     for (int i = 0; i < count; ++i) {
-        const core::StepState state = steps[size_t(i)].state;
+        const core::StepState state = steps.at(i).state;
         // The current step of an interrupted stream waits, in the warning colour.
         const bool held = state == core::StepState::Active && isInterrupted();
         const QColor color = held ? AppTheme::warningColor() : colorFor(state);
@@ -292,7 +322,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
         painter.setFont(state == core::StepState::Active ? boldFont : labelFont);
         painter.setPen(state == core::StepState::Pending ? mutedColor : textColor);
         painter.drawText(QRect(int(center.x()) - 70, labelTop(), 140, lineHeight), Qt::AlignCenter,
-                         stepTitle(i));
+                         steps.at(i).title);
     }
 
     const QRectF track = barRect();

@@ -1,16 +1,16 @@
 #pragma once
 
+#include "core/model/sessionmodel.h"
+
 #include <QElapsedTimer>
+#include <QList>
 #include <QTimer>
 #include <QWidget>
 
-namespace inkstream::core {
-class SessionModel;
-}
-
 namespace inkstream::ui {
 
-// Planning → Generating → Validating → Complete as a row of stations joined by a line (a
+// The source's own steps (seed 004's Search → Strategy → Outline) in the order it named them,
+// else Planning → Generating → Validating → Complete, as a row of stations joined by a line (a
 // spinner on the current one, a check or a cross on finished ones), above a progress bar with
 // the current sub-step text, the percentage and the elapsed time. While the stream is
 // interrupted (setInterruption) the tracker holds still: no spinner, the clock paused, and the
@@ -23,6 +23,10 @@ class ProgressTracker final : public QWidget
 public:
     explicit ProgressTracker(core::SessionModel *model, QWidget *parent = nullptr);
 
+    // The steps shown, in order: the source's own when it names any, else the four.
+    int stepCount() const;
+    QString stepTitle(int step) const;
+    core::StepState stepState(int step) const;
     // The step shown as current: the last active one, else -1.
     int currentStep() const;
     QString detailText() const;
@@ -45,6 +49,13 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    struct Station
+    {
+        QString title;
+        core::StepState state = core::StepState::Pending;
+        QString detail;
+    };
+    QList<Station> stations() const;
     void onStepChanged();
     void onSessionStateChanged();
     void animate();

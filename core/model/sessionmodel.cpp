@@ -3,6 +3,7 @@
 #include "core/model/languageguesser.h"
 
 #include <QJsonArray>
+#include <algorithm>
 
 namespace inkstream::core {
 
@@ -35,6 +36,18 @@ QString enumText(const std::array<QString, N> &names, Enum value)
     return names[static_cast<std::size_t>(value)];
 }
 
+StepState stepStateFor(StepEvent::Status status)
+{
+    switch (status) {
+    case StepEvent::Status::Start:
+        return StepState::Active;
+    case StepEvent::Status::Complete:
+        return StepState::Complete;
+    case StepEvent::Status::Error:
+        return StepState::Error;
+    }
+    return StepState::Pending;
+}
 } // namespace
 
 TextPosition advancePosition(TextPosition from, QStringView text)
@@ -106,6 +119,7 @@ void SessionModel::clear()
     m_chat.clear();
     m_chatIndex.clear();
     m_steps = {};
+    m_sourceSteps.clear();
     m_progress = 0;
     m_progressDetail.clear();
     m_state = SessionState::Idle;
@@ -235,8 +249,36 @@ bool SessionModel::applyCode(const CodeEvent &code)
     return fail(QStringLiteral("code event of unknown type"));
 }
 
+QString SessionModel::sourceStepLabel(const QString &name)
+{
+    QString label = name;
+    label.replace(u'_', u' ').replace(u'-', u' ');
+    if (!label.isEmpty())
+        label[0] = label.at(0).toUpper();
+    return label;
+}
+
+bool SessionModel::applySourceStep(const StepEvent &step)
+{
+    if (m_state == SessionState::Idle)
+        setState(SessionState::Running);
+    auto it = std::find_if(m_sourceSteps.begin(), m_sourceSteps.end(),
+                           [&step](const SourceStep &known) { return known.name == step.source; });
+    if (it == m_sourceSteps.end()) {
+        m_sourceSteps.append(SourceStep {step.source, sourceStepLabel(step.source), {}, {}});
+        it = m_sourceSteps.end() - 1;
+    }
+    it->state = stepStateFor(step.status);
+    if (!step.detail.isEmpty() || step.status == StepEvent::Status::Start)
+        it->detail = step.detail;
+    Q_EMIT sourceStepChanged(int(it - m_sourceSteps.begin()));
+    return true;
+}
+
 bool SessionModel::applyStep(const StepEvent &step)
 {
+    if (!step.source.isEmpty())
+        return applySourceStep(step);
     const auto index = static_cast<std::size_t>(step.step);
     if (index >= m_steps.size())
         return fail(QStringLiteral("step event for an unknown step"));
@@ -349,6 +391,13 @@ QJsonObject SessionModel::toSnapshot() const
                                   {QStringLiteral("state"), stepStateText(m_steps[i].state)},
                                   {QStringLiteral("detail"), m_steps[i].detail}});
     }
+    QJsonArray sourceSteps;
+    for (const SourceStep &step : m_sourceSteps) {
+        sourceSteps.append(QJsonObject {{QStringLiteral("name"), step.name},
+                                        {QStringLiteral("label"), step.label},
+                                        {QStringLiteral("state"), stepStateText(step.state)},
+                                        {QStringLiteral("detail"), step.detail}});
+    }
     QJsonObject snapshot {{QStringLiteral("version"), 1},
                           {QStringLiteral("sessionId"), m_sessionId},
                           {QStringLiteral("lastSequence"), qint64(m_lastSequence)},
@@ -360,6 +409,8 @@ QJsonObject SessionModel::toSnapshot() const
                           {QStringLiteral("chat"), chat}};
     if (!m_sessionError.isEmpty())
         snapshot.insert(QStringLiteral("error"), m_sessionError);
+    if (!sourceSteps.isEmpty()) // absent for the native protocol: older readers see nothing new
+        snapshot.insert(QStringLiteral("sourceSteps"), sourceSteps);
     return snapshot;
 }
 
@@ -425,6 +476,21 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
         info.detail = entry.value(QStringLiteral("detail")).toString();
     }
 
+    QList<SourceStep> sourceSteps;
+    for (const QJsonValue &value : snapshot.value(QStringLiteral("sourceSteps")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        SourceStep step;
+        step.name = entry.value(QStringLiteral("name")).toString();
+        if (step.name.isEmpty())
+            return reject(QStringLiteral("source step without a name"));
+        step.label = entry.value(QStringLiteral("label")).toString(sourceStepLabel(step.name));
+        if (!enumFromText(kStepStates, entry.value(QStringLiteral("state")).toString(),
+                          &step.state))
+            return reject(QStringLiteral("source step with an unknown state"));
+        step.detail = entry.value(QStringLiteral("detail")).toString();
+        sourceSteps.append(step);
+    }
+
     SessionState state = SessionState::Idle;
     if (!enumFromText(kSessionStates, snapshot.value(QStringLiteral("state")).toString(), &state))
         return reject(QStringLiteral("unknown session state"));
@@ -440,6 +506,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
     m_chat = std::move(chat);
     m_chatIndex = std::move(chatIndex);
     m_steps = steps;
+    m_sourceSteps = std::move(sourceSteps);
     m_progress = progress;
     m_progressDetail = snapshot.value(QStringLiteral("progressDetail")).toString();
     m_state = state;

@@ -34,6 +34,15 @@ struct StepInfo
     QString detail;
 };
 
+// A step as the source names it (seed 004's "search"), listed in the order first named.
+struct SourceStep
+{
+    QString name; // as the source sends it
+    QString label; // as the tracker shows it ("Search")
+    StepState state = StepState::Pending;
+    QString detail;
+};
+
 struct ChatMessage
 {
     QString id;
@@ -62,6 +71,8 @@ public:
     int fileIndex(const QString &name) const { return m_fileIndex.value(name, -1); }
     const QList<ChatMessage> &chat() const { return m_chat; }
     const std::array<StepInfo, StepCount> &steps() const { return m_steps; }
+    // The source's own steps; empty when it has none (the four fixed steps stand).
+    const QList<SourceStep> &sourceSteps() const { return m_sourceSteps; }
     int progress() const { return m_progress; }
     QString progressDetail() const { return m_progressDetail; }
     SessionState state() const { return m_state; }
@@ -83,6 +94,7 @@ public:
 
     static QString fileStateText(FileState state);
     static QString stepStateText(StepState state);
+    static QString sourceStepLabel(const QString &name); // "search" -> "Search"
     static QString sessionStateText(SessionState state);
 
 Q_SIGNALS:
@@ -95,6 +107,7 @@ Q_SIGNALS:
     void chatTextAppended(int index, const QString &delta);
     void chatMessageStateChanged(int index);
     void stepChanged(int step);
+    void sourceStepChanged(int index); // added (the list grew) or changed
     void progressChanged(int percent, const QString &detail);
     void sessionStateChanged(inkstream::core::SessionState state);
     void modelReset(); // after clear() or loadSnapshot()
@@ -104,6 +117,7 @@ Q_SIGNALS:
 private:
     bool applyCode(const CodeEvent &code);
     bool applyStep(const StepEvent &step);
+    bool applySourceStep(const StepEvent &step);
     bool applyProgress(const ProgressEvent &progress);
     bool applyChat(const ChatEvent &chat);
     bool applySession(const SessionEvent &session);
@@ -121,6 +135,7 @@ private:
     QList<ChatMessage> m_chat;
     QHash<QString, int> m_chatIndex;
     std::array<StepInfo, StepCount> m_steps;
+    QList<SourceStep> m_sourceSteps;
     int m_progress = 0;
     QString m_progressDetail;
     SessionState m_state = SessionState::Idle;

@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <utility>
 #include <variant>
 
 // The typed events every part of Inkstream speaks internally. Wire dialects decode into these;
@@ -53,13 +54,24 @@ struct CodeEvent
 enum class StepName { Planning, Generating, Validating, Complete };
 inline constexpr int StepCount = 4;
 
-// `step`: one of the four tracker steps starts, completes or fails.
+// `step`: one of the four tracker steps starts, completes or fails; or, with `source`, a step
+// the source names itself (seed 004's "search"), `step` then being the one it maps to.
 struct StepEvent
 {
     enum class Status { Start, Complete, Error };
+    StepEvent() = default;
+    // Not an aggregate, so that `source` may be left out wherever a fixed step is meant.
+    StepEvent(StepName stepName, Status stepStatus, QString stepDetail = {},
+              QString sourceName = {})
+        : step(stepName)
+        , status(stepStatus)
+        , detail(std::move(stepDetail))
+        , source(std::move(sourceName))
+    { }
     StepName step = StepName::Planning;
     Status status = Status::Start;
     QString detail; // sub-step text ("Planning API structure...")
+    QString source; // the source's own name for the step; empty: the fixed step `step`
     friend bool operator==(const StepEvent &, const StepEvent &) = default;
 };
 

@@ -261,6 +261,10 @@ void writeEvent(JsonWriter &w, const Event &event)
                 w.key("detail");
                 w.string(e.detail);
             }
+            if (!e.source.isEmpty()) {
+                w.key("source");
+                w.string(e.source);
+            }
         }
         void operator()(const ProgressEvent &e) const
         {
@@ -886,6 +890,7 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
         r.enumeration(QLatin1String("step"), kStepNames, &e.step);
         r.enumeration(QLatin1String("status"), kStepStatuses, &e.status);
         r.string(QLatin1String("detail"), &e.detail, false);
+        r.string(QLatin1String("source"), &e.source, false);
         *out = std::move(e);
         break;
     }

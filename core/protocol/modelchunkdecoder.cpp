@@ -118,9 +118,10 @@ void ModelChunkDecoder::chunk(const QJsonObject &object, DialectOutput *out)
                              .value(QStringLiteral("step"))
                              .toString();
     const std::optional<StepName> tracker = trackerStep(step);
-    if (tracker)
+    if (tracker) {
         m_steps.advanceTo(*tracker, step, out);
-    else if (!m_steps.current())
+        m_sourceSteps.enter(step, *tracker, {}, out);
+    } else if (!m_steps.current())
         m_steps.advanceTo(StepName::Generating, {}, out);
     current->reply.appendText(object.value(QStringLiteral("chunk")).toString(), out);
 }
@@ -130,8 +131,10 @@ void ModelChunkDecoder::progress(const QJsonObject &object, DialectOutput *out)
     if (!job(object, kProgress, out))
         return;
     const QString step = object.value(QStringLiteral("step")).toString();
-    if (const std::optional<StepName> tracker = trackerStep(step))
+    if (const std::optional<StepName> tracker = trackerStep(step)) {
         m_steps.advanceTo(*tracker, step, out);
+        m_sourceSteps.enter(step, *tracker, {}, out);
+    }
     if (const std::optional<int> progress = percent(object.value(QStringLiteral("progress"))))
         out->events.append(ProgressEvent {*progress, step});
 }
@@ -167,6 +170,7 @@ void ModelChunkDecoder::failed(const QJsonObject &object, DialectOutput *out)
     current->reply.finishReply(out);
     current->completed = true;
     m_finished = true;
+    m_sourceSteps.failActive(error, out);
     out->events.append(SessionEvent {SessionEvent::Type::Error, error});
 }
 
@@ -177,6 +181,7 @@ void ModelChunkDecoder::finishSessionIfDone(DialectOutput *out)
             return;
     }
     m_steps.advanceTo(StepName::Complete, {}, out);
+    m_sourceSteps.completeActive(out);
     out->events.append(SessionEvent {SessionEvent::Type::Complete, {}});
     m_finished = true;
 }

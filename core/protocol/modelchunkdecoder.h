@@ -2,6 +2,7 @@
 
 #include "core/protocol/chatreplybuilder.h"
 #include "core/protocol/dialectdecoder.h"
+#include "core/protocol/sourcesteptracker.h"
 #include "core/protocol/steptracker.h"
 
 #include <QJsonObject>
@@ -56,6 +57,7 @@ private:
     std::map<QString, Job> m_jobs;
     std::shared_ptr<int> m_snippetNumbers = std::make_shared<int>(0);
     StepTracker m_steps;
+    SourceStepTracker m_sourceSteps; // thinking, searching, writing as the seed names them
     bool m_finished = false;
 };
 

@@ -53,6 +53,7 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
                      .arg(stats.value(QStringLiteral("sections")).toInt());
     if (step == u"error") {
         m_autopilotEnded = true;
+        m_sourceSteps.failActive(message, out);
         out->events.append(
             SessionEvent {SessionEvent::Type::Error,
                           message.isEmpty() ? QStringLiteral("autopilot failed") : message});
@@ -72,6 +73,10 @@ void WritingFlowDecoder::autopilot(const QJsonObject &object, DialectOutput *out
     }
     if (m_steps.advanceTo(*name, detail, out) && !message.isEmpty())
         chatLine(message, out);
+    if (*name == StepName::Complete)
+        m_sourceSteps.completeActive(out);
+    else if (!m_sourceSteps.enter(step, *name, detail, out) && !detail.isEmpty())
+        out->events.append(StepEvent {*name, StepEvent::Status::Start, detail, step}); // new stats
     if (const std::optional<int> progress = percent(object.value(QStringLiteral("progress"))))
         out->events.append(ProgressEvent {*progress, detail});
     if (*name == StepName::Complete) {

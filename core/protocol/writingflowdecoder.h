@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/protocol/dialectdecoder.h"
+#include "core/protocol/sourcesteptracker.h"
 #include "core/protocol/steptracker.h"
 
 #include <QJsonObject>
@@ -23,6 +24,7 @@ private:
     void generation(const QJsonObject &object, DialectOutput *out);
 
     StepTracker m_steps;
+    SourceStepTracker m_sourceSteps; // search, strategy, outline as the seed names them
     QSet<QString> m_blocks; // blocks started
     QSet<QString> m_endedBlocks; // blocks done or failed: what comes for them again is a replay
     bool m_autopilotEnded = false; // step done or error seen

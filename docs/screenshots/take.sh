@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots again: docs/screenshots/take.sh [BUILD_DIR] [GROUP...]
-# GROUP is demo, conflict, chat or connection; all of them when none is named.
+# GROUP is demo, conflict, chat, connection or steps; all of them when none is named.
 # Each shot runs the real `inkstream` window in a private Xvfb with a fresh configuration;
 # xdotool finds the window, types into it and presses shortcuts where a state needs a user, and
 # ImageMagick's `import` captures the window. Needs: Xvfb, xdotool, imagemagick, curl, and node
@@ -13,7 +13,7 @@ if [ $# -gt 0 ] && [ -d "$1" ]; then
     shift
 fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection)
+[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection steps)
 inkstream=$build/app/inkstream
 out=$root/docs/screenshots
 work=$(mktemp -d)
@@ -161,6 +161,21 @@ shoot chat-reply-streaming-dark
 stop_gui
 }
 
+# A source's own steps in the tracker: seed 004's autopilot (the test suite's writing-flow
+# server) held after `outline` started, so Search and Strategy are done and Outline runs.
+shots_steps()
+{
+node "$root/tests/dialects/servers/writingflow.js" >"$work/writingflow.out" 2>>"$work/writingflow.log" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/writingflow.out" ] && break; sleep 0.1; done
+port=$(head -1 "$work/writingflow.out")
+start_gui --connect "http://127.0.0.1:$port/api/autopilot/stream?taskId=t1&holdAt=4&interval=300" \
+    --dialect writing-flow --theme dark
+sleep 3
+shoot source-steps
+stop_gui
+}
+
 # The publisher goes away mid-file and comes back: `serve` keeps the session in a log
 # (--data-dir), is killed with SIGKILL while it types store.py, and is started again with the
 # same arguments; it restores the session and goes on typing, and the window resumes after the
@@ -216,9 +231,9 @@ wait "$serve_pid" 2>/dev/null || true
 
 for group in "${groups[@]}"; do
     case $group in
-    demo | conflict | chat | connection) "shots_$group" ;;
+    demo | conflict | chat | connection | steps) "shots_$group" ;;
     *)
-        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection)" >&2
+        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection, steps)" >&2
         exit 2
         ;;
     esac

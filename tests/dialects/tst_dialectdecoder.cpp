@@ -22,6 +22,8 @@ private Q_SLOTS:
     void workDone_data();
     void workDone();
     void writingFlow_dropsFramesOfFinishedBlocks();
+    void sourceSteps_data();
+    void sourceSteps();
 };
 
 struct Frame
@@ -415,6 +417,64 @@ void TestDialectDecoder::writingFlow_dropsFramesOfFinishedBlocks()
     QCOMPARE(model.files().size(), 1);
     QCOMPARE(model.files().at(0).content, QStringLiteral("one two"));
     QCOMPARE(model.files().at(0).state, FileState::Complete);
+}
+
+// The source's own steps reach the model by their names, in order, with their states.
+void TestDialectDecoder::sourceSteps_data()
+{
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<Frames>("frames");
+    QTest::addColumn<QString>("steps"); // name=state, in order
+
+    QTest::newRow("writing-flow autopilot (seed 004)")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search","progress":10})"),
+                   f("message", R"({"step":"strategy","progress":45})"),
+                   f("message", R"({"step":"outline","progress":80})")}
+        << QStringLiteral("search=complete,strategy=complete,outline=active");
+    QTest::newRow("writing-flow autopilot done")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search"})"), f("message", R"({"step":"outline"})"),
+                   f("message", R"({"step":"done","progress":100})")}
+        << QStringLiteral("search=complete,outline=complete");
+    QTest::newRow("writing-flow autopilot error")
+        << QStringLiteral("writing-flow")
+        << Frames {f("message", R"({"step":"search"})"),
+                   f("message", R"({"step":"error","message":"offline"})")}
+        << QStringLiteral("search=error");
+    QTest::newRow("model-chunk (seed 003)")
+        << QStringLiteral("model-chunk")
+        << Frames {f("job:progress", R"({"jobId":"j","progress":5,"step":"thinking"})"),
+                   f("model:chunk",
+                     R"({"jobId":"j","chunk":"a","sequence":1,"metadata":{"step":"searching"}})"),
+                   f("model:chunk",
+                     R"({"jobId":"j","chunk":"b","sequence":2,"metadata":{"step":"writing"}})"),
+                   f("job:completed", R"({"jobId":"j"})")}
+        << QStringLiteral("thinking=complete,searching=complete,writing=complete");
+    QTest::newRow("smart-forge has the four")
+        << QStringLiteral("smart-forge") << Frames {f("step:start", R"({"step":"planning"})")}
+        << QString();
+}
+
+void TestDialectDecoder::sourceSteps()
+{
+    QFETCH(QString, dialect);
+    QFETCH(Frames, frames);
+    QFETCH(QString, steps);
+
+    Dialect kind = Dialect::Native;
+    QVERIFY(DialectDecoder::dialectFromText(dialect, &kind));
+    const auto decoder = DialectDecoder::create(kind);
+    SessionModel model;
+    quint64 sequence = 0;
+    for (const Frame &frame : frames) {
+        for (const EventPayload &payload : decoder->decode({frame.type, frame.data, {}}).events)
+            QVERIFY(model.apply(Event {++sequence, QString(), payload}));
+    }
+    QStringList seen;
+    for (const SourceStep &step : model.sourceSteps())
+        seen.append(step.name + u'=' + SessionModel::stepStateText(step.state));
+    QCOMPARE(seen.join(u','), steps);
 }
 
 void TestDialectDecoder::detect_data()

@@ -229,6 +229,56 @@ private Q_SLOTS:
         QCOMPARE(stateSpy.count(), 1);
     }
 
+    // Steps the source names itself are listed in the order first named, apart from the four.
+    void sourceSteps_listedInOrderWithStates()
+    {
+        SessionModel model;
+        QSignalSpy spy(&model, &SessionModel::sourceStepChanged);
+        const auto step = [](StepEvent::Status status, const char *name, const char *detail = "") {
+            return StepEvent {StepName::Planning, status, QString::fromUtf8(detail),
+                              QString::fromUtf8(name)};
+        };
+        model.apply(makeEvent(1, step(StepEvent::Status::Start, "search", "14 hits")));
+        model.apply(makeEvent(2, step(StepEvent::Status::Complete, "search")));
+        model.apply(makeEvent(3, step(StepEvent::Status::Start, "strategy")));
+        model.apply(makeEvent(4, step(StepEvent::Status::Error, "strategy", "no sources")));
+        QCOMPARE(model.sourceSteps().size(), 2);
+        QCOMPARE(model.sourceSteps().at(0).name, QStringLiteral("search"));
+        QCOMPARE(model.sourceSteps().at(0).label, QStringLiteral("Search"));
+        QCOMPARE(model.sourceSteps().at(0).state, StepState::Complete);
+        QCOMPARE(model.sourceSteps().at(0).detail, QStringLiteral("14 hits"));
+        QCOMPARE(model.sourceSteps().at(1).state, StepState::Error);
+        QCOMPARE(model.sourceSteps().at(1).detail, QStringLiteral("no sources"));
+        QCOMPARE(spy.count(), 4);
+        for (const StepInfo &fixed : model.steps())
+            QCOMPARE(fixed.state, StepState::Pending); // the four are not touched
+        QCOMPARE(model.state(), SessionState::Running);
+        model.clear();
+        QVERIFY(model.sourceSteps().isEmpty());
+    }
+
+    void snapshot_roundTripsSourceSteps()
+    {
+        SessionModel source;
+        source.apply(makeEvent(1,
+                               StepEvent {StepName::Planning, StepEvent::Status::Complete,
+                                          QStringLiteral("done"), QStringLiteral("search")}));
+        source.apply(makeEvent(
+            2,
+            StepEvent {
+                StepName::Generating, StepEvent::Status::Start, {}, QStringLiteral("outline")}));
+        const QJsonObject snapshot = source.toSnapshot();
+        QCOMPARE(snapshot.value(QStringLiteral("sourceSteps")).toArray().size(), 2);
+        SessionModel copy;
+        QString error;
+        QVERIFY2(copy.loadSnapshot(snapshot, &error), qPrintable(error));
+        QCOMPARE(copy.toSnapshot(), snapshot);
+        QCOMPARE(copy.sourceSteps().at(1).name, QStringLiteral("outline"));
+        QCOMPARE(copy.sourceSteps().at(1).state, StepState::Active);
+        // A native session has none, and its snapshot says nothing of them.
+        QVERIFY(!SessionModel().toSnapshot().contains(QStringLiteral("sourceSteps")));
+    }
+
     void snapshot_roundTripsEverything()
     {
         SessionModel source;

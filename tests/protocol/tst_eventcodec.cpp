@@ -93,6 +93,12 @@ private Q_SLOTS:
             }
         }
 
+        // A step the source names itself (issue 18); `step` is the fixed one it maps to.
+        QTest::newRow("step named by its source")
+            << makeEvent(15,
+                         StepEvent {StepName::Planning, StepEvent::Status::Start,
+                                    QStringLiteral("14 hits"), QStringLiteral("search")});
+
         QTest::newRow("progress 0") << makeEvent(20, ProgressEvent {0, QString()});
         QTest::newRow("progress 100 with detail")
             << makeEvent(21, ProgressEvent {100, QStringLiteral("Done ✓")});

@@ -4,7 +4,8 @@
 // then only keep-alive comments. Data-only frames, as the seed's EventSource reads them.
 // Query flags: `close=1` ends the response after the last frame (as the seed's generation
 // stream does); `dropAt=A,B,C` makes the first connection to a URL close after A frames, the
-// second after B, ..., each sending the frames again from the start (no ids: no resuming).
+// second after B, ..., each sending the frames again from the start (no ids: no resuming);
+// `holdAt=N&interval=MS` sends N frames, one every MS ms, then only keep-alives (screenshots).
 'use strict';
 const http = require('http');
 
@@ -32,13 +33,17 @@ const server = http.createServer((req, res) => {
   connections.set(req.url, connection);
   const dropAt = (query.get('dropAt') || '').split(',').filter(Boolean).map(Number);
   const limit = Math.min(frames.length, dropAt[connection - 1] ?? frames.length);
+  const hold = Number(query.get('holdAt') || frames.length);
   res.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache'});
   let i = 0;
   const timer = setInterval(() => {
-    if (i < limit) res.write(`data: ${JSON.stringify(frames[i++])}\n\n`);
-    else if (i < frames.length || query.get('close') === '1') { clearInterval(timer); res.end(); }
-    else res.write(': keep-alive\n\n');
-  }, 2);
+    if (i < Math.min(limit, hold)) res.write(`data: ${JSON.stringify(frames[i++])}\n\n`);
+    else if (hold < frames.length) res.write(': keep-alive\n\n'); // held
+    else if (i < frames.length || query.get('close') === '1') {
+      clearInterval(timer);
+      res.end();
+    } else res.write(': keep-alive\n\n');
+  }, Number(query.get('interval') || 2));
   req.on('close', () => clearInterval(timer));
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
