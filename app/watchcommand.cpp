@@ -443,8 +443,11 @@ void WatchRun::report(const QString &message)
 
 void WatchRun::onFileStateChanged(int index)
 {
-    if (m_model.files().at(index).state == FileState::Complete)
+    const core::SessionFile &file = m_model.files().at(index);
+    if (file.state == FileState::Complete)
         writeFile(index);
+    else if (file.state == FileState::Error) // the user sees why, not only that it failed
+        report(QStringLiteral("%1: %2").arg(OutputDirectory::printableName(file.name), file.error));
 }
 
 void WatchRun::onModelReset()
@@ -558,19 +561,26 @@ QJsonObject WatchRun::summary() const
         const QByteArray digest = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
         // Not on disk as listed: the deadline or a limit came first.
         const bool incomplete = m_output && m_written.value(file.name) != digest;
-        files.append(QJsonObject {
+        QJsonObject entry {
             {QStringLiteral("name"), file.name},
             {QStringLiteral("sha256"), QString::fromLatin1(digest.toHex())},
             {QStringLiteral("bytes"), qint64(bytes.size())},
             {QStringLiteral("state"),
-             incomplete ? QStringLiteral("incomplete") : SessionModel::fileStateText(file.state)}});
+             incomplete ? QStringLiteral("incomplete") : SessionModel::fileStateText(file.state)}};
+        if (file.state == FileState::Error)
+            entry.insert(QStringLiteral("error"), file.error); // the source's reason
+        files.append(entry);
     }
     QJsonArray chat;
     for (const core::ChatMessage &message : m_model.chat())
         chat.append(QJsonObject {{QStringLiteral("role"), core::chatRoleText(message.role)},
                                  {QStringLiteral("text"), message.text}});
-    QJsonArray steps;
-    for (int i = 0; i < core::StepCount; ++i)
+    QJsonArray steps; // as the tracker shows them: the source's own, else the four
+    for (const core::SourceStep &step : m_model.sourceSteps())
+        steps.append(
+            QJsonObject {{QStringLiteral("name"), step.name},
+                         {QStringLiteral("state"), SessionModel::stepStateText(step.state)}});
+    for (int i = 0; m_model.sourceSteps().isEmpty() && i < core::StepCount; ++i)
         steps.append(QJsonObject {
             {QStringLiteral("name"), core::stepNameText(core::StepName(i))},
             {QStringLiteral("state"), SessionModel::stepStateText(m_model.steps().at(i).state)}});
@@ -586,6 +596,7 @@ QJsonObject WatchRun::summary() const
         {QStringLiteral("events"), qint64(m_client.eventsReceived())},
         {QStringLiteral("reconnects"), m_client.reconnects()},
         {QStringLiteral("duplicatesDropped"), qint64(m_client.duplicatesDropped())},
+        {QStringLiteral("replayedFramesSkipped"), qint64(m_client.replayedFramesSkipped())},
         {QStringLiteral("resyncs"), m_client.resyncs()},
         {QStringLiteral("resumedFrom"), qint64(m_resumedFrom)},
         {QStringLiteral("resyncBytes"), m_client.resyncBytes()},
@@ -641,8 +652,9 @@ int WatchCommand::run(const QStringList &arguments)
         "limit), files (name, sha256, bytes, state: writing, complete, error, or\n"
         "incomplete when DIR does not hold it as listed because the deadline or a limit came\n"
         "first), bytesWritten (under DIR), chat, steps, progress, events,\n"
-        "reconnects, duplicatesDropped, resyncs (re-syncs from the snapshot after a gap),\n"
-        "resyncBytes (bytes of the snapshots those re-syncs read), resumedFrom (the last\n"
+        "reconnects, duplicatesDropped, replayedFramesSkipped (frames an id-less stream sent\n"
+        "again from its start after a reconnect), resyncs (re-syncs from the snapshot after a\n"
+        "gap), resyncBytes (bytes of the snapshots those re-syncs read), resumedFrom (the last\n"
         "sequence --state held when the run started; 0: fresh),\n"
         "transport (the one in use: sse, ws or poll), dialect (the stream format followed, and\n"
         "dialectReason: why), warnings (what the dialect decoder did not understand),\n"
@@ -886,6 +898,7 @@ int WatchCommand::run(const QStringList &arguments)
                 << " needs --prompt TEXT (or a request body in --data)\n";
             return kExitUsage;
         }
+        options.url = core::ChatRequest::url(options.dialect, options.url);
         if (options.body.isEmpty()) {
             if (!connectOptions.isModelSet()) {
                 err << "watch: --dialect " << dialectName << " needs --model NAME\n";
@@ -894,7 +907,6 @@ int WatchCommand::run(const QStringList &arguments)
             options.body = core::ChatRequest::body(
                 options.dialect, options.url, request,
                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
-        options.url = core::ChatRequest::url(options.dialect, options.url);
                                          {QStringLiteral("content"), prompt}}},
                 QString());
         }

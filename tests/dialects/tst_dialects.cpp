@@ -22,6 +22,9 @@ private Q_SLOTS:
     void socketIo_pingPongReconnectAndAuth();
     void chatApis_data();
     void chatApis();
+    void idLessReplay_endsByteIdentical_data();
+    void idLessReplay_endsByteIdentical();
+    void codeStream_errorReasonReachesTheSummary();
 };
 
 namespace {
@@ -67,7 +70,7 @@ void TestDialects::watch_data()
     QTest::addColumn<QString>("dialect");
     QTest::addColumn<StringMap>("files"); // name -> content on disk
     QTest::addColumn<QStringList>("chat"); // substrings of the chat, in order of messages
-    QTest::addColumn<QString>("steps"); // comma-separated states
+    QTest::addColumn<QString>("steps"); // comma-separated states, or name=state: the source's
     QTest::addColumn<int>("progress");
     QTest::addColumn<int>("warnings");
 
@@ -123,8 +126,8 @@ void TestDialects::watch_data()
     QTest::newRow("writing-flow autopilot, detected")
         << QStringLiteral("writingflow.js") << QStringLiteral("/api/autopilot/stream?taskId=t1")
         << QStringList() << QStringLiteral("complete") << QStringLiteral("writing-flow")
-        << StringMap() << QStringList {QStringLiteral("Document doc-7 is ready")} << allComplete
-        << 100 << 0;
+        << StringMap() << QStringList {QStringLiteral("Document doc-7 is ready")}
+        << QStringLiteral("search=complete,strategy=complete,outline=complete") << 100 << 0;
     QTest::newRow("writing-flow generation, explicit")
         << QStringLiteral("writingflow.js") << QStringLiteral("/api/generation/stream?streamId=s1")
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("writing-flow"),
@@ -141,12 +144,14 @@ void TestDialects::watch_data()
     QTest::newRow("model-chunk over SSE, detected")
         << QStringLiteral("modelchunk.js") << QStringLiteral("/api/jobs/job-1/stream")
         << QStringList() << QStringLiteral("complete") << QStringLiteral("model-chunk") << sumFile
-        << QStringList {QStringLiteral("Here is the sum function.")} << allComplete << 100 << 0;
+        << QStringList {QStringLiteral("Here is the sum function.")}
+        << QStringLiteral("thinking=complete,writing=complete") << 100 << 0;
     QTest::newRow("model-chunk over Socket.IO, detected")
         << QStringLiteral("modelchunk.js") << QStringLiteral("/?jobId=job-3")
         << QStringList {QStringLiteral("--transport"), QStringLiteral("socketio")}
         << QStringLiteral("complete") << QStringLiteral("model-chunk") << sumFile
-        << QStringList {QStringLiteral("It adds two numbers.")} << allComplete << 100 << 0;
+        << QStringList {QStringLiteral("It adds two numbers.")}
+        << QStringLiteral("thinking=complete,writing=complete") << 100 << 0;
     QTest::newRow("openai, --prompt --model --token")
         << QStringLiteral("openai.js") << QString()
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("openai"),
@@ -188,7 +193,20 @@ void TestDialects::watch()
     const QByteArray pretty = QJsonDocument(summary).toJson();
     QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
     QCOMPARE(summary.value(QStringLiteral("dialect")).toString(), dialect);
-    QVERIFY2(summary.value(QStringLiteral("errors")).toArray().isEmpty(), pretty.constData());
+    // The only errors are failed files, each with the reason its source gave (issue 18, 4).
+    QStringList failedFiles;
+    for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray()) {
+        const QJsonObject entry = file.toObject();
+        if (entry.value(QStringLiteral("state")).toString() == u"error") {
+            QVERIFY2(!entry.value(QStringLiteral("error")).toString().isEmpty(), pretty.constData());
+            failedFiles.append(entry.value(QStringLiteral("name")).toString() + u": "
+                               + entry.value(QStringLiteral("error")).toString());
+        }
+    }
+    QStringList errors;
+    for (const QJsonValue &error : summary.value(QStringLiteral("errors")).toArray())
+        errors.append(error.toString());
+    QVERIFY2(errors == failedFiles, pretty.constData());
     QVERIFY2(summary.value(QStringLiteral("warnings")).toArray().size() == warnings,
              pretty.constData());
 
@@ -212,10 +230,120 @@ void TestDialects::watch()
         QVERIFY2(found, qPrintable(chat.at(i)));
     }
     QStringList stepStates;
-    for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray())
-        stepStates.append(step.toObject().value(QStringLiteral("state")).toString());
+    for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray()) {
+        const QString name = step.toObject().value(QStringLiteral("name")).toString();
+        const QString state = step.toObject().value(QStringLiteral("state")).toString();
+        stepStates.append(steps.contains(u'=') ? name + u'=' + state : state);
+    }
     QCOMPARE(stepStates.join(u','), steps);
     QCOMPARE(summary.value(QStringLiteral("progress")).toInt(), progress);
+}
+
+// Seed 000's `code` error event carries a reason: it reaches the file's entry and the errors.
+void TestDialects::codeStream_errorReasonReachesTheSummary()
+{
+    NodeServer node(QStringLiteral("codestream.js"));
+    const int port = node.port(); // port() reads the server's first line: once
+    QVERIFY2(port > 0, "the Node server did not report its port");
+    QTemporaryDir output;
+    QByteArray stderrText;
+    const QJsonObject summary = runWatch(
+        QStringLiteral("http://127.0.0.1:%1/api/interview/1/code-stream").arg(port),
+        output.path(), {QStringLiteral("--until"), QStringLiteral("idle:1.5")}, &stderrText);
+    const QByteArray pretty = QJsonDocument(summary).toJson();
+    QJsonObject broken;
+    for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray()) {
+        if (file.toObject().value(QStringLiteral("name")).toString() == u"broken.js")
+            broken = file.toObject();
+    }
+    QCOMPARE(broken.value(QStringLiteral("state")).toString(), QStringLiteral("error"));
+    QCOMPARE(broken.value(QStringLiteral("error")).toString(),
+             QStringLiteral("Failed to stream code"));
+    QVERIFY2(summary.value(QStringLiteral("errors"))
+                 .toArray()
+                 .contains(QStringLiteral("broken.js: Failed to stream code")),
+             pretty.constData());
+    QVERIFY2(stderrText.contains("broken.js: Failed to stream code"), stderrText.constData());
+}
+
+// Seeds 000 and 004 have no ids: a reconnected stream starts over. The server drops the first
+// three connections mid-file (`dropAt`), each next one sends everything again from the start;
+// what was received is skipped (counted), so the files end byte for byte as sent once. A
+// stream that closes after its last block completes the session instead of reconnecting.
+void TestDialects::idLessReplay_endsByteIdentical_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<StringMap>("files");
+    QTest::addColumn<int>("reconnects");
+    QTest::addColumn<int>("skipped");
+
+    const StringMap blocks {
+        {QStringLiteral("intro.md"), QStringLiteral("Streaming makes writing visible.")},
+        {QStringLiteral("body.md"), QStringLiteral("Each block streams apart.")}};
+    const QStringList writingFlow {QStringLiteral("--dialect"), QStringLiteral("writing-flow"),
+                                   QStringLiteral("--backoff-base"), QStringLiteral("0.25")};
+    QTest::newRow("writing-flow generation, three replays, closes after the last block")
+        << QStringLiteral("writingflow.js")
+        << QStringLiteral("/api/generation/stream?streamId=s1&dropAt=1,2,4&close=1") << writingFlow
+        << QStringLiteral("complete") << blocks << 3 << 1 + 2 + 4;
+    QTest::newRow("writing-flow generation, closes after the last block")
+        << QStringLiteral("writingflow.js")
+        << QStringLiteral("/api/generation/stream?streamId=s1&close=1") << writingFlow
+        << QStringLiteral("complete") << blocks << 0 << 0;
+    QTest::newRow("code-stream, three replays, detected")
+        << QStringLiteral("codestream.js")
+        << QStringLiteral("/api/interview/1/code-stream?dropAt=8,16,24")
+        << QStringList {QStringLiteral("--until"), QStringLiteral("idle:1.5"),
+                        QStringLiteral("--backoff-base"), QStringLiteral("0.25")}
+        << QStringLiteral("idle")
+        << StringMap {{QStringLiteral("solution.js"),
+                       QStringLiteral("const solution = (s) => s.split(\"\").reverse().join(\"\");"
+                                      "\nmodule.exports = solution;\n")},
+                      {QStringLiteral("util.js"),
+                       QStringLiteral("export const add = (a, b) => a + b;\n")}}
+        << 3 << 8 + 16 + 24;
+}
+
+void TestDialects::idLessReplay_endsByteIdentical()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, path);
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, status);
+    QFETCH(StringMap, files);
+    QFETCH(int, reconnects);
+    QFETCH(int, skipped);
+
+    NodeServer node(server);
+    const int port = node.port();
+    QVERIFY2(port > 0, "the Node server did not report its port");
+    QTemporaryDir output;
+    QByteArray stderrText;
+    const QJsonObject summary
+        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
+                   arguments, &stderrText);
+    QVERIFY2(!summary.isEmpty(), stderrText.constData());
+    const QByteArray pretty = QJsonDocument(summary).toJson();
+    QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
+    QVERIFY2(summary.value(QStringLiteral("reconnects")).toInt() == reconnects, pretty.constData());
+    QVERIFY2(summary.value(QStringLiteral("replayedFramesSkipped")).toInt() == skipped,
+             pretty.constData());
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        QFile file(QDir(output.path()).filePath(it.key()));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(it.key()));
+        QCOMPARE(file.readAll(), it.value().toUtf8());
+    }
+    for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray()) {
+        const QJsonObject entry = file.toObject();
+        const QString name = entry.value(QStringLiteral("name")).toString();
+        if (files.contains(name)) // byte-identical in the summary too: no doubled character
+            QVERIFY2(entry.value(QStringLiteral("bytes")).toInt()
+                         == files.value(name).toUtf8().size(),
+                     pretty.constData());
+    }
 }
 
 // Seed 003's realtime server over Socket.IO v4: the client answers the server's pings (a
@@ -281,8 +409,6 @@ void TestDialects::socketIo_pingPongReconnectAndAuth()
              QJsonDocument(refused).toJson().constData());
 }
 
-QTEST_GUILESS_MAIN(TestDialects)
-#include "tst_dialects.moc"
 // The LLM APIs and the Socket.IO URL (issue 18): each server speaks the format from its public
 // documentation (the AI SDK's stream is the `ai` package's own). `auto` rows name no dialect:
 // the URL or the answer's headers tell it before the first frame. Failing rows end mid-reply:
@@ -475,3 +601,5 @@ void TestDialects::chatApis()
     }
 }
 
+QTEST_GUILESS_MAIN(TestDialects)
+#include "tst_dialects.moc"
