@@ -86,6 +86,11 @@ QColor AppTheme::warningColor()
     return g_dark ? QColor(0xf5, 0xa6, 0x23) : QColor(0xa3, 0x5c, 0x00);
 }
 
+QColor AppTheme::errorColor()
+{
+    return g_dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xb3, 0x26, 0x1e);
+}
+
 AppTheme::Mode AppTheme::modeFromName(const QString &name, bool *ok)
 {
     if (ok)

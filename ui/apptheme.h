@@ -18,6 +18,8 @@ public:
     // Text that needs the reader's attention without being an error (the connection lost):
     // amber, darker on the light palette so it stays readable.
     static QColor warningColor();
+    // Text that reports a failure (a file the source gave up on): red, readable on both.
+    static QColor errorColor();
     static Mode modeFromName(const QString &name, bool *ok = nullptr); // "system", "light", "dark"
     static QString modeName(Mode mode);
 };

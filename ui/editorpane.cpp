@@ -1,5 +1,6 @@
 #include "ui/editorpane.h"
 
+#include "ui/apptheme.h"
 #include "ui/codeeditor.h"
 #include "ui/conflictbar.h"
 #include "ui/findbar.h"
@@ -26,6 +27,7 @@ EditorPane::EditorPane(QWidget *parent)
     , m_title(new QLabel(this))
     , m_language(new QLabel(this))
     , m_hint(new QLabel(this))
+    , m_error(new QLabel(this))
     , m_stack(new QStackedWidget(this))
     , m_emptyDocument(new QTextDocument(this))
 {
@@ -45,9 +47,18 @@ EditorPane::EditorPane(QWidget *parent)
     headerLayout->setContentsMargins(12, 6, 12, 6);
     headerLayout->addWidget(m_title);
     headerLayout->addWidget(m_language);
+    headerLayout->addWidget(m_error, 1);
     headerLayout->addStretch(1);
     headerLayout->addWidget(m_jumpToLive);
     headerLayout->addWidget(m_badge);
+    m_error->setObjectName(QStringLiteral("fileError"));
+    m_error->setTextFormat(Qt::PlainText);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setAccessibleName(tr("File error"));
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, AppTheme::errorColor());
+    m_error->setPalette(errorPalette);
+    m_error->hide();
     m_jumpToLive->setToolTip(tr("Follow the text the AI is writing again"));
     m_jumpToLive->hide();
     connect(m_jumpToLive, &QPushButton::clicked, m_editor, &CodeEditor::jumpToLive);
@@ -82,9 +93,22 @@ void EditorPane::showDocument(QTextDocument *document, const QString &fileName,
     m_editor->setDocument(document ? document : m_emptyDocument);
     m_title->setText(document ? fileName : tr("No file"));
     m_language->setText(language);
+    setFileError({});
     m_stack->setCurrentWidget(document ? static_cast<QWidget *>(m_editor) : m_hint);
     if (document)
         m_editor->revealInsertionPoint();
+}
+
+void EditorPane::setFileError(const QString &error)
+{
+    m_error->setText(error.isEmpty() ? QString() : tr("⚠ %1").arg(error));
+    m_error->setToolTip(error);
+    m_error->setVisible(!error.isEmpty());
+}
+
+QString EditorPane::fileError() const
+{
+    return m_error->toolTip();
 }
 
 void EditorPane::setWriting(bool writing)

@@ -32,6 +32,9 @@ public:
     QString fileName() const { return m_fileName; }
     CodeEditor *editor() const { return m_editor; }
     WritingBadge *badge() const { return m_badge; }
+    // Why the shown file failed, as its source said (empty: it did not).
+    void setFileError(const QString &error);
+    QString fileError() const;
     ConflictBar *conflictBar() const { return m_conflictBar; }
     FindBar *findBar() const { return m_findBar; }
     // "Jump to live", shown while the AI writes this file and the reader scrolled away.
@@ -48,6 +51,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_language = nullptr;
     QLabel *m_hint = nullptr;
+    QLabel *m_error = nullptr;
     QStackedWidget *m_stack = nullptr;
     QTextDocument *m_emptyDocument = nullptr; // shown while no file is, so none is dangling
     QString m_fileName;

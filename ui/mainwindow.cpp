@@ -545,6 +545,7 @@ void MainWindow::showFile(int fileIndex)
         m_fileList->setCurrentIndex(m_fileModel->index(fileIndex));
         m_selectingProgrammatically = false;
     }
+    m_editorPane->setFileError(file.state == core::FileState::Error ? file.error : QString());
     updateWriting();
     updateConflictBar();
 }
@@ -587,9 +588,11 @@ void MainWindow::onDocumentsReset()
 
 void MainWindow::onFileStateChanged(int fileIndex)
 {
-    if (fileIndex == m_currentFile)
-        updateWriting();
     const core::SessionFile &file = m_displayModel->files().at(fileIndex);
+    if (fileIndex == m_currentFile) {
+        updateWriting();
+        m_editorPane->setFileError(file.state == core::FileState::Error ? file.error : QString());
+    }
     if (file.state == core::FileState::Error)
         statusBar()->showMessage(tr("%1: %2").arg(file.name, file.error), kStatusMessageMs);
 }

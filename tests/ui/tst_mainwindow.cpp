@@ -212,6 +212,25 @@ private Q_SLOTS:
         QVERIFY(f.window.windowTitle().contains(QStringLiteral("complete")));
     }
 
+    // Issue 18, 4: a file the source gave up on says why, in the editor header.
+    void erroredFile_showsItsReasonInTheHeader()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("ok.py"), QStringLiteral("a = 1\n"));
+        f.feed.completeFile(QStringLiteral("ok.py"), QStringLiteral("a = 1\n"));
+        f.feed.typeFile(QStringLiteral("broken.js"), QStringLiteral("const x"));
+        core::CodeEvent failure;
+        failure.type = core::CodeEvent::Type::Error;
+        failure.fileName = QStringLiteral("broken.js");
+        failure.error = QStringLiteral("Failed to stream code");
+        QVERIFY(f.feed.apply(failure));
+        f.window.showFile(1);
+        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("broken.js"));
+        QCOMPARE(f.window.editorPane()->fileError(), QStringLiteral("Failed to stream code"));
+        f.window.showFile(0);
+        QVERIFY(f.window.editorPane()->fileError().isEmpty());
+    }
+
     void snapshot_keepsTheFileTheReaderIsOn()
     {
         Fixture f;
