@@ -1,5 +1,7 @@
 #include "app/publishcommand.h"
 
+#include "core/server/accesspolicy.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -13,6 +15,7 @@
 #include <QStringDecoder>
 #include <QTextStream>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace inkstream::app {
 
@@ -25,10 +28,12 @@ struct Reply
     QString networkError; // set when no response arrived
 };
 
-Reply postJson(QNetworkAccessManager &manager, const QUrl &url, const QJsonObject &body,
-               int timeoutMs)
+Reply postJson(QNetworkAccessManager &manager, const QUrl &url, const QByteArray &token,
+               const QJsonObject &body, int timeoutMs)
 {
     QNetworkRequest request(url);
+    if (!token.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + token);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(timeoutMs);
     QNetworkReply *reply
@@ -121,11 +126,19 @@ int PublishCommand::run(const QStringList &arguments)
     const QCommandLineOption completeOption(
         QStringLiteral("complete"),
         QStringLiteral("Mark the session complete once the files have been typed."));
+    const QCommandLineOption tokenOption(
+        QStringLiteral("token"),
+        QStringLiteral("The publisher's publish token (default: a ?token= in SESSION_URL, else "
+                       "INKSTREAM_TOKEN). Sent as Authorization: Bearer, never printed."),
+        QStringLiteral("TOKEN"));
+    const QCommandLineOption tokenFileOption(
+        QStringLiteral("token-file"), QStringLiteral("Read the token from the first line of FILE."),
+        QStringLiteral("FILE"));
     const QCommandLineOption timeoutOption(
         QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request (default 30)."),
         QStringLiteral("SECONDS"), QStringLiteral("30"));
-    parser.addOptions(
-        {chunkOption, delayOption, asOption, instantOption, completeOption, timeoutOption});
+    parser.addOptions({chunkOption, delayOption, asOption, instantOption, completeOption,
+                       tokenOption, tokenFileOption, timeoutOption});
     parser.process(arguments);
 
     const QStringList positional = parser.positionalArguments().mid(1);
@@ -137,6 +150,30 @@ int PublishCommand::run(const QStringList &arguments)
     if (sessionUrl.isEmpty()) {
         err << "inkstream publish: " << positional.at(0)
             << " is not a session URL (http://HOST:PORT/api/sessions/ID)\n";
+        return 2;
+    }
+    // The token: an option, a file, the URL's ?token= (moved to the header: a URL ends up in
+    // logs and error messages), else the environment.
+    QByteArray token = parser.value(tokenOption).toUtf8();
+    QString tokenError;
+    if (parser.isSet(tokenFileOption)
+        && (parser.isSet(tokenOption)
+            || !core::AccessPolicy::readTokenFile(parser.value(tokenFileOption), &token,
+                                                  &tokenError))) {
+        err << "inkstream publish: "
+            << (tokenError.isEmpty() ? QStringLiteral("give either --token or --token-file")
+                                     : tokenError)
+            << '\n';
+        return 2;
+    }
+    if (token.isEmpty())
+        token = QUrlQuery(QUrl::fromUserInput(positional.at(0)))
+                    .queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)
+                    .toUtf8();
+    if (token.isEmpty())
+        token = qgetenv("INKSTREAM_TOKEN");
+    if (!core::AccessPolicy::normalizeToken(&token, QStringLiteral("the token"), &tokenError)) {
+        err << "inkstream publish: " << tokenError << '\n';
         return 2;
     }
     const QStringList paths = positional.mid(1);
@@ -201,7 +238,7 @@ int PublishCommand::run(const QStringList &arguments)
         QJsonObject body = options;
         body.insert(QStringLiteral("fileName"), file.name);
         body.insert(QStringLiteral("content"), file.content);
-        const Reply reply = postJson(manager, filesUrl, body, timeoutMs);
+        const Reply reply = postJson(manager, filesUrl, token, body, timeoutMs);
         if (reply.status < 200 || reply.status >= 300) {
             err << "inkstream publish: " << file.path << " was refused by " << filesUrl.toString()
                 << ": " << describeFailure(reply) << '\n';
@@ -215,7 +252,7 @@ int PublishCommand::run(const QStringList &arguments)
     if (parser.isSet(completeOption)) {
         QUrl completeUrl = sessionUrl;
         completeUrl.setPath(sessionUrl.path() + QStringLiteral("/complete"));
-        const Reply reply = postJson(manager, completeUrl, {}, timeoutMs);
+        const Reply reply = postJson(manager, completeUrl, token, {}, timeoutMs);
         if (reply.status < 200 || reply.status >= 300) {
             err << "inkstream publish: completing the session was refused by "
                 << completeUrl.toString() << ": " << describeFailure(reply) << '\n';

@@ -374,6 +374,54 @@ private Q_SLOTS:
         QCOMPARE(status("Bearer s3cret-token"), 200);
     }
 
+    // Issue 19, 10: publish feeds a publisher that has a token — from --token, --token-file,
+    // INKSTREAM_TOKEN or the URL's ?token= — and never prints the token.
+    void publish_withAToken_reachesAGuardedPublisher_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::newRow("--token") << QStringLiteral("option");
+        QTest::newRow("--token-file") << QStringLiteral("file");
+        QTest::newRow("INKSTREAM_TOKEN") << QStringLiteral("environment");
+        QTest::newRow("?token=") << QStringLiteral("query");
+        QTest::newRow("none") << QStringLiteral("none");
+    }
+    void publish_withAToken_reachesAGuardedPublisher()
+    {
+        QFETCH(QString, how);
+        QTemporaryDir dir;
+        ServeProcess serve({QStringLiteral("--token"), QStringLiteral("pub-s3cret"),
+                            QStringLiteral("--ephemeral"), QStringLiteral("--session"),
+                            QStringLiteral("guarded")});
+        QString url = serve.readUrl();
+        QVERIFY(url.endsWith(QStringLiteral("/api/sessions/guarded")));
+        const QString source = writeFile(dir, QStringLiteral("a.py"), "print(1)\n");
+        QStringList arguments {QStringLiteral("publish"), url, source, QStringLiteral("--instant")};
+        QProcess publish;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("INKSTREAM_TOKEN"));
+        if (how == u"option")
+            arguments << QStringLiteral("--token") << QStringLiteral("pub-s3cret");
+        else if (how == u"file")
+            arguments << QStringLiteral("--token-file")
+                      << writeFile(dir, QStringLiteral("token"), "pub-s3cret\n");
+        else if (how == u"environment")
+            env.insert(QStringLiteral("INKSTREAM_TOKEN"), QStringLiteral("pub-s3cret"));
+        else if (how == u"query")
+            arguments[1] = url + QStringLiteral("?token=pub-s3cret");
+        publish.setProcessEnvironment(env);
+        publish.start(binary(), arguments);
+        QVERIFY(publish.waitForFinished(30000));
+        const QByteArray output = publish.readAllStandardOutput() + publish.readAllStandardError();
+        QVERIFY2(!output.contains("pub-s3cret"), output.constData());
+        if (how == u"none") {
+            QCOMPARE(publish.exitCode(), 1);
+            QVERIFY2(output.contains("401"), output.constData());
+        } else {
+            QVERIFY2(publish.exitCode() == 0, output.constData());
+            QVERIFY2(output.contains("published a.py"), output.constData());
+        }
+    }
+
     void serve_sigterm_sendsShutdownAndExitsCleanly()
     {
         ServeProcess serve;
