@@ -908,7 +908,8 @@ void Publisher::openStream(const HttpRequest &request, QTcpSocket *socket, Sessi
     socket->write(head);
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
     m_metrics.countBytesSent(head.size());
-    HttpConnection::of(socket)->streamStarted();
+    if (HttpConnection *connection = HttpConnection::of(socket))
+        connection->streamStarted();
     m_subscribers.addSse(socket, session, lastSequenceOf(lastIdText),
                          QStringLiteral("client_") + SessionHub::generateId());
 }
@@ -924,7 +925,8 @@ void Publisher::openSnapshot(const HttpRequest &request, QTcpSocket *socket, Ses
     headers.append(corsHeaders(request));
     socket->write(HttpResponse::head(int(Status::Ok), headers));
     m_metrics.countResponse(ServerMetrics::routeOf(request.url().path()), int(Status::Ok));
-    HttpConnection::of(socket)->streamStarted();
+    if (HttpConnection *connection = HttpConnection::of(socket))
+        connection->streamStarted();
     m_subscribers.addSnapshotReader(socket, session);
 }
 
