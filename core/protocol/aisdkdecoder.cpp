@@ -52,9 +52,7 @@ DialectOutput AiSdkDecoder::decode(const SseEvent &frame)
 
 DialectOutput AiSdkDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

@@ -24,9 +24,7 @@ DialectOutput AnthropicDecoder::decode(const SseEvent &frame)
         return out;
     const QJsonObject &object = *parsed;
     // The name travels twice (event: and "type"); the data's own is the one documented.
-    QString name = object.value(QStringLiteral("type")).toString();
-    if (name.isEmpty())
-        name = QString::fromUtf8(frame.type);
+    const QString name = eventName(object, frame);
 
     if (name == u"content_block_delta") {
         const QJsonObject delta = object.value(QStringLiteral("delta")).toObject();
@@ -86,9 +84,7 @@ DialectOutput AnthropicDecoder::decode(const SseEvent &frame)
 
 DialectOutput AnthropicDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

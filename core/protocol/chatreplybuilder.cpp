@@ -40,6 +40,13 @@ void ChatReplyBuilder::completeReply(DialectOutput *out)
     }
 }
 
+DialectOutput ChatReplyBuilder::finish()
+{
+    DialectOutput out;
+    finish(&out);
+    return out;
+}
+
 void ChatReplyBuilder::finish(DialectOutput *out)
 {
     if (m_finished)

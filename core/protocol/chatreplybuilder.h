@@ -27,6 +27,7 @@ public:
     void appendText(const QString &text, DialectOutput *out);
     // Completes the reply (and its open code block) and the session; once.
     void finish(DialectOutput *out);
+    DialectOutput finish(); // the same, as what a decoder's finish() returns
     // Completes the reply only, for streams that carry several replies (model-chunk jobs).
     void finishReply(DialectOutput *out);
     bool hasText() const { return m_started; }

@@ -43,9 +43,7 @@ DialectOutput ChatTextDecoder::decode(const SseEvent &frame)
 
 DialectOutput ChatTextDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

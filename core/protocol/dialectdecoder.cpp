@@ -46,6 +46,12 @@ DialectDecoder::Detection found(Dialect dialect, const QString &reason)
 
 DialectDecoder::~DialectDecoder() = default;
 
+QString DialectDecoder::eventName(const QJsonObject &object, const SseEvent &frame)
+{
+    const QString name = object.value(QStringLiteral("type")).toString();
+    return name.isEmpty() ? QString::fromUtf8(frame.type) : name;
+}
+
 std::optional<QJsonObject> DialectDecoder::parseObject(const SseEvent &frame,
                                                        const QString &dialect, DialectOutput *out)
 {

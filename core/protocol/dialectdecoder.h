@@ -84,6 +84,9 @@ public:
 protected:
     // The frame's data as a JSON object; otherwise nullopt, with the warning "DIALECT: ignored
     // a TYPE frame that is not a JSON object: DATA…" added to `out`.
+    // A frame's event name: its data's "type" member (the documented one, for APIs that send
+    // the name twice), else the SSE event name.
+    static QString eventName(const QJsonObject &object, const SseEvent &frame);
     static std::optional<QJsonObject> parseObject(const SseEvent &frame, const QString &dialect,
                                                   DialectOutput *out);
     // A whole one-line chat message from the source itself ("DIALECT-N"); nothing when empty.

@@ -45,9 +45,7 @@ DialectOutput OllamaDecoder::decode(const SseEvent &frame)
 
 DialectOutput OllamaDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

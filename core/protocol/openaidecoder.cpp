@@ -52,9 +52,7 @@ DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
 
 DialectOutput OpenAiDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

@@ -36,9 +36,7 @@ DialectOutput OpenAiResponsesDecoder::decode(const SseEvent &frame)
     if (!parsed)
         return out;
     const QJsonObject &object = *parsed;
-    QString name = object.value(QStringLiteral("type")).toString();
-    if (name.isEmpty())
-        name = QString::fromUtf8(frame.type);
+    const QString name = eventName(object, frame);
     const QJsonObject response = object.value(QStringLiteral("response")).toObject();
 
     if (name == u"response.output_text.delta" || name == u"response.refusal.delta") {
@@ -82,9 +80,7 @@ void OpenAiResponsesDecoder::finishWith(const QJsonObject &response, DialectOutp
 
 DialectOutput OpenAiResponsesDecoder::finish()
 {
-    DialectOutput out;
-    m_reply.finish(&out);
-    return out;
+    return m_reply.finish();
 }
 
 } // namespace inkstream::core

@@ -48,6 +48,21 @@ QJsonObject runWatch(const QString &url, const QString &outputDir, const QString
     return QJsonDocument::fromJson(watch.readAllStandardOutput()).object();
 }
 
+// Starts the Node server `script` and runs `watch` against PATH on it (runWatch); an empty
+// summary, with stderr saying why, when the server did not start.
+QJsonObject watchNodeServer(const QString &script, const QString &path, const QString &outputDir,
+                            const QStringList &arguments, QByteArray *stderrText)
+{
+    NodeServer node(script);
+    const int port = node.port(); // port() reads the server's first line: once
+    if (port <= 0) {
+        *stderrText = "the Node server " + script.toUtf8() + " did not report its port";
+        return {};
+    }
+    return runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), outputDir,
+                    arguments, stderrText);
+}
+
 } // namespace
 
 void TestDialects::initTestCase()
@@ -178,16 +193,11 @@ void TestDialects::watch()
     QFETCH(int, progress);
     QFETCH(int, warnings);
 
-    NodeServer node(server);
-    const int port = node.port();
-    QVERIFY2(port > 0, "the Node server did not report its port");
     QTemporaryDir output;
     QVERIFY(output.isValid());
-
     QByteArray stderrText;
     const QJsonObject summary
-        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
-                   arguments, &stderrText);
+        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
     QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
     QVERIFY2(!summary.isEmpty(), stderrText.constData());
     const QByteArray pretty = QJsonDocument(summary).toJson();
@@ -198,7 +208,8 @@ void TestDialects::watch()
     for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray()) {
         const QJsonObject entry = file.toObject();
         if (entry.value(QStringLiteral("state")).toString() == u"error") {
-            QVERIFY2(!entry.value(QStringLiteral("error")).toString().isEmpty(), pretty.constData());
+            QVERIFY2(!entry.value(QStringLiteral("error")).toString().isEmpty(),
+                     pretty.constData());
             failedFiles.append(entry.value(QStringLiteral("name")).toString() + u": "
                                + entry.value(QStringLiteral("error")).toString());
         }
@@ -242,14 +253,12 @@ void TestDialects::watch()
 // Seed 000's `code` error event carries a reason: it reaches the file's entry and the errors.
 void TestDialects::codeStream_errorReasonReachesTheSummary()
 {
-    NodeServer node(QStringLiteral("codestream.js"));
-    const int port = node.port(); // port() reads the server's first line: once
-    QVERIFY2(port > 0, "the Node server did not report its port");
     QTemporaryDir output;
     QByteArray stderrText;
-    const QJsonObject summary = runWatch(
-        QStringLiteral("http://127.0.0.1:%1/api/interview/1/code-stream").arg(port),
+    const QJsonObject summary = watchNodeServer(
+        QStringLiteral("codestream.js"), QStringLiteral("/api/interview/1/code-stream"),
         output.path(), {QStringLiteral("--until"), QStringLiteral("idle:1.5")}, &stderrText);
+    QVERIFY2(!summary.isEmpty(), stderrText.constData());
     const QByteArray pretty = QJsonDocument(summary).toJson();
     QJsonObject broken;
     for (const QJsonValue &file : summary.value(QStringLiteral("files")).toArray()) {
@@ -317,14 +326,11 @@ void TestDialects::idLessReplay_endsByteIdentical()
     QFETCH(int, reconnects);
     QFETCH(int, skipped);
 
-    NodeServer node(server);
-    const int port = node.port();
-    QVERIFY2(port > 0, "the Node server did not report its port");
     QTemporaryDir output;
+    QVERIFY(output.isValid());
     QByteArray stderrText;
     const QJsonObject summary
-        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
-                   arguments, &stderrText);
+        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
     QVERIFY2(!summary.isEmpty(), stderrText.constData());
     const QByteArray pretty = QJsonDocument(summary).toJson();
     QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
@@ -541,15 +547,11 @@ void TestDialects::chatApis()
     QFETCH(QString, error);
     QFETCH(QStringList, chat);
 
-    NodeServer node(server);
-    const int port = node.port();
-    QVERIFY2(port > 0, "the Node server did not report its port");
     QTemporaryDir output;
     QVERIFY(output.isValid());
     QByteArray stderrText;
     const QJsonObject summary
-        = runWatch(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path), output.path(),
-                   arguments, &stderrText);
+        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
     QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
     QVERIFY2(!summary.isEmpty(), stderrText.constData());
     const QByteArray pretty = QJsonDocument(summary).toJson();
