@@ -1,5 +1,7 @@
 #include "core/client/chatrequest.h"
 
+#include "core/protocol/endpointdetector.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -7,19 +9,11 @@ namespace inkstream::core {
 
 namespace {
 
-QString trimmedPath(const QUrl &url)
-{
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    return path;
-}
-
 // BASE + /v1 + TAIL, or BASE + TAIL when BASE ends in /v1, or BASE when it ends in TAIL.
 QUrl withApiPath(const QUrl &base, const QString &version, const QString &tail)
 {
     QUrl url = base;
-    QString path = trimmedPath(base);
+    QString path = EndpointDetector::trimmedPath(base);
     if (!path.endsWith(tail))
         path += path.endsWith(version) ? tail : version + tail;
     url.setPath(path);
@@ -98,7 +92,7 @@ QUrl ChatRequest::url(Dialect dialect, const QUrl &base)
     case Dialect::Anthropic:
         return withApiPath(base, QStringLiteral("/v1"), QStringLiteral("/messages"));
     case Dialect::Ollama:
-        if (trimmedPath(base).endsWith(QStringLiteral("/api/generate")))
+        if (EndpointDetector::trimmedPath(base).endsWith(QStringLiteral("/api/generate")))
             return base;
         return withApiPath(base, QStringLiteral("/api"), QStringLiteral("/chat"));
     default:
@@ -132,7 +126,7 @@ QByteArray ChatRequest::body(Dialect dialect, const QUrl &url, const Options &op
         if (options.temperature)
             request.insert(QStringLiteral("options"),
                            QJsonObject {{QStringLiteral("temperature"), *options.temperature}});
-        if (trimmedPath(url).endsWith(QStringLiteral("/api/generate"))) {
+        if (EndpointDetector::trimmedPath(url).endsWith(QStringLiteral("/api/generate"))) {
             request.insert(QStringLiteral("prompt"), lastUserText(messages));
             if (!options.system.isEmpty())
                 request.insert(QStringLiteral("system"), options.system);

@@ -2,17 +2,13 @@
 
 namespace inkstream::core {
 
-namespace {
-
-QString trimmedPath(const QUrl &url)
+QString EndpointDetector::trimmedPath(const QUrl &url)
 {
     QString path = url.path();
     while (path.endsWith(u'/'))
         path.chop(1);
     return path;
 }
-
-} // namespace
 
 bool EndpointDetector::isSocketIoUrl(const QUrl &url)
 {

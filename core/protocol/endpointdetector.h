@@ -22,6 +22,8 @@ public:
                                                                  const HeaderLookup &header);
     // A Socket.IO server's path (`/socket.io/`, as a user copies it from the browser).
     static bool isSocketIoUrl(const QUrl &url);
+    // The URL's path without trailing slashes ("/v1/messages/" -> "/v1/messages").
+    static QString trimmedPath(const QUrl &url);
 };
 
 } // namespace inkstream::core
