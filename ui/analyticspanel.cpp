@@ -30,6 +30,27 @@ QString rateText(double perSecond, const QString &unit)
     return AnalyticsPanel::tr("%1 %2/s").arg(QLocale().toString(perSecond, 'f', 1), unit);
 }
 
+// What the model counted over its replies: "25 in · 15 out"; "—" until a reply reported it.
+QString modelTokensText(const core::SessionAnalytics &analytics)
+{
+    const QLocale locale;
+    QStringList parts;
+    if (analytics.inputTokens() >= 0)
+        parts.append(AnalyticsPanel::tr("%1 in").arg(locale.toString(analytics.inputTokens())));
+    if (analytics.outputTokens() >= 0)
+        parts.append(AnalyticsPanel::tr("%1 out").arg(locale.toString(analytics.outputTokens())));
+    return parts.isEmpty() ? AnalyticsPanel::tr("—") : parts.join(QStringLiteral(" · "));
+}
+
+// Why the replies stopped, as the source said it: "end_turn", "stop × 2, length".
+QString stopReasonsText(const core::SessionAnalytics &analytics)
+{
+    QStringList parts;
+    for (const auto &[reason, replies] : analytics.stopReasons())
+        parts.append(replies > 1 ? AnalyticsPanel::tr("%1 × %2").arg(reason).arg(replies) : reason);
+    return parts.isEmpty() ? AnalyticsPanel::tr("—") : parts.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 AnalyticsPanel::AnalyticsPanel(QWidget *parent)
@@ -52,6 +73,8 @@ AnalyticsPanel::AnalyticsPanel(QWidget *parent)
     addField(QStringLiteral("tokens"), tr("Tokens (deltas)"));
     addField(QStringLiteral("charsPerSecond"), tr("Average code speed"));
     addField(QStringLiteral("tokensPerSecond"), tr("Average token rate"));
+    addField(QStringLiteral("modelTokens"), tr("Model tokens"));
+    addField(QStringLiteral("stopReasons"), tr("Stop reasons"));
     addField(QStringLiteral("reconnects"), tr("Reconnects"));
     addField(QStringLiteral("resyncs"), tr("Gaps re-synced"));
     m_refreshTimer->setInterval(kRefreshMs);
@@ -111,6 +134,8 @@ void AnalyticsPanel::refresh()
                  rateText(m_analytics->codeCharsPerSecond(), tr("chars")));
         setField(QStringLiteral("tokensPerSecond"),
                  rateText(m_analytics->tokensPerSecond(), tr("tokens")));
+        setField(QStringLiteral("modelTokens"), modelTokensText(*m_analytics));
+        setField(QStringLiteral("stopReasons"), stopReasonsText(*m_analytics));
     }
     setField(QStringLiteral("reconnects"),
              m_client ? locale.toString(m_client->reconnects()) : unknown);

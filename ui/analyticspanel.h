@@ -33,7 +33,8 @@ public:
     ThroughputChart *chart() const { return m_chart; }
 
     // The shown text of a field: timeToFirstEvent, timeToFirstCode, duration, events, bytes,
-    // codeChars, tokens, charsPerSecond, tokensPerSecond, reconnects, resyncs.
+    // codeChars, tokens, charsPerSecond, tokensPerSecond, modelTokens, stopReasons, reconnects,
+    // resyncs.
     QString fieldText(const QString &key) const;
     void refresh();
 

@@ -64,6 +64,8 @@ void SessionAnalytics::recordEvent(const Event &event, qsizetype wireBytes, qint
             chat = codePoints(chatEvent->delta);
             delta = true;
         }
+    } else if (const auto *usage = std::get_if<UsageEvent>(&event.payload)) {
+        recordUsage(*usage);
     }
     m_codeChars += code;
     m_chatChars += chat;
@@ -75,6 +77,26 @@ void SessionAnalytics::recordEvent(const Event &event, qsizetype wireBytes, qint
     bucket.tokens += delta ? 1 : 0;
     ++bucket.events;
     bucket.bytes += wireBytes;
+}
+
+void SessionAnalytics::recordUsage(const UsageEvent &usage)
+{
+    ++m_usageReplies;
+    const auto add = [](qint64 *total, qint64 count) {
+        if (count >= 0)
+            *total = qMax<qint64>(0, *total) + count;
+    };
+    add(&m_inputTokens, usage.inputTokens);
+    add(&m_outputTokens, usage.outputTokens);
+    if (usage.stopReason.isEmpty())
+        return;
+    for (auto &[reason, count] : m_stopReasons) {
+        if (reason == usage.stopReason) {
+            ++count;
+            return;
+        }
+    }
+    m_stopReasons.append({usage.stopReason, 1});
 }
 
 ThroughputBucket &SessionAnalytics::bucketAt(qint64 atMs)
@@ -130,6 +152,21 @@ double SessionAnalytics::peakCodeCharsPerSecond() const
     return perSecond(peak, m_bucketMs);
 }
 
+// {"replies": N, "inputTokens": N|null, "outputTokens": N|null, "stopReasons": {"end_turn": N}}
+QJsonObject SessionAnalytics::usageJson() const
+{
+    const auto count = [](qint64 tokens) {
+        return tokens >= 0 ? QJsonValue(tokens) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonObject reasons;
+    for (const auto &[reason, replies] : m_stopReasons)
+        reasons.insert(reason, replies);
+    return {{QStringLiteral("replies"), m_usageReplies},
+            {QStringLiteral("inputTokens"), count(m_inputTokens)},
+            {QStringLiteral("outputTokens"), count(m_outputTokens)},
+            {QStringLiteral("stopReasons"), reasons}};
+}
+
 QJsonObject SessionAnalytics::toJson() const
 {
     QJsonArray throughput;
@@ -150,6 +187,7 @@ QJsonObject SessionAnalytics::toJson() const
             {QStringLiteral("tokens"), m_tokens},
             {QStringLiteral("charsPerSecond"), codeCharsPerSecond()},
             {QStringLiteral("tokensPerSecond"), tokensPerSecond()},
+            {QStringLiteral("usage"), usageJson()},
             {QStringLiteral("throughputBucketMs"), m_bucketMs},
             {QStringLiteral("throughput"), throughput}};
 }

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <optional>
+#include <utility>
 
 namespace inkstream::core {
 
@@ -50,6 +51,14 @@ public:
     double codeCharsPerSecond() const;
     double tokensPerSecond() const;
 
+    // What the model reported about its replies (`usage` events of the LLM dialects): how many
+    // replies said, the tokens they counted (-1 while none reported them) and why each stopped.
+    qint64 usageReplies() const { return m_usageReplies; }
+    qint64 inputTokens() const { return m_inputTokens; }
+    qint64 outputTokens() const { return m_outputTokens; }
+    // Stop reasons in the order first seen, with how many replies gave each.
+    const QList<std::pair<QString, qint64>> &stopReasons() const { return m_stopReasons; }
+
     qint64 bucketMs() const { return m_bucketMs; }
     const QList<ThroughputBucket> &buckets() const { return m_buckets; }
     // The highest per-second code character rate of any bucket, for scaling a chart.
@@ -57,9 +66,11 @@ public:
 
     // The fields `watch --summary` reports (docs/cli.md): the times are null until known.
     QJsonObject toJson() const;
+    QJsonObject usageJson() const; // toJson()'s "usage" member
 
 private:
     ThroughputBucket &bucketAt(qint64 atMs);
+    void recordUsage(const UsageEvent &usage);
     void mergeBuckets();
 
     qint64 m_initialBucketMs;
@@ -73,6 +84,10 @@ private:
     qint64 m_codeChars = 0;
     qint64 m_chatChars = 0;
     qint64 m_tokens = 0;
+    qint64 m_usageReplies = 0;
+    qint64 m_inputTokens = -1;
+    qint64 m_outputTokens = -1;
+    QList<std::pair<QString, qint64>> m_stopReasons;
     QList<ThroughputBucket> m_buckets; // consecutive, from 0, m_bucketMs wide
 };
 

@@ -103,7 +103,8 @@ bool SessionModel::apply(const Event &event)
         if (!applied)
             fail(error);
     }
-    // ConnectedEvent and ShutdownEvent carry nothing for the model.
+    // ConnectedEvent, ShutdownEvent and UsageEvent carry nothing for the model (the analytics
+    // count usage).
 
     if (event.sequence > m_lastSequence)
         m_lastSequence = event.sequence;

@@ -32,7 +32,7 @@ DialectOutput AiSdkDecoder::decode(const SseEvent &frame)
     if (type == u"text-delta") {
         m_reply.appendText(part.value(QStringLiteral("delta")).toString(), &out);
     } else if (type == u"finish") {
-        usageLine(part.value(QStringLiteral("finishReason")).toString(), {}, {}, &out);
+        m_reply.reportUsage(part.value(QStringLiteral("finishReason")).toString(), {}, {}, &out);
         m_reply.finish(&out);
     } else if (type == u"error") {
         const QString text = part.value(QStringLiteral("errorText")).toString();

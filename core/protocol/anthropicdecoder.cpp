@@ -65,7 +65,7 @@ DialectOutput AnthropicDecoder::decode(const SseEvent &frame)
         if (m_stopReason == u"max_tokens")
             out.warnings.append(
                 QStringLiteral("%1: the reply was cut at max_tokens").arg(dialectName));
-        usageLine(m_stopReason, m_inputTokens, m_outputTokens, &out);
+        m_reply.reportUsage(m_stopReason, m_inputTokens, m_outputTokens, &out);
         m_reply.finish(&out);
     } else if (name == u"error") {
         const QJsonObject error = object.value(QStringLiteral("error")).toObject();

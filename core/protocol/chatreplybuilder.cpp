@@ -67,6 +67,17 @@ void ChatReplyBuilder::finishReply(DialectOutput *out)
     completeReply(out);
 }
 
+void ChatReplyBuilder::reportUsage(const QString &stopReason, const QJsonValue &inputTokens,
+                                   const QJsonValue &outputTokens, DialectOutput *out) const
+{
+    const auto count = [](const QJsonValue &value) {
+        return value.isDouble() && value.toDouble() >= 0 ? qint64(value.toDouble()) : qint64(-1);
+    };
+    const UsageEvent usage {m_messageId, stopReason, count(inputTokens), count(outputTokens)};
+    if (!usage.stopReason.isEmpty() || usage.inputTokens >= 0 || usage.outputTokens >= 0)
+        out->events.append(usage);
+}
+
 void ChatReplyBuilder::fail(const QString &error, DialectOutput *out)
 {
     if (m_finished)

@@ -34,6 +34,10 @@ public:
     // The session failed: the reply completes with what arrived, then the session errors.
     void fail(const QString &error, DialectOutput *out);
     bool isFinished() const { return m_finished; }
+    // The source's own account of the reply (why it stopped, tokens in and out; a JSON number
+    // or nothing for each count) as a `usage` event; nothing when it said none of it.
+    void reportUsage(const QString &stopReason, const QJsonValue &inputTokens,
+                     const QJsonValue &outputTokens, DialectOutput *out) const;
     // Before the first text only: the message id is fixed once the reply started.
     void setMessageId(const QString &id)
     {

@@ -79,22 +79,6 @@ void DialectDecoder::chatLine(const QString &text, DialectOutput *out)
     out->events.append(chat);
 }
 
-void DialectDecoder::usageLine(const QString &stopReason, const QJsonValue &inputTokens,
-                               const QJsonValue &outputTokens, DialectOutput *out)
-{
-    QStringList parts;
-    if (!stopReason.isEmpty())
-        parts.append(QStringLiteral("Stop reason: %1").arg(stopReason));
-    QStringList tokens;
-    if (inputTokens.isDouble())
-        tokens.append(QStringLiteral("%1 input tokens").arg(qint64(inputTokens.toDouble())));
-    if (outputTokens.isDouble())
-        tokens.append(QStringLiteral("%1 output tokens").arg(qint64(outputTokens.toDouble())));
-    if (!tokens.isEmpty())
-        parts.append(tokens.join(QStringLiteral(", ")));
-    chatLine(parts.join(QStringLiteral(" · ")), out);
-}
-
 std::optional<int> DialectDecoder::percent(const QJsonValue &value)
 {
     if (!value.isDouble())

@@ -91,10 +91,6 @@ protected:
                                                   DialectOutput *out);
     // A whole one-line chat message from the source itself ("DIALECT-N"); nothing when empty.
     void chatLine(const QString &text, DialectOutput *out);
-    // The source's own account of a finished reply, as an `event` chat line: "Stop reason:
-    // end_turn · 25 input tokens, 15 output tokens"; the parts it did not say are left out.
-    void usageLine(const QString &stopReason, const QJsonValue &inputTokens,
-                   const QJsonValue &outputTokens, DialectOutput *out);
 
     DialectDecoder() = default;
     DialectDecoder(const DialectDecoder &) = default;

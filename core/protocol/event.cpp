@@ -25,7 +25,7 @@ QString eventName(const EventPayload &payload)
     static const std::array<QString, std::variant_size_v<EventPayload>> names = {
         QStringLiteral("connected"), QStringLiteral("code"),    QStringLiteral("step"),
         QStringLiteral("progress"),  QStringLiteral("chat"),    QStringLiteral("session"),
-        QStringLiteral("snapshot"),  QStringLiteral("shutdown")};
+        QStringLiteral("snapshot"),  QStringLiteral("shutdown"), QStringLiteral("usage")};
     return names[payload.index()];
 }
 

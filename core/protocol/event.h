@@ -121,8 +121,19 @@ struct ShutdownEvent
     friend bool operator==(const ShutdownEvent &, const ShutdownEvent &) = default;
 };
 
+// `usage`: what the model reported about a finished reply (the LLM dialects: why it stopped,
+// tokens in and out). Analytics and the summary count it; the editor and chat do not show it.
+struct UsageEvent
+{
+    QString messageId; // the reply it belongs to; empty when the source did not say
+    QString stopReason; // the source's own words: "end_turn", "stop", "length", ...
+    qint64 inputTokens = -1; // -1: not reported
+    qint64 outputTokens = -1;
+    friend bool operator==(const UsageEvent &, const UsageEvent &) = default;
+};
+
 using EventPayload = std::variant<ConnectedEvent, CodeEvent, StepEvent, ProgressEvent, ChatEvent,
-                                  SessionEvent, SnapshotEvent, ShutdownEvent>;
+                                  SessionEvent, SnapshotEvent, ShutdownEvent, UsageEvent>;
 
 struct Event
 {

@@ -25,7 +25,7 @@ namespace {
 
 // Wire names in EventPayload index order.
 constexpr std::array<std::string_view, std::variant_size_v<EventPayload>> kEventNames
-    = {"connected", "code", "step", "progress", "chat", "session", "snapshot", "shutdown"};
+    = {"connected", "code", "step", "progress", "chat", "session", "snapshot", "shutdown", "usage"};
 constexpr std::array<std::string_view, 4> kCodeTypes = {"start", "delta", "complete", "error"};
 constexpr std::array<std::string_view, StepCount> kStepNames
     = {"planning", "generating", "validating", "complete"};
@@ -310,6 +310,25 @@ void writeEvent(JsonWriter &w, const Event &event)
         {
             w.key("reason");
             w.string(e.reason);
+        }
+        void operator()(const UsageEvent &e) const
+        {
+            if (!e.messageId.isEmpty()) {
+                w.key("messageId");
+                w.string(e.messageId);
+            }
+            if (!e.stopReason.isEmpty()) {
+                w.key("stopReason");
+                w.string(e.stopReason);
+            }
+            if (e.inputTokens >= 0) {
+                w.key("inputTokens");
+                w.number(static_cast<quint64>(e.inputTokens));
+            }
+            if (e.outputTokens >= 0) {
+                w.key("outputTokens");
+                w.number(static_cast<quint64>(e.outputTokens));
+            }
         }
     };
     std::visit(Visitor {w}, event.payload);
@@ -934,6 +953,15 @@ bool readPayload(FieldReader<Object> &r, std::size_t kind, EventPayload *out)
     case 7: {
         ShutdownEvent e;
         r.string(QLatin1String("reason"), &e.reason, false);
+        *out = std::move(e);
+        break;
+    }
+    case 8: {
+        UsageEvent e;
+        r.string(QLatin1String("messageId"), &e.messageId, false);
+        r.string(QLatin1String("stopReason"), &e.stopReason, false);
+        r.integer(QLatin1String("inputTokens"), 0, kMaxSequenceValue, &e.inputTokens, false);
+        r.integer(QLatin1String("outputTokens"), 0, kMaxSequenceValue, &e.outputTokens, false);
         *out = std::move(e);
         break;
     }

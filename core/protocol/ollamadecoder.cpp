@@ -36,8 +36,8 @@ DialectOutput OllamaDecoder::decode(const SseEvent &frame)
         const QString reason = object.value(QStringLiteral("done_reason")).toString();
         if (reason == u"length")
             out.warnings.append(QStringLiteral("ollama: the reply was cut at the length limit"));
-        usageLine(reason, object.value(QStringLiteral("prompt_eval_count")),
-                  object.value(QStringLiteral("eval_count")), &out);
+        m_reply.reportUsage(reason, object.value(QStringLiteral("prompt_eval_count")),
+                            object.value(QStringLiteral("eval_count")), &out);
         m_reply.finish(&out);
     }
     return out;

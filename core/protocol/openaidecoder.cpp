@@ -16,7 +16,7 @@ DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
     if (m_reply.isFinished())
         return out;
     if (frame.data.trimmed() == "[DONE]") {
-        m_reply.finish(&out);
+        finishReply(&out);
         return out;
     }
     const std::optional<QJsonObject> parsed
@@ -41,18 +41,36 @@ DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
                 out.warnings.append(QStringLiteral("openai: only choice 0 is shown (n > 1)"));
             continue;
         }
+        const QString finishReason = choice.value(QStringLiteral("finish_reason")).toString();
+        if (!finishReason.isEmpty())
+            m_finishReason = finishReason;
         const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
         const QJsonValue content = delta.value(QStringLiteral("content"));
         if (content.isString())
             m_reply.appendText(content.toString(), &out);
-        // role-only deltas, finish_reason, usage and tool calls carry no text for the panel.
+        // role-only deltas and tool calls carry no text for the panel.
     }
+    // With stream_options.include_usage the last chunk (no choices) carries the counts.
+    const QJsonValue usage = object.value(QStringLiteral("usage"));
+    if (usage.isObject())
+        m_usage = usage.toObject();
     return out;
 }
 
 DialectOutput OpenAiDecoder::finish()
 {
-    return m_reply.finish();
+    DialectOutput out;
+    finishReply(&out);
+    return out;
+}
+
+void OpenAiDecoder::finishReply(DialectOutput *out)
+{
+    if (m_reply.isFinished())
+        return;
+    m_reply.reportUsage(m_finishReason, m_usage.value(QStringLiteral("prompt_tokens")),
+                        m_usage.value(QStringLiteral("completion_tokens")), out);
+    m_reply.finish(out);
 }
 
 } // namespace inkstream::core

@@ -72,9 +72,9 @@ DialectOutput OpenAiResponsesDecoder::decode(const SseEvent &frame)
 void OpenAiResponsesDecoder::finishWith(const QJsonObject &response, DialectOutput *out)
 {
     const QJsonObject usage = response.value(QStringLiteral("usage")).toObject();
-    usageLine(response.value(QStringLiteral("status")).toString(),
-              usage.value(QStringLiteral("input_tokens")),
-              usage.value(QStringLiteral("output_tokens")), out);
+    m_reply.reportUsage(response.value(QStringLiteral("status")).toString(),
+                        usage.value(QStringLiteral("input_tokens")),
+                        usage.value(QStringLiteral("output_tokens")), out);
     m_reply.finish(out);
 }
 

@@ -247,6 +247,13 @@ QList<EventPayload> Session::bounded(const EventPayload &payload) const
             cut(&shortened.error);
             return {shortened};
         }
+    } else if (const auto *usage = std::get_if<UsageEvent>(&payload)) {
+        if (usage->stopReason.size() > kMaxTextUnits || usage->messageId.size() > kMaxTextUnits) {
+            UsageEvent shortened = *usage;
+            cut(&shortened.stopReason);
+            cut(&shortened.messageId);
+            return {shortened};
+        }
     }
     return {payload};
 }

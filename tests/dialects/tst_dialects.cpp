@@ -428,8 +428,21 @@ void TestDialects::chatApis_data()
     QTest::addColumn<QString>("reason"); // in dialectReason
     QTest::addColumn<QString>("error"); // empty: the session completes
     QTest::addColumn<QStringList>("chat"); // substrings found in the chat
+    QTest::addColumn<QString>("usage"); // the summary's usage (compact JSON); empty: not checked
 
     const QString prompt = QStringLiteral("Write sum.js");
+    const auto usage = [](const char *reason, int input, int output) {
+        QJsonObject object {{QStringLiteral("replies"), 1},
+                            {QStringLiteral("stopReasons"),
+                             QJsonObject {{QString::fromLatin1(reason), 1}}},
+                            {QStringLiteral("inputTokens"), QJsonValue::Null},
+                            {QStringLiteral("outputTokens"), QJsonValue::Null}};
+        if (input >= 0)
+            object.insert(QStringLiteral("inputTokens"), input);
+        if (output >= 0)
+            object.insert(QStringLiteral("outputTokens"), output);
+        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    };
     const QString failing = QStringLiteral("Write sum.js, then fail");
     const QString reply = QStringLiteral("Sure. Save this as sum.js:");
     const auto body = [](const QString &json) {
@@ -444,7 +457,7 @@ void TestDialects::chatApis_data()
     QTest::newRow("socket.io URL, auto")
         << QStringLiteral("modelchunk.js") << QStringLiteral("/socket.io/?jobId=job-3")
         << QStringList() << QStringLiteral("model-chunk") << QStringLiteral("/socket.io/")
-        << QString() << QStringList {QStringLiteral("It adds two numbers.")};
+        << QString() << QStringList {QStringLiteral("It adds two numbers.")} << QString();
 
     const QStringList anthropic {QStringLiteral("--dialect"),    QStringLiteral("anthropic"),
                                  QStringLiteral("--model"),      QStringLiteral("mock-claude"),
@@ -455,21 +468,19 @@ void TestDialects::chatApis_data()
         << QStringLiteral("anthropic.js") << QString()
         << anthropic + QStringList {QStringLiteral("--prompt"), prompt}
         << QStringLiteral("anthropic") << QStringLiteral("requested") << QString()
-        << QStringList {reply,
-                        QStringLiteral("Stop reason: end_turn · 12 input tokens, 42 output "
-                                       "tokens")};
+        << QStringList {reply} << usage("end_turn", 12, 42);
     QTest::newRow("anthropic, auto from /v1/messages")
         << QStringLiteral("anthropic.js") << QStringLiteral("/v1/messages")
         << anthropicHeaders
             + body(QStringLiteral("{\"model\":\"mock-claude\",\"max_tokens\":64,\"stream\":true,"
                                   "\"messages\":[{\"role\":\"user\",\"content\":\"sum\"}]}"))
         << QStringLiteral("anthropic") << QStringLiteral("/v1/messages") << QString()
-        << QStringList {reply, QStringLiteral("Stop reason: stop_sequence")};
+        << QStringList {reply} << usage("stop_sequence", 12, 42);
     QTest::newRow("anthropic, error event mid-reply")
         << QStringLiteral("anthropic.js") << QString()
         << anthropic + QStringList {QStringLiteral("--prompt"), failing}
         << QStringLiteral("anthropic") << QStringLiteral("requested")
-        << QStringLiteral("Overloaded (overloaded_error)") << QStringList {reply};
+        << QStringLiteral("Overloaded (overloaded_error)") << QStringList {reply} << QString();
 
     const QStringList responses {QStringLiteral("--dialect"), QStringLiteral("openai-responses"),
                                  QStringLiteral("--model"),   QStringLiteral("mock-4o"),
@@ -478,19 +489,18 @@ void TestDialects::chatApis_data()
         << QStringLiteral("openairesponses.js") << QString()
         << responses + QStringList {QStringLiteral("--prompt"), prompt}
         << QStringLiteral("openai-responses") << QStringLiteral("requested") << QString()
-        << QStringList {
-               reply, QStringLiteral("Stop reason: completed · 9 input tokens, 40 output tokens")};
+        << QStringList {reply} << usage("completed", 9, 40);
     QTest::newRow("openai-responses, auto from /v1/responses")
         << QStringLiteral("openairesponses.js") << QStringLiteral("/v1/responses")
         << bearer
             + body(QStringLiteral("{\"model\":\"mock-4o\",\"stream\":true,\"input\":\"sum\"}"))
         << QStringLiteral("openai-responses") << QStringLiteral("/v1/responses") << QString()
-        << QStringList {reply};
+        << QStringList {reply} << QString();
     QTest::newRow("openai-responses, response.failed mid-reply")
         << QStringLiteral("openairesponses.js") << QString()
         << responses + QStringList {QStringLiteral("--prompt"), failing}
         << QStringLiteral("openai-responses") << QStringLiteral("requested")
-        << QStringLiteral("The model crashed (server_error)") << QStringList {reply};
+        << QStringLiteral("The model crashed (server_error)") << QStringList {reply} << QString();
 
     const QStringList ollama {QStringLiteral("--dialect"),     QStringLiteral("ollama"),
                               QStringLiteral("--model"),       QStringLiteral("mock-llama"),
@@ -499,42 +509,40 @@ void TestDialects::chatApis_data()
         << QStringLiteral("ollama.js") << QString()
         << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
         << QStringLiteral("requested") << QString()
-        << QStringList {reply,
-                        QStringLiteral("Stop reason: stop · 26 input tokens, 41 output "
-                                       "tokens")};
+        << QStringList {reply} << usage("stop", 26, 41);
     QTest::newRow("ollama /api/generate, --prompt")
         << QStringLiteral("ollama.js") << QStringLiteral("/api/generate")
         << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
-        << QStringLiteral("requested") << QString() << QStringList {reply};
+        << QStringLiteral("requested") << QString() << QStringList {reply} << QString();
     QTest::newRow("ollama, auto from an NDJSON answer to /api/chat")
         << QStringLiteral("ollama.js") << QStringLiteral("/api/chat")
         << body(QStringLiteral("{\"model\":\"mock-llama\",\"messages\":[{\"role\":\"user\","
                                "\"content\":\"sum\"}]}"))
         << QStringLiteral("ollama") << QStringLiteral("application/x-ndjson") << QString()
-        << QStringList {reply};
+        << QStringList {reply} << QString();
     QTest::newRow("ollama, error line mid-reply")
         << QStringLiteral("ollama.js") << QString()
         << ollama + QStringList {QStringLiteral("--prompt"), failing} << QStringLiteral("ollama")
         << QStringLiteral("requested") << QStringLiteral("model runner has unexpectedly stopped")
-        << QStringList {reply};
+        << QStringList {reply} << QString();
 
     QTest::newRow("ai-sdk, --dialect ai-sdk --prompt")
         << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
         << QStringList {QStringLiteral("--dialect"), QStringLiteral("ai-sdk"),
                         QStringLiteral("--prompt"), prompt}
         << QStringLiteral("ai-sdk") << QStringLiteral("requested") << QString()
-        << QStringList {reply, QStringLiteral("Stop reason: stop")};
+        << QStringList {reply} << usage("stop", -1, -1);
     QTest::newRow("ai-sdk, auto from the x-vercel-ai-ui-message-stream header")
         << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
         << QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ai-sdk")
-        << QStringLiteral("x-vercel-ai-ui-message-stream: v1") << QString() << QStringList {reply};
+        << QStringLiteral("x-vercel-ai-ui-message-stream: v1") << QString() << QStringList {reply} << QString();
     QTest::newRow("ai-sdk, error part mid-reply")
         << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
         << QStringList {QStringLiteral("--prompt"), failing} << QStringLiteral("ai-sdk")
         << QStringLiteral("x-vercel-ai-ui-message-stream")
         << QStringLiteral("the model provider "
                           "went away")
-        << QStringList {reply};
+        << QStringList {reply} << QString();
 }
 
 void TestDialects::chatApis()
@@ -546,6 +554,7 @@ void TestDialects::chatApis()
     QFETCH(QString, reason);
     QFETCH(QString, error);
     QFETCH(QStringList, chat);
+    QFETCH(QString, usage);
 
     QTemporaryDir output;
     QVERIFY(output.isValid());
@@ -571,6 +580,14 @@ void TestDialects::chatApis()
                 || message.toObject().value(QStringLiteral("text")).toString().contains(text);
         QVERIFY2(found, qPrintable(text + u'\n' + QString::fromUtf8(pretty)));
     }
+    // The source's stop reason and token counts are analytics, not chat.
+    for (const QJsonValue &message : messages)
+        QVERIFY2(message.toObject().value(QStringLiteral("role")).toString() != u"event",
+                 pretty.constData());
+    if (!usage.isEmpty())
+        QCOMPARE(QString::fromUtf8(QJsonDocument(summary.value(QStringLiteral("usage")).toObject())
+                                       .toJson(QJsonDocument::Compact)),
+                 usage);
     QStringList stepStates;
     for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray())
         stepStates.append(step.toObject().value(QStringLiteral("state")).toString());

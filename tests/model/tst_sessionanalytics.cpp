@@ -17,6 +17,7 @@ private Q_SLOTS:
     void rates_overTheSessionDuration();
     void longSession_bucketsMergeAndKeepTotals();
     void clear_forgetsEverything();
+    void usage_addsUpWhatRepliesReported();
 };
 
 namespace {
@@ -160,6 +161,39 @@ void TestSessionAnalytics::clear_forgetsEverything()
     QCOMPARE(analytics.events(), 0);
     QCOMPARE(analytics.buckets().size(), 0);
     QCOMPARE(analytics.bucketMs(), 100);
+}
+
+void TestSessionAnalytics::usage_addsUpWhatRepliesReported()
+{
+    SessionAnalytics analytics;
+    QCOMPARE(analytics.inputTokens(), -1);
+    QCOMPARE(analytics.toJson().value(QStringLiteral("usage")).toObject(),
+             (QJsonObject {{QStringLiteral("replies"), 0},
+                           {QStringLiteral("inputTokens"), QJsonValue::Null},
+                           {QStringLiteral("outputTokens"), QJsonValue::Null},
+                           {QStringLiteral("stopReasons"), QJsonObject {}}}));
+    const auto usage = [](const char *reason, qint64 input, qint64 output) {
+        return Event {1, QStringLiteral("s"),
+                      UsageEvent {QStringLiteral("r"), QString::fromLatin1(reason), input, output}};
+    };
+    analytics.recordEvent(usage("stop", 10, -1), 50, 5);
+    analytics.recordEvent(usage("length", -1, -1), 50, 6);
+    analytics.recordEvent(usage("stop", 5, 7), 50, 7);
+    analytics.recordEvent(usage("", -1, 3), 50, 8);
+    QCOMPARE(analytics.usageReplies(), 4);
+    QCOMPARE(analytics.inputTokens(), 15);
+    QCOMPARE(analytics.outputTokens(), 10);
+    const QList<std::pair<QString, qint64>> reasons {{QStringLiteral("stop"), 2},
+                                                     {QStringLiteral("length"), 1}};
+    QCOMPARE(analytics.stopReasons(), reasons);
+    // A usage event is an event, but neither code nor a streamed token.
+    QCOMPARE(analytics.events(), 4);
+    QCOMPARE(analytics.tokens(), 0);
+    const QJsonObject json = analytics.toJson().value(QStringLiteral("usage")).toObject();
+    QCOMPARE(json.value(QStringLiteral("replies")).toInteger(), 4);
+    QCOMPARE(json.value(QStringLiteral("outputTokens")).toInteger(), 10);
+    QCOMPARE(json.value(QStringLiteral("stopReasons")).toObject(),
+             (QJsonObject {{QStringLiteral("stop"), 2}, {QStringLiteral("length"), 1}}));
 }
 
 QTEST_APPLESS_MAIN(TestSessionAnalytics)
