@@ -22,10 +22,10 @@ bool enumFromText(const std::array<QStringView, N> &names, QStringView text, Enu
 
 QString eventName(const EventPayload &payload)
 {
-    static const std::array<QString, std::variant_size_v<EventPayload>> names = {
-        QStringLiteral("connected"), QStringLiteral("code"),    QStringLiteral("step"),
-        QStringLiteral("progress"),  QStringLiteral("chat"),    QStringLiteral("session"),
-        QStringLiteral("snapshot"),  QStringLiteral("shutdown"), QStringLiteral("usage")};
+    static const std::array<QString, std::variant_size_v<EventPayload>> names
+        = {QStringLiteral("connected"), QStringLiteral("code"),     QStringLiteral("step"),
+           QStringLiteral("progress"),  QStringLiteral("chat"),     QStringLiteral("session"),
+           QStringLiteral("snapshot"),  QStringLiteral("shutdown"), QStringLiteral("usage")};
     return names[payload.index()];
 }
 

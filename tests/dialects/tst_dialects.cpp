@@ -432,11 +432,11 @@ void TestDialects::chatApis_data()
 
     const QString prompt = QStringLiteral("Write sum.js");
     const auto usage = [](const char *reason, int input, int output) {
-        QJsonObject object {{QStringLiteral("replies"), 1},
-                            {QStringLiteral("stopReasons"),
-                             QJsonObject {{QString::fromLatin1(reason), 1}}},
-                            {QStringLiteral("inputTokens"), QJsonValue::Null},
-                            {QStringLiteral("outputTokens"), QJsonValue::Null}};
+        QJsonObject object {
+            {QStringLiteral("replies"), 1},
+            {QStringLiteral("stopReasons"), QJsonObject {{QString::fromLatin1(reason), 1}}},
+            {QStringLiteral("inputTokens"), QJsonValue::Null},
+            {QStringLiteral("outputTokens"), QJsonValue::Null}};
         if (input >= 0)
             object.insert(QStringLiteral("inputTokens"), input);
         if (output >= 0)
@@ -508,8 +508,7 @@ void TestDialects::chatApis_data()
     QTest::newRow("ollama /api/chat, --prompt --temperature")
         << QStringLiteral("ollama.js") << QString()
         << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
-        << QStringLiteral("requested") << QString()
-        << QStringList {reply} << usage("stop", 26, 41);
+        << QStringLiteral("requested") << QString() << QStringList {reply} << usage("stop", 26, 41);
     QTest::newRow("ollama /api/generate, --prompt")
         << QStringLiteral("ollama.js") << QStringLiteral("/api/generate")
         << ollama + QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ollama")
@@ -535,7 +534,8 @@ void TestDialects::chatApis_data()
     QTest::newRow("ai-sdk, auto from the x-vercel-ai-ui-message-stream header")
         << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
         << QStringList {QStringLiteral("--prompt"), prompt} << QStringLiteral("ai-sdk")
-        << QStringLiteral("x-vercel-ai-ui-message-stream: v1") << QString() << QStringList {reply} << QString();
+        << QStringLiteral("x-vercel-ai-ui-message-stream: v1") << QString() << QStringList {reply}
+        << QString();
     QTest::newRow("ai-sdk, error part mid-reply")
         << QStringLiteral("aisdk.js") << QStringLiteral("/api/chat")
         << QStringList {QStringLiteral("--prompt"), failing} << QStringLiteral("ai-sdk")

@@ -112,9 +112,7 @@ void TestLlmDecoders::decode_data()
           "\"done_reason\":\"stop\",\"prompt_eval_count\":3,\"eval_count\":9}";
     QTest::newRow("ollama chat") << int(Dialect::Ollama)
                                  << pieces(ollamaChat) + Frames {{"message", ollamaDone}}
-                                 << QString()
-                                 << QStringLiteral("stop 3 9")
-                                 << 0;
+                                 << QString() << QStringLiteral("stop 3 9") << 0;
     const auto ollamaGenerate = [](const QByteArray &piece) {
         return Frame {"message", "{\"response\":" + piece + ",\"done\":false}"};
     };
@@ -145,9 +143,7 @@ void TestLlmDecoders::decode_data()
         {"message_stop", "{\"type\":\"message_stop\"}"}};
     QTest::newRow("anthropic") << int(Dialect::Anthropic)
                                << anthropicStart + pieces(anthropicDelta) + anthropicEnd
-                               << QString()
-                               << QStringLiteral("end_turn 25 15")
-                               << 0;
+                               << QString() << QStringLiteral("end_turn 25 15") << 0;
     QTest::newRow("anthropic, thinking block and error")
         << int(Dialect::Anthropic)
         << anthropicStart
@@ -171,14 +167,12 @@ void TestLlmDecoders::decode_data()
          "{\"type\":\"response.created\",\"response\":{\"status\":"
          "\"in_progress\"}}"},
         {"response.output_item.added", "{\"type\":\"response.output_item.added\"}"}};
-    QTest::newRow("openai-responses")
-        << int(Dialect::OpenAiResponses)
-        << responsesStart + pieces(responsesDelta)
+    QTest::newRow("openai-responses") << int(Dialect::OpenAiResponses)
+                                      << responsesStart + pieces(responsesDelta)
             + Frames {{"response.completed",
                        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\","
                        "\"usage\":{\"input_tokens\":4,\"output_tokens\":8}}}"}}
-        << QString() << QStringLiteral("completed 4 8")
-        << 0;
+                                      << QString() << QStringLiteral("completed 4 8") << 0;
     QTest::newRow("openai-responses, reasoning and failed")
         << int(Dialect::OpenAiResponses)
         << responsesStart

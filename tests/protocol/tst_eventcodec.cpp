@@ -123,9 +123,8 @@ private Q_SLOTS:
             << makeEvent(40, SessionEvent {SessionEvent::Type::Complete, QString()});
         QTest::newRow("session error")
             << makeEvent(41, SessionEvent {SessionEvent::Type::Error, QStringLiteral("boom 💥")});
-        QTest::newRow("usage")
-            << makeEvent(44, UsageEvent {QStringLiteral("reply-1"), QStringLiteral("end_turn"),
-                                         25, 15});
+        QTest::newRow("usage") << makeEvent(
+            44, UsageEvent {QStringLiteral("reply-1"), QStringLiteral("end_turn"), 25, 15});
         QTest::newRow("usage, counts only") << makeEvent(45, UsageEvent {{}, {}, 0, 7});
         QTest::newRow("usage, reason only")
             << makeEvent(46, UsageEvent {{}, QStringLiteral("length"), -1, -1});
