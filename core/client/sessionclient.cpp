@@ -1,6 +1,7 @@
 #include "core/client/sessionclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/engineioprobe.h"
 #include "core/client/pollingtransport.h"
 #include "core/client/snapshotfetch.h"
 #include "core/client/socketiotransport.h"
@@ -243,6 +244,8 @@ void SessionClient::openStream(const QUrl &sessionUrl)
     cancelResync();
     m_sequencer.restartStream();
     m_fallbacks.clear();
+    delete m_engineIoProbe;
+    m_engineIoProbed = false;
     m_sessionUrl = sessionUrl;
     m_undecided.clear();
     m_replay.reset();
@@ -803,6 +806,10 @@ void SessionClient::onStateChanged(ConnectionState state)
         completeFinishedStream();
         return;
     }
+    if (state == ConnectionState::Error && shouldProbeEngineIo()) {
+        probeEngineIo(state);
+        return;
+    }
     if (m_mode == TransportMode::Auto && !m_transport->everConnected()
         && (m_dialect == Dialect::Native || (m_dialect == Dialect::Auto && !isOneShot()))
         && m_transport->kind() != Transport::Kind::Polling
@@ -840,6 +847,53 @@ void SessionClient::onStateChanged(ConnectionState state)
     if (state == ConnectionState::Error)
         recordError(m_transport->errorString());
     Q_EMIT stateChanged(state);
+}
+
+// Auto, on a URL whose server answered the SSE request with an HTTP error before any stream
+// (a Socket.IO server's page or its 404): it may still be a Socket.IO server, which tells by
+// answering an Engine.IO handshake. Asked once per URL.
+bool SessionClient::shouldProbeEngineIo() const
+{
+    return m_mode == TransportMode::Auto && m_dialect == Dialect::Auto && !m_engineIoProbed
+        && !isOneShot() && m_transport->kind() == Transport::Kind::Sse
+        && !m_transport->everConnected() && !isNativeSessionUrl(m_sessionUrl)
+        && qobject_cast<const SseClient *>(m_transport)
+        && qobject_cast<const SseClient *>(m_transport)->httpStatus() != 0;
+}
+
+void SessionClient::probeEngineIo(ConnectionState failedState)
+{
+    m_engineIoProbed = true;
+    const QString sseError = m_transport->errorString();
+    m_engineIoProbe = new EngineIoProbe(this);
+    connect(m_engineIoProbe, &EngineIoProbe::finished, this,
+            [this, failedState, sseError, generation = m_generation](bool engineIo,
+                                                                     const QString &detail) {
+                m_engineIoProbe->deleteLater();
+                m_engineIoProbe = nullptr;
+                if (generation != m_generation)
+                    return;
+                if (!engineIo) {
+                    qCInfo(lcClient, "no Engine.IO handshake at %s (%s)",
+                           qPrintable(EngineIoProbe::handshakeUrl(m_sessionUrl)
+                                          .toDisplayString(QUrl::RemoveQuery)),
+                           qPrintable(detail));
+                    onStateChanged(failedState); // what the SSE failure would have done
+                    return;
+                }
+                const QString message
+                    = QStringLiteral("sse did not connect (%1); the server answered an "
+                                     "Engine.IO handshake (%2): trying socketio")
+                          .arg(sseError, detail);
+                qCInfo(lcClient, "%s", qPrintable(message));
+                m_fallbacks.append(message);
+                settleDialect(Dialect::ModelChunk,
+                              QStringLiteral("an Engine.IO handshake at /socket.io/ (%1): "
+                                             "Socket.IO, seed 003's model-chunk events")
+                                  .arg(detail));
+                openTransport(Transport::Kind::SocketIo);
+            });
+    m_engineIoProbe->start(m_sessionUrl, m_headers);
 }
 
 // An id-less stream that ended after its work was done is over: reconnecting would only have

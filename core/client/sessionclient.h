@@ -21,6 +21,7 @@ class QNetworkAccessManager;
 
 namespace inkstream::core {
 
+class EngineIoProbe;
 class SessionModel;
 class SnapshotFetch;
 
@@ -189,6 +190,8 @@ private:
     void decodeNative(const QByteArray &type, const QByteArray &data,
                       const QByteArray &lastEventId);
     void settleDialect(Dialect dialect, const QString &reason);
+    bool shouldProbeEngineIo() const;
+    void probeEngineIo(ConnectionState failedState);
     void applyDialectOutput(const DialectOutput &output, qsizetype wireBytes);
     void syncResumeId();
     void recordError(const QString &message);
@@ -219,6 +222,8 @@ private:
     Transport *m_transport = nullptr;
     TransportMode m_mode = TransportMode::Sse;
     QStringList m_fallbacks;
+    EngineIoProbe *m_engineIoProbe = nullptr; // child; while asking
+    bool m_engineIoProbed = false; // for this URL
     ReconnectPolicy m_policy;
     std::chrono::milliseconds m_heartbeatTimeout {45000};
     qsizetype m_maxEventSize = 1024 * 1024;

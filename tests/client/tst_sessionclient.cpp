@@ -1,3 +1,4 @@
+#include "core/client/engineioprobe.h"
 #include "core/client/sessionclient.h"
 #include "core/client/sseclient.h"
 #include "core/model/sessionmodel.h"
@@ -126,6 +127,8 @@ class TestSessionClient : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void engineIoProbe_recognisesOnlyAnOpenPacket();
+    void foreignUrlRefused_asksForEngineIoOnce_thenReportsTheRefusal();
     void streamUrlFor_data();
     void streamUrlFor();
     void events_areApplied_duplicatesDropped();
@@ -483,6 +486,48 @@ void TestSessionClient::restartedStream_resyncsFromSnapshot()
     QCOMPARE(client.lastSequence(), quint64(4));
     QCOMPARE(server.requests().at(1).headers.value("last-event-id"), QByteArrayLiteral("3"));
     QCOMPARE(client.errors(), QStringList());
+}
+
+void TestSessionClient::engineIoProbe_recognisesOnlyAnOpenPacket()
+{
+    QVERIFY(EngineIoProbe::isOpenPacket(
+        R"(0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,)"
+        R"("pingTimeout":20000,"maxPayload":1000000})"));
+    QVERIFY(!EngineIoProbe::isOpenPacket(R"(0{"sid":""})"));
+    QVERIFY(!EngineIoProbe::isOpenPacket(R"({"sid":"a"})"));
+    QVERIFY(!EngineIoProbe::isOpenPacket("0 results"));
+    QVERIFY(!EngineIoProbe::isOpenPacket(R"({"code":0,"message":"Transport unknown"})"));
+    // A server that allows only WebSocket refuses polling in its own words.
+    QVERIFY(EngineIoProbe::isEngineIoRefusal(R"({"code":0,"message":"Transport unknown"})"));
+    QVERIFY(
+        EngineIoProbe::isEngineIoRefusal(R"({"code":5,"message":"Unsupported protocol version"})"));
+    QVERIFY(!EngineIoProbe::isEngineIoRefusal(R"({"code":0,"message":"Not Found"})"));
+    QVERIFY(!EngineIoProbe::isEngineIoRefusal(R"({"code":1.5,"message":"Session ID unknown"})"));
+    QVERIFY(!EngineIoProbe::isEngineIoRefusal(R"({"code":0,"message":"Transport unknown","x":1})"));
+    QVERIFY(!EngineIoProbe::isEngineIoRefusal("Bad request"));
+    QCOMPARE(EngineIoProbe::handshakeUrl(
+                 QUrl(QStringLiteral("https://h:8443/jobs?jobId=j1&EIO=3&transport=websocket#x"))),
+             QUrl(QStringLiteral("https://h:8443/socket.io/?jobId=j1&EIO=4&transport=polling")));
+}
+
+void TestSessionClient::foreignUrlRefused_asksForEngineIoOnce_thenReportsTheRefusal()
+{
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.setDialect(Dialect::Auto);
+    client.connectTo(server.url(QStringLiteral("/jobs/j1")));
+    QTRY_COMPARE(client.state(), ConnectionState::Error);
+    QCOMPARE(server.requestCount(), 2); // the stream, then the handshake; no retries
+    QCOMPARE(server.requests().at(1).target, QByteArray("/socket.io/?EIO=4&transport=polling"));
+    QVERIFY2(client.errors().constLast().contains(QStringLiteral("HTTP 404")),
+             qPrintable(client.errors().join(u'\n')));
+    QCOMPARE(client.activeDialect(), Dialect::Auto);
 }
 
 void TestSessionClient::resyncFailure_isReported_eventsStillApplied()

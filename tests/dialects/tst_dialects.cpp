@@ -454,6 +454,10 @@ void TestDialects::chatApis_data()
     const QStringList bearer {QStringLiteral("--header"),
                               QStringLiteral("Authorization: Bearer test-key")};
 
+    QTest::newRow("socket.io server's root URL, auto: an Engine.IO handshake tells")
+        << QStringLiteral("modelchunk.js") << QStringLiteral("/?jobId=job-3") << QStringList()
+        << QStringLiteral("model-chunk") << QStringLiteral("Engine.IO handshake") << QString()
+        << QStringList {QStringLiteral("It adds two numbers.")} << QString();
     QTest::newRow("socket.io URL, auto")
         << QStringLiteral("modelchunk.js") << QStringLiteral("/socket.io/?jobId=job-3")
         << QStringList() << QStringLiteral("model-chunk") << QStringLiteral("/socket.io/")
