@@ -1,5 +1,7 @@
 #include "app/connectoptions.h"
 
+#include "core/client/chatconversation.h"
+
 #include <QCommandLineParser>
 
 namespace inkstream::app {
@@ -18,13 +20,11 @@ ConnectOptions::ConnectOptions()
                          "connect; default), sse, ws, poll, or socketio (a Socket.IO v4 server: "
                          "http://HOST:PORT/NAMESPACE?QUERY)."),
           QStringLiteral("KIND"), QStringLiteral("auto"))
-    , m_tokenOption(
-          QStringLiteral("token"),
-          QStringLiteral("Bearer token: the API key of a chat API (default: the environment's "
-                         "INKSTREAM_API_KEY, else OPENAI_API_KEY or, for anthropic, "
-                         "ANTHROPIC_API_KEY; anthropic sends it as x-api-key), the read token "
-                         "of a publisher, or a Socket.IO server's auth {\"token\"}. Never logged."),
-          QStringLiteral("TOKEN"))
+    , m_tokenOptions(QStringLiteral(
+          "Bearer token: the API key of a chat API (default: the environment's "
+          "INKSTREAM_API_KEY, else OPENAI_API_KEY or, for anthropic, ANTHROPIC_API_KEY; "
+          "anthropic sends it as x-api-key), the read token of a publisher (default: "
+          "INKSTREAM_TOKEN), or a Socket.IO server's auth {\"token\"}. Never logged."))
     , m_modelOption(
           QStringLiteral("model"),
           QStringLiteral("Model name for openai, openai-responses, anthropic and ollama."),
@@ -50,13 +50,29 @@ ConnectOptions::ConnectOptions()
 
 QList<QCommandLineOption> ConnectOptions::options() const
 {
-    return {m_dialectOption, m_transportOption, m_tokenOption,     m_modelOption,
-            m_promptOption,  m_systemOption,    m_maxTokensOption, m_temperatureOption};
+    return QList<QCommandLineOption> {m_dialectOption, m_transportOption} + m_tokenOptions.options()
+        + QList<QCommandLineOption> {m_modelOption, m_promptOption, m_systemOption,
+                                     m_maxTokensOption, m_temperatureOption};
 }
 
 void ConnectOptions::addTo(QCommandLineParser *parser) const
 {
     parser->addOptions(options());
+}
+
+// A chat API's key comes from its variables; a stream's read token from INKSTREAM_TOKEN.
+bool ConnectOptions::readToken(const QCommandLineParser &parser, QString *error)
+{
+    const bool chatApi = !core::ChatRequest::keyVariables(m_dialect).isEmpty()
+        || core::ChatConversation::acceptsPrompts(m_dialect);
+    QByteArray token;
+    if (!m_tokenOptions.read(parser, {}, {},
+                             chatApi ? core::ChatRequest::keyVariables(m_dialect)
+                                     : QStringList {QStringLiteral("INKSTREAM_TOKEN")},
+                             &token, error))
+        return false;
+    m_token = QString::fromUtf8(token);
+    return true;
 }
 
 bool ConnectOptions::read(const QCommandLineParser &parser, QString *error)
@@ -73,12 +89,8 @@ bool ConnectOptions::read(const QCommandLineParser &parser, QString *error)
                      .arg(transport);
         return false;
     }
-    m_tokenSet = parser.isSet(m_tokenOption);
-    m_token = parser.value(m_tokenOption);
-    for (const QString &variable : core::ChatRequest::keyVariables(m_dialect)) {
-        if (m_token.isEmpty())
-            m_token = qEnvironmentVariable(qPrintable(variable));
-    }
+    if (!readToken(parser, error))
+        return false;
     m_modelSet = parser.isSet(m_modelOption);
     m_model = parser.value(m_modelOption);
     m_promptSet = parser.isSet(m_promptOption);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/tokenoptions.h"
 #include "core/client/chatrequest.h"
 #include "core/client/sessionclient.h"
 #include "core/protocol/dialectdecoder.h"
@@ -27,10 +28,10 @@ public:
     bool read(const QCommandLineParser &parser, QString *error);
     core::Dialect dialect() const { return m_dialect; }
     core::SessionClient::TransportMode transport() const { return m_transport; }
-    // --token; for a chat API without one, the environment's INKSTREAM_API_KEY, else the
-    // provider's (OPENAI_API_KEY, ANTHROPIC_API_KEY: ChatRequest::keyVariables).
+    // --token or --token-file; without either, for a chat API the environment's
+    // INKSTREAM_API_KEY, else the provider's (OPENAI_API_KEY, ANTHROPIC_API_KEY:
+    // ChatRequest::keyVariables), for a stream INKSTREAM_TOKEN. Empty: none.
     QString token() const { return m_token; }
-    bool isTokenSet() const { return m_tokenSet; }
     QString model() const { return m_model; }
     bool isModelSet() const { return m_modelSet; }
     QString prompt() const { return m_prompt; }
@@ -39,9 +40,11 @@ public:
     core::ChatRequest::Options requestOptions() const { return m_request; }
 
 private:
+    bool readToken(const QCommandLineParser &parser, QString *error);
+
     QCommandLineOption m_dialectOption;
     QCommandLineOption m_transportOption;
-    QCommandLineOption m_tokenOption;
+    TokenOptions m_tokenOptions;
     QCommandLineOption m_modelOption;
     QCommandLineOption m_promptOption;
     QCommandLineOption m_systemOption;
@@ -53,7 +56,6 @@ private:
     QString m_token;
     QString m_model;
     QString m_prompt;
-    bool m_tokenSet = false;
     bool m_modelSet = false;
     bool m_promptSet = false;
 };

@@ -16,9 +16,9 @@ void GuiApplication::setApplicationNames()
     QCoreApplication::setApplicationVersion(QStringLiteral(INKSTREAM_VERSION));
 }
 
-bool GuiApplication::checkDisplay()
+bool GuiApplication::checkDisplay(const QString &platform)
 {
-    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    if (!platform.isEmpty() || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         return true; // offscreen, vnc, ...: the user chose
     if (!qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         return true;

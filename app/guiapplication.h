@@ -12,7 +12,8 @@ class GuiApplication final
 public:
     static void setApplicationNames();
     // False, having said why on stderr, when there is no display to open a window on.
-    static bool checkDisplay();
+    // `platform`: Qt's -platform option, when given (it chooses, as QT_QPA_PLATFORM does).
+    static bool checkDisplay(const QString &platform);
     // After the QApplication exists: icon, desktop file name, and the theme (`themeOverride`,
     // when set, is stored as the preference first).
     static void setUp(const QString &themeOverride);

@@ -1,9 +1,11 @@
 #include "app/guicommand.h"
 
 #include "app/afterfirstpaint.h"
+#include "app/commandline.h"
 #include "app/connectoptions.h"
 #include "app/guiapplication.h"
 #include "app/localdemo.h"
+#include "app/qtguiarguments.h"
 #include "app/relayoptions.h"
 #include "app/startupreport.h"
 #include "core/client/chatconversation.h"
@@ -26,8 +28,7 @@ namespace {
 
 int usageError(const QString &message)
 {
-    QTextStream(stderr) << "inkstream: " << message << "\nTry 'inkstream --help'.\n";
-    return 2;
+    return CommandLine(QString()).usageError(message);
 }
 
 struct GuiOptions
@@ -43,7 +44,7 @@ struct GuiOptions
 };
 
 // Returns an exit status when the program should stop here, or -1 to go on.
-int parseOptions(GuiOptions *options)
+int parseOptions(const QStringList &arguments, GuiOptions *options)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -86,12 +87,31 @@ int parseOptions(GuiOptions *options)
     connectOptions.addTo(&parser);
     parser.addOptions({speedOption, themeOption, portOption, recordOption});
     options->relay.addTo(&parser);
-    parser.process(QCoreApplication::arguments());
+    parser.addPositionalArgument(
+        QStringLiteral("URL"),
+        QStringLiteral("Open the window on this session or stream endpoint, as --connect does "
+                       "(how the desktop entry opens a link)."),
+        QStringLiteral("[URL]"));
+    if (const auto status = CommandLine(QString()).parse(&parser, arguments))
+        return *status;
 
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            QStringLiteral("unknown command '%1'").arg(parser.positionalArguments().constFirst()));
-    if (parser.isSet(demoOption) && parser.isSet(connectOption))
+    // A lone http(s) URL is what the desktop entry's %u passes: it means --connect URL.
+    const QStringList positional = parser.positionalArguments();
+    QString connectValue = parser.value(connectOption);
+    if (!positional.isEmpty()) {
+        const QString &first = positional.constFirst();
+        const bool isUrl = first.startsWith(u"http://", Qt::CaseInsensitive)
+            || first.startsWith(u"https://", Qt::CaseInsensitive);
+        if (!isUrl)
+            return usageError(QStringLiteral("unknown command '%1'").arg(first));
+        if (positional.size() > 1)
+            return usageError(QStringLiteral("one URL at a time, not '%1'").arg(positional.at(1)));
+        if (parser.isSet(connectOption))
+            return usageError(QStringLiteral("give the URL once: as --connect or on its own"));
+        connectValue = first;
+    }
+    const bool connecting = !connectValue.isEmpty();
+    if (parser.isSet(demoOption) && connecting)
         return usageError(QStringLiteral("--demo and --connect cannot be combined"));
     bool speedOk = false;
     options->speed = parser.value(speedOption).toDouble(&speedOk);
@@ -118,17 +138,17 @@ int parseOptions(GuiOptions *options)
         options->theme = parser.value(themeOption);
     }
     for (const QCommandLineOption &option : connectOptions.options()) {
-        if (parser.isSet(option) && !parser.isSet(connectOption))
+        if (parser.isSet(option) && !connecting)
             return usageError(
                 QStringLiteral("--%1 goes with --connect").arg(option.names().constFirst()));
     }
-    if (parser.isSet(connectOption)) {
+    if (connecting) {
         core::ConnectionSettings &connect = options->connect;
-        connect.url = QUrl::fromUserInput(parser.value(connectOption));
+        connect.url = QUrl::fromUserInput(connectValue);
         if (!connect.url.isValid()
             || (connect.url.scheme() != u"http" && connect.url.scheme() != u"https"))
             return usageError(QStringLiteral("--connect needs an http:// or https:// URL, not '%1'")
-                                  .arg(parser.value(connectOption)));
+                                  .arg(connectValue));
         if (QString error; !connectOptions.read(parser, &error))
             return usageError(error);
         connect.dialect = connectOptions.dialect();
@@ -159,15 +179,19 @@ int parseOptions(GuiOptions *options)
 int GuiCommand::run(int argc, char *argv[])
 {
     GuiOptions options;
+    QString platform; // Qt's -platform, when given
     // Parsed under a QCoreApplication first, so --help, --version and usage errors work on
     // machines without a display.
     {
         QCoreApplication probe(argc, argv);
         GuiApplication::setApplicationNames();
-        if (const int status = parseOptions(&options); status >= 0)
+        const QtGuiArguments arguments(QCoreApplication::arguments());
+        platform = arguments.platform();
+        if (const int status = parseOptions(arguments.applicationArguments(), &options);
+            status >= 0)
             return status;
     }
-    if (!GuiApplication::checkDisplay())
+    if (!GuiApplication::checkDisplay(platform))
         return 1;
 
     QApplication app(argc, argv);

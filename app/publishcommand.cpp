@@ -1,6 +1,7 @@
 #include "app/publishcommand.h"
 
-#include "core/server/accesspolicy.h"
+#include "app/commandline.h"
+#include "app/tokenoptions.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -126,61 +127,46 @@ int PublishCommand::run(const QStringList &arguments)
     const QCommandLineOption completeOption(
         QStringLiteral("complete"),
         QStringLiteral("Mark the session complete once the files have been typed."));
-    const QCommandLineOption tokenOption(
-        QStringLiteral("token"),
+    const TokenOptions tokenOptions(
         QStringLiteral("The publisher's publish token (default: a ?token= in SESSION_URL, else "
-                       "INKSTREAM_TOKEN). Sent as Authorization: Bearer, never printed."),
-        QStringLiteral("TOKEN"));
-    const QCommandLineOption tokenFileOption(
-        QStringLiteral("token-file"), QStringLiteral("Read the token from the first line of FILE."),
-        QStringLiteral("FILE"));
+                       "INKSTREAM_TOKEN). Sent as Authorization: Bearer, never printed."));
     const QCommandLineOption timeoutOption(
         QStringLiteral("timeout"), QStringLiteral("Seconds to wait for each request (default 30)."),
         QStringLiteral("SECONDS"), QStringLiteral("30"));
-    parser.addOptions({chunkOption, delayOption, asOption, instantOption, completeOption,
-                       tokenOption, tokenFileOption, timeoutOption});
-    parser.process(arguments);
+    parser.addOptions({chunkOption, delayOption, asOption, instantOption, completeOption});
+    parser.addOptions(tokenOptions.options());
+    parser.addOption(timeoutOption);
+    const CommandLine commandLine(QStringLiteral("publish"));
+    if (const auto status = commandLine.parse(&parser, arguments))
+        return *status;
 
     const QStringList positional = parser.positionalArguments().mid(1);
     if (positional.size() < 2) {
         err << "inkstream publish: needs SESSION_URL and at least one FILE (see --help)\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const QUrl sessionUrl = sessionUrlFrom(positional.at(0));
     if (sessionUrl.isEmpty()) {
         err << "inkstream publish: " << positional.at(0)
             << " is not a session URL (http://HOST:PORT/api/sessions/ID)\n";
-        return 2;
+        return CommandLine::Usage;
     }
     // The token: an option, a file, the URL's ?token= (moved to the header: a URL ends up in
     // logs and error messages), else the environment.
-    QByteArray token = parser.value(tokenOption).toUtf8();
+    QByteArray token;
     QString tokenError;
-    if (parser.isSet(tokenFileOption)
-        && (parser.isSet(tokenOption)
-            || !core::AccessPolicy::readTokenFile(parser.value(tokenFileOption), &token,
-                                                  &tokenError))) {
-        err << "inkstream publish: "
-            << (tokenError.isEmpty() ? QStringLiteral("give either --token or --token-file")
-                                     : tokenError)
-            << '\n';
-        return 2;
-    }
-    if (token.isEmpty())
-        token = QUrlQuery(QUrl::fromUserInput(positional.at(0)))
-                    .queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)
-                    .toUtf8();
-    if (token.isEmpty())
-        token = qgetenv("INKSTREAM_TOKEN");
-    if (!core::AccessPolicy::normalizeToken(&token, QStringLiteral("the token"), &tokenError)) {
-        err << "inkstream publish: " << tokenError << '\n';
-        return 2;
-    }
+    if (!tokenOptions.read(parser,
+                           QUrlQuery(QUrl::fromUserInput(positional.at(0)))
+                               .queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)
+                               .toUtf8(),
+                           QStringLiteral("the URL's ?token="), {QStringLiteral("INKSTREAM_TOKEN")},
+                           &token, &tokenError))
+        return commandLine.usageError(tokenError);
     const QStringList paths = positional.mid(1);
     if (parser.isSet(asOption) && paths.size() != 1) {
         err << "inkstream publish: --as renames a single file, but " << paths.size()
             << " files were given\n";
-        return 2;
+        return CommandLine::Usage;
     }
     QJsonObject options;
     bool ok = true;
@@ -188,7 +174,7 @@ int PublishCommand::run(const QStringList &arguments)
         const int chunkSize = parser.value(chunkOption).toInt(&ok);
         if (!ok || chunkSize < 1) {
             err << "inkstream publish: --chunk-size needs a positive number\n";
-            return 2;
+            return CommandLine::Usage;
         }
         options.insert(QStringLiteral("chunkSize"), chunkSize);
     }
@@ -196,7 +182,7 @@ int PublishCommand::run(const QStringList &arguments)
         const int delayMs = parser.value(delayOption).toInt(&ok);
         if (!ok || delayMs < 0) {
             err << "inkstream publish: --delay-ms needs a number of milliseconds\n";
-            return 2;
+            return CommandLine::Usage;
         }
         options.insert(QStringLiteral("delayMs"), delayMs);
     }
@@ -205,7 +191,7 @@ int PublishCommand::run(const QStringList &arguments)
     const int timeoutSeconds = parser.value(timeoutOption).toInt(&ok);
     if (!ok || timeoutSeconds < 1) {
         err << "inkstream publish: --timeout needs a positive number of seconds\n";
-        return 2;
+        return CommandLine::Usage;
     }
 
     // Read and check every file before publishing any, so a bad one publishes nothing.
@@ -214,7 +200,7 @@ int PublishCommand::run(const QStringList &arguments)
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             err << "inkstream publish: cannot read " << path << ": " << file.errorString() << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         // Keep a byte order mark: the viewer's copy must be byte-identical.
         QStringDecoder decoder(QStringDecoder::Utf8,
@@ -223,7 +209,7 @@ int PublishCommand::run(const QStringList &arguments)
         QString content = decoder.decode(file.readAll());
         if (decoder.hasError()) {
             err << "inkstream publish: " << path << " is not valid UTF-8\n";
-            return 1;
+            return CommandLine::Error;
         }
         const QString name
             = parser.isSet(asOption) ? parser.value(asOption) : QFileInfo(path).fileName();
@@ -242,7 +228,7 @@ int PublishCommand::run(const QStringList &arguments)
         if (reply.status < 200 || reply.status >= 300) {
             err << "inkstream publish: " << file.path << " was refused by " << filesUrl.toString()
                 << ": " << describeFailure(reply) << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         out << "published " << file.name << " ("
             << reply.body.value(QStringLiteral("chunks")).toInteger() << " chunks)\n";
@@ -256,7 +242,7 @@ int PublishCommand::run(const QStringList &arguments)
         if (reply.status < 200 || reply.status >= 300) {
             err << "inkstream publish: completing the session was refused by "
                 << completeUrl.toString() << ": " << describeFailure(reply) << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         out << "session marked complete\n";
     }

@@ -1,7 +1,9 @@
 #include "app/replaycommand.h"
 
 #include "app/afterfirstpaint.h"
+#include "app/commandline.h"
 #include "app/guiapplication.h"
+#include "app/qtguiarguments.h"
 #include "core/client/sessionclient.h"
 #include "core/model/recordingreader.h"
 #include "core/model/replaycontroller.h"
@@ -26,12 +28,11 @@ struct ReplayOptions
 
 int usageError(const QString &message)
 {
-    QTextStream(stderr) << "inkstream replay: " << message << "\nTry 'inkstream replay --help'.\n";
-    return 2;
+    return CommandLine(QStringLiteral("replay")).usageError(message);
 }
 
 // Returns an exit status when the program should stop here, or -1 to go on.
-int parseOptions(ReplayOptions *options)
+int parseOptions(const QStringList &commandLineArguments, ReplayOptions *options)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -40,6 +41,7 @@ int parseOptions(ReplayOptions *options)
         "Ctrl+]), drag to seek, speed from 0.25x to 20x or instant. A recording cut off by a "
         "crash plays up to its last complete event, with a warning."));
     parser.addHelpOption();
+    parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("replay"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The recording."));
     const QCommandLineOption speedOption(
@@ -49,7 +51,9 @@ int parseOptions(ReplayOptions *options)
     const QCommandLineOption pausedOption(QStringLiteral("paused"),
                                           QStringLiteral("Open at the start without playing."));
     parser.addOptions({speedOption, pausedOption});
-    parser.process(QCoreApplication::arguments());
+    if (const auto status
+        = CommandLine(QStringLiteral("replay")).parse(&parser, commandLineArguments))
+        return *status;
 
     const QStringList arguments = parser.positionalArguments();
     if (arguments.size() != 2)
@@ -76,12 +80,16 @@ int parseOptions(ReplayOptions *options)
 int ReplayCommand::run(int argc, char *argv[])
 {
     ReplayOptions options;
+    QString platform; // Qt's -platform, when given
     core::Recording recording;
     {
         // Options and the file are checked before any window, so errors need no display.
         QCoreApplication probe(argc, argv);
         GuiApplication::setApplicationNames();
-        if (const int status = parseOptions(&options); status >= 0)
+        const QtGuiArguments arguments(QCoreApplication::arguments());
+        platform = arguments.platform();
+        if (const int status = parseOptions(arguments.applicationArguments(), &options);
+            status >= 0)
             return status;
         QString error;
         if (!core::RecordingReader::read(options.path, &recording, &error)) {
@@ -91,7 +99,7 @@ int ReplayCommand::run(int argc, char *argv[])
         for (const QString &warning : std::as_const(recording.warnings))
             QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
     }
-    if (!GuiApplication::checkDisplay())
+    if (!GuiApplication::checkDisplay(platform))
         return 1;
 
     QApplication app(argc, argv);

@@ -1,5 +1,6 @@
 #include "app/servecommand.h"
 
+#include "app/commandline.h"
 #include "app/publishersecurityoptions.h"
 #include "app/relayoptions.h"
 #include "app/terminationsignals.h"
@@ -167,50 +168,52 @@ int ServeCommand::run(const QStringList &arguments)
     parser.addOptions({dataDirOption, ephemeralOption, fsyncOption, retainOption});
     const PublisherSecurityOptions securityOptions;
     securityOptions.addTo(&parser);
-    parser.process(arguments);
+    const CommandLine commandLine(QStringLiteral("serve"));
+    if (const auto status = commandLine.parse(&parser, arguments))
+        return *status;
 
     if (parser.positionalArguments().size() > 1) {
         err << "inkstream serve: unexpected argument " << parser.positionalArguments().at(1)
             << '\n';
-        return 2;
+        return CommandLine::Usage;
     }
     QHostAddress address;
     if (!address.setAddress(parser.value(bindOption))) {
         err << "inkstream serve: --bind needs an IP address, not " << parser.value(bindOption)
             << '\n';
-        return 2;
+        return CommandLine::Usage;
     }
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);
     if (!ok || port > 65535) {
         err << "inkstream serve: --port needs a number from 0 to 65535\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const int keepAlive = parser.value(keepAliveOption).toInt(&ok);
     if (!ok || keepAlive < 0) {
         err << "inkstream serve: --keep-alive needs a number of seconds (0 disables)\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const double speed = parser.value(speedOption).toDouble(&ok);
     if (!ok || !(speed > 0.0)) {
         err << "inkstream serve: --speed needs a positive number\n";
-        return 2;
+        return CommandLine::Usage;
     }
 
     const int bufferSize = parser.value(bufferOption).toInt(&ok);
     if (!ok || bufferSize < 0) {
         err << "inkstream serve: --buffer-size needs a number of events (0 or more)\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const qint64 maxBody = parser.value(maxBodyOption).toLongLong(&ok);
     if (!ok || maxBody < 1) {
         err << "inkstream serve: --max-body needs a positive number of bytes\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const qint64 maxEvent = parser.value(maxEventOption).toLongLong(&ok);
     if (!ok || maxEvent < 1) {
         err << "inkstream serve: --max-event needs a positive number of bytes\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const QByteArray streamingEnv = qgetenv("INKSTREAM_STREAMING").trimmed().toLower();
     const bool streaming = !parser.isSet(noStreamingOption) && streamingEnv != "false"
@@ -226,45 +229,45 @@ int ServeCommand::run(const QStringList &arguments)
     QString securityError;
     if (!securityOptions.applyTo(parser, address, &publisher, &securityError)) {
         err << "inkstream serve: " << securityError << '\n';
-        return 2;
+        return CommandLine::Usage;
     }
     const QString requestedId = parser.value(sessionOption);
     if (!requestedId.isEmpty() && !core::SessionHub::isValidSessionId(requestedId)) {
         err << "inkstream serve: --session needs 1 to 64 characters of A-Z a-z 0-9 _ -\n";
-        return 2;
+        return CommandLine::Usage;
     }
     if (QString relayError; !relayOptions.read(parser, &relayError)) {
         err << "inkstream serve: " << relayError << '\n';
-        return 2;
+        return CommandLine::Usage;
     }
     raiseFileDescriptorLimit();
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
             << ": " << publisher.errorString() << '\n';
-        return 1;
+        return CommandLine::Error;
     }
     if (parser.isSet(ephemeralOption) && parser.isSet(dataDirOption)) {
         err << "inkstream serve: --ephemeral and --data-dir exclude each other\n";
-        return 2;
+        return CommandLine::Usage;
     }
     core::SessionLog::Fsync fsync = core::SessionLog::Fsync::Batch;
     if (!core::SessionLog::fsyncFromText(parser.value(fsyncOption), &fsync)) {
         err << "inkstream serve: --fsync takes batch, always or never, not \""
             << parser.value(fsyncOption) << "\"\n";
-        return 2;
+        return CommandLine::Usage;
     }
     const std::optional<std::chrono::seconds> retain = parseAge(parser.value(retainOption));
     if (!retain) {
         err << "inkstream serve: --retain needs an age such as 7d, 12h, 30m or 3600s, not \""
             << parser.value(retainOption) << "\"\n";
-        return 2;
+        return CommandLine::Usage;
     }
     if (!parser.isSet(ephemeralOption)) {
         const QString dataDir
             = parser.isSet(dataDirOption) ? parser.value(dataDirOption) : defaultDataDirectory();
         if (!QDir().mkpath(dataDir)) {
             err << "inkstream serve: cannot create the data directory " << dataDir << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         QStringList warnings;
         for (const QString &removed :
@@ -283,7 +286,7 @@ int ServeCommand::run(const QStringList &arguments)
         err << "inkstream serve: warning: " << warning << '\n';
     if (!session) {
         err << "inkstream serve: " << sessionError << '\n';
-        return 1;
+        return CommandLine::Error;
     }
     if (session->lastSequence() > 0)
         err << "inkstream serve: restored session " << session->id() << " from "
@@ -295,7 +298,7 @@ int ServeCommand::run(const QStringList &arguments)
 
     if (parser.isSet(demoOption) && parser.isSet(replayOption)) {
         err << "inkstream serve: --demo and --replay cannot be combined\n";
-        return 2;
+        return CommandLine::Usage;
     }
     core::RecordingWriter recorder;
     if (parser.isSet(recordOption)) {
@@ -303,7 +306,7 @@ int ServeCommand::run(const QStringList &arguments)
         if (!recorder.open(parser.value(recordOption), publisher.sessionUrl(session->id()),
                            QStringLiteral("native"), &error)) {
             err << "inkstream serve: " << error << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         QObject::connect(session, &core::Session::eventPublished, session,
                          [&recorder](const core::Event &event) { recorder.write(event); });
@@ -313,7 +316,7 @@ int ServeCommand::run(const QStringList &arguments)
         QString error;
         if (!core::RecordingReader::read(parser.value(replayOption), &recording, &error)) {
             err << "inkstream serve: " << error << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         for (const QString &warning : std::as_const(recording.warnings))
             err << "inkstream serve: warning: " << warning << '\n';
@@ -336,12 +339,12 @@ int ServeCommand::run(const QStringList &arguments)
         QString error;
         if (!demo->load(core::DemoScript::defaultScriptPath(), &error)) {
             err << "inkstream serve: " << error << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         if (relay) {
             if (!demo->start()) {
                 err << "inkstream serve: the demo did not start\n";
-                return 1;
+                return CommandLine::Error;
             }
         } else {
             // The point of the demo is watching it being written: wait for the first viewer.

@@ -1,5 +1,6 @@
 #include "app/ssedumpcommand.h"
 
+#include "app/commandline.h"
 #include "core/protocol/sseparser.h"
 
 #include <QCommandLineParser>
@@ -82,12 +83,14 @@ int SseDumpCommand::run(const QStringList &arguments)
         QStringLiteral("Drop events larger than N bytes (default 1048576)."), QStringLiteral("N"),
         QString::number(core::SseParser::DefaultMaxEventSize));
     parser.addOptions({chunkOption, maxEventOption});
-    parser.process(arguments);
+    const CommandLine commandLine(QStringLiteral("sse-dump"));
+    if (const auto status = commandLine.parse(&parser, arguments))
+        return *status;
 
     if (parser.positionalArguments().size() > 1) {
         err << "inkstream sse-dump: unexpected argument " << parser.positionalArguments().at(1)
             << '\n';
-        return 2;
+        return CommandLine::Usage;
     }
     bool ok = true;
     qsizetype chunkBytes = 0;
@@ -95,13 +98,13 @@ int SseDumpCommand::run(const QStringList &arguments)
         chunkBytes = parser.value(chunkOption).toLongLong(&ok);
         if (!ok || chunkBytes < 1) {
             err << "inkstream sse-dump: --chunk-bytes needs a positive number\n";
-            return 2;
+            return CommandLine::Usage;
         }
     }
     const qsizetype maxEventBytes = parser.value(maxEventOption).toLongLong(&ok);
     if (!ok || maxEventBytes < 1) {
         err << "inkstream sse-dump: --max-event-bytes needs a positive number\n";
-        return 2;
+        return CommandLine::Usage;
     }
 
     QByteArray out;
@@ -124,7 +127,7 @@ int SseDumpCommand::run(const QStringList &arguments)
             continue;
         if (got < 0) {
             err << "inkstream sse-dump: cannot read stdin: " << qt_error_string(errno) << '\n';
-            return 1;
+            return CommandLine::Error;
         }
         if (got == 0)
             break;
@@ -134,12 +137,12 @@ int SseDumpCommand::run(const QStringList &arguments)
             sse.feed(bytes.sliced(offset, std::min(step, bytes.size() - offset)));
         // Events appear as they arrive, so a live stream can be piped through.
         if (!out.isEmpty() && !writeAll(std::exchange(out, {})))
-            return 1;
+            return CommandLine::Error;
     }
     if (sse.hasRetry())
         out += "{\"retry\":" + QByteArray::number(sse.retry()) + "}\n";
     if (!out.isEmpty() && !writeAll(out))
-        return 1;
+        return CommandLine::Error;
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "app/watchcommand.h"
 
+#include "app/commandline.h"
 #include "app/connectoptions.h"
 #include "app/terminationsignals.h"
 #include "core/client/chatconversation.h"
@@ -44,12 +45,12 @@ using core::SessionClient;
 using core::SessionModel;
 using core::SessionState;
 
-constexpr int kExitOk = 0;
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitTimeout = 3;
-constexpr int kExitInterrupted = 4;
-constexpr int kExitLimit = 5;
+constexpr int kExitOk = CommandLine::Ok;
+constexpr int kExitError = CommandLine::Error;
+constexpr int kExitUsage = CommandLine::Usage;
+constexpr int kExitTimeout = CommandLine::Timeout;
+constexpr int kExitInterrupted = CommandLine::Interrupted;
+constexpr int kExitLimit = CommandLine::Limit;
 constexpr qsizetype kMaxErrors = 1000;
 
 struct WatchOptions
@@ -182,7 +183,7 @@ int WatchRun::exec()
         m_state = std::make_unique<core::ViewerState>(m_options.statePath);
         QString error;
         if (!m_state->load(m_options.url, &error)) {
-            QTextStream(stderr) << "watch: --state " << error << '\n';
+            QTextStream(stderr) << "inkstream watch: --state " << error << '\n';
             return kExitUsage;
         }
         if (m_state->hasState()) {
@@ -190,7 +191,7 @@ int WatchRun::exec()
             const bool resumable = saved == core::Dialect::Native || saved == core::Dialect::Auto;
             if (!resumable) {
                 QTextStream(stderr)
-                    << "watch: --state " << m_options.statePath << ": it follows a "
+                    << "inkstream watch: --state " << m_options.statePath << ": it follows a "
                     << core::DialectDecoder::dialectText(saved)
                     << " stream, which cannot be resumed (only native sessions number their "
                        "events); remove it to start over\n";
@@ -199,9 +200,9 @@ int WatchRun::exec()
             if (m_options.dialect != core::Dialect::Auto && m_options.dialect != saved
                 && saved != core::Dialect::Auto) {
                 QTextStream(stderr)
-                    << "watch: --state " << m_options.statePath << ": it was written following "
-                    << core::DialectDecoder::dialectText(saved) << ", not "
-                    << core::DialectDecoder::dialectText(m_options.dialect) << '\n';
+                    << "inkstream watch: --state " << m_options.statePath
+                    << ": it was written following " << core::DialectDecoder::dialectText(saved)
+                    << ", not " << core::DialectDecoder::dialectText(m_options.dialect) << '\n';
                 return kExitUsage;
             }
             if (saved == core::Dialect::Native)
@@ -232,9 +233,9 @@ int WatchRun::exec()
                      [this](const QString &message) { addError(message); });
     QObject::connect(&m_client, &SessionClient::dialectDetected, &m_loop,
                      [](core::Dialect dialect, const QString &reason) {
-                         QTextStream(stderr)
-                             << "watch: dialect " << core::DialectDecoder::dialectText(dialect)
-                             << " (" << reason << ")\n";
+                         QTextStream(stderr) << "inkstream watch: dialect "
+                                             << core::DialectDecoder::dialectText(dialect) << " ("
+                                             << reason << ")\n";
                      });
     QObject::connect(&m_client, &SessionClient::eventReceived, &m_loop,
                      [this](const core::Event &event, qsizetype wireBytes) {
@@ -307,13 +308,14 @@ int WatchRun::exec()
     if (m_signals.install()) {
         QObject::connect(
             &m_signals, &TerminationSignals::received, &m_loop, [this](int signalNumber) {
-                QTextStream(stderr) << "watch: interrupted by "
+                QTextStream(stderr) << "inkstream watch: interrupted by "
                                     << TerminationSignals::signalName(signalNumber) << '\n';
                 finish(QStringLiteral("interrupted"));
             });
     } else {
-        QTextStream(stderr) << "watch: cannot install signal handlers; SIGINT/SIGTERM stop it "
-                               "without a summary\n";
+        QTextStream(stderr)
+            << "inkstream watch: cannot install signal handlers; SIGINT/SIGTERM stop it "
+               "without a summary\n";
     }
     m_clock.start();
     if (m_state && m_status.isEmpty()) {
@@ -369,7 +371,7 @@ bool WatchRun::restoreState()
         return true;
     QString error;
     if (!m_state->restoreInto(&m_model, &error)) {
-        QTextStream(stderr) << "watch: --state " << error << '\n';
+        QTextStream(stderr) << "inkstream watch: --state " << error << '\n';
         return false;
     }
     m_resumedFrom = m_state->lastSequence();
@@ -377,7 +379,7 @@ bool WatchRun::restoreState()
         if (acceptName(m_model.files().at(i).name))
             writeFile(i);
     }
-    QTextStream(stderr) << "watch: resuming after sequence " << m_resumedFrom << " ("
+    QTextStream(stderr) << "inkstream watch: resuming after sequence " << m_resumedFrom << " ("
                         << m_model.files().size() << " files from " << m_options.statePath << ")\n";
     return true;
 }
@@ -437,7 +439,7 @@ void WatchRun::addError(const QString &message)
 void WatchRun::report(const QString &message)
 {
     if (m_errors.size() < kMaxErrors)
-        QTextStream(stderr) << "watch: " << message << '\n';
+        QTextStream(stderr) << "inkstream watch: " << message << '\n';
     addError(message);
 }
 
@@ -627,8 +629,8 @@ bool WatchRun::writeSummary()
         file.setFileName(m_options.summaryPath);
     if ((!toStdout && !file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         || file.write(json) != json.size() || !file.flush()) {
-        QTextStream(stderr) << "watch: cannot write the summary to " << m_options.summaryPath
-                            << ": " << file.errorString() << '\n';
+        QTextStream(stderr) << "inkstream watch: cannot write the summary to "
+                            << m_options.summaryPath << ": " << file.errorString() << '\n';
         return false;
     }
     return true;
@@ -669,9 +671,7 @@ int WatchCommand::run(const QStringList &arguments)
         "With --state FILE the viewer's state (files, chat, steps, last sequence) is kept in\n"
         "FILE while it runs, and a run started again with the same FILE resumes where it was.\n"
         "SIGINT/SIGTERM end the run with status interrupted (files, state, summary written).\n"
-        "Exit codes: 0 complete or idle, 1 error (also: gave up after --max-attempts), 2 usage\n"
-        "(also an unusable --state FILE), 3 timeout, 4 interrupted (SIGINT/SIGTERM), 5 limit\n"
-        "(--max-files or --max-output reached)."));
+        "An unusable --state FILE is a usage error (2)."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
@@ -769,21 +769,11 @@ int WatchCommand::run(const QStringList &arguments)
                        dataOption, headerOption});
     ConnectOptions connectOptions;
     connectOptions.addTo(&parser);
-    if (!parser.parse(arguments)) {
-        err << "watch: " << parser.errorText() << '\n';
-        return kExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return kExitOk;
-    }
-    if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << "inkstream " << INKSTREAM_VERSION << '\n';
-        return kExitOk;
-    }
+    if (const auto status = CommandLine(QStringLiteral("watch")).parse(&parser, arguments))
+        return *status;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2) {
-        err << "watch: expected exactly one SESSION_URL\n" << parser.helpText();
+        err << "inkstream watch: expected exactly one SESSION_URL\n" << parser.helpText();
         return kExitUsage;
     }
 
@@ -792,7 +782,7 @@ int WatchCommand::run(const QStringList &arguments)
     const QString scheme = options.url.scheme();
     if (!options.url.isValid() || (scheme != u"http" && scheme != u"https")
         || options.url.host().isEmpty()) {
-        err << "watch: not an http(s) URL: " << positional.at(1) << '\n';
+        err << "inkstream watch: not an http(s) URL: " << positional.at(1) << '\n';
         return kExitUsage;
     }
     options.outputDir = parser.value(outputOption);
@@ -800,17 +790,18 @@ int WatchCommand::run(const QStringList &arguments)
     if (until.startsWith(QStringLiteral("idle:"))) {
         options.idleAfter = parseSeconds(until.mid(5));
         if (!options.idleAfter) {
-            err << "watch: --until idle:SECONDS needs a positive number of seconds\n";
+            err << "inkstream watch: --until idle:SECONDS needs a positive number of seconds\n";
             return kExitUsage;
         }
     } else if (until != u"complete") {
-        err << "watch: --until takes \"complete\" or \"idle:SECONDS\", not \"" << until << "\"\n";
+        err << "inkstream watch: --until takes \"complete\" or \"idle:SECONDS\", not \"" << until
+            << "\"\n";
         return kExitUsage;
     }
     if (parser.isSet(timeoutOption)) {
         options.timeout = parseSeconds(parser.value(timeoutOption));
         if (!options.timeout) {
-            err << "watch: --timeout needs a positive number of seconds\n";
+            err << "inkstream watch: --timeout needs a positive number of seconds\n";
             return kExitUsage;
         }
         // The whole run: loading --state and opening DIR count too.
@@ -819,12 +810,13 @@ int WatchCommand::run(const QStringList &arguments)
     bool filesOk = false;
     options.maxFiles = parser.value(maxFilesOption).toLongLong(&filesOk);
     if (!filesOk || options.maxFiles < 1) {
-        err << "watch: --max-files needs a positive number of files\n";
+        err << "inkstream watch: --max-files needs a positive number of files\n";
         return kExitUsage;
     }
     const auto maxOutput = parseBytes(parser.value(maxOutputOption));
     if (!maxOutput) {
-        err << "watch: --max-output needs a positive number of bytes (K, M or G allowed), not \""
+        err << "inkstream watch: --max-output needs a positive number of bytes (K, M or G "
+               "allowed), not \""
             << parser.value(maxOutputOption) << "\"\n";
         return kExitUsage;
     }
@@ -835,45 +827,45 @@ int WatchCommand::run(const QStringList &arguments)
     bool attemptsOk = false;
     options.maxAttempts = parser.value(attemptsOption).toInt(&attemptsOk);
     if (!attemptsOk || options.maxAttempts < 0) {
-        err << "watch: --max-attempts needs a number >= 0\n";
+        err << "inkstream watch: --max-attempts needs a number >= 0\n";
         return kExitUsage;
     }
 
     if (parser.isSet(backoffBaseOption)) {
         options.backoffBase = parseSecondsOrZero(parser.value(backoffBaseOption));
         if (!options.backoffBase) {
-            err << "watch: --backoff-base needs a number of seconds >= 0\n";
+            err << "inkstream watch: --backoff-base needs a number of seconds >= 0\n";
             return kExitUsage;
         }
     }
     const auto cap = parseSecondsOrZero(parser.value(backoffCapOption));
     if (!cap) {
-        err << "watch: --backoff-cap needs a number of seconds >= 0\n";
+        err << "inkstream watch: --backoff-cap needs a number of seconds >= 0\n";
         return kExitUsage;
     }
     options.backoffCap = *cap;
     const auto heartbeat = parseSecondsOrZero(parser.value(heartbeatOption));
     if (!heartbeat) {
-        err << "watch: --heartbeat-timeout needs a number of seconds >= 0\n";
+        err << "inkstream watch: --heartbeat-timeout needs a number of seconds >= 0\n";
         return kExitUsage;
     }
     options.heartbeatTimeout = *heartbeat;
     bool sizeOk = false;
     options.maxEventSize = parser.value(maxEventOption).toLongLong(&sizeOk);
     if (!sizeOk || options.maxEventSize < 1) {
-        err << "watch: --max-event-size needs a positive number of bytes\n";
+        err << "inkstream watch: --max-event-size needs a positive number of bytes\n";
         return kExitUsage;
     }
 
     if (QString error; !connectOptions.read(parser, &error)) {
-        err << "watch: " << error << '\n';
+        err << "inkstream watch: " << error << '\n';
         return kExitUsage;
     }
     options.transport = connectOptions.transport();
     options.dialect = connectOptions.dialect();
     const auto pollInterval = parseSeconds(parser.value(pollIntervalOption));
     if (!pollInterval) {
-        err << "watch: --poll-interval needs a positive number of seconds\n";
+        err << "inkstream watch: --poll-interval needs a positive number of seconds\n";
         return kExitUsage;
     }
     options.pollInterval = *pollInterval;
@@ -884,7 +876,7 @@ int WatchCommand::run(const QStringList &arguments)
         static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
         if (name.isEmpty() || !token.match(name).hasMatch() || header.contains(u'\n')
             || header.contains(u'\r')) {
-            err << "watch: --header needs \"Name: value\", not \"" << header << "\"\n";
+            err << "inkstream watch: --header needs \"Name: value\", not \"" << header << "\"\n";
             return kExitUsage;
         }
         options.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
@@ -896,14 +888,14 @@ int WatchCommand::run(const QStringList &arguments)
     const QString dialectName = core::DialectDecoder::dialectText(options.dialect);
     if (chatApi) {
         if (prompt.isEmpty() && options.body.isEmpty()) {
-            err << "watch: --dialect " << dialectName
+            err << "inkstream watch: --dialect " << dialectName
                 << " needs --prompt TEXT (or a request body in --data)\n";
             return kExitUsage;
         }
         options.url = core::ChatRequest::url(options.dialect, options.url);
         if (options.body.isEmpty()) {
             if (!connectOptions.isModelSet()) {
-                err << "watch: --dialect " << dialectName << " needs --model NAME\n";
+                err << "inkstream watch: --dialect " << dialectName << " needs --model NAME\n";
                 return kExitUsage;
             }
             options.body = core::ChatRequest::body(
@@ -918,7 +910,7 @@ int WatchCommand::run(const QStringList &arguments)
         }
     } else if (!prompt.isEmpty()) {
         if (!options.body.isEmpty()) {
-            err << "watch: --prompt and --data exclude each other here\n";
+            err << "inkstream watch: --prompt and --data exclude each other here\n";
             return kExitUsage;
         }
         options.body = core::ChatRequest::body(
@@ -928,10 +920,11 @@ int WatchCommand::run(const QStringList &arguments)
                                      {QStringLiteral("content"), prompt}}},
             options.dialect == core::Dialect::AiSdk ? QStringLiteral("watch") : QString());
     } else if (connectOptions.isModelSet()) {
-        err << "watch: --model goes with --dialect openai, openai-responses, anthropic or ollama\n";
+        err << "inkstream watch: --model goes with --dialect openai, openai-responses, anthropic "
+               "or ollama\n";
         return kExitUsage;
     }
-    if (!chatApi && connectOptions.isTokenSet())
+    if (!chatApi && !connectOptions.token().isEmpty())
         options.headers.append({QByteArrayLiteral("Authorization"),
                                 QByteArrayLiteral("Bearer ") + connectOptions.token().toUtf8()});
     options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()
@@ -939,7 +932,7 @@ int WatchCommand::run(const QStringList &arguments)
                                                 : QByteArrayLiteral("POST");
     static const QRegularExpression methodPattern(QStringLiteral("^[A-Z]+$"));
     if (!methodPattern.match(QString::fromLatin1(options.method)).hasMatch()) {
-        err << "watch: --method takes an HTTP method such as GET or POST\n";
+        err << "inkstream watch: --method takes an HTTP method such as GET or POST\n";
         return kExitUsage;
     }
 

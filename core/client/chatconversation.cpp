@@ -1,6 +1,7 @@
 #include "core/client/chatconversation.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 
@@ -113,7 +114,7 @@ bool ChatConversation::send(const QString &prompt, QString *error)
     m_client->applyLocalEvent(ChatEvent {ChatEvent::Type::Start, promptId, ChatRole::User, prompt});
     m_client->applyLocalEvent(ChatEvent {ChatEvent::Type::Complete, promptId, ChatRole::User, {}});
     m_clock.start();
-    qCInfo(lcClient, "prompt %d sent to %s", m_turn, qPrintable(url.toString()));
+    qCInfo(lcClient, "prompt %d sent to %s", m_turn, qPrintable(LoggableUrl::toString(url)));
     Q_EMIT replyStarted();
     return true;
 }

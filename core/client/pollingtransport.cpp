@@ -1,6 +1,7 @@
 #include "core/client/pollingtransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/protocol/eventcodec.h"
 
@@ -78,7 +79,7 @@ void PollingTransport::poll()
     connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received) {
         if (reply == m_reply && received > m_maxSnapshotSize) {
             fail(QStringLiteral("snapshot from %1 larger than %2 bytes")
-                     .arg(url().toString())
+                     .arg(LoggableUrl::toString(url()))
                      .arg(m_maxSnapshotSize));
         }
     });
@@ -94,7 +95,7 @@ void PollingTransport::onFinished()
     reply->deleteLater();
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString where = url().toString();
+    const QString where = LoggableUrl::toString(url());
     if (status == 0) {
         scheduleRetry(QStringLiteral("cannot poll: %1").arg(reply->errorString()));
         return;

@@ -2,6 +2,7 @@
 
 #include "core/client/clientlog.h"
 #include "core/client/engineioprobe.h"
+#include "core/client/loggableurl.h"
 #include "core/client/pollingtransport.h"
 #include "core/client/snapshotfetch.h"
 #include "core/client/socketiotransport.h"
@@ -137,7 +138,7 @@ void SessionClient::openTransport(Transport::Kind kind)
     m_transport->setLastEventId(
         last > 0 && !m_sequencer.hasLocalNumbering() ? QByteArray::number(last) : QByteArray());
     m_streamUrl = endpointFor(kind);
-    qCInfo(lcClient, "following %s", qPrintable(m_streamUrl.toString()));
+    qCInfo(lcClient, "following %s", qPrintable(LoggableUrl::toString(m_streamUrl)));
     m_transport->open(m_streamUrl);
 }
 
@@ -676,7 +677,8 @@ void SessionClient::startResync(const QString &reason)
     m_sequencer.beginResync();
     ++m_resyncs;
     const QUrl url = snapshotUrlFor(m_sessionUrl);
-    qCInfo(lcClient, "%s; re-syncing from %s", qPrintable(reason), qPrintable(url.toString()));
+    qCInfo(lcClient, "%s; re-syncing from %s", qPrintable(reason),
+           qPrintable(LoggableUrl::toString(url)));
     if (!m_manager) {
         m_manager = new QNetworkAccessManager(this);
         m_manager->setAutoDeleteReplies(false);
@@ -713,8 +715,9 @@ void SessionClient::onSnapshotFinished()
     }
     if (!error.isEmpty()) {
         // Without the snapshot the best left is to go on from the held events, gap or not.
-        const QString message = QStringLiteral("re-sync from %1 failed: %2")
-                                    .arg(snapshotUrlFor(m_sessionUrl).toString(), error);
+        const QString message
+            = QStringLiteral("re-sync from %1 failed: %2")
+                  .arg(LoggableUrl::toString(snapshotUrlFor(m_sessionUrl)), error);
         recordError(message);
         Q_EMIT errorOccurred(message);
         const quint64 generation = m_generation;

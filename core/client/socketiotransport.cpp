@@ -1,6 +1,7 @@
 #include "core/client/socketiotransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 #include "core/client/websockettransport.h"
 #include "core/protocol/socketiopacket.h"
 
@@ -190,7 +191,7 @@ void SocketIoTransport::onPacket(const SocketIoPacket &packet)
         const QJsonObject detail = QJsonDocument::fromJson(packet.data).object();
         const QString reason = detail.value(QStringLiteral("message")).toString();
         refuse(QStringLiteral("the Socket.IO server refused namespace %1 at %2: %3")
-                   .arg(m_namespace, url().toString(),
+                   .arg(m_namespace, LoggableUrl::toString(url()),
                         reason.isEmpty() ? packetText(packet.data) : reason));
         return;
     }
@@ -293,11 +294,12 @@ void SocketIoTransport::onDisconnected()
                    .arg(status == 401 ? QStringLiteral("authentication required")
                                       : QStringLiteral("access denied"))
                    .arg(status)
-                   .arg(url().toString()));
+                   .arg(LoggableUrl::toString(url())));
         return;
     }
     if (status == 404) {
-        refuse(QStringLiteral("no Socket.IO server at %1 (HTTP 404)").arg(url().toString()));
+        refuse(QStringLiteral("no Socket.IO server at %1 (HTTP 404)")
+                   .arg(LoggableUrl::toString(url())));
         return;
     }
     scheduleRetry(wasOpen ? QStringLiteral("the Socket.IO connection closed")

@@ -1,6 +1,7 @@
 #include "core/client/sseclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/protocol/sseparser.h"
 
@@ -119,7 +120,8 @@ void SseClient::startConnection()
 
     // Never the headers: they may carry an API key.
     qCDebug(lcClient, "%s %s (Last-Event-ID %s)", m_method.constData(),
-            qPrintable(url().toString()), lastId.isEmpty() ? "none" : lastId.constData());
+            qPrintable(LoggableUrl::toString(url())),
+            lastId.isEmpty() ? "none" : lastId.constData());
     QNetworkReply *reply = m_method == "GET"
         ? m_manager->get(request)
         : m_manager->sendCustomRequest(request, m_method, m_body);
@@ -165,7 +167,7 @@ void SseClient::onMetaDataChanged()
     m_ndjson = media == "application/x-ndjson" || media == "application/ndjson";
     if (media != "text/event-stream" && !m_ndjson) {
         fail(QStringLiteral("unexpected Content-Type \"%1\" from %2 (expected text/event-stream)")
-                 .arg(QString::fromLatin1(contentType), url().toString()));
+                 .arg(QString::fromLatin1(contentType), LoggableUrl::toString(url())));
         return;
     }
     m_responseHeaders = reply->rawHeaderPairs();
@@ -209,7 +211,7 @@ void SseClient::deliverPending(const QByteArray &idBefore)
     const quint64 current = generation();
     const QStringList drops = std::exchange(m_pendingDrops, {});
     for (const QString &reason : drops) {
-        qCDebug(lcClient, "%s: %s", qPrintable(url().toString()), qPrintable(reason));
+        qCDebug(lcClient, "%s: %s", qPrintable(LoggableUrl::toString(url())), qPrintable(reason));
         Q_EMIT eventDropped(reason);
         if (current != generation())
             return;
@@ -274,7 +276,8 @@ void SseClient::onFinished()
     const int status = m_httpStatus;
     if (status == 0) {
         if (isPermanentNetworkError(error) || isOneShot())
-            fail(QStringLiteral("cannot connect to %1: %2").arg(url().toString(), networkError));
+            fail(QStringLiteral("cannot connect to %1: %2")
+                     .arg(LoggableUrl::toString(url()), networkError));
         else
             scheduleRetry(QStringLiteral("cannot connect: %1").arg(networkError));
         return;
@@ -312,8 +315,10 @@ QByteArray SseClient::responseHeader(const QByteArray &name) const
 // "PREFIX (HTTP 404 at URL): detail from the JSON error body".
 QString SseClient::statusText(const QString &prefix) const
 {
-    QString text
-        = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(m_httpStatus).arg(url().toString());
+    QString text = QStringLiteral("%1 (HTTP %2 at %3)")
+                       .arg(prefix)
+                       .arg(m_httpStatus)
+                       .arg(LoggableUrl::toString(url()));
     const QJsonObject body = QJsonDocument::fromJson(m_errorBody).object();
     const QString error = body.value(QStringLiteral("error")).toString();
     const QString detail = body.value(QStringLiteral("detail")).toString();

@@ -1,6 +1,7 @@
 #include "core/client/transport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 
 namespace inkstream::core {
 
@@ -129,7 +130,7 @@ void Transport::connectionEstablished()
         ++m_reconnects;
     m_everConnected = true;
     kickHeartbeat();
-    qCInfo(lcClient, "connected to %s", qPrintable(m_url.toString()));
+    qCInfo(lcClient, "connected to %s", qPrintable(LoggableUrl::toString(m_url)));
     setState(ConnectionState::Connected);
 }
 
@@ -168,7 +169,7 @@ void Transport::scheduleRetry(const QString &reason)
         return;
     }
     m_retryDelay = m_policy.delayFor(m_attempt, m_serverRetry);
-    qCInfo(lcClient, "%s: %s; retry %d in %lld ms", qPrintable(m_url.toString()),
+    qCInfo(lcClient, "%s: %s; retry %d in %lld ms", qPrintable(LoggableUrl::toString(m_url)),
            qPrintable(reason), m_attempt, static_cast<long long>(m_retryDelay.count()));
     m_retryTimer.start(m_retryDelay);
     const quint64 generation = m_generation;
@@ -198,7 +199,7 @@ void Transport::endForGood(const QString &reason)
     dropConnection();
     m_retryTimer.stop();
     m_errorString = reason;
-    qCInfo(lcClient, "%s: %s", qPrintable(m_url.toString()), qPrintable(reason));
+    qCInfo(lcClient, "%s: %s", qPrintable(LoggableUrl::toString(m_url)), qPrintable(reason));
     setState(ConnectionState::Disconnected);
 }
 
@@ -216,7 +217,8 @@ bool Transport::hasScheme(const QUrl &url, const QString &scheme, QString *error
     if (!url.isValid() || (actual != scheme && actual != scheme + u's') || url.host().isEmpty()) {
         const QString article
             = scheme.startsWith(u'h') ? QStringLiteral("an") : QStringLiteral("a");
-        *error = QStringLiteral("not %1 %2(s) URL: %3").arg(article, scheme, url.toString());
+        *error = QStringLiteral("not %1 %2(s) URL: %3")
+                     .arg(article, scheme, LoggableUrl::toString(url));
         return false;
     }
     return true;

@@ -1,6 +1,7 @@
 #include "core/client/viewerstate.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 
@@ -67,7 +68,7 @@ bool ViewerState::load(const QUrl &url, QString *error)
     const QUrl savedUrl(state.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
     if (!savedUrl.isValid() || comparable(savedUrl) != comparable(url))
         return reject(QStringLiteral("it is the state of %1, not of %2")
-                          .arg(state.value(QStringLiteral("url")).toString(), url.toString()));
+                          .arg(LoggableUrl::toString(savedUrl), LoggableUrl::toString(url)));
     Dialect dialect = Dialect::Native;
     if (!DialectDecoder::dialectFromText(state.value(QStringLiteral("dialect")).toString(),
                                          &dialect))

@@ -1,6 +1,7 @@
 #include "core/client/websockettransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/loggableurl.h"
 
 #include <QNetworkRequest>
 #include <QRegularExpression>
@@ -217,7 +218,7 @@ void WebSocketTransport::onDisconnected()
             const QRegularExpressionMatch match = leadingStatus.match(closeReason);
             const int status = match.hasMatch() ? match.captured(1).toInt() : 0;
             const QString detail = match.hasMatch() ? match.captured(2) : closeReason;
-            const QString where = url().toString();
+            const QString where = LoggableUrl::toString(url());
             const auto text = [&](const QString &prefix) {
                 QString message
                     = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(status).arg(where);
@@ -250,7 +251,7 @@ void WebSocketTransport::onDisconnected()
         return;
     }
     const int status = m_handshakeStatus;
-    const QString where = url().toString();
+    const QString where = LoggableUrl::toString(url());
     if (status == 401 || status == 403) {
         refuse(QStringLiteral("%1 (HTTP %2 at %3)")
                    .arg(status == 401 ? QStringLiteral("authentication required")

@@ -64,6 +64,15 @@ bool AccessPolicy::normalizeToken(QByteArray *token, const QString &what, QStrin
         *reason = QStringLiteral("%1 is only whitespace; give a real token").arg(what);
         return false;
     }
+    // It travels in a header: a control character would end it (or start another one).
+    for (const char c : std::as_const(*token)) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            *reason = QStringLiteral("%1 holds a control character; a token is one line of "
+                                     "printable text")
+                          .arg(what);
+            return false;
+        }
+    }
     return true;
 }
 

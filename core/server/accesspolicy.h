@@ -42,7 +42,8 @@ public:
     // Reads the first line of a token file; false with a reason when it is unusable.
     static bool readTokenFile(const QString &path, QByteArray *token, QString *reason);
     // A token as given on the command line: surrounding whitespace dropped, and refused
-    // (false with a reason naming `what`) when nothing is left of a non-empty value.
+    // (false with a reason naming `what`) when nothing is left of a non-empty value or it holds
+    // a control character (it travels in a header).
     static bool normalizeToken(QByteArray *token, const QString &what, QString *reason);
     // --read-token TOKEN[:SESSION,...]: the token and the sessions it is scoped to.
     static bool parseReadToken(const QString &spec, QByteArray *token, QStringList *sessions,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan + coverage) into BUILD_DIR and runs each
 # for SECONDS on a copy of its committed seed corpus. Prints executions and libFuzzer's cov/ft
-# per target, then llvm-cov line coverage of core/protocol and core/model over the corpora the
+# per target (one per core at a time), then llvm-cov line coverage of core/protocol and core/model over the corpora the
 # run produced. Exits non-zero on any finding (crash, leak, UB, timeout, OOM).
 # BUILD_DIR may be an existing build with INKSTREAM_FUZZ=ON, such as the asan preset's
 # build-asan (what CI does): the targets build there, without the line-coverage report.
@@ -30,37 +30,54 @@ cmake --build "$build" -j "${INKSTREAM_JOBS:-2}" --target "${targets[@]/#/fuzz_}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failed=0
 printf '| target | seconds | executions | exec/s | cov | ft | corpus | result |\n|---|---|---|---|---|---|---|---|\n' \
     > "$work/table.md"
-for target in "${targets[@]}"; do
-    corpus=$work/corpus-$target
+# One target: fuzz it, write its table row to $work/TARGET.row; non-zero on a finding.
+fuzz_one() {
+    local target=$1 corpus=$work/corpus-$1 log=$work/$1.log result=clean status=0
     mkdir -p "$corpus" "$work/artifacts-$target"
     cp "$root/tests/fuzz/corpus/$target/"* "$corpus/"
-    log=$work/$target.log
-    result=clean
     # -timeout: an input that takes a second is a hang; -rss_limit_mb bounds memory.
     if ! LLVM_PROFILE_FILE=/dev/null "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" \
         -timeout=5 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="$work/artifacts-$target/" "$corpus" > "$log" 2>&1; then
         result=FINDING
-        failed=1
+        status=1
         echo "== fuzz_$target found a problem:" >&2
         grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -n 20 >&2 || tail -n 30 "$log" >&2
         mkdir -p "$build/fuzz-findings/$target"
         cp "$work/artifacts-$target/"* "$build/fuzz-findings/$target/" 2>/dev/null || true
     fi
+    local execs rate last cov ft
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
     printf '| fuzz_%s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$seconds" "${execs:-?}" \
-        "${rate:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$corpus" | wc -l)" "$result" >> "$work/table.md"
+        "${rate:-?}" "${cov:-?}" "${ft:-?}" "$(ls "$corpus" | wc -l)" "$result" > "$work/$target.row"
     # Line coverage: replay the grown corpus once with profiling on.
     LLVM_PROFILE_FILE="$work/$target.profraw" "$build/tests/fuzz/fuzz_$target" -runs=0 "$corpus" \
         > /dev/null 2>&1 || true
+    return "$status"
+}
+# The targets are single-threaded: one per core (INKSTREAM_JOBS, default the core count).
+jobs_max=${INKSTREAM_JOBS:-$(nproc)}
+failed=0
+running=0
+for target in "${targets[@]}"; do
+    if [ "$running" -ge "$jobs_max" ]; then
+        wait -n || failed=1
+        running=$((running - 1))
+    fi
+    fuzz_one "$target" &
+    running=$((running + 1))
 done
+while [ "$running" -gt 0 ]; do
+    wait -n || failed=1
+    running=$((running - 1))
+done
+for target in "${targets[@]}"; do cat "$work/$target.row" >> "$work/table.md"; done
 cat "$work/table.md"
 
 if [ -n "$profdata" ] && [ -n "$llvmcov" ] && ls "$work"/*.profraw > /dev/null 2>&1; then

@@ -1,3 +1,4 @@
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -420,6 +421,68 @@ private Q_SLOTS:
             QVERIFY2(publish.exitCode() == 0, output.constData());
             QVERIFY2(output.contains("published a.py"), output.constData());
         }
+    }
+
+    // Issue 19, 10: watch reads a guarded session with a token from --token, --token-file,
+    // INKSTREAM_TOKEN or the URL's ?token=, and no line it prints holds the token.
+    void watch_withAToken_readsAGuardedSession_data()
+    {
+        publish_withAToken_reachesAGuardedPublisher_data();
+        QTest::newRow("--token and --token-file") << QStringLiteral("both");
+        QTest::newRow("control character") << QStringLiteral("newline");
+    }
+    void watch_withAToken_readsAGuardedSession()
+    {
+        QFETCH(QString, how);
+        QTemporaryDir dir;
+        ServeProcess serve({QStringLiteral("--token"), QStringLiteral("pub-s3cret"),
+                            QStringLiteral("--read-token"), QStringLiteral("r3ad-s3cret"),
+                            QStringLiteral("--ephemeral"), QStringLiteral("--session"),
+                            QStringLiteral("guarded"), QStringLiteral("--demo"),
+                            QStringLiteral("--speed"), QStringLiteral("50")});
+        const QString url = serve.readUrl();
+        QVERIFY(url.endsWith(QStringLiteral("/api/sessions/guarded")));
+        QStringList arguments {
+            QStringLiteral("watch"),          url,
+            QStringLiteral("--output"),       dir.filePath(QStringLiteral("out")),
+            QStringLiteral("--timeout"),      QStringLiteral("60"),
+            QStringLiteral("--max-attempts"), QStringLiteral("2")};
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("INKSTREAM_TOKEN"));
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("inkstream.*=true"));
+        const QString tokenFile = writeFile(dir, QStringLiteral("token"), "r3ad-s3cret\n");
+        if (how == u"option" || how == u"both")
+            arguments << QStringLiteral("--token") << QStringLiteral("r3ad-s3cret");
+        if (how == u"file" || how == u"both")
+            arguments << QStringLiteral("--token-file") << tokenFile;
+        if (how == u"environment")
+            env.insert(QStringLiteral("INKSTREAM_TOKEN"), QStringLiteral("r3ad-s3cret"));
+        if (how == u"query")
+            arguments[1] = url + QStringLiteral("?token=r3ad-s3cret");
+        if (how == u"newline")
+            arguments << QStringLiteral("--token") << QStringLiteral("r3ad-s3cret\nX-Evil: 1");
+        QProcess watch;
+        watch.setProcessEnvironment(env);
+        watch.start(binary(), arguments);
+        QVERIFY(watch.waitForFinished(90000));
+        const QByteArray output = watch.readAllStandardOutput() + watch.readAllStandardError();
+        QVERIFY2(!output.contains("r3ad-s3cret"), output.constData());
+        if (how == u"both") {
+            QCOMPARE(watch.exitCode(), 2);
+            QVERIFY2(output.contains("either with --token or with --token-file"),
+                     output.constData());
+        } else if (how == u"newline") {
+            QCOMPARE(watch.exitCode(), 2);
+            QVERIFY2(output.contains("control character"), output.constData());
+        } else if (how == u"none") {
+            QCOMPARE(watch.exitCode(), 1);
+            QVERIFY2(output.contains("authentication required"), output.constData());
+        } else {
+            QVERIFY2(watch.exitCode() == 0, output.constData());
+            QVERIFY2(!QDir(dir.filePath(QStringLiteral("out"))).isEmpty(), output.constData());
+        }
+        if (how == u"query")
+            QVERIFY2(output.contains("token=REDACTED"), output.constData()); // logged, redacted
     }
 
     void serve_sigterm_sendsShutdownAndExitsCleanly()

@@ -1,3 +1,4 @@
+#include "core/protocol/dialectdecoder.h"
 #include "ui/connectdialog.h"
 #include "ui/startpage.h"
 
@@ -75,6 +76,59 @@ private Q_SLOTS:
         QCOMPARE(chosen.dialect, core::Dialect::ModelChunk);
         QCOMPARE(chosen.transport, core::SessionClient::TransportMode::SocketIo);
         QVERIFY(!chosen.takesPrompts());
+    }
+
+    // Every LLM API is a chat endpoint in the dialog: it asks for the model where the API
+    // names one, posts (no transport choice), and takes its key from the field or else from
+    // the provider's usual variable.
+    void chatApis_areOffered_withModelAndKey_data()
+    {
+        QTest::addColumn<QString>("dialect");
+        QTest::addColumn<bool>("needsModel");
+        QTest::addColumn<QString>("keyVariable"); // empty: the API takes no key variable
+        QTest::newRow("openai") << QStringLiteral("openai") << true
+                                << QStringLiteral("OPENAI_API_KEY");
+        QTest::newRow("openai-responses")
+            << QStringLiteral("openai-responses") << true << QStringLiteral("OPENAI_API_KEY");
+        QTest::newRow("anthropic")
+            << QStringLiteral("anthropic") << true << QStringLiteral("ANTHROPIC_API_KEY");
+        QTest::newRow("ollama") << QStringLiteral("ollama") << true << QString();
+        QTest::newRow("ai-sdk") << QStringLiteral("ai-sdk") << false << QString();
+    }
+
+    void chatApis_areOffered_withModelAndKey()
+    {
+        QFETCH(QString, dialect);
+        QFETCH(bool, needsModel);
+        QFETCH(QString, keyVariable);
+        qunsetenv("INKSTREAM_API_KEY");
+        qunsetenv("OPENAI_API_KEY");
+        qunsetenv("ANTHROPIC_API_KEY");
+        if (!keyVariable.isEmpty())
+            qputenv(qPrintable(keyVariable), "from-environment");
+
+        ConnectDialog dialog({});
+        dialog.urlField()->setEditText(QStringLiteral("http://127.0.0.1:8080/api/chat"));
+        const int entry = dialog.dialectField()->findData(dialect);
+        QVERIFY2(entry >= 0, qPrintable(dialect));
+        dialog.dialectField()->setCurrentIndex(entry);
+        QCOMPARE(dialog.modelField()->isEnabled(), needsModel);
+        QVERIFY(!dialog.transportField()->isEnabled());
+        QCOMPARE(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled(), !needsModel);
+        if (needsModel)
+            dialog.modelField()->setText(QStringLiteral("some-model"));
+        QVERIFY(dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+
+        core::ConnectionSettings chosen = dialog.settings();
+        QCOMPARE(core::DialectDecoder::dialectText(chosen.dialect), dialect);
+        QVERIFY(chosen.takesPrompts());
+        QCOMPARE(chosen.model, needsModel ? QStringLiteral("some-model") : QString());
+        QCOMPARE(chosen.token,
+                 keyVariable.isEmpty() ? QString() : QStringLiteral("from-environment"));
+        dialog.tokenField()->setText(QStringLiteral("typed-key")); // the field wins
+        QCOMPARE(dialog.settings().token, QStringLiteral("typed-key"));
+        if (!keyVariable.isEmpty())
+            qunsetenv(qPrintable(keyVariable));
     }
 
     void recentEndpoints_newestFirst_withoutDuplicates_capped()

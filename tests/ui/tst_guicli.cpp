@@ -1,3 +1,5 @@
+#include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -39,12 +41,94 @@ private:
         return result;
     }
 
+    // Starts the window (no display but Qt's -platform option), with the start-up report on,
+    // and waits until it reports `what` ("first-paint", "complete"); stops it either way.
+    static bool runWindowUntil(const QStringList &arguments, const QByteArray &what,
+                               QByteArray *output)
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("DISPLAY"));
+        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        environment.insert(QStringLiteral("INKSTREAM_STARTUP_REPORT"), QStringLiteral("1"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                           QDir::tempPath() + QStringLiteral("/inkstream-guicli-config"));
+        process.setProcessEnvironment(environment);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(qEnvironmentVariable("INKSTREAM_BINARY"), arguments);
+        const QByteArray marker = "inkstream-startup: " + what;
+        QDeadlineTimer deadline(60000);
+        while (!output->contains(marker) && process.state() != QProcess::NotRunning
+               && !deadline.hasExpired()) {
+            process.waitForReadyRead(200);
+            output->append(process.readAll());
+        }
+        const bool reached = output->contains(marker);
+        process.terminate();
+        if (!process.waitForFinished(5000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        output->append(process.readAll());
+        return reached;
+    }
+
 private Q_SLOTS:
+    // Qt's own options reach Qt, whatever the order: here -platform stands in for a display.
+    void qtOptions_areLeftToQt()
+    {
+        QByteArray output;
+        QVERIFY2(runWindowUntil({QStringLiteral("--demo"), QStringLiteral("-platform"),
+                                 QStringLiteral("offscreen"), QStringLiteral("-style"),
+                                 QStringLiteral("Fusion"), QStringLiteral("--speed"),
+                                 QStringLiteral("20")},
+                                "complete", &output),
+                 output.constData());
+        QVERIFY2(!output.contains("Unknown option"), output.constData());
+
+        output.clear();
+        QVERIFY2(runWindowUntil({QStringLiteral("--platform"), QStringLiteral("offscreen"),
+                                 QStringLiteral("-reverse"), QStringLiteral("-style=Fusion"),
+                                 QStringLiteral("--demo"), QStringLiteral("--speed"),
+                                 QStringLiteral("20")},
+                                "complete", &output),
+                 output.constData());
+    }
+
+    // The desktop entry's `Exec=inkstream %u`: a URL on its own opens the window on it.
+    void positionalUrl_opensTheWindowOnThatSession()
+    {
+        QProcess serve;
+        serve.start(qEnvironmentVariable("INKSTREAM_BINARY"),
+                    {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                     QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("20")});
+        QVERIFY(serve.waitForStarted());
+        QByteArray firstLine;
+        QDeadlineTimer deadline(20000);
+        while (!firstLine.contains('\n') && !deadline.hasExpired() && serve.waitForReadyRead(200))
+            firstLine.append(serve.readAllStandardOutput());
+        const QString url = QString::fromUtf8(firstLine).trimmed();
+        QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+
+        QByteArray output;
+        const bool completed = runWindowUntil(
+            {QStringLiteral("-platform"), QStringLiteral("offscreen"), url}, "complete", &output);
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(10000));
+        QVERIFY2(completed, output.constData());
+        QVERIFY2(output.contains(url.toUtf8()), output.constData()); // "following URL"
+    }
+
     void version()
     {
-        const Result result = run({QStringLiteral("--version")});
-        QCOMPARE(result.exitCode, 0);
-        QVERIFY(result.out.startsWith(QStringLiteral("inkstream ")));
+        for (const QStringList &arguments :
+             {QStringList {QStringLiteral("--version")},
+              QStringList {QStringLiteral("replay"), QStringLiteral("--version")}}) {
+            const Result result = run(arguments);
+            QCOMPARE(result.exitCode, 0);
+            QVERIFY2(result.out.startsWith(QStringLiteral("inkstream ")), qPrintable(result.err));
+        }
     }
 
     void help_listsTheOptionsAndCommands()
@@ -61,6 +145,22 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("unknown command") << QStringList {QStringLiteral("frobnicate")}
                                          << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("two URLs")
+            << QStringList {QStringLiteral("http://127.0.0.1:1/api/sessions/a"),
+                            QStringLiteral("http://127.0.0.1:1/api/sessions/b")}
+            << QStringLiteral("one URL at a time");
+        QTest::newRow("a URL twice")
+            << QStringList {QStringLiteral("http://127.0.0.1:1/api/sessions/a"),
+                            QStringLiteral("--connect"),
+                            QStringLiteral("http://127.0.0.1:1/api/sessions/a")}
+            << QStringLiteral("give the URL once");
+        QTest::newRow("demo and a URL")
+            << QStringList {QStringLiteral("--demo"),
+                            QStringLiteral("http://127.0.0.1:1/api/sessions/a")}
+            << QStringLiteral("cannot be combined");
+        QTest::newRow("unknown option")
+            << QStringList {QStringLiteral("--demo"), QStringLiteral("--frobnicate")}
+            << QStringLiteral("Unknown option 'frobnicate'");
         QTest::newRow("not an http url")
             << QStringList {QStringLiteral("--connect"), QStringLiteral("ftp://example.org/x")}
             << QStringLiteral("--connect needs an http:// or https:// URL");
@@ -117,6 +217,43 @@ private Q_SLOTS:
             << QStringList {QStringLiteral("replay"), QStringLiteral("a"),
                             QStringLiteral("--speed"), QStringLiteral("50")}
             << QStringLiteral("--speed takes a factor from 0.25 to 20 or 'instant', not '50'");
+    }
+
+    // One contract for every command: --help shows the usage in the order it is typed and
+    // the exit statuses, --version answers, an unknown option is a usage error (2) said with
+    // the command's prefix.
+    void everyCommand_sharesHelpVersionAndUsageStatus_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *command : {"", "serve", "publish", "watch", "replay", "sse-dump"})
+            QTest::newRow(*command ? command : "window") << QString::fromLatin1(command);
+    }
+
+    void everyCommand_sharesHelpVersionAndUsageStatus()
+    {
+        QFETCH(QString, command);
+        const QStringList base = command.isEmpty() ? QStringList() : QStringList {command};
+        const QString name = command.isEmpty() ? QStringLiteral("inkstream")
+                                               : QStringLiteral("inkstream ") + command;
+
+        const Result help = run(base + QStringList {QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(QStringLiteral("Usage: %1 [options]").arg(name)),
+                 qPrintable(help.out.left(200)));
+        QVERIFY2(help.out.contains(QStringLiteral("Exit status:\n  0  ")), qPrintable(help.out));
+        QVERIFY2(help.out.contains(QStringLiteral("  2  the command line is wrong")),
+                 qPrintable(help.out));
+
+        const Result version = run(base + QStringList {QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY2(version.out.startsWith(QStringLiteral("inkstream ")), qPrintable(version.err));
+
+        const Result unknown = run(base + QStringList {QStringLiteral("--frobnicate")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.startsWith(name + QStringLiteral(": Unknown option 'frobnicate'")),
+                 qPrintable(unknown.err));
+        QVERIFY2(unknown.err.contains(QStringLiteral("Try '%1 --help'").arg(name)),
+                 qPrintable(unknown.err));
     }
 
     // A recording that cannot be read, or was cut off, is reported before any window opens.
