@@ -1,8 +1,13 @@
 #include "app/commandline.h"
 
+#include "app/terminalstatusline.h"
+
 #include <QCommandLineParser>
+#include <QLoggingCategory>
 #include <QStringList>
 #include <QTextStream>
+#include <cstdio>
+#include <cstdlib>
 
 namespace inkstream::app {
 
@@ -14,6 +19,20 @@ QString CommandLine::prefix() const
 {
     return m_command.isEmpty() ? QStringLiteral("inkstream: ")
                                : QStringLiteral("inkstream %1: ").arg(m_command);
+}
+
+void CommandLine::addStandardOptions(QCommandLineParser *parser)
+{
+    parser->addHelpOption();
+    parser->addOption(QCommandLineOption({QStringLiteral("V"), QStringLiteral("version")},
+                                         QStringLiteral("Displays version information.")));
+    parser->addOption(
+        QCommandLineOption({QStringLiteral("q"), QStringLiteral("quiet")},
+                           QStringLiteral("Print errors only: no log lines, no progress line.")));
+    parser->addOption(
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
+                           QStringLiteral("Print the debug log too (what QT_LOGGING_RULES="
+                                          "\"inkstream.*=true\" shows).")));
 }
 
 std::optional<int> CommandLine::parse(QCommandLineParser *parser,
@@ -42,6 +61,12 @@ std::optional<int> CommandLine::parse(QCommandLineParser *parser,
         QTextStream(stdout) << "inkstream " << INKSTREAM_VERSION << '\n';
         return Ok;
     }
+    const bool quiet = parser->isSet(QStringLiteral("quiet"));
+    const bool verbose = parser->isSet(QStringLiteral("verbose"));
+    if (quiet && verbose)
+        return usageError(QStringLiteral("--quiet and --verbose cannot be combined"));
+    m_quiet = quiet;
+    routeLogging(quiet, verbose);
     return std::nullopt;
 }
 
@@ -55,6 +80,40 @@ int CommandLine::usageError(const QString &message) const
 void CommandLine::printError(const QString &message) const
 {
     QTextStream(stderr) << prefix() << message << '\n';
+}
+
+namespace {
+
+QString g_logPrefix; // what the message handler writes before each line
+
+void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    QString line = g_logPrefix;
+    // Debug lines name where they come from; the others speak for themselves.
+    if (type == QtDebugMsg && context.category && qstrcmp(context.category, "default") != 0)
+        line += QLatin1StringView(context.category) + QStringLiteral(": ");
+    if (type == QtWarningMsg)
+        line += QStringLiteral("warning: ");
+    line += message + u'\n';
+    TerminalStatusLine::clearForMessage();
+    const QByteArray bytes = line.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+    if (type == QtFatalMsg)
+        std::abort();
+}
+
+} // namespace
+
+void CommandLine::routeLogging(bool quiet, bool verbose) const
+{
+    g_logPrefix = prefix();
+    qInstallMessageHandler(writeLogLine);
+    // QT_LOGGING_RULES, when set, still has the last word.
+    if (quiet)
+        QLoggingCategory::setFilterRules(QStringLiteral("*.info=false\n*.warning=false"));
+    else if (verbose)
+        QLoggingCategory::setFilterRules(QStringLiteral("inkstream.*=true"));
 }
 
 QString CommandLine::exitStatusHelp()

@@ -29,9 +29,14 @@ public:
     // "inkstream COMMAND: ", the start of every message the command prints.
     QString prefix() const;
 
+    // What every command takes: -h/--help, -V/--version, -q/--quiet (errors only: no log
+    // lines, no progress) and -v/--verbose (the debug log too).
+    static void addStandardOptions(QCommandLineParser *parser);
+
     // Parses `arguments` (argv[0] first, then the command's name unless it is the window's).
     // Returns a status when the command stops here: Ok after --help or --version, Usage after
-    // an error (said on stderr); std::nullopt to go on.
+    // an error (said on stderr); std::nullopt to go on, with log lines routed to stderr under
+    // the prefix and filtered as -q/-v say.
     std::optional<int> parse(QCommandLineParser *parser, const QStringList &arguments) const;
 
     // Says `message` on stderr with the prefix and a pointer to --help; returns Usage.
@@ -42,8 +47,14 @@ public:
     // The exit-status table, as --help and the man page show it.
     static QString exitStatusHelp();
 
+    // After parse(): whether -q was given (no progress line either).
+    bool isQuiet() const { return m_quiet; }
+
 private:
+    void routeLogging(bool quiet, bool verbose) const;
+
     QString m_command;
+    mutable bool m_quiet = false;
 };
 
 } // namespace inkstream::app

@@ -55,8 +55,7 @@ int parseOptions(const QStringList &arguments, GuiOptions *options)
                        "  watch      follow a session headless and write its files\n"
                        "  replay     watch a recording again, with a timeline\n"
                        "  sse-dump   parse a raw SSE stream from stdin"));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     const QCommandLineOption demoOption(
         QStringLiteral("demo"),
         QStringLiteral("Start the embedded publisher on loopback with the scripted demo session "
@@ -244,7 +243,7 @@ int GuiCommand::run(int argc, char *argv[])
                     return;
                 }
                 QTextStream(stderr) << "inkstream: recording to " << options.recordPath << '\n';
-                window.showStatusMessage(QObject::tr("Recording to %1").arg(options.recordPath));
+                window.showRecording(options.recordPath);
             });
         QObject::connect(&client, &core::SessionClient::eventReceived, &window,
                          [&recorder](const core::Event &event) {

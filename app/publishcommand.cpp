@@ -1,6 +1,7 @@
 #include "app/publishcommand.h"
 
 #include "app/commandline.h"
+#include "app/terminalstatusline.h"
 #include "app/tokenoptions.h"
 
 #include <QCommandLineParser>
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -105,8 +107,7 @@ int PublishCommand::run(const QStringList &arguments)
         "Hands files to an Inkstream publisher, which types them into the session for its\n"
         "viewers. Each file is published under its base name. Exits non-zero with the\n"
         "publisher's error message when it refuses a file."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     parser.addPositionalArgument(QStringLiteral("publish"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(QStringLiteral("SESSION_URL"),
                                  QStringLiteral("http://HOST:PORT/api/sessions/ID"));
@@ -220,11 +221,22 @@ int PublishCommand::run(const QStringList &arguments)
     const int timeoutMs = timeoutSeconds * 1000;
     QUrl filesUrl = sessionUrl;
     filesUrl.setPath(sessionUrl.path() + QStringLiteral("/files"));
-    for (const SourceFile &file : std::as_const(files)) {
+    const bool showProgress = !commandLine.isQuiet() && TerminalStatusLine::isAvailable();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const SourceFile &file = files.at(i);
+        if (showProgress)
+            TerminalStatusLine::show(
+                QStringLiteral("publish: sending %1 (%2 of %3, %4)…")
+                    .arg(file.name)
+                    .arg(i + 1)
+                    .arg(files.size())
+                    .arg(QLocale().formattedDataSize(file.content.toUtf8().size(), 1,
+                                                     QLocale::DataSizeSIFormat)));
         QJsonObject body = options;
         body.insert(QStringLiteral("fileName"), file.name);
         body.insert(QStringLiteral("content"), file.content);
         const Reply reply = postJson(manager, filesUrl, token, body, timeoutMs);
+        TerminalStatusLine::clear();
         if (reply.status < 200 || reply.status >= 300) {
             err << "inkstream publish: " << file.path << " was refused by " << filesUrl.toString()
                 << ": " << describeFailure(reply) << '\n';

@@ -8,6 +8,7 @@
 #include "core/model/recordingreader.h"
 #include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
+#include "ui/counttext.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -40,8 +41,7 @@ int parseOptions(const QStringList &commandLineArguments, ReplayOptions *options
         "window, with a timeline: play/pause (Ctrl+Space), previous/next file (Ctrl+[ and "
         "Ctrl+]), drag to seek, speed from 0.25x to 20x or instant. A recording cut off by a "
         "crash plays up to its last complete event, with a warning."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     parser.addPositionalArgument(QStringLiteral("replay"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The recording."));
     const QCommandLineOption speedOption(
@@ -113,10 +113,11 @@ int ReplayCommand::run(int argc, char *argv[])
     core::ReplayController replay(std::move(recording), &model);
     replay.setSpeed(options.speed);
     window.attachReplay(&replay, QFileInfo(options.path).fileName());
+    const QString counted
+        = ui::CountText::of(events, QObject::tr("1 event"), QObject::tr("%1 events"));
     window.showStatusMessage(warnings.isEmpty()
-                                 ? QObject::tr("%n event(s) recorded", nullptr, int(events))
-                                 : QObject::tr("%1 (%n event(s) replayable)", nullptr, int(events))
-                                       .arg(warnings.last()));
+                                 ? QObject::tr("%1 recorded").arg(counted)
+                                 : QObject::tr("%1 (%2 replayable)").arg(warnings.last(), counted));
     window.show();
     if (!options.paused)
         AfterFirstPaint::run(&window, [&replay] { replay.play(); });

@@ -19,9 +19,11 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QPointer>
 #include <QTextStream>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
@@ -83,11 +85,11 @@ int ServeCommand::run(const QStringList &arguments)
         "(http://HOST:PORT/api/sessions/ID) as the first line on stdout; viewers follow that\n"
         "URL, and `inkstream publish URL FILE...` streams files into it. Stops on "
         "SIGINT/SIGTERM."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     parser.addPositionalArgument(QStringLiteral("serve"), QStringLiteral("The subcommand."));
     const QCommandLineOption bindOption(QStringLiteral("bind"),
-                                        QStringLiteral("Address to listen on (default 127.0.0.1)."),
+                                        QStringLiteral("Address or host name to listen on "
+                                                       "(default 127.0.0.1; localhost works)."),
                                         QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption portOption(
         QStringLiteral("port"),
@@ -179,9 +181,19 @@ int ServeCommand::run(const QStringList &arguments)
     }
     QHostAddress address;
     if (!address.setAddress(parser.value(bindOption))) {
-        err << "inkstream serve: --bind needs an IP address, not " << parser.value(bindOption)
-            << '\n';
-        return CommandLine::Usage;
+        // A host name ("localhost", this machine's name): its first address, IPv4 first.
+        const QHostInfo host = QHostInfo::fromName(parser.value(bindOption));
+        const QList<QHostAddress> addresses = host.addresses();
+        const auto ipv4 = std::find_if(addresses.cbegin(), addresses.cend(), [](const auto &a) {
+            return a.protocol() == QAbstractSocket::IPv4Protocol;
+        });
+        if (addresses.isEmpty()) {
+            err << "inkstream serve: --bind needs an IP address or a host name of this machine, "
+                   "not "
+                << parser.value(bindOption) << " (" << host.errorString() << ")\n";
+            return CommandLine::Usage;
+        }
+        address = ipv4 != addresses.cend() ? *ipv4 : addresses.constFirst();
     }
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);

@@ -71,8 +71,7 @@ int SseDumpCommand::run(const QStringList &arguments)
         "Reads a raw text/event-stream from stdin, parses it by the WHATWG rules and prints one\n"
         "JSON line {\"event\",\"data\",\"id\"} per dispatched event (id: the last event ID at\n"
         "dispatch), then {\"retry\":N} if the stream set a reconnection time."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     parser.addPositionalArgument(QStringLiteral("sse-dump"), QStringLiteral("The subcommand."));
     const QCommandLineOption chunkOption(
         QStringLiteral("chunk-bytes"),

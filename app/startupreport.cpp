@@ -1,9 +1,11 @@
 #include "app/startupreport.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/displayfence.h"
 
 #include <QDateTime>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QWidget>
 #include <cstdio>
 
@@ -30,6 +32,12 @@ bool StartupReport::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() == QEvent::Paint) {
         print("first-paint");
+        // Where it runs, and whether X11's frame pacing takes part (never on Wayland).
+        const ui::DisplayFence fence;
+        std::fprintf(stderr, "inkstream-startup: platform %s fence %s\n",
+                     qPrintable(QGuiApplication::platformName()),
+                     fence.isActive() ? "active" : "inactive");
+        std::fflush(stderr);
         watched->removeEventFilter(this);
     }
     return false;

@@ -2,6 +2,7 @@
 
 #include "app/commandline.h"
 #include "app/connectoptions.h"
+#include "app/terminalstatusline.h"
 #include "app/terminationsignals.h"
 #include "core/client/chatconversation.h"
 #include "core/client/filenameclaims.h"
@@ -25,6 +26,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTextStream>
@@ -76,6 +78,7 @@ struct WatchOptions
     QByteArray method = QByteArrayLiteral("GET");
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    bool quiet = false; // -q: no progress line
 };
 
 // BYTES as given on the command line, with an optional K, M or G (KiB, MiB, GiB); > 0.
@@ -138,6 +141,7 @@ private:
     void stop(const QString &status);
     void onDeadline();
     void stopAtLimit(const QString &message);
+    void showProgress();
     void addError(const QString &message);
     // addError(), and on stderr: what watch itself refused or gave up on.
     void report(const QString &message);
@@ -164,6 +168,7 @@ private:
     QEventLoop m_loop;
     QTimer m_idleTimer;
     QTimer m_timeoutTimer;
+    QTimer m_progressTimer; // the status line on a terminal
     QString m_status;
     QStringList m_errors;
     quint64 m_errorCount = 0;
@@ -230,9 +235,12 @@ int WatchRun::exec()
     QObject::connect(&m_model, &SessionModel::sessionStateChanged, &m_loop,
                      [this](SessionState) { checkSessionState(); });
     QObject::connect(&m_client, &SessionClient::errorOccurred, &m_loop,
-                     [this](const QString &message) { addError(message); });
+                     [this](const QString &message) { report(message); });
     QObject::connect(&m_client, &SessionClient::dialectDetected, &m_loop,
-                     [](core::Dialect dialect, const QString &reason) {
+                     [this](core::Dialect dialect, const QString &reason) {
+                         if (m_options.quiet)
+                             return;
+                         TerminalStatusLine::clear();
                          QTextStream(stderr) << "inkstream watch: dialect "
                                              << core::DialectDecoder::dialectText(dialect) << " ("
                                              << reason << ")\n";
@@ -253,7 +261,7 @@ int WatchRun::exec()
                          if (!m_status.isEmpty())
                              return;
                          if (state == ConnectionState::Error) {
-                             addError(m_client.errorString());
+                             report(m_client.errorString());
                              finish(QStringLiteral("error"));
                          } else if (state == ConnectionState::Disconnected) {
                              // Only the server closes it while we watch (HTTP 204).
@@ -329,9 +337,15 @@ int WatchRun::exec()
         else
             m_client.connectTo(m_options.url);
     }
+    if (!m_options.quiet && TerminalStatusLine::isAvailable()) {
+        QObject::connect(&m_progressTimer, &QTimer::timeout, &m_loop, [this] { showProgress(); });
+        m_progressTimer.start(250);
+    }
     if (m_status.isEmpty())
         m_loop.exec();
 
+    m_progressTimer.stop();
+    TerminalStatusLine::clear();
     m_idleTimer.stop();
     m_timeoutTimer.stop();
     m_client.disconnectFromSession();
@@ -429,6 +443,22 @@ void WatchRun::stopAtLimit(const QString &message)
     stop(QStringLiteral("limit"));
 }
 
+// "watch: live · 1,204 events · 3 of 5 files · 45.2 KB · 12 s", rewritten in place.
+void WatchRun::showProgress()
+{
+    qsizetype complete = 0;
+    for (const core::SessionFile &file : m_model.files())
+        complete += file.state == core::FileState::Complete ? 1 : 0;
+    const QLocale locale;
+    TerminalStatusLine::show(
+        QStringLiteral("watch: %1 · %2 events · %3 of %4 files · %5 · %6 s")
+            .arg(core::connectionStateText(m_client.state()).toLower(),
+                 locale.toString(m_analytics.events()), locale.toString(complete),
+                 locale.toString(m_model.files().size()),
+                 locale.formattedDataSize(m_analytics.bytes(), 1, QLocale::DataSizeSIFormat),
+                 locale.toString(m_clock.elapsed() / 1000)));
+}
+
 void WatchRun::addError(const QString &message)
 {
     ++m_errorCount;
@@ -438,8 +468,10 @@ void WatchRun::addError(const QString &message)
 
 void WatchRun::report(const QString &message)
 {
-    if (m_errors.size() < kMaxErrors)
+    if (m_errors.size() < kMaxErrors) {
+        TerminalStatusLine::clear();
         QTextStream(stderr) << "inkstream watch: " << message << '\n';
+    }
     addError(message);
 }
 
@@ -672,8 +704,7 @@ int WatchCommand::run(const QStringList &arguments)
         "FILE while it runs, and a run started again with the same FILE resumes where it was.\n"
         "SIGINT/SIGTERM end the run with status interrupted (files, state, summary written).\n"
         "An unusable --state FILE is a usage error (2)."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    CommandLine::addStandardOptions(&parser);
     parser.addPositionalArgument(QStringLiteral("watch"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(
         QStringLiteral("SESSION_URL"),
@@ -769,7 +800,8 @@ int WatchCommand::run(const QStringList &arguments)
                        dataOption, headerOption});
     ConnectOptions connectOptions;
     connectOptions.addTo(&parser);
-    if (const auto status = CommandLine(QStringLiteral("watch")).parse(&parser, arguments))
+    const CommandLine commandLine(QStringLiteral("watch"));
+    if (const auto status = commandLine.parse(&parser, arguments))
         return *status;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2) {
@@ -778,6 +810,7 @@ int WatchCommand::run(const QStringList &arguments)
     }
 
     WatchOptions options;
+    options.quiet = commandLine.isQuiet();
     options.url = QUrl(positional.at(1), QUrl::StrictMode);
     const QString scheme = options.url.scheme();
     if (!options.url.isValid() || (scheme != u"http" && scheme != u"https")

@@ -24,12 +24,32 @@ fi
 
 cd "$root"
 if [ "$mode" = deb ]; then
+    # Debian's hardening (fortify, stack protector, relro, bindnow) as dpkg-buildflags gives it,
+    # and a reproducible build: the source's date, not the build's, wherever one is recorded.
+    export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+    export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)}
     if [ ! -f build-release/build.ninja ]; then
-        cmake --preset release
+        CXXFLAGS="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)" \
+            LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" cmake --preset release
     fi
     cmake --build --preset release -j "$(nproc)"
+    rm -f build-release/inkstream_*.deb
     (cd build-release && cpack -G DEB)
-    ls "$root"/build-release/inkstream_*.deb
+    deb=$(ls "$root"/build-release/inkstream_*.deb)
+    # Any error or warning fails the build; --pedantic shows the informational tags too, which
+    # include the hardening ones (hardening-no-fortify-functions, hardening-no-bindnow).
+    lintian_output=$(lintian --pedantic --display-info --fail-on error,warning "$deb") || {
+        echo "$lintian_output" >&2
+        echo "lintian found problems in $deb" >&2
+        exit 1
+    }
+    if grep -q '^I: .*hardening' <<< "$lintian_output"; then
+        echo "$lintian_output" >&2
+        echo "lintian: the binary misses Debian's hardening flags" >&2
+        exit 1
+    fi
+    [ -z "$lintian_output" ] || echo "$lintian_output"
+    echo "$deb"
     exit 0
 fi
 preset=default

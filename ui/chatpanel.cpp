@@ -30,6 +30,9 @@ ChatPanel::ChatPanel(core::SessionModel *model, QWidget *parent)
     m_scrollArea->setWidget(content);
     m_scrollArea->setWidgetResizable(true);
     m_scrollArea->setFrameShape(QFrame::NoFrame);
+    m_scrollArea->setFocusPolicy(Qt::StrongFocus); // Tab reaches it; arrows and PgUp scroll
+    m_scrollArea->setAccessibleName(tr("AI narration"));
+    m_scrollArea->setAccessibleDescription(tr("What the AI says while it works"));
     m_scrollArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *layout = new QVBoxLayout(this);

@@ -25,6 +25,8 @@ public:
     explicit ChatPanel(core::SessionModel *model, QWidget *parent = nullptr);
 
     int messageCount() const { return int(m_bubbles.size()); }
+    // The scrolling list of messages: what keyboard focus and screen readers land on.
+    QScrollArea *scrollArea() const { return m_scrollArea; }
     ChatBubble *bubble(int index) const { return m_bubbles.value(index, nullptr); }
     // All messages as plain text, "Role: text" per line (copy, tests).
     QString transcript() const;

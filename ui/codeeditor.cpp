@@ -5,6 +5,7 @@
 #include "ui/linenumberarea.h"
 
 #include <QFontDatabase>
+#include <QKeyEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyle>
@@ -113,6 +114,7 @@ void CodeEditor::setWriting(bool writing)
     m_caretOn = true;
     // The AI's file is read-only while it writes; afterwards the user may edit it.
     setReadOnly(writing);
+    setTabChangesFocus(writing); // nothing to indent while the AI writes
     if (writing)
         m_caretBlink.start();
     else
@@ -297,6 +299,21 @@ void CodeEditor::paintLineNumbers(QPaintEvent *event)
         block = block.next();
         top = bottom;
     }
+}
+
+bool CodeEditor::event(QEvent *event)
+{
+    if (event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool control = key->modifiers().testFlag(Qt::ControlModifier);
+        if (control && (key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab)) {
+            // QWidget's: QPlainTextEdit's own keeps the focus in an editable view.
+            QWidget::focusNextPrevChild(key->key() == Qt::Key_Tab
+                                        && !key->modifiers().testFlag(Qt::ShiftModifier));
+            return true;
+        }
+    }
+    return QPlainTextEdit::event(event);
 }
 
 } // namespace inkstream::ui

@@ -51,6 +51,9 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
+    // Tab is for code; Ctrl+Tab and Ctrl+Shift+Tab move the keyboard focus on, as Tab does in
+    // a read-only view (while the AI writes the file).
+    bool event(QEvent *event) override;
 
 private:
     friend class LineNumberArea;

@@ -1,11 +1,13 @@
 #include "ui/connectionindicator.h"
 
 #include "core/client/sessionclient.h"
+#include "ui/counttext.h"
 
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QToolButton>
 #include <cmath>
 
@@ -42,6 +44,16 @@ bool isTokenEvent(const core::Event &event)
     return false;
 }
 
+// The transport's reason without what the label already says: "cannot connect to URL:
+// Connection refused" is shown as "Connection refused" after "Could not connect to HOST".
+QString reasonText(const QString &reason)
+{
+    static const QRegularExpression repeated(QStringLiteral("cannot (connect|poll)( to \\S+)?: "));
+    QString text = reason;
+    text.remove(repeated);
+    return text;
+}
+
 QString rateText(double perSecond)
 {
     return perSecond < 10 ? QLocale().toString(perSecond, 'f', 1)
@@ -73,10 +85,11 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     m_stats->setMinimumWidth(1);
     m_stats->setForegroundRole(QPalette::PlaceholderText);
     m_stats->setToolTip(
-        tr("Events and tokens (code and chat deltas) per second over the last %n "
-           "second(s); latency: from the request to the stream opening, for the "
-           "last connection",
-           nullptr, int(std::chrono::duration_cast<std::chrono::seconds>(rateWindow()).count())));
+        tr("Events and tokens (code and chat deltas) per second over the last %1; latency: "
+           "from the request to the stream opening, for the last connection")
+            .arg(CountText::of(
+                std::chrono::duration_cast<std::chrono::seconds>(rateWindow()).count(),
+                tr("second"), tr("%1 seconds"))));
     m_reconnect->setText(tr("Reconnect"));
     m_reconnect->setToolTip(tr("Connect again now, resuming after the last event received"));
     m_reconnect->setAutoRaise(true);
@@ -98,9 +111,8 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     connect(m_client, &core::SessionClient::eventReceived, this,
             &ConnectionIndicator::onEventReceived);
     // From the session client, not its transport: the transport changes under auto.
-    connect(
-        m_client, &core::SessionClient::retryScheduled, this,
-        [this](int attempt, std::chrono::milliseconds delay) { onRetryScheduled(attempt, delay); });
+    connect(m_client, &core::SessionClient::retryScheduled, this,
+            &ConnectionIndicator::onRetryScheduled);
     sample();
     refresh();
 }
@@ -130,7 +142,7 @@ void ConnectionIndicator::onStateChanged(core::ConnectionState state)
         break;
     case core::ConnectionState::Retrying:
         // The transport sets its delay before it says so; retryScheduled() follows.
-        onRetryScheduled(m_client->attempt(), m_client->retryDelay());
+        onRetryScheduled(m_client->attempt(), m_client->retryDelay(), m_retryReason);
         break;
     case core::ConnectionState::Idle:
     case core::ConnectionState::Disconnected:
@@ -152,9 +164,11 @@ void ConnectionIndicator::onEventReceived(const core::Event &event)
         ++m_tokens;
 }
 
-void ConnectionIndicator::onRetryScheduled(int attempt, std::chrono::milliseconds delay)
+void ConnectionIndicator::onRetryScheduled(int attempt, std::chrono::milliseconds delay,
+                                           const QString &reason)
 {
     m_retryAttempt = attempt;
+    m_retryReason = reason;
     m_retryAt.setRemainingTime(delay);
     refresh();
 }
@@ -214,20 +228,31 @@ void ConnectionIndicator::refresh()
     case core::ConnectionState::Retrying: {
         const qint64 remainingMs = qMax<qint64>(0, m_retryAt.remainingTime());
         const int seconds = int(std::ceil(double(remainingMs) / 1000.0));
-        text = m_retryAttempt > 0
-            ? tr("Connection lost · retrying in %1 s, attempt %2").arg(seconds).arg(m_retryAttempt)
-            : tr("Connection lost · reconnecting to %1…").arg(endpoint);
+        // Named truthfully: a connection that never got through was not lost.
+        const QString what = m_client->hasConnected() ? tr("Connection to %1 lost").arg(endpoint)
+                                                      : tr("Could not connect to %1").arg(endpoint);
+        const QString why = m_retryReason.isEmpty() || m_client->hasConnected()
+            ? QString()
+            : tr(" (%1)").arg(reasonText(m_retryReason));
+        text = m_retryAttempt > 0 ? tr("%1%2 · retrying in %3 s, attempt %4")
+                                        .arg(what, why)
+                                        .arg(seconds)
+                                        .arg(m_retryAttempt)
+                                  : tr("%1%2 · reconnecting…").arg(what, why);
         break;
     }
     case core::ConnectionState::Disconnected:
         text = tr("Disconnected · %1").arg(events);
         break;
     case core::ConnectionState::Error:
-        text = tr("Error: %1").arg(m_client->errorString());
+        text = m_client->hasConnected()
+            ? tr("Error: %1").arg(m_client->errorString())
+            : tr("Could not connect to %1: %2").arg(endpoint, reasonText(m_client->errorString()));
         break;
     }
     if (m_client->reconnects() > 0 && core::isConnectionActive(state))
-        text += tr(" · %n reconnect(s)", nullptr, m_client->reconnects());
+        text += u" · "
+            + CountText::of(m_client->reconnects(), tr("1 reconnect"), tr("%1 reconnects"));
     m_label->setText(text);
     m_label->setToolTip(url.toDisplayString());
 

@@ -53,7 +53,7 @@ private:
 
     void onStateChanged(core::ConnectionState state);
     void onEventReceived(const core::Event &event);
-    void onRetryScheduled(int attempt, std::chrono::milliseconds delay);
+    void onRetryScheduled(int attempt, std::chrono::milliseconds delay, const QString &reason);
     void sample();
     double rate(quint64 Sample::*counter) const;
     void refresh();
@@ -71,6 +71,7 @@ private:
     std::optional<std::chrono::milliseconds> m_latency;
     QDeadlineTimer m_retryAt;
     int m_retryAttempt = 0;
+    QString m_retryReason; // why the last attempt failed ("cannot connect: Connection refused")
 };
 
 } // namespace inkstream::ui

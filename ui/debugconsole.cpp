@@ -1,5 +1,6 @@
 #include "ui/debugconsole.h"
 
+#include "core/client/loggableurl.h"
 #include "core/client/sessionclient.h"
 #include "ui/eventlogmodel.h"
 
@@ -66,6 +67,13 @@ DebugConsole::DebugConsole(core::SessionClient *client, QWidget *parent)
     connect(copy, &QPushButton::clicked, this, &DebugConsole::copyRows);
     connect(clear, &QPushButton::clicked, m_log, &EventLogModel::clear);
     connect(clear, &QPushButton::clicked, this, updateCount);
+    connect(client, &core::SessionClient::sessionOpened, this,
+            [this, updateCount](const QUrl &url) {
+                if (m_log->rowCount() == 0 && m_log->totalEvents() == 0)
+                    return; // the first session needs no divider
+                m_log->appendDivider(tr("New session: %1").arg(core::LoggableUrl::toString(url)));
+                updateCount();
+            });
     connect(client, &core::SessionClient::eventReceived, this,
             [this, updateCount](const core::Event &event, qsizetype wireBytes) {
                 const QScrollBar *scroll = m_table->verticalScrollBar();

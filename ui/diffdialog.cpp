@@ -1,6 +1,7 @@
 #include "ui/diffdialog.h"
 
 #include "core/model/linediff.h"
+#include "ui/counttext.h"
 #include "ui/highlighting/codetheme.h"
 
 #include <QDialogButtonBox>
@@ -51,8 +52,9 @@ DiffDialog::DiffDialog(const QString &title, const QString &before, const QStrin
         cursor.insertText(prefix + line.text);
     }
 
-    auto *summary = new QLabel(tr("%n line(s) removed", nullptr, m_removed) + QStringLiteral(", ")
-                                   + tr("%n line(s) added", nullptr, m_added),
+    auto *summary = new QLabel(tr("%1 removed, %2 added")
+                                   .arg(CountText::of(m_removed, tr("1 line"), tr("%1 lines")),
+                                        CountText::of(m_added, tr("1 line"), tr("%1 lines"))),
                                this);
     auto *buttons = new QDialogButtonBox(this);
     if (offerChoice) {

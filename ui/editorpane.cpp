@@ -51,6 +51,10 @@ EditorPane::EditorPane(QWidget *parent)
     headerLayout->addStretch(1);
     headerLayout->addWidget(m_jumpToLive);
     headerLayout->addWidget(m_badge);
+    // The header keeps its height when the badge goes, so the code below does not jump.
+    header->setMinimumHeight(m_badge->sizeHint().height() + 12);
+    // A long file name gives way (it is in the tooltip) before the editor gets narrower.
+    m_title->setMinimumWidth(60);
     m_error->setObjectName(QStringLiteral("fileError"));
     m_error->setTextFormat(Qt::PlainText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -91,12 +95,21 @@ void EditorPane::showDocument(QTextDocument *document, const QString &fileName,
 {
     m_fileName = document ? fileName : QString();
     m_editor->setDocument(document ? document : m_emptyDocument);
-    m_title->setText(document ? fileName : tr("No file"));
     m_language->setText(language);
+    setEdited(false);
     setFileError({});
     m_stack->setCurrentWidget(document ? static_cast<QWidget *>(m_editor) : m_hint);
     if (document)
         m_editor->revealInsertionPoint();
+}
+
+void EditorPane::setEdited(bool edited)
+{
+    m_edited = edited && !m_fileName.isEmpty();
+    m_title->setToolTip(m_fileName);
+    m_title->setText(m_fileName.isEmpty() ? tr("No file")
+                         : m_edited       ? tr("%1 (edited)").arg(m_fileName)
+                                          : m_fileName);
 }
 
 void EditorPane::setFileError(const QString &error)
@@ -126,6 +139,11 @@ void EditorPane::updateJumpToLive()
 void EditorPane::setHint(const QString &hint)
 {
     m_hint->setText(hint);
+}
+
+QString EditorPane::hint() const
+{
+    return m_hint->text();
 }
 
 } // namespace inkstream::ui

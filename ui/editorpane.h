@@ -28,10 +28,14 @@ public:
     void showDocument(QTextDocument *document, const QString &fileName, const QString &language);
     void setWriting(bool writing);
     void setHint(const QString &hint);
+    QString hint() const; // what the empty editor says
 
     QString fileName() const { return m_fileName; }
     CodeEditor *editor() const { return m_editor; }
     WritingBadge *badge() const { return m_badge; }
+    // Whether the user changed the shown file: the header says "(edited)".
+    void setEdited(bool edited);
+    bool isEdited() const { return m_edited; }
     // Why the shown file failed, as its source said (empty: it did not).
     void setFileError(const QString &error);
     QString fileError() const;
@@ -55,6 +59,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     QTextDocument *m_emptyDocument = nullptr; // shown while no file is, so none is dangling
     QString m_fileName;
+    bool m_edited = false;
 };
 
 } // namespace inkstream::ui

@@ -2,6 +2,7 @@
 
 #include "core/protocol/eventcodec.h"
 
+#include <QFont>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -28,6 +29,29 @@ void EventLogModel::append(const core::Event &event, qsizetype wireBytes)
     ++m_total;
 }
 
+void EventLogModel::appendDivider(const QString &label)
+{
+    if (m_rows.size() >= m_capacity) {
+        beginRemoveRows({}, 0, 0);
+        m_rows.removeFirst();
+        endRemoveRows();
+    }
+    const int row = int(m_rows.size());
+    beginInsertRows({}, row, row);
+    Row divider;
+    divider.time = QDateTime::currentDateTime();
+    divider.name = label;
+    divider.divider = true;
+    m_rows.append(divider);
+    endInsertRows();
+    m_total = 0;
+}
+
+bool EventLogModel::isDivider(int row) const
+{
+    return row >= 0 && row < m_rows.size() && m_rows.at(row).divider;
+}
+
 void EventLogModel::clear()
 {
     beginResetModel();
@@ -52,6 +76,8 @@ QString EventLogModel::rowsAsJsonLines(const QList<int> &rows) const
         if (row < 0 || row >= m_rows.size())
             continue;
         const Row &r = m_rows.at(row);
+        if (r.divider)
+            continue;
         QJsonObject object;
         object.insert(QStringLiteral("seq"), double(r.sequence));
         object.insert(QStringLiteral("time"), r.time.toString(Qt::ISODateWithMs));
@@ -78,6 +104,19 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const Row &row = m_rows.at(index.row());
+    if (row.divider) {
+        if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+            if (index.column() == TimeColumn)
+                return row.time.toString(QStringLiteral("HH:mm:ss.zzz"));
+            return index.column() == JsonColumn ? row.name : QStringLiteral("———");
+        }
+        if (role == Qt::FontRole) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    }
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case SequenceColumn:

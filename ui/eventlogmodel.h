@@ -21,10 +21,14 @@ public:
     explicit EventLogModel(QObject *parent = nullptr);
 
     void append(const core::Event &event, qsizetype wireBytes);
+    // A row that marks where a new session starts ("— Session http://… —"); totalEvents()
+    // counts from there.
+    void appendDivider(const QString &label);
     void clear();
     qsizetype capacity() const { return m_capacity; }
     void setCapacity(qsizetype rows);
-    qsizetype totalEvents() const { return m_total; }
+    qsizetype totalEvents() const { return m_total; } // of the current session
+    bool isDivider(int row) const;
     // Rows as JSON lines ({"seq","time","event","bytes","data"}), for copying.
     QString rowsAsJsonLines(const QList<int> &rows) const;
 
@@ -42,6 +46,7 @@ private:
         QString name;
         qsizetype bytes = 0;
         QString json;
+        bool divider = false; // a session's start, not an event
     };
 
     QList<Row> m_rows;

@@ -9,6 +9,7 @@
 #include <QScopedValueRollback>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <algorithm>
 
 namespace inkstream::ui {
 
@@ -35,6 +36,12 @@ QTextDocument *FileDocuments::document(int fileIndex) const
 bool FileDocuments::isUserEdited(int fileIndex) const
 {
     return document(fileIndex) && m_entries.at(fileIndex).userEdited;
+}
+
+int FileDocuments::userEditedCount() const
+{
+    return int(std::count_if(m_entries.cbegin(), m_entries.cend(),
+                             [](const Entry &entry) { return entry.userEdited; }));
 }
 
 bool FileDocuments::hasConflict(int fileIndex) const
@@ -85,9 +92,12 @@ void FileDocuments::addDocument(int fileIndex)
     connect(document, &QTextDocument::contentsChange, this, [this, document](int, int, int) {
         if (m_applying)
             return;
-        for (Entry &entry : m_entries) {
-            if (entry.document == document)
-                entry.userEdited = true;
+        for (int i = 0; i < m_entries.size(); ++i) {
+            Entry &entry = m_entries[i];
+            if (entry.document != document || entry.userEdited)
+                continue;
+            entry.userEdited = true;
+            Q_EMIT userEditedChanged(i);
         }
     });
     Entry entry;

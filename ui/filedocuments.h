@@ -39,6 +39,8 @@ public:
     // nullptr when out of range.
     QTextDocument *document(int fileIndex) const;
     bool isUserEdited(int fileIndex) const;
+    // How many files the user changed: what replacing the session would lose.
+    int userEditedCount() const;
     bool hasConflict(int fileIndex) const;
     // The user's text kept aside during a conflict.
     QString userText(int fileIndex) const;
@@ -51,6 +53,7 @@ Q_SIGNALS:
     void documentsAboutToBeReset();
     void documentsReset();
     void conflictDetected(int fileIndex);
+    void userEditedChanged(int fileIndex); // the user changed a file the AI wrote
     void conflictResolved(int fileIndex);
 
 private:

@@ -1,6 +1,7 @@
 #include "ui/filelistmodel.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/counttext.h"
 #include "ui/statusglyph.h"
 
 #include <QGuiApplication>
@@ -40,7 +41,7 @@ FileListModel::FileListModel(core::SessionModel *model, QObject *parent)
 QString FileListModel::sizeText(qsizetype utf8Bytes, int lines)
 {
     return QLocale().formattedDataSize(utf8Bytes, 1) + QStringLiteral(" · ")
-        + tr("%n line(s)", nullptr, lines);
+        + CountText::of(lines, tr("1 line"), tr("%1 lines"));
 }
 
 int FileListModel::rowCount(const QModelIndex &parent) const
@@ -73,12 +74,18 @@ QVariant FileListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     case SizeRole:
-        return sizeText(file.content.toUtf8().size(), lineCount(file));
+        return m_edited.contains(index.row())
+            ? tr("%1 · edited").arg(sizeText(file.content.toUtf8().size(), lineCount(file)))
+            : sizeText(file.content.toUtf8().size(), lineCount(file));
+    case EditedRole:
+        return m_edited.contains(index.row());
     case Qt::ToolTipRole: {
         QStringList parts;
         parts << (file.language.isEmpty() ? tr("Plain text") : file.language);
         parts << sizeText(file.content.toUtf8().size(), lineCount(file));
         parts << core::SessionModel::fileStateText(file.state);
+        if (m_edited.contains(index.row()))
+            parts << tr("edited by you");
         if (!file.error.isEmpty())
             parts << file.error;
         return parts.join(QStringLiteral(" · "));
@@ -135,6 +142,28 @@ void FileListModel::animate()
             Q_EMIT dataChanged(row, row, roles);
         }
     }
+}
+
+void FileListModel::setEdited(int fileIndex, bool edited)
+{
+    if (m_edited.contains(fileIndex) == edited)
+        return;
+    if (edited)
+        m_edited.insert(fileIndex);
+    else
+        m_edited.remove(fileIndex);
+    if (fileIndex < m_rows)
+        Q_EMIT dataChanged(index(fileIndex), index(fileIndex),
+                           {SizeRole, EditedRole, Qt::ToolTipRole});
+}
+
+void FileListModel::setEditedFiles(const QSet<int> &fileIndexes)
+{
+    if (m_edited == fileIndexes)
+        return;
+    m_edited = fileIndexes;
+    if (m_rows > 0)
+        Q_EMIT dataChanged(index(0), index(m_rows - 1), {SizeRole, EditedRole, Qt::ToolTipRole});
 }
 
 void FileListModel::setInterrupted(bool interrupted)

@@ -14,6 +14,7 @@
 #include "ui/conflictbar.h"
 #include "ui/connectdialog.h"
 #include "ui/connectionindicator.h"
+#include "ui/counttext.h"
 #include "ui/debugconsole.h"
 #include "ui/diffdialog.h"
 #include "ui/displaypacer.h"
@@ -36,22 +37,30 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSet>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTextDocument>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace inkstream::ui {
@@ -83,6 +92,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_fileList->setSpacing(1);
     m_fileList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_fileList->setAccessibleName(tr("Files"));
+    m_fileList->setAccessibleDescription(tr("The files of the session; Enter shows one"));
     auto *filesTitle = new QLabel(tr("Files"), this);
     QFont bold = filesTitle->font();
     bold.setBold(true);
@@ -107,6 +117,10 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     chatLayout->addWidget(m_chatPanel, 1);
     chatLayout->addWidget(m_composer);
 
+    m_editorPane->editor()->setAccessibleName(tr("Code editor"));
+    m_editorPane->editor()->setAccessibleDescription(
+        tr("The file the AI is writing, or you picked"));
+
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->addWidget(filesPane);
     m_splitter->addWidget(m_editorPane);
@@ -116,6 +130,10 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_splitter->setStretchFactor(2, 0);
     m_splitter->setSizes({200, 820, 380});
     m_splitter->setChildrenCollapsible(false);
+    // On a small screen the side panes give way first: the editor keeps room for code.
+    m_editorPane->setMinimumWidth(360);
+    filesPane->setMinimumWidth(120);
+    chatPane->setMinimumWidth(180);
 
     m_sessionView = new QWidget(this);
     auto *layout = new QVBoxLayout(m_sessionView);
@@ -176,6 +194,16 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
         m_currentFile = -1;
     });
     connect(m_documents, &FileDocuments::documentsReset, this, &MainWindow::onDocumentsReset);
+    // Each session counts for itself: its analytics and clock start with it.
+    connect(m_client, &core::SessionClient::sessionOpened, this, [this] {
+        m_analytics.clear();
+        m_sessionClock.invalidate();
+    });
+    connect(m_documents, &FileDocuments::userEditedChanged, this, [this](int fileIndex) {
+        m_fileModel->setEdited(fileIndex, true);
+        if (fileIndex == m_currentFile)
+            m_editorPane->setEdited(true);
+    });
     connect(m_displayModel, &core::SessionModel::fileStateChanged, this,
             &MainWindow::onFileStateChanged);
     connect(m_displayModel, &core::SessionModel::sessionStateChanged, this,
@@ -215,13 +243,34 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
                     onUserSelectedFile(current.row());
             });
 
-    m_editorPane->setHint(tr("Waiting for the AI to start writing…\n\n"
-                             "Connect to a session with Ctrl+O, or run the local demo with "
-                             "Ctrl+D."));
-    resize(1400, 860);
+    updateEditorHint();
+    resize(firstRunSize(screen() ? screen()->availableGeometry().size() : QSize()));
     restoreSettings();
     onDocumentsReset();
     updateTitle();
+    setUpKeyboardPath();
+}
+
+// Tab goes files → editor → narration → prompt and its buttons → toolbar → tracker. In the
+// editor Tab is for code: Ctrl+Tab leaves it, as in every Qt text editor.
+void MainWindow::setUpKeyboardPath()
+{
+    QList<QWidget *> chain {m_fileList, m_editorPane->editor(),
+                            static_cast<QWidget *>(m_chatPanel->scrollArea()),
+                            static_cast<QWidget *>(m_composer->editor())};
+    for (QPushButton *button : m_composer->findChildren<QPushButton *>())
+        chain << button;
+    if (auto *toolBar = findChild<QToolBar *>(QStringLiteral("streamToolBar"))) {
+        for (QToolButton *button : toolBar->findChildren<QToolButton *>()) {
+            if (button->defaultAction() && !button->defaultAction()->isSeparator()) {
+                button->setFocusPolicy(Qt::TabFocus);
+                chain << button;
+            }
+        }
+    }
+    chain << m_tracker;
+    for (qsizetype i = 0; i + 1 < chain.size(); ++i)
+        setTabOrder(chain.at(i), chain.at(i + 1));
 }
 
 MainWindow::~MainWindow()
@@ -239,6 +288,26 @@ QString MainWindow::highlighterName() const
 void MainWindow::showStatusMessage(const QString &message)
 {
     statusBar()->showMessage(message, kStatusMessageMs);
+}
+
+void MainWindow::showRecording(const QString &path)
+{
+    if (!m_recordingLabel) {
+        m_recordingLabel = new QLabel(this);
+        m_recordingLabel->setObjectName(QStringLiteral("recordingIndicator"));
+        m_recordingLabel->setAccessibleName(tr("Recording"));
+        statusBar()->insertPermanentWidget(0, m_recordingLabel);
+    }
+    m_recordingLabel->setText(tr("● Recording"));
+    m_recordingLabel->setToolTip(tr("Every event is recorded to %1").arg(path));
+    m_recordingLabel->setVisible(!path.isEmpty());
+}
+
+QString MainWindow::recordingText() const
+{
+    return m_recordingLabel && m_recordingLabel->isVisibleTo(this)
+        ? m_recordingLabel->text() + u' ' + m_recordingLabel->toolTip()
+        : QString();
 }
 
 void MainWindow::createActions()
@@ -393,6 +462,7 @@ void MainWindow::createToolBar()
     QToolBar *toolBar = addToolBar(tr("Stream"));
     toolBar->setObjectName(QStringLiteral("streamToolBar"));
     toolBar->setMovable(false);
+    toolBar->setEnabled(false); // until a session is shown (showSession)
     toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolBar->addAction(m_pauseAction);
     auto *speedLabel = new QLabel(tr("  Speed: "), toolBar);
@@ -427,7 +497,7 @@ void MainWindow::updateBacklog()
     const qsizetype events = m_pacer->pendingEvents();
     QString text;
     if (m_pacer->isPaused())
-        text = tr("Paused · %n event(s) waiting", nullptr, int(events));
+        text = tr("Paused · %1 waiting").arg(CountText::of(events, tr("1 event"), tr("%1 events")));
     else if (characters > 200)
         text = tr("%1 characters behind live · Ctrl+J catches up").arg(characters);
     m_backlogLabel->setText(text);
@@ -546,6 +616,7 @@ void MainWindow::showFile(int fileIndex)
         m_selectingProgrammatically = false;
     }
     m_editorPane->setFileError(file.state == core::FileState::Error ? file.error : QString());
+    m_editorPane->setEdited(m_documents->isUserEdited(fileIndex));
     updateWriting();
     updateConflictBar();
 }
@@ -570,6 +641,12 @@ void MainWindow::onDocumentAppended(int fileIndex)
 
 void MainWindow::onDocumentsReset()
 {
+    QSet<int> edited;
+    for (int i = 0; i < m_documents->count(); ++i) {
+        if (m_documents->isUserEdited(i))
+            edited.insert(i);
+    }
+    m_fileModel->setEditedFiles(edited);
     int index = m_displayModel->fileIndex(m_currentFileName);
     if (followsAi() || index < 0) {
         for (int i = 0; i < m_displayModel->files().size(); ++i) {
@@ -592,6 +669,7 @@ void MainWindow::onFileStateChanged(int fileIndex)
     if (fileIndex == m_currentFile) {
         updateWriting();
         m_editorPane->setFileError(file.state == core::FileState::Error ? file.error : QString());
+        m_editorPane->setEdited(m_documents->isUserEdited(fileIndex));
     }
     if (file.state == core::FileState::Error)
         statusBar()->showMessage(tr("%1: %2").arg(file.name, file.error), kStatusMessageMs);
@@ -619,9 +697,11 @@ void MainWindow::onSessionStateChanged()
     updateWriting();
     updateTitle();
     if (m_displayModel->state() == core::SessionState::Complete) {
-        statusBar()->showMessage(tr("Session complete: %n file(s) written", nullptr,
-                                    int(m_displayModel->files().size())),
-                                 kStatusMessageMs);
+        // Received, not written: the window keeps files in memory until they are saved.
+        statusBar()->showMessage(
+            tr("Session complete: %1 received")
+                .arg(CountText::of(m_displayModel->files().size(), tr("1 file"), tr("%1 files"))),
+            kStatusMessageMs);
     } else if (m_displayModel->state() == core::SessionState::Error) {
         statusBar()->showMessage(tr("Session failed: %1").arg(m_displayModel->sessionError()));
     }
@@ -648,6 +728,32 @@ void MainWindow::streamResumed()
     updateWriting();
 }
 
+// What the empty editor says: what to do with no session, what is happening while the first
+// connection is tried, and why it failed when it did.
+void MainWindow::updateEditorHint()
+{
+    if (m_replay)
+        return; // the replay says where its recording starts
+    const QUrl url = m_client->sessionUrl();
+    const QString endpoint = url.host() + u':' + QString::number(url.port(80));
+    const core::ConnectionState state = m_client->state();
+    QString hint;
+    if (m_conversation->isOpen() && !m_client->hasConnected()) {
+        hint = tr("Type a prompt below and press Ctrl+Enter: the reply's code is written here.");
+    } else if (url.isEmpty() || state == core::ConnectionState::Idle) {
+        hint = tr("Connect to a session with Ctrl+O, or run the local demo with Ctrl+D.");
+    } else if (m_client->hasConnected()) {
+        hint = tr("Waiting for the AI to start writing…");
+    } else if (state == core::ConnectionState::Error) {
+        hint = tr("Could not connect to %1.\n%2\n\nCheck the URL and that the publisher is "
+                  "running, then Reconnect (Ctrl+R) or connect elsewhere (Ctrl+O).")
+                   .arg(endpoint, m_client->errorString());
+    } else {
+        hint = tr("Connecting to %1…").arg(endpoint);
+    }
+    m_editorPane->setHint(hint);
+}
+
 bool MainWindow::isStreamInterrupted() const
 {
     return m_tracker->isInterrupted();
@@ -669,6 +775,13 @@ void MainWindow::onConnectionStateChanged(core::ConnectionState state)
     case core::ConnectionState::Connecting:
         break; // a first connection starts clean (connectWith); a retry is still lost
     }
+    // Recent connections keep only what worked once (not a mistyped URL).
+    if (state == core::ConnectionState::Connected && !m_unprovenEndpoint.isEmpty()) {
+        ConnectDialog::rememberEndpoint(m_unprovenEndpoint);
+        m_unprovenEndpoint.clear();
+        m_startPage->refresh();
+    }
+    updateEditorHint();
     updateInterruption();
 }
 
@@ -763,6 +876,7 @@ void MainWindow::attachReplay(core::ReplayController *replay, const QString &nam
 {
     m_replay = replay;
     m_replayName = name;
+    m_tracker->setExternalClock([replay] { return replay->timeMs(); });
     // The replay keeps the recorded pace; the display shows each event as it is applied.
     m_pacer->setSpeed(DisplaySpeed::Instant);
     m_speedGroup->setEnabled(false);
@@ -791,23 +905,54 @@ void MainWindow::attachReplay(core::ReplayController *replay, const QString &nam
     updateTitle();
 }
 
+// Qt appends the application's display name ("— Inkstream"): the title names only what is
+// shown.
 void MainWindow::updateTitle()
 {
-    QString title = QStringLiteral("Inkstream");
+    QStringList parts;
     if (!m_replayName.isEmpty())
-        title += tr(" — replay of %1").arg(m_replayName);
+        parts << tr("Replay of %1").arg(m_replayName);
     if (!m_displayModel->sessionId().isEmpty())
-        title += QStringLiteral(" — ") + m_displayModel->sessionId();
-    if (m_displayModel->state() == core::SessionState::Complete)
+        parts << m_displayModel->sessionId();
+    QString title = parts.join(QStringLiteral(" — "));
+    if (!title.isEmpty() && m_displayModel->state() == core::SessionState::Complete)
         title += tr(" (complete)");
     setWindowTitle(title);
 }
 
 void MainWindow::requestLocalDemo()
 {
+    if (!confirmLeavingEdits(tr("Run the Demo Again")))
+        return;
     // The demo is a fresh session each time: nothing of it is kept (see ViewerStateStore).
     m_stateStore->stop();
     Q_EMIT localDemoRequested();
+}
+
+// Before a new session replaces the one shown: the user's edits are saved, dropped on purpose,
+// or the new session waits. True to go on.
+bool MainWindow::confirmLeavingEdits(const QString &action)
+{
+    const int edited = m_documents->userEditedCount();
+    if (edited == 0 || m_replay)
+        return true;
+    QMessageBox box(QMessageBox::Warning, action,
+                    tr("You edited %1 of this session.")
+                        .arg(CountText::of(edited, tr("1 file"), tr("%1 files"))),
+                    QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("leaveEditsBox"));
+    box.setInformativeText(
+        tr("%1 replaces what the window shows. Save the files first, or discard your edits?")
+            .arg(action));
+    box.setDefaultButton(QMessageBox::SaveAll);
+    switch (box.exec()) {
+    case QMessageBox::SaveAll:
+        return saveFiles();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool MainWindow::showsStartPage() const
@@ -818,6 +963,9 @@ bool MainWindow::showsStartPage() const
 void MainWindow::showSession()
 {
     m_center->setCurrentWidget(m_sessionView);
+    // The stream's controls mean something once there is a stream.
+    if (auto *toolBar = findChild<QToolBar *>(QStringLiteral("streamToolBar")))
+        toolBar->setEnabled(true);
 }
 
 void MainWindow::connectToUrl()
@@ -844,10 +992,10 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
             tr("“%1” is not an http:// or https:// URL.").arg(settings.url.toString()));
         return;
     }
-    ConnectDialog::rememberEndpoint(checked);
-    m_startPage->refresh();
-    m_analytics.clear(); // a new session: its clock starts with this connection
-    m_sessionClock.invalidate();
+    if (!confirmLeavingEdits(tr("Connect to Session")))
+        return;
+    m_unprovenEndpoint = checked; // remembered once it connects
+
     qCInfo(lcUi, "connecting to %s (%s)", qPrintable(checked.toDisplayString()),
            qPrintable(core::DialectDecoder::dialectText(settings.dialect)));
     m_stateStore->stop(); // the session being left is saved as it is
@@ -862,6 +1010,7 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
         m_model->clear();
         m_composer->refresh();
         showSession();
+        updateEditorHint();
         m_composer->editor()->setFocus();
         return;
     }
@@ -891,18 +1040,28 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
         m_stateStore->follow(m_client);
 }
 
-void MainWindow::saveFiles()
+// Where save dialogs open: the last folder saved to, else the user's documents (never "/",
+// where a desktop-started program's working directory often is).
+QString MainWindow::lastSaveDirectory()
+{
+    const QString last = QSettings().value(QStringLiteral("lastSaveDirectory")).toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        return last;
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return QFileInfo(documents).isDir() ? documents : QDir::homePath();
+}
+
+bool MainWindow::saveFiles()
 {
     if (m_displayModel->files().isEmpty()) {
         statusBar()->showMessage(tr("There are no files to save yet."), kStatusMessageMs);
-        return;
+        return true;
     }
     QSettings settings;
-    const QString directory = QFileDialog::getExistingDirectory(
-        this, tr("Save All Files To"),
-        settings.value(QStringLiteral("lastSaveDirectory")).toString());
+    const QString directory
+        = QFileDialog::getExistingDirectory(this, tr("Save All Files To"), lastSaveDirectory());
     if (directory.isEmpty())
-        return;
+        return false;
     settings.setValue(QStringLiteral("lastSaveDirectory"), directory);
     QStringList errors;
     const int saved = saveAllTo(directory, &errors);
@@ -910,8 +1069,17 @@ void MainWindow::saveFiles()
         QMessageBox::warning(this, tr("Save All Files"),
                              tr("Some files were not saved:\n%1").arg(errors.join(u'\n')));
     }
-    statusBar()->showMessage(tr("Saved %n file(s) to %1", nullptr, saved).arg(directory),
-                             kStatusMessageMs);
+    qsizetype writing = 0;
+    for (const core::SessionFile &file : m_displayModel->files())
+        writing += file.state == core::FileState::Writing ? 1 : 0;
+    QString message
+        = tr("Saved %1 to %2").arg(CountText::of(saved, tr("1 file"), tr("%1 files")), directory);
+    if (writing > 0) // said, not hidden: those files are not finished
+        message += writing == 1
+            ? tr(" (1 still being written: saved as far as it arrived)")
+            : tr(" (%1 still being written: saved as far as they arrived)").arg(writing);
+    statusBar()->showMessage(message, kStatusMessageMs);
+    return errors.isEmpty();
 }
 
 int MainWindow::saveAllTo(const QString &directory, QStringList *errors)
@@ -942,9 +1110,14 @@ void MainWindow::saveCurrentFile()
     if (m_currentFile < 0)
         return;
     const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
-    QSettings settings;
-    const QString suggested = settings.value(QStringLiteral("lastSaveDirectory")).toString() + u'/'
-        + file.name.section(u'/', -1);
+    if (file.state == core::FileState::Writing
+        && QMessageBox::question(
+               this, tr("Save %1").arg(file.name),
+               tr("The AI is still writing %1. Save what has arrived so far?").arg(file.name),
+               QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel)
+            != QMessageBox::Save)
+        return;
+    const QString suggested = lastSaveDirectory() + u'/' + file.name.section(u'/', -1);
     const QString path
         = QFileDialog::getSaveFileName(this, tr("Save %1").arg(file.name), suggested);
     if (path.isEmpty())
@@ -973,6 +1146,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
     saveSettings();
     m_stateStore->saveNow();
     event->accept();
+}
+
+// The first window fits the screen it opens on: 1400×860 where there is room, else nine
+// tenths of what the screen has (an 800×600 screen keeps its status bar and tracker visible).
+QSize MainWindow::firstRunSize(const QSize &available)
+{
+    const QSize preferred(1400, 860);
+    if (!available.isValid() || available.isEmpty())
+        return preferred;
+    return preferred.boundedTo(available * 0.9);
 }
 
 void MainWindow::restoreSettings()

@@ -6,6 +6,8 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QSize>
+#include <QUrl>
 #include <memory>
 
 class QAction;
@@ -61,6 +63,9 @@ public:
 
     // A passing note in the status bar, for things the window's owner learns (relay state).
     void showStatusMessage(const QString &message);
+    // A lasting "● Recording" in the status bar while --record writes to `path` (empty: none).
+    void showRecording(const QString &path);
+    QString recordingText() const; // what it says, with where; empty when not recording
 
     EditorPane *editorPane() const { return m_editorPane; }
     ChatPanel *chatPanel() const { return m_chatPanel; }
@@ -73,6 +78,8 @@ public:
     core::SessionModel *displayModel() const { return m_displayModel; }
     FileDocuments *documents() const { return m_documents; }
     DebugConsole *debugConsole() const { return m_debugConsole; }
+    // The size of a first window (no saved geometry) on a screen with `available` room.
+    static QSize firstRunSize(const QSize &available);
     // Built the first time the analytics are shown (Ctrl+Shift+A); null before.
     AnalyticsPanel *analyticsPanel() const { return m_analyticsPanel; }
     QDockWidget *analyticsDock() const { return m_analyticsDock; }
@@ -137,13 +144,17 @@ private:
     void updateTitle();
     void onConnectionStateChanged(core::ConnectionState state);
     void updateInterruption();
+    void updateEditorHint();
+    void setUpKeyboardPath();
     void streamResumed();
     QString interruptionText() const;
     void requestLocalDemo();
     void connectToUrl();
     void connectToRecent(const QUrl &url);
     void showSession();
-    void saveFiles();
+    bool saveFiles(); // false: cancelled or not all saved
+    static QString lastSaveDirectory();
+    bool confirmLeavingEdits(const QString &action);
     void saveCurrentFile();
     void showAbout();
     void trackSessionAnalytics();
@@ -166,6 +177,8 @@ private:
     QDockWidget *m_analyticsDock = nullptr;
     QAction *m_analyticsAction = nullptr;
     core::ReplayController *m_replay = nullptr;
+    QLabel *m_recordingLabel = nullptr;
+    QUrl m_unprovenEndpoint; // connected to, not yet through: not in Recent connections yet
     ReplayBar *m_replayBar = nullptr;
     QString m_replayName;
     QList<QAction *> m_connectionActions; // off during a replay

@@ -2,8 +2,10 @@
 
 #include "core/model/sessionmodel.h"
 #include "ui/apptheme.h"
+#include "ui/progresstrackeraccessible.h"
 #include "ui/statusglyph.h"
 
+#include <QAccessible>
 #include <QPainter>
 #include <cmath>
 
@@ -57,10 +59,21 @@ ProgressTracker::ProgressTracker(core::SessionModel *model, QWidget *parent)
     setBackgroundRole(QPalette::Window);
     m_animation.setInterval(40);
     connect(&m_animation, &QTimer::timeout, this, &ProgressTracker::animate);
+    // Assistive technology reads the tracker as a progress bar (ProgressTrackerAccessible).
+    static const bool factoryInstalled = [] {
+        QAccessible::installFactory(&ProgressTrackerAccessible::create);
+        return true;
+    }();
+    Q_UNUSED(factoryInstalled)
     setAccessibleName(tr("Progress"));
+    setAccessibleDescription(tr("The session's steps and how far it is"));
+    setFocusPolicy(Qt::TabFocus); // reachable by keyboard, so a screen reader can read it
     connect(m_model, &core::SessionModel::stepChanged, this, &ProgressTracker::onStepChanged);
     connect(m_model, &core::SessionModel::sourceStepChanged, this, &ProgressTracker::onStepChanged);
-    connect(m_model, &core::SessionModel::progressChanged, this, qOverload<>(&QWidget::update));
+    connect(m_model, &core::SessionModel::progressChanged, this, [this] {
+        update();
+        announce();
+    });
     connect(m_model, &core::SessionModel::modelReset, this, [this] {
         onSessionStateChanged();
         onStepChanged();
@@ -82,6 +95,38 @@ QList<ProgressTracker::Station> ProgressTracker::stations() const
         stations.append(Station {fixedStepTitle(i), step.state, step.detail});
     }
     return stations;
+}
+
+int ProgressTracker::percent() const
+{
+    return qBound(0, m_model->progress(), 100);
+}
+
+QString ProgressTracker::accessibleSummary() const
+{
+    const QList<Station> steps = stations();
+    const int current = currentStep();
+    QString step = current >= 0 ? steps.at(current).title : QString();
+    if (step.isEmpty() && !steps.isEmpty() && steps.constLast().state == core::StepState::Complete)
+        step = steps.constLast().title;
+    QString text = step.isEmpty() ? tr("Not started") : step;
+    text += tr(", %1 %").arg(percent());
+    if (current >= 0)
+        text += tr(", step %1 of %2").arg(current + 1).arg(steps.size());
+    if (isInterrupted())
+        text += u", " + m_interruption;
+    return text;
+}
+
+// Assistive technology hears the value and the step change as they happen.
+void ProgressTracker::announce()
+{
+    if (!QAccessible::isActive())
+        return;
+    QAccessibleValueChangeEvent valueChanged(this, percent());
+    QAccessible::updateAccessibility(&valueChanged);
+    QAccessibleEvent nameChanged(this, QAccessible::DescriptionChanged);
+    QAccessible::updateAccessibility(&nameChanged);
 }
 
 int ProgressTracker::stepCount() const
@@ -137,7 +182,15 @@ qint64 ProgressTracker::elapsedMs() const
 {
     if (m_finishedMs >= 0)
         return m_finishedMs;
+    if (m_externalClock)
+        return m_started ? std::max<qint64>(0, m_externalClock()) : 0;
     return m_countedMs + (m_running.isValid() ? m_running.elapsed() : 0);
+}
+
+void ProgressTracker::setExternalClock(std::function<qint64()> nowMs)
+{
+    m_externalClock = std::move(nowMs);
+    update();
 }
 
 QString ProgressTracker::statusText() const
@@ -210,6 +263,7 @@ void ProgressTracker::onStepChanged()
     else if (!animate)
         m_animation.stop();
     update();
+    announce();
 }
 
 // Each tick repaints what moves (the halo and spinner of active steps) and the clock when its

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QTimer>
 #include <QWidget>
+#include <functional>
 
 namespace inkstream::ui {
 
@@ -29,11 +30,17 @@ public:
     core::StepState stepState(int step) const;
     // The step shown as current: the last active one, else -1.
     int currentStep() const;
+    int percent() const; // 0..100
+    // What assistive technology reads: "Generating, 45 %, step 2 of 4".
+    QString accessibleSummary() const;
     QString detailText() const;
     // Since the session started running, not counting interruptions; frozen once it completes
     // or fails. "m:ss".
     QString elapsedText() const;
     qint64 elapsedMs() const;
+    // A replay's clock (its position in the recording, ms): the elapsed time follows it, seeks
+    // included, instead of counting wall time from when the model was last rebuilt.
+    void setExternalClock(std::function<qint64()> nowMs);
     // Why the stream stopped ("Connection lost — reconnecting…"), shown instead of the detail;
     // empty: it runs. The window sets it from the connection's state.
     void setInterruption(const QString &message);
@@ -49,6 +56,7 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    void announce();
     struct Station
     {
         QString title;
@@ -75,6 +83,7 @@ private:
     bool m_started = false; // the session ran: the clock is shown
     qint64 m_countedMs = 0; // run time before the current stretch (interruptions left out)
     QElapsedTimer m_running; // the current stretch; invalid while paused or finished
+    std::function<qint64()> m_externalClock; // set: a replay's position replaces the above
     qint64 m_finishedMs = -1; // elapsed time when the session ended
     QString m_interruption;
     QString m_paintedElapsed; // the clock as last painted: the row repaints when it changes

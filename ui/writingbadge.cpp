@@ -19,6 +19,8 @@ const QColor kAccent(0x7c, 0x5c, 0xff);
 WritingBadge::WritingBadge(QWidget *parent)
     : QWidget(parent)
 {
+    // Whole or not at all: a narrow header squeezes the file name, never the badge.
+    setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_pulse.setStartValue(0.0);
     m_pulse.setKeyValueAt(0.5, 1.0);
     m_pulse.setEndValue(0.0);

@@ -207,6 +207,7 @@ void SessionClient::resumeFrom(const QUrl &sessionUrl, quint64 lastSequence, con
     m_newHistories = 0;
     m_sequencer.reset();
     m_sequencer.resumeAt(lastSequence, epoch);
+    Q_EMIT sessionOpened(sessionUrl);
     openStream(sessionUrl);
 }
 
@@ -247,6 +248,9 @@ void SessionClient::openStream(const QUrl &sessionUrl)
     m_fallbacks.clear();
     delete m_engineIoProbe;
     m_engineIoProbed = false;
+    m_hasConnected = false;
+    m_notAStream.clear();
+    m_finalError.clear();
     m_sessionUrl = sessionUrl;
     m_undecided.clear();
     m_replay.reset();
@@ -302,7 +306,7 @@ ConnectionState SessionClient::state() const
 
 QString SessionClient::errorString() const
 {
-    return m_transport->errorString();
+    return m_finalError.isEmpty() ? m_transport->errorString() : m_finalError;
 }
 
 void SessionClient::setReconnectPolicy(const ReconnectPolicy &policy)
@@ -820,6 +824,11 @@ void SessionClient::onStateChanged(ConnectionState state)
         // Auto: a transport that never got through gives way to the next one, unless the
         // server itself answered for the session (401/403/404, 204).
         const bool failed = state == ConnectionState::Error && !m_transport->wasRefused();
+        // An answer that was not a stream (a page) says more than what the fallbacks meet next
+        // (a 404 for a snapshot beside the page): it is what the user is told if all fail.
+        if (const auto *sse = qobject_cast<const SseClient *>(m_transport);
+            failed && sse && sse->httpStatus() == 200)
+            m_notAStream = m_transport->errorString();
         const bool struggling
             = state == ConnectionState::Retrying && m_transport->attempt() >= kAutoAttempts;
         if (failed || struggling) {
@@ -844,11 +853,17 @@ void SessionClient::onStateChanged(ConnectionState state)
         }
     }
     if (state == ConnectionState::Connected) {
+        m_hasConnected = true;
         m_sequencer.connectionOpened();
         m_replay.connectionOpened();
     }
-    if (state == ConnectionState::Error)
-        recordError(m_transport->errorString());
+    if (state == ConnectionState::Error) {
+        if (!m_notAStream.isEmpty())
+            m_finalError = QStringLiteral("%1; %2 did not get through either (%3)")
+                               .arg(m_notAStream, Transport::kindText(m_transport->kind()),
+                                    m_transport->errorString());
+        recordError(errorString());
+    }
     Q_EMIT stateChanged(state);
 }
 
@@ -917,7 +932,9 @@ void SessionClient::recordError(const QString &message)
     ++m_errorCount;
     if (m_errors.size() < maxErrors())
         m_errors.append(message);
-    qCWarning(lcClient, "%s", qPrintable(message));
+    // errorOccurred() carries it to whoever shows it (the window, watch's stderr): logged for
+    // debugging only, so it is not said twice.
+    qCDebug(lcClient, "%s", qPrintable(message));
 }
 
 } // namespace inkstream::core

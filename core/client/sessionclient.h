@@ -117,6 +117,9 @@ public:
 
     ConnectionState state() const;
     QString errorString() const;
+    // Whether any transport got through to the session since connectTo(): false while a
+    // connection that never succeeded is retried ("could not connect", not "lost").
+    bool hasConnected() const { return m_hasConnected; }
     QUrl sessionUrl() const { return m_sessionUrl; }
     QUrl streamUrl() const { return m_streamUrl; } // the endpoint of the transport in use
     SessionModel *model() const { return m_model; }
@@ -164,6 +167,9 @@ public:
     static QUrl snapshotUrlFor(const QUrl &sessionUrl);
 
 Q_SIGNALS:
+    // A session is about to be followed (connectTo, resumeFrom): what counted the last one
+    // (analytics, the event log) starts again. Not for a chat's next turn (continueWith).
+    void sessionOpened(const QUrl &url);
     void stateChanged(inkstream::core::ConnectionState state);
     // Every decoded event, before it is applied (or dropped as a duplicate). `wireBytes` is the
     // size of its SSE frame.
@@ -224,6 +230,9 @@ private:
     QStringList m_fallbacks;
     EngineIoProbe *m_engineIoProbe = nullptr; // child; while asking
     bool m_engineIoProbed = false; // for this URL
+    bool m_hasConnected = false; // since connectTo()
+    QString m_notAStream; // SSE's "URL is not an event stream" when auto moved on from it
+    QString m_finalError; // what errorString() says once every transport failed
     ReconnectPolicy m_policy;
     std::chrono::milliseconds m_heartbeatTimeout {45000};
     qsizetype m_maxEventSize = 1024 * 1024;

@@ -166,8 +166,13 @@ void SseClient::onMetaDataChanged()
     const QByteArray media = mediaType(contentType);
     m_ndjson = media == "application/x-ndjson" || media == "application/ndjson";
     if (media != "text/event-stream" && !m_ndjson) {
-        fail(QStringLiteral("unexpected Content-Type \"%1\" from %2 (expected text/event-stream)")
-                 .arg(QString::fromLatin1(contentType), LoggableUrl::toString(url())));
+        // A page, a JSON API, a file: the server answered, and not with a stream. (Auto still
+        // tries the other transports: a proxy may strip SSE and pass the rest.)
+        fail(QStringLiteral("%1 is not an event stream: the server answered %2 (expected "
+                            "text/event-stream)")
+                 .arg(LoggableUrl::toString(url()),
+                      contentType.isEmpty() ? QStringLiteral("no Content-Type")
+                                            : QString::fromLatin1(media)));
         return;
     }
     m_responseHeaders = reply->rawHeaderPairs();

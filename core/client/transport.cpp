@@ -183,7 +183,8 @@ void Transport::fail(const QString &reason)
     dropConnection();
     m_retryTimer.stop();
     m_errorString = reason;
-    qCWarning(lcClient, "%s", qPrintable(reason));
+    // The session client reports it (or says which transport it tries next): once.
+    qCDebug(lcClient, "%s", qPrintable(reason));
     setState(ConnectionState::Error);
     Q_EMIT errorOccurred(reason);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots again: docs/screenshots/take.sh [BUILD_DIR] [GROUP...]
-# GROUP is demo, conflict, chat, connection or steps; all of them when none is named.
+# GROUP is demo, conflict, chat, connection, steps, failed, small or focus; all of them when
+# none is named.
 # Each shot runs the real `inkstream` window in a private Xvfb with a fresh configuration;
 # xdotool finds the window, types into it and presses shortcuts where a state needs a user, and
 # ImageMagick's `import` captures the window. Needs: Xvfb, xdotool, imagemagick, curl, and node
@@ -13,7 +14,7 @@ if [ $# -gt 0 ] && [ -d "$1" ]; then
     shift
 fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection steps)
+[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection steps failed small focus)
 inkstream=$build/app/inkstream
 out=$root/docs/screenshots
 work=$(mktemp -d)
@@ -43,7 +44,8 @@ start_gui() # ARGS...: the window with a fresh configuration, no saved geometry 
         QT_QPA_PLATFORM=xcb "$inkstream" "$@" >>"$work/gui.log" 2>&1 &
     gui=$!
     pids+=("$gui")
-    window=$(xdotool search --sync --onlyvisible --name '^Inkstream' | head -1)
+    # Qt titles it "SESSION — Inkstream", or "Inkstream" before a session.
+    window=$(xdotool search --sync --onlyvisible --name 'Inkstream$' | head -1)
 }
 stop_gui()
 {
@@ -229,11 +231,52 @@ kill "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 }
 
+# A connection that never succeeds: a port nobody listens on, after the retries.
+shots_failed()
+{
+local port
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_gui --connect "http://127.0.0.1:$port/api/sessions/typo" --theme dark
+sleep 4 # the first attempts: "Could not connect to … (Connection refused) · retrying"
+shoot connect-failed-dark
+stop_gui
+}
+
+# An 800×600 screen: the first window fits it, with the tracker and status bar in view.
+shots_small()
+{
+local small=:$((80 + RANDOM % 9))
+Xvfb "$small" -screen 0 800x600x24 -nolisten tcp >/dev/null 2>&1 &
+local xvfb=$!
+pids+=("$xvfb")
+for _ in $(seq 50); do xdpyinfo -display "$small" >/dev/null 2>&1 && break; sleep 0.1; done
+DISPLAY=$small start_gui --demo --theme dark
+sleep 12
+DISPLAY=$small import -window root "$out/small-screen-dark.png"
+echo "wrote docs/screenshots/small-screen-dark.png"
+stop_gui
+kill "$xvfb"
+}
+
+# Keyboard focus in both themes: Tab from the file list to the first toolbar button.
+shots_focus()
+{
+for theme in dark light; do
+    start_gui --demo --speed 4 --theme "$theme"
+    wait_for_title '(complete)' 120
+    xdotool mousemove --window "$window" 100 300 click 1 # the file list
+    sleep 0.3
+    shoot "focus-files-$theme"
+    stop_gui
+done
+}
+
 for group in "${groups[@]}"; do
     case $group in
-    demo | conflict | chat | connection | steps) "shots_$group" ;;
+    demo | conflict | chat | connection | steps | failed | small | focus) "shots_$group" ;;
     *)
-        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection, steps)" >&2
+        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection, steps," \
+            "failed, small, focus)" >&2
         exit 2
         ;;
     esac

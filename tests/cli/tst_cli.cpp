@@ -6,6 +6,7 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +15,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -118,6 +121,10 @@ private Q_SLOTS:
     void watch_state_unusable_isRefused();
     void watch_signal_writesInterruptedSummary_data();
     void watch_signal_writesInterruptedSummary();
+    void watch_output_oneFailureLine_quietVerbose_data();
+    void watch_output_oneFailureLine_quietVerbose();
+    void watch_htmlPage_isNotAnEventStream();
+    void watch_progressLine_onATerminalOnly();
     void curl_showsSseFrames();
 };
 
@@ -306,6 +313,125 @@ void TestCli::watch_unknownSession_isAnError()
     QCOMPARE(summary.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
     const QString error = summary.value(QStringLiteral("errors")).toArray().at(0).toString();
     QVERIFY2(error.startsWith(QStringLiteral("no such session")), qPrintable(error));
+}
+
+// Issue 19, 12: a failure is said once, in one prefix style, whatever the logging rules; -q
+// keeps only errors, -v adds the debug log.
+void TestCli::watch_output_oneFailureLine_quietVerbose_data()
+{
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QString>("loggingRules"); // QT_LOGGING_RULES; empty: unset
+    QTest::addColumn<bool>("infoLines"); // "following URL"
+    QTest::addColumn<bool>("debugLines");
+    QTest::newRow("default") << QStringList() << QString() << true << false;
+    QTest::newRow("logging off") << QStringList() << QStringLiteral("*=false") << false << false;
+    QTest::newRow("-q") << QStringList {QStringLiteral("-q")} << QString() << false << false;
+    QTest::newRow("-v") << QStringList {QStringLiteral("-v")} << QString() << true << true;
+}
+
+void TestCli::watch_output_oneFailureLine_quietVerbose()
+{
+    QFETCH(QStringList, flags);
+    QFETCH(QString, loggingRules);
+    QFETCH(bool, infoLines);
+    QFETCH(bool, debugLines);
+    QTcpServer closed; // a port that refuses: listened on, then closed
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    QProcess watch;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    if (!loggingRules.isEmpty())
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), loggingRules);
+    watch.setProcessEnvironment(env);
+    watch.start(binary(),
+                QStringList {QStringLiteral("watch"),
+                             QStringLiteral("http://127.0.0.1:%1/api/sessions/x").arg(port),
+                             QStringLiteral("--transport"), QStringLiteral("sse"),
+                             QStringLiteral("--max-attempts"), QStringLiteral("1")}
+                    + flags);
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 1);
+    const QList<QByteArray> lines = watched.err.trimmed().split('\n');
+    qsizetype failureLines = 0;
+    for (const QByteArray &line : lines) {
+        QVERIFY2(line.startsWith("inkstream watch: "), watched.err.constData());
+        failureLines
+            += line.contains("gave up after 1 attempts") && !line.contains("inkstream.") ? 1 : 0;
+    }
+    QVERIFY2(failureLines == 1, watched.err.constData());
+    QVERIFY2(watched.err.contains("Connection refused"), watched.err.constData());
+    QCOMPARE(watched.err.contains("following http://"), infoLines);
+    QCOMPARE(watched.err.contains("inkstream.client: "), debugLines);
+    if (flags.contains(QStringLiteral("-q")))
+        QCOMPARE(lines.size(), 1);
+}
+
+// Issue 19, 12: watch pointed at a page says it is not an event stream (not "no such session
+// at .../viewer.html/snapshot", where the polling fallback used to end).
+void TestCli::watch_htmlPage_isNotAnEventStream()
+{
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    const QUrl url(serve.readLine());
+    QVERIFY(url.isValid());
+    QUrl page = url;
+    page.setPath(QStringLiteral("/view/") + url.path().section(u'/', -1));
+    QProcess watch;
+    watch.start(binary(),
+                {QStringLiteral("watch"), page.toString(), QStringLiteral("--max-attempts"),
+                 QStringLiteral("1")});
+    const Finished watched = waitFor(watch, 30000);
+    QVERIFY(watched.ok);
+    QCOMPARE(watched.exitCode, 1);
+    QVERIFY2(watched.err.contains("is not an event stream: the server answered text/html"),
+             watched.err.constData());
+    QVERIFY2(!watched.err.contains("/snapshot"), watched.err.constData());
+}
+
+// Issue 19, 12: on a terminal, watch keeps a one-line status up to date; piped, it prints none.
+void TestCli::watch_progressLine_onATerminalOnly()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+        QSKIP("util-linux's script(1) gives the command a terminal; it is not installed");
+    ChildProcess serve;
+    serve.process.start(binary(),
+                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                         QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("8")});
+    const QString url = serve.readLine();
+    QVERIFY(!url.isEmpty());
+    QTemporaryDir dir;
+    // script(1) runs watch on a pseudo-terminal and copies what it wrote there to stdout.
+    QProcess onTerminal;
+    onTerminal.start(QStringLiteral("script"),
+                     {QStringLiteral("-qefc"),
+                      QStringLiteral("'%1' watch '%2' --output '%3' 2>&1")
+                          .arg(binary(), url, dir.filePath(QStringLiteral("tty"))),
+                      QStringLiteral("/dev/null")});
+    const Finished shown = waitFor(onTerminal, 120000);
+    QVERIFY(shown.ok);
+    QCOMPARE(shown.exitCode, 0);
+    QVERIFY2(shown.out.contains("\r\x1b[Kwatch: "), shown.out.constData());
+    QVERIFY2(shown.out.contains(" events · "), shown.out.constData());
+
+    ChildProcess serveAgain;
+    serveAgain.process.start(binary(),
+                             {QStringLiteral("serve"), QStringLiteral("--port"),
+                              QStringLiteral("0"), QStringLiteral("--demo"),
+                              QStringLiteral("--speed"), QStringLiteral("8")});
+    const QString urlAgain = serveAgain.readLine();
+    QProcess piped;
+    piped.start(binary(),
+                {QStringLiteral("watch"), urlAgain, QStringLiteral("--output"),
+                 dir.filePath(QStringLiteral("pipe"))});
+    const Finished quiet = waitFor(piped, 120000);
+    QVERIFY(quiet.ok);
+    QCOMPARE(quiet.exitCode, 0);
+    QVERIFY2(!quiet.err.contains('\r'), quiet.err.constData());
+    QVERIFY2(!quiet.err.contains(" events · "), quiet.err.constData());
 }
 
 void TestCli::watch_idleEndsQuietSession()

@@ -12,6 +12,7 @@
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
 
 using namespace inkstream::core;
 using namespace std::chrono_literals;
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void snapshotUrlFor();
     void gap_resyncsFromSnapshot();
     void restartedStream_resyncsFromSnapshot();
+    void htmlPage_isNotAnEventStream_evenAfterTheFallbacks();
     void resyncFailure_isReported_eventsStillApplied();
     void garbage_isReported_memoryStaysBounded();
     void retrying_exposesAttemptAndDelay();
@@ -521,13 +523,49 @@ void TestSessionClient::foreignUrlRefused_asksForEngineIoOnce_thenReportsTheRefu
     SessionClient client(&model);
     client.setTransportMode(SessionClient::TransportMode::Auto);
     client.setDialect(Dialect::Auto);
+    // The client says Error only once the probe has answered (its transport's state already
+    // says so while it asks).
+    QSignalSpy states(&client, &SessionClient::stateChanged);
     client.connectTo(server.url(QStringLiteral("/jobs/j1")));
-    QTRY_COMPARE(client.state(), ConnectionState::Error);
+    const auto saidError = [&states] {
+        return std::any_of(states.cbegin(), states.cend(), [](const QList<QVariant> &args) {
+            return args.at(0).value<ConnectionState>() == ConnectionState::Error;
+        });
+    };
+    QTRY_VERIFY(saidError());
     QCOMPARE(server.requestCount(), 2); // the stream, then the handshake; no retries
     QCOMPARE(server.requests().at(1).target, QByteArray("/socket.io/?EIO=4&transport=polling"));
     QVERIFY2(client.errors().constLast().contains(QStringLiteral("HTTP 404")),
              qPrintable(client.errors().join(u'\n')));
     QCOMPARE(client.activeDialect(), Dialect::Auto);
+}
+
+// Issue 19, 12: a page where a stream was expected (a viewer's HTML, a docs page) is said to be
+// one: the fallbacks are still tried (a proxy may strip SSE only), but their misleading 404 for
+// a snapshot beside the page is not what the user is told.
+void TestSessionClient::htmlPage_isNotAnEventStream_evenAfterTheFallbacks()
+{
+    RawHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(
+            request.socket,
+            RawHttpServer::response(200, "OK", "text/html", "<!doctype html><p>viewer</p>"));
+    });
+    SessionModel model;
+    SessionClient client(&model);
+    client.setTransportMode(SessionClient::TransportMode::Auto);
+    client.setReconnectPolicy(fastPolicy());
+    QSignalSpy states(&client, &SessionClient::stateChanged);
+    client.connectTo(server.url(QStringLiteral("/api/sessions/s1")));
+    QTRY_VERIFY(std::any_of(states.cbegin(), states.cend(), [](const QList<QVariant> &args) {
+        return args.at(0).value<ConnectionState>() == ConnectionState::Error;
+    }));
+    QVERIFY2(client.errorString().startsWith(
+                 server.url(QStringLiteral("/api/sessions/s1/stream")).toString()
+                 + QStringLiteral(" is not an event stream: the server answered text/html")),
+             qPrintable(client.errorString()));
+    QCOMPARE(client.errors().constLast(), client.errorString());
 }
 
 void TestSessionClient::resyncFailure_isReported_eventsStillApplied()

@@ -306,6 +306,22 @@ private Q_SLOTS:
         QVERIFY(snapshot.value(QStringLiteral("files")).toArray().size() >= 3);
     }
 
+    // Issue 19, 13: a host name works as --bind (localhost: loopback, no token needed); one
+    // that does not resolve is a usage error.
+    void serve_bindTakesAHostName()
+    {
+        ServeProcess serve(
+            {QStringLiteral("--bind"), QStringLiteral("localhost"), QStringLiteral("--ephemeral")});
+        const QString url = serve.readUrl();
+        QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+        const Result unknown = runInkstream({QStringLiteral("serve"), QStringLiteral("--bind"),
+                                             QStringLiteral("no-such-host.invalid"),
+                                             QStringLiteral("--port"), QStringLiteral("0")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains(QStringLiteral("--bind needs an IP address or a host name")),
+                 qPrintable(unknown.err));
+    }
+
     void serve_offLoopbackWithoutToken_refusesToStart()
     {
         // Nothing is bound: the refusal comes before listening.

@@ -10,6 +10,7 @@
 #include <QTcpServer>
 #include <QTest>
 #include <QToolButton>
+#include <memory>
 
 using namespace inkstream;
 using namespace std::chrono_literals;
@@ -31,7 +32,9 @@ private Q_SLOTS:
         QVERIFY(indicator.reconnectButton()->isHidden());
     }
 
-    void lostConnection_showsTheRetryCountdownAndAttempt()
+    // Issue 19, 1: a connection that never succeeded is not "lost": the bar says it could not
+    // connect, to which host, and why.
+    void neverConnected_saysCouldNotConnect_withHostReasonAndCountdown()
     {
         QTcpServer unused; // a free port, closed again: connections to it are refused
         QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
@@ -48,7 +51,9 @@ private Q_SLOTS:
         client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/gone").arg(port)));
 
         const QRegularExpression countdown(
-            QStringLiteral("^Connection lost · retrying in [1-4] s, attempt 1$"));
+            QStringLiteral("^Could not connect to 127\\.0\\.0\\.1:%1 \\(Connection refused\\) · "
+                           "retrying in [1-4] s, attempt 1$")
+                .arg(port));
         QTRY_VERIFY2(countdown.match(indicator.text()).hasMatch(), qPrintable(indicator.text()));
         QVERIFY2(indicator.statsText().startsWith(QStringLiteral("native · SSE")),
                  qPrintable(indicator.statsText()));
@@ -56,6 +61,55 @@ private Q_SLOTS:
         // The countdown counts down between attempts.
         QTRY_VERIFY_WITH_TIMEOUT(indicator.text().contains(QStringLiteral("retrying in 2 s")),
                                  4000);
+    }
+
+    // ... and one that had got through and then dropped is "lost".
+    void connectionLost_afterStreaming_saysLost()
+    {
+        core::SessionHub hub;
+        auto publisher = std::make_unique<core::Publisher>(&hub);
+        QVERIFY2(publisher->listen(QHostAddress::LocalHost, 0),
+                 qPrintable(publisher->errorString()));
+        core::Session *session = hub.createSession();
+        const QUrl url = publisher->sessionUrl(session->id());
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        core::ReconnectPolicy policy;
+        policy.baseDelay = 4s;
+        policy.serverRetryIsBase = false;
+        client.setReconnectPolicy(policy);
+        ui::ConnectionIndicator indicator(&client);
+        client.connectTo(url);
+        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
+        publisher.reset(); // the publisher goes away mid-stream
+        QTRY_VERIFY2(
+            indicator.text().startsWith(
+                QStringLiteral("Connection to 127.0.0.1:%1 lost · retrying in ").arg(url.port())),
+            qPrintable(indicator.text()));
+    }
+
+    // A connection refused for good names the host and the reason.
+    void neverConnected_givenUp_saysWhy()
+    {
+        QTcpServer unused;
+        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = unused.serverPort();
+        unused.close();
+        core::SessionModel model;
+        core::SessionClient client(&model);
+        core::ReconnectPolicy policy;
+        policy.baseDelay = 10ms;
+        policy.maxAttempts = 1;
+        policy.serverRetryIsBase = false;
+        client.setReconnectPolicy(policy);
+        ui::ConnectionIndicator indicator(&client);
+        client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/gone").arg(port)));
+        QTRY_COMPARE(client.state(), core::ConnectionState::Error);
+        QVERIFY2(indicator.text().startsWith(
+                     QStringLiteral("Could not connect to 127.0.0.1:%1: ").arg(port)),
+                 qPrintable(indicator.text()));
+        QVERIFY2(indicator.text().contains(QStringLiteral("Connection refused")),
+                 qPrintable(indicator.text()));
     }
 
     void reconnectButton_resumesTheStream()

@@ -1,27 +1,44 @@
+#include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
+#include "core/server/publisher.h"
+#include "core/server/session.h"
+#include "core/server/sessionhub.h"
 #include "eventfeeder.h"
 #include "ui/chatbubble.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/conflictbar.h"
+#include "ui/connectdialog.h"
 #include "ui/connectionindicator.h"
+#include "ui/debugconsole.h"
 #include "ui/displaypacer.h"
 #include "ui/editorpane.h"
+#include "ui/eventlogmodel.h"
 #include "ui/filedocuments.h"
+#include "ui/filelistmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/writingbadge.h"
 
+#include <QAccessible>
 #include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QListView>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 
 using namespace inkstream;
 using namespace inkstream::ui;
@@ -49,6 +66,39 @@ private:
         return window.editorPane()->editor()->toPlainText();
     }
 
+    // The window's action bound to `shortcut`.
+    static QAction *actionFor(const MainWindow &window, const QKeySequence &shortcut)
+    {
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->shortcut() == shortcut)
+                return action;
+        }
+        return nullptr;
+    }
+
+    // Answers the next message box with `button` and keeps what it said (empty: none came).
+    // Scoped: a box that never comes leaves no answer behind for a later test.
+    class MessageBoxAnswer
+    {
+    public:
+        explicit MessageBoxAnswer(QMessageBox::StandardButton button)
+        {
+            m_timer.setSingleShot(true);
+            QObject::connect(&m_timer, &QTimer::timeout, [this, button] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                if (!box)
+                    return;
+                text = box->text() + u'\n' + box->informativeText();
+                box->button(button)->click();
+            });
+            m_timer.start(0);
+        }
+        QString text;
+
+    private:
+        QTimer m_timer;
+    };
+
 private Q_SLOTS:
     void init()
     {
@@ -69,6 +119,118 @@ private Q_SLOTS:
         QVERIFY(!f.window.showsStartPage()); // the first event opens the session view
         QVERIFY(f.window.followsAi());
         QVERIFY(!f.window.highlighterName().isEmpty());
+    }
+
+    // Issue 19, 1: a URL that never connected is said to have failed, with its host and reason,
+    // in the empty editor too, and is not kept under Recent connections.
+    void failedConnect_isExplained_andNotRemembered()
+    {
+        QTcpServer unused;
+        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = unused.serverPort();
+        unused.close();
+        Fixture f;
+        QVERIFY(f.window.editorPane()->hint().contains(QStringLiteral("Ctrl+O")));
+        core::ReconnectPolicy policy;
+        policy.baseDelay = std::chrono::milliseconds(10);
+        policy.maxAttempts = 1;
+        policy.serverRetryIsBase = false;
+        f.client.setReconnectPolicy(policy);
+        core::ConnectionSettings settings;
+        settings.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/typo").arg(port));
+        settings.dialect = core::Dialect::Native;
+        settings.transport = core::SessionClient::TransportMode::Sse;
+        f.window.connectWith(settings);
+        QTRY_COMPARE(f.client.state(), core::ConnectionState::Error);
+        const QString hint = f.window.editorPane()->hint();
+        QVERIFY2(hint.startsWith(QStringLiteral("Could not connect to 127.0.0.1:%1.").arg(port)),
+                 qPrintable(hint));
+        QVERIFY2(hint.contains(QStringLiteral("Connection refused")), qPrintable(hint));
+        QVERIFY2(!hint.contains(QStringLiteral("Waiting for the AI")), qPrintable(hint));
+        QVERIFY(ConnectDialog::recentEndpoints().isEmpty());
+
+        // A URL that works is remembered once it connects.
+        core::SessionHub hub;
+        core::Publisher publisher(&hub);
+        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
+        settings.url = publisher.sessionUrl(hub.createSession()->id());
+        f.window.connectWith(settings);
+        QTRY_COMPARE(f.client.state(), core::ConnectionState::Streaming);
+        QCOMPARE(ConnectDialog::recentEndpoints(), QStringList {settings.url.toString()});
+        QVERIFY2(f.window.editorPane()->hint().startsWith(QStringLiteral("Waiting for the AI")),
+                 qPrintable(f.window.editorPane()->hint()));
+    }
+
+    // Issue 19, 3: a second session counts for itself in the analytics and the debug console,
+    // which marks where it starts.
+    void secondSession_startsItsOwnAnalyticsAndConsoleSection()
+    {
+        core::SessionHub hub;
+        core::Publisher publisher(&hub);
+        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
+        Fixture f;
+        const auto follow = [&](core::Session *session) {
+            core::ChatEvent chat;
+            chat.type = core::ChatEvent::Type::Start;
+            chat.messageId = QStringLiteral("m");
+            chat.delta = QStringLiteral("hello");
+            session->publish(chat);
+            f.client.connectTo(publisher.sessionUrl(session->id()));
+            QTRY_VERIFY(f.window.analytics().events() >= 1);
+        };
+        follow(hub.createSession());
+        const qint64 firstEvents = f.window.analytics().events();
+        EventLogModel *log = f.window.debugConsole()->log();
+        QCOMPARE(log->totalEvents(), firstEvents);
+        QCOMPARE(log->isDivider(0), false);
+
+        core::Session *second = hub.createSession();
+        follow(second);
+        QCOMPARE(f.window.analytics().events(), log->totalEvents()); // only the second's
+        int dividers = 0;
+        for (int row = 0; row < log->rowCount(); ++row)
+            dividers += log->isDivider(row) ? 1 : 0;
+        QCOMPARE(dividers, 1);
+        QVERIFY(log->isDivider(int(firstEvents)));
+        QVERIFY(log->index(int(firstEvents), EventLogModel::JsonColumn)
+                    .data()
+                    .toString()
+                    .contains(second->id()));
+    }
+
+    // Issue 19, 4: the first window fits the screen, down to 800×600.
+    void firstWindow_fitsTheScreen()
+    {
+        QCOMPARE(MainWindow::firstRunSize(QSize(1920, 1050)), QSize(1400, 860));
+        const QSize small = MainWindow::firstRunSize(QSize(800, 570)); // 800×600 less a panel
+        QVERIFY(small.width() <= 800 && small.height() <= 570);
+        QVERIFY(small.width() >= 700 && small.height() >= 500);
+        QCOMPARE(MainWindow::firstRunSize(QSize()), QSize(1400, 860)); // no screen known
+    }
+
+    // Issue 19, 4: at 800×600 the editor keeps room for code and the badge stays whole; the
+    // header keeps its height when the badge goes.
+    void smallWindow_editorKeepsRoom_badgeStaysWhole()
+    {
+        Fixture f;
+        f.window.resize(800, 600);
+        f.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        f.feed.startFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"));
+        f.feed.appendToFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"),
+                            QStringLiteral("x = 1\n"));
+        QTRY_VERIFY(f.window.editorPane()->badge()->isActive());
+        QCOMPARE(f.window.width(), 800);
+        QVERIFY2(f.window.editorPane()->width() >= 360,
+                 qPrintable(QString::number(f.window.editorPane()->width())));
+        WritingBadge *badge = f.window.editorPane()->badge();
+        QTRY_COMPARE(badge->width(), badge->sizeHint().width());
+        const int headerWithBadge = f.window.editorPane()->editor()->mapTo(&f.window, QPoint()).y();
+        f.feed.completeFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"),
+                            QStringLiteral("x = 1\n"));
+        QTRY_VERIFY(!badge->isActive());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // any relayout
+        QCOMPARE(f.window.editorPane()->editor()->mapTo(&f.window, QPoint()).y(), headerWithBadge);
     }
 
     void streamingFile_isShownWithTheBadge_andFollowed()
@@ -185,6 +347,90 @@ private Q_SLOTS:
         QCOMPARE(chat->transcript(), QStringLiteral("user: Build it\nassistant: Sure, on it."));
     }
 
+    // Issue 19, 6: every pane has a name for assistive technology, and the tracker reads as a
+    // progress bar with its step.
+    void panes_areNamed_andTheTrackerReadsAsProgress()
+    {
+        Fixture f;
+        QCOMPARE(f.window.fileList()->accessibleName(), QStringLiteral("Files"));
+        QCOMPARE(f.window.editorPane()->editor()->accessibleName(), QStringLiteral("Code editor"));
+        QCOMPARE(f.window.chatPanel()->scrollArea()->accessibleName(),
+                 QStringLiteral("AI narration"));
+        QCOMPARE(f.window.progressTracker()->accessibleName(), QStringLiteral("Progress"));
+        f.feed.step(StepName::Planning, StepEvent::Status::Complete);
+        f.feed.step(StepName::Generating, StepEvent::Status::Start);
+        core::ProgressEvent progress;
+        progress.percent = 45;
+        f.feed.apply(progress);
+        QAccessibleInterface *tracker
+            = QAccessible::queryAccessibleInterface(f.window.progressTracker());
+        QVERIFY(tracker);
+        QCOMPARE(tracker->role(), QAccessible::ProgressBar);
+        QCOMPARE(tracker->text(QAccessible::Name), QStringLiteral("Progress"));
+        QVERIFY(tracker->valueInterface());
+        QCOMPARE(tracker->valueInterface()->currentValue().toInt(), 45);
+        QCOMPARE(tracker->valueInterface()->maximumValue().toInt(), 100);
+        QCOMPARE(tracker->text(QAccessible::Value),
+                 QStringLiteral("Generating, 45 %, step 2 of 4"));
+    }
+
+    // Issue 19, 6: Tab walks files → editor (left with Ctrl+Tab) → narration → prompt → toolbar →
+    // tracker, and back to the start.
+    void tab_walksEveryPane()
+    {
+        Fixture f;
+        f.window.show();
+        f.window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&f.window));
+        f.feed.startFile(QStringLiteral("a.py")); // the session view
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        f.window.fileList()->setFocus();
+        QList<QWidget *> visited;
+        for (int i = 0; i < 30 && !visited.contains(QApplication::focusWidget()); ++i) {
+            QWidget *focused = QApplication::focusWidget();
+            QVERIFY(focused);
+            visited << focused;
+            const bool inEditor = focused == f.window.editorPane()->editor();
+            QTest::keyClick(focused, Qt::Key_Tab, inEditor ? Qt::ControlModifier : Qt::NoModifier);
+        }
+        QStringList names;
+        for (QWidget *widget : visited)
+            names << QString::fromLatin1(widget->metaObject()->className()) + u':'
+                    + widget->accessibleName();
+        QVERIFY2(QApplication::focusWidget() == f.window.fileList(), // round
+                 qPrintable(names.join(QStringLiteral(" → "))));
+        const qsizetype editor = visited.indexOf(f.window.editorPane()->editor());
+        const qsizetype chat = visited.indexOf(f.window.chatPanel()->scrollArea());
+        const qsizetype tracker = visited.indexOf(f.window.progressTracker());
+        QVERIFY2(editor == 1 && chat == 2 && tracker == visited.size() - 1,
+                 qPrintable(QStringLiteral("editor %1, chat %2, tracker %3 of %4")
+                                .arg(editor)
+                                .arg(chat)
+                                .arg(tracker)
+                                .arg(visited.size())));
+        int toolButtons = 0;
+        for (QWidget *widget : visited)
+            toolButtons += qobject_cast<QToolButton *>(widget) ? 1 : 0;
+        QVERIFY2(toolButtons >= 5, qPrintable(QString::number(toolButtons)));
+        QCOMPARE(f.window.editorPane()->editor()->toPlainText(), QStringLiteral("x = 1\n"));
+    }
+
+    // Issue 19, 9: --record shows for as long as it records; the toolbar waits for a session.
+    void recording_isShownLastingly_toolbarWaitsForASession()
+    {
+        Fixture f;
+        QVERIFY(f.window.recordingText().isEmpty());
+        auto *toolBar = f.window.findChild<QToolBar *>(QStringLiteral("streamToolBar"));
+        QVERIFY(toolBar);
+        QVERIFY(!toolBar->isEnabled()); // nothing to pause or follow yet
+        f.window.showRecording(QStringLiteral("/tmp/session.inkrec"));
+        QVERIFY2(f.window.recordingText().contains(QStringLiteral("/tmp/session.inkrec")),
+                 qPrintable(f.window.recordingText()));
+        f.feed.startFile(QStringLiteral("a.py"));
+        QVERIFY(toolBar->isEnabled());
+        QVERIFY(!f.window.recordingText().isEmpty()); // still there: not a passing message
+    }
+
     void tracker_showsTheCurrentStep()
     {
         Fixture f;
@@ -258,6 +504,9 @@ private Q_SLOTS:
         QVERIFY(f.model.loadSnapshot(other.toSnapshot()));
         QVERIFY(f.window.windowTitle().contains(QStringLiteral("ui-test")));
         QVERIFY(f.window.windowTitle().contains(QStringLiteral("complete")));
+        // Qt adds "— Inkstream" (the display name): the title does not say it again.
+        QVERIFY2(!f.window.windowTitle().contains(QStringLiteral("Inkstream")),
+                 qPrintable(f.window.windowTitle()));
     }
 
     void streamedText_neverEntersTheUndoStack_userEditsDo()
@@ -279,6 +528,63 @@ private Q_SLOTS:
         document->undo();
         QCOMPARE(document->toPlainText(), QStringLiteral("x = 1\n"));
         QVERIFY(!document->isUndoAvailable());
+    }
+
+    // Issue 19, 2: an edited file is marked in the list and the header, and running the demo
+    // again asks before it replaces the edits.
+    void userEdits_areMarked_andRunningTheDemoAgainAsksFirst()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        const QModelIndex row = f.window.fileList()->model()->index(0, 0);
+        QVERIFY(!row.data(FileListModel::EditedRole).toBool());
+        QVERIFY(!f.window.editorPane()->isEdited());
+        QTextCursor(f.window.documents()->document(0)).insertText(QStringLiteral("# mine\n"));
+        QVERIFY(row.data(FileListModel::EditedRole).toBool());
+        QVERIFY2(row.data(FileListModel::SizeRole).toString().endsWith(QStringLiteral("· edited")),
+                 qPrintable(row.data(FileListModel::SizeRole).toString()));
+        QVERIFY(f.window.editorPane()->isEdited());
+
+        QAction *demo = actionFor(f.window, QKeySequence(Qt::CTRL | Qt::Key_D));
+        QVERIFY(demo);
+        QSignalSpy demoRequested(&f.window, &MainWindow::localDemoRequested);
+        {
+            MessageBoxAnswer cancel(QMessageBox::Cancel);
+            demo->trigger();
+            QVERIFY2(cancel.text.contains(QStringLiteral("You edited 1 file")),
+                     qPrintable(cancel.text));
+        }
+        QCOMPARE(demoRequested.size(), 0); // cancelled: the edits stay
+        QVERIFY(f.window.documents()->isUserEdited(0));
+
+        MessageBoxAnswer discard(QMessageBox::Discard);
+        demo->trigger();
+        QVERIFY(!discard.text.isEmpty());
+        QCOMPARE(demoRequested.size(), 1);
+    }
+
+    // Without edits the demo starts again without a question.
+    void runningTheDemoAgain_withoutEdits_asksNothing()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        QSignalSpy demoRequested(&f.window, &MainWindow::localDemoRequested);
+        MessageBoxAnswer cancel(QMessageBox::Cancel);
+        actionFor(f.window, QKeySequence(Qt::CTRL | Qt::Key_D))->trigger();
+        QCOMPARE(demoRequested.size(), 1);
+        QVERIFY(cancel.text.isEmpty());
+    }
+
+    // Issue 19, 7: Ctrl+S on a file the AI still writes asks before saving half of it.
+    void saveWhileWriting_asksFirst()
+    {
+        Fixture f;
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n")); // still writing
+        MessageBoxAnswer cancel(QMessageBox::Cancel);
+        actionFor(f.window, QKeySequence::Save)->trigger();
+        QVERIFY2(cancel.text.contains(QStringLiteral("still writing a.py")),
+                 qPrintable(cancel.text));
     }
 
     void userEdits_surviveALaterStream_keepMine()

@@ -9,6 +9,7 @@
 #include "ui/codeeditor.h"
 #include "ui/editorpane.h"
 #include "ui/mainwindow.h"
+#include "ui/progresstracker.h"
 #include "ui/replaybar.h"
 #include "ui/throughputchart.h"
 
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void fileSteps_landOnFileStarts();
     void speedBox_instantPlaysTheRest();
     void analytics_showTheRecording_chartClickSeeks();
+    void trackerClock_followsTheTimelineAcrossSeeks();
 
 private:
     // The window's display model after seeking a fresh model to `position` and showing it.
@@ -113,7 +115,7 @@ QString TestReplayWindow::editorTextOf(const QString &fileName)
 
 void TestReplayWindow::play_endsWithThePublishedFiles()
 {
-    QVERIFY(m_window->windowTitle().contains(QStringLiteral("replay of demo.inkrec")));
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("Replay of demo.inkrec")));
     ui::ReplayBar *bar = m_window->replayBar();
     QVERIFY(bar);
     QCOMPARE(bar->playAction()->text(), QStringLiteral("Play"));
@@ -149,6 +151,26 @@ void TestReplayWindow::slider_seeksBackwardsAcrossAFileStart()
     QVERIFY(!first.content.isEmpty());
     QVERIFY(m_published.files().at(0).content.startsWith(first.content));
     QVERIFY(m_window->replayBar()->timeText().contains(u'/'));
+}
+
+// Issue 19, 8: after a seek the tracker's clock says where the timeline is, not the time since
+// the seek.
+void TestReplayWindow::trackerClock_followsTheTimelineAcrossSeeks()
+{
+    ui::ProgressTracker *tracker = m_window->progressTracker();
+    const qint64 middle = m_replay->durationMs() / 2;
+    QVERIFY(middle > 100);
+    QVERIFY(m_replay->seekToTime(middle));
+    QTRY_VERIFY(m_window->displayModel()->state() == core::SessionState::Running);
+    QVERIFY2(qAbs(tracker->elapsedMs() - m_replay->timeMs()) <= 20,
+             qPrintable(QStringLiteral("tracker %1 ms, timeline %2 ms")
+                            .arg(tracker->elapsedMs())
+                            .arg(m_replay->timeMs())));
+    QVERIFY(m_replay->seekToTime(middle / 2));
+    QVERIFY2(qAbs(tracker->elapsedMs() - m_replay->timeMs()) <= 20,
+             qPrintable(QStringLiteral("tracker %1 ms, timeline %2 ms")
+                            .arg(tracker->elapsedMs())
+                            .arg(m_replay->timeMs())));
 }
 
 void TestReplayWindow::fileSteps_landOnFileStarts()
