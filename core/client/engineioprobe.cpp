@@ -1,5 +1,6 @@
 #include "core/client/engineioprobe.h"
 
+#include "core/client/socketiotransport.h"
 #include "core/client/systemproxyfactory.h"
 
 #include <QJsonDocument>
@@ -8,7 +9,6 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QStringList>
-#include <QUrlQuery>
 
 namespace inkstream::core {
 
@@ -32,18 +32,7 @@ EngineIoProbe::~EngineIoProbe()
 
 QUrl EngineIoProbe::handshakeUrl(const QUrl &serverUrl)
 {
-    QUrl url = serverUrl;
-    url.setScheme(serverUrl.scheme().toLower() == u"https" ? QStringLiteral("https")
-                                                           : QStringLiteral("http"));
-    url.setPath(QStringLiteral("/socket.io/"));
-    QUrlQuery query(serverUrl);
-    query.removeAllQueryItems(QStringLiteral("EIO"));
-    query.removeAllQueryItems(QStringLiteral("transport"));
-    query.addQueryItem(QStringLiteral("EIO"), QStringLiteral("4"));
-    query.addQueryItem(QStringLiteral("transport"), QStringLiteral("polling"));
-    url.setQuery(query);
-    url.setFragment(QString());
-    return url;
+    return SocketIoTransport::engineIoUrl(serverUrl, QStringLiteral("polling"));
 }
 
 bool EngineIoProbe::isOpenPacket(const QByteArray &body)

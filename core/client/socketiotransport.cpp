@@ -37,21 +37,29 @@ void SocketIoTransport::setHeaders(const QList<std::pair<QByteArray, QByteArray>
     m_headers = headers;
 }
 
-QUrl SocketIoTransport::endpointFor(const QUrl &serverUrl)
+QUrl SocketIoTransport::engineIoUrl(const QUrl &serverUrl, const QString &transport)
 {
     QUrl url = serverUrl;
     const QString scheme = url.scheme().toLower();
-    url.setScheme(scheme == u"https" || scheme == u"wss" ? QStringLiteral("wss")
-                                                         : QStringLiteral("ws"));
+    const bool secure = scheme == u"https" || scheme == u"wss";
+    if (transport == u"websocket")
+        url.setScheme(secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    else
+        url.setScheme(secure ? QStringLiteral("https") : QStringLiteral("http"));
     url.setPath(QStringLiteral("/socket.io/"));
     QUrlQuery query(serverUrl);
     query.removeAllQueryItems(QStringLiteral("EIO"));
     query.removeAllQueryItems(QStringLiteral("transport"));
     query.addQueryItem(QStringLiteral("EIO"), QStringLiteral("4"));
-    query.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
+    query.addQueryItem(QStringLiteral("transport"), transport);
     url.setQuery(query);
     url.setFragment(QString());
     return url;
+}
+
+QUrl SocketIoTransport::endpointFor(const QUrl &serverUrl)
+{
+    return engineIoUrl(serverUrl, QStringLiteral("websocket"));
 }
 
 QString SocketIoTransport::namespaceFor(const QUrl &serverUrl)

@@ -37,6 +37,9 @@ public:
     // namespace's auth {"token": "T"}. Never logged.
     void setHeaders(const QList<std::pair<QByteArray, QByteArray>> &headers);
     // The Engine.IO endpoint for a Socket.IO server URL, and the namespace it names.
+    // ORIGIN/socket.io/?QUERY&EIO=4&transport=TRANSPORT ("websocket": ws/wss, "polling":
+    // http/https), the server URL's own query passed along.
+    static QUrl engineIoUrl(const QUrl &serverUrl, const QString &transport);
     static QUrl endpointFor(const QUrl &serverUrl);
     static QString namespaceFor(const QUrl &serverUrl);
     // The server's ping interval from its open packet (0 before one arrived).

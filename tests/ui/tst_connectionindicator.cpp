@@ -21,6 +21,16 @@ class TestConnectionIndicator : public QObject
 {
     Q_OBJECT
 
+private:
+    // A free port, closed again: connections to it are refused. 0 when none could be had.
+    static quint16 refusingPort()
+    {
+        QTcpServer unused;
+        if (!unused.listen(QHostAddress::LocalHost, 0))
+            return 0;
+        return unused.serverPort();
+    }
+
 private Q_SLOTS:
     void idle_saysNotConnected_withoutStatsOrReconnect()
     {
@@ -36,10 +46,8 @@ private Q_SLOTS:
     // connect, to which host, and why.
     void neverConnected_saysCouldNotConnect_withHostReasonAndCountdown()
     {
-        QTcpServer unused; // a free port, closed again: connections to it are refused
-        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = unused.serverPort();
-        unused.close();
+        const quint16 port = refusingPort();
+        QVERIFY(port != 0);
 
         core::SessionModel model;
         core::SessionClient client(&model);
@@ -91,10 +99,8 @@ private Q_SLOTS:
     // A connection refused for good names the host and the reason.
     void neverConnected_givenUp_saysWhy()
     {
-        QTcpServer unused;
-        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = unused.serverPort();
-        unused.close();
+        const quint16 port = refusingPort();
+        QVERIFY(port != 0);
         core::SessionModel model;
         core::SessionClient client(&model);
         core::ReconnectPolicy policy;
