@@ -44,8 +44,8 @@ start_gui() # ARGS...: the window with a fresh configuration, no saved geometry 
         QT_QPA_PLATFORM=xcb "$inkstream" "$@" >>"$work/gui.log" 2>&1 &
     gui=$!
     pids+=("$gui")
-    # Qt titles it "SESSION — Inkstream", or "Inkstream" before a session.
-    window=$(xdotool search --sync --onlyvisible --name 'Inkstream$' | head -1)
+    # By class: the title changes with the session ("SESSION — Inkstream").
+    window=$(xdotool search --sync --onlyvisible --classname inkstream | head -1)
 }
 stop_gui()
 {
@@ -264,7 +264,9 @@ shots_focus()
 for theme in dark light; do
     start_gui --demo --speed 4 --theme "$theme"
     wait_for_title '(complete)' 120
-    xdotool mousemove --window "$window" 100 300 click 1 # the file list
+    # No window manager gives the window the keyboard: take it, then click into the file list.
+    xdotool windowfocus --sync "$window"
+    xdotool mousemove --window "$window" 100 200 click 1
     sleep 0.3
     shoot "focus-files-$theme"
     stop_gui
