@@ -376,7 +376,14 @@ void TestSoak::publisherUnderChurn_returnsToBaseline_viewersEqualTheSource()
     runChurn(round);
     QTRY_COMPARE_WITH_TIMEOUT(subscribers(), 8, 15000);
     QTRY_VERIFY2_WITH_TIMEOUT(footprint().connections == 8, qPrintable(describeSockets()), 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(footprint().otherFds, afterOne.otherFds, 15000);
+    // No more descriptors than after round one. (Not "as many": a socket the server had not
+    // yet let go of when round one was measured counts there and is rightly gone now; leaving
+    // everything must still bring the count back to the baseline exactly, checked at the end.)
+    QTRY_VERIFY2_WITH_TIMEOUT(footprint().otherFds <= afterOne.otherFds,
+                              qPrintable(QStringLiteral("%1 other descriptors, %2 after round one")
+                                             .arg(footprint().otherFds)
+                                             .arg(afterOne.otherFds)),
+                              15000);
     QTRY_VERIFY_WITH_TIMEOUT(!heapReleasePending(), 10000);
     const ServerFootprint afterTwo = footprint();
     qInfo("soak %d s: %llu joins, %llu stalled sockets (%llu dropped by the server), %llu "
