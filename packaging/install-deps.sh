@@ -14,6 +14,7 @@ test_packages=(
     curl xvfb xauth imagemagick x11-utils xdotool
     dbus at-spi2-core python3-pyatspi # the accessibility test reads the window over AT-SPI
     weston qt6-wayland                # the window under a Wayland compositor
+    bash-completion zsh fish          # the shell completion test asks the real shells
     chromium                          # the browser EventSource test
     nginx libnginx-mod-nchan redis-server # the relay tests and the fan-out benchmark
     clang llvm libclang-rt-14-dev     # tests/fuzz (libFuzzer, llvm-cov)
