@@ -297,6 +297,11 @@ void DisplayPacer::display(const core::Event &event)
             m_rejected.remove(code->fileName); // a new stream of the file is shown again
         else if (m_rejected.contains(code->fileName))
             return;
+    } else if (const auto *chat = std::get_if<core::ChatEvent>(&event.payload)) {
+        // A message shown later than it arrived keeps the time it arrived (a replay's: the
+        // recorded one), as it has when a seek or a catch-up copies the source's state.
+        const int index = m_source->chatIndex(chat->messageId);
+        m_display->setMessageTime(index >= 0 ? m_source->chat().at(index).timestamp : QDateTime());
     }
     m_display->apply(event);
 }

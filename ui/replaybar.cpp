@@ -96,7 +96,8 @@ ReplayBar::ReplayBar(core::ReplayController *replay, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
     layout->addWidget(buttonFor(m_previousAction, this));
-    layout->addWidget(buttonFor(m_playAction, this));
+    QToolButton *playButton = buttonFor(m_playAction, this);
+    layout->addWidget(playButton);
     layout->addWidget(buttonFor(m_nextAction, this));
     layout->addWidget(m_slider, 1);
     layout->addWidget(m_time);
@@ -112,6 +113,13 @@ ReplayBar::ReplayBar(core::ReplayController *replay, QWidget *parent)
         if (index >= 0 && index != m_speed->currentIndex())
             m_speed->setCurrentIndex(index);
     });
+    // As wide as the wider of its two texts, so the slider stays put when one becomes the other.
+    int playWidth = 0;
+    for (const bool playing : {true, false}) {
+        updatePlaying(playing);
+        playWidth = qMax(playWidth, playButton->sizeHint().width());
+    }
+    playButton->setMinimumWidth(playWidth);
     updatePlaying(replay->isPlaying());
     updatePosition();
 }

@@ -70,6 +70,7 @@ public:
     const QList<SessionFile> &files() const { return m_files; }
     int fileIndex(const QString &name) const { return m_fileIndex.value(name, -1); }
     const QList<ChatMessage> &chat() const { return m_chat; }
+    int chatIndex(const QString &messageId) const { return m_chatIndex.value(messageId, -1); }
     const std::array<StepInfo, StepCount> &steps() const { return m_steps; }
     // The source's own steps; empty when it has none (the four fixed steps stand).
     const QList<SourceStep> &sourceSteps() const { return m_sourceSteps; }

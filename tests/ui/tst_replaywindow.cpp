@@ -17,6 +17,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QLayout>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QSlider>
@@ -42,6 +43,8 @@ private Q_SLOTS:
     void speedBox_instantPlaysTheRest();
     void analytics_showTheRecording_chartClickSeeks();
     void trackerClock_followsTheTimelineAcrossSeeks();
+    void chatTimes_areTheRecordedOnes_playingAndAfterSeeks();
+    void playButton_keepsTheSliderInPlace();
 
 private:
     // The window's display model after seeking a fresh model to `position` and showing it.
@@ -73,7 +76,8 @@ void TestReplayWindow::initTestCase()
     QVERIFY(script.start());
     QTRY_COMPARE_WITH_TIMEOUT(session->model()->state(), core::SessionState::Complete, 60000);
     m_recording.version = 1;
-    m_recording.startedAt = QDateTime::currentDateTimeUtc();
+    // A start far from now, so a time stamped on arrival cannot pass for the recorded one.
+    m_recording.startedAt = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC);
     QVERIFY(m_published.loadSnapshot(session->model()->toSnapshot()));
     QVERIFY(m_published.files().size() >= 3);
 }
@@ -229,3 +233,51 @@ void TestReplayWindow::analytics_showTheRecording_chartClickSeeks()
 
 QTEST_MAIN(TestReplayWindow)
 #include "tst_replaywindow.moc"
+
+// Issue 19, 8: a chat message carries the time it was recorded, whether the replay reached it by
+// playing or by a seek (before, playing stamped the time of display, a seek the recorded time).
+void TestReplayWindow::chatTimes_areTheRecordedOnes_playingAndAfterSeeks()
+{
+    const auto compareTimes = [this] {
+        const QList<core::ChatMessage> &shown = m_window->displayModel()->chat();
+        for (qsizetype i = 0; i < shown.size(); ++i) {
+            const QDateTime recorded = m_model->chat().at(i).timestamp;
+            QVERIFY2(recorded.date() == QDate(2026, 1, 2), qPrintable(recorded.toString()));
+            QCOMPARE(shown.at(i).timestamp, recorded);
+        }
+    };
+    m_replay->setSpeed(20);
+    m_window->replayBar()->playAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->displayModel()->chat().size() >= 2, 20000);
+    compareTimes();
+    if (QTest::currentTestFailed())
+        return;
+    // Back to the start, and played again from there.
+    QVERIFY(m_replay->seekToTime(0));
+    QTRY_COMPARE(m_window->displayModel()->chat().size(), m_model->chat().size());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->displayModel()->chat().size() >= 1, 20000);
+    compareTimes();
+    if (QTest::currentTestFailed())
+        return;
+    // Forward across messages at once.
+    QVERIFY(m_replay->seekToTime(m_replay->durationMs()));
+    QTRY_COMPARE(m_window->displayModel()->chat().size(), m_published.chat().size());
+    compareTimes();
+}
+
+// Issue 19, 8: Play and Pause take the same room, so the slider does not move when one becomes
+// the other.
+void TestReplayWindow::playButton_keepsTheSliderInPlace()
+{
+    ui::ReplayBar *bar = m_window->replayBar();
+    bar->layout()->activate();
+    const QRect paused = bar->slider()->geometry();
+    bar->playAction()->trigger();
+    QVERIFY(m_replay->isPlaying());
+    bar->layout()->activate();
+    QCOMPARE(bar->slider()->geometry(), paused);
+    bar->playAction()->trigger();
+    QVERIFY(!m_replay->isPlaying());
+    bar->layout()->activate();
+    QCOMPARE(bar->slider()->geometry(), paused);
+}
