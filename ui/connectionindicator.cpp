@@ -2,6 +2,7 @@
 
 #include "core/client/sessionclient.h"
 #include "ui/counttext.h"
+#include "ui/elidinglabel.h"
 
 #include <QHBoxLayout>
 #include <QHash>
@@ -66,8 +67,8 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     : QWidget(parent)
     , m_client(client)
     , m_dot(new QLabel(this))
-    , m_label(new QLabel(this))
-    , m_stats(new QLabel(this))
+    , m_label(new ElidingLabel(this))
+    , m_stats(new ElidingLabel(this))
     , m_reconnect(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
@@ -79,10 +80,7 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     layout->addSpacing(10);
     layout->addWidget(m_stats);
     m_dot->setText(QStringLiteral("●"));
-    // Texts that change several times a second must not change the window's minimum size
-    // (each change would re-layout the window and resend its size hints).
-    m_label->setMinimumWidth(1);
-    m_stats->setMinimumWidth(1);
+    // Both texts end in "…" on a narrow window rather than being cut mid-word (ElidingLabel).
     m_stats->setForegroundRole(QPalette::PlaceholderText);
     m_stats->setToolTip(
         tr("Events and tokens (code and chat deltas) per second over the last %1; latency: "
@@ -117,14 +115,20 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     refresh();
 }
 
+void ConnectionIndicator::setDetailsShown(bool shown)
+{
+    m_detailsShown = shown;
+    refresh();
+}
+
 QString ConnectionIndicator::text() const
 {
-    return m_label->text();
+    return m_text;
 }
 
 QString ConnectionIndicator::statsText() const
 {
-    return m_stats->text();
+    return m_stats->fullText();
 }
 
 void ConnectionIndicator::onStateChanged(core::ConnectionState state)
@@ -204,6 +208,27 @@ double ConnectionIndicator::tokensPerSecond() const
     return rate(&Sample::tokens);
 }
 
+QString ConnectionIndicator::briefText(core::ConnectionState state) const
+{
+    switch (state) {
+    case core::ConnectionState::Idle:
+        return tr("Not connected");
+    case core::ConnectionState::Connecting:
+        return tr("Connecting…");
+    case core::ConnectionState::Connected:
+        return tr("Connected");
+    case core::ConnectionState::Streaming:
+        return tr("Live");
+    case core::ConnectionState::Retrying:
+        return m_client->hasConnected() ? tr("Connection lost") : tr("Could not connect");
+    case core::ConnectionState::Disconnected:
+        return tr("Disconnected");
+    case core::ConnectionState::Error:
+        return m_client->hasConnected() ? tr("Error") : tr("Could not connect");
+    }
+    return {};
+}
+
 void ConnectionIndicator::refresh()
 {
     const core::ConnectionState state = m_client->state();
@@ -253,8 +278,14 @@ void ConnectionIndicator::refresh()
     if (m_client->reconnects() > 0 && core::isConnectionActive(state))
         text += u" · "
             + CountText::of(m_client->reconnects(), tr("1 reconnect"), tr("%1 reconnects"));
-    m_label->setText(text);
-    m_label->setToolTip(url.toDisplayString());
+    m_text = text;
+    if (m_detailsShown) {
+        m_label->setFullText(text);
+        m_label->setToolTip(url.toDisplayString());
+    } else { // a status message needs the room: the state in a word, the rest on hover
+        m_label->setFullText(briefText(state));
+        m_label->setToolTip(text + u'\n' + url.toDisplayString());
+    }
 
     QString stats;
     if (!url.isEmpty()) {
@@ -278,8 +309,8 @@ void ConnectionIndicator::refresh()
             parts << tr("latency %1 ms").arg(m_latency->count());
         stats = parts.join(QStringLiteral(" · "));
     }
-    m_stats->setText(stats);
-    m_stats->setVisible(!stats.isEmpty());
+    m_stats->setFullText(stats);
+    m_stats->setVisible(!stats.isEmpty() && m_detailsShown);
 
     const bool down = state == core::ConnectionState::Retrying
         || state == core::ConnectionState::Disconnected || state == core::ConnectionState::Error;

@@ -20,6 +20,8 @@ class SessionClient;
 
 namespace inkstream::ui {
 
+class ElidingLabel;
+
 // The connection bar in the status bar: a coloured dot and the state in words (with the retry
 // countdown and attempt while reconnecting, the reason on error), the dialect, live rates
 // (events and tokens per second over the last seconds, the latency of the last connection
@@ -33,6 +35,8 @@ public:
     explicit ConnectionIndicator(core::SessionClient *client, QWidget *parent = nullptr);
 
     QString text() const; // the state part
+    // Whether the dialect, rates and latency show (off while the status bar has a message).
+    void setDetailsShown(bool shown);
     QString statsText() const; // dialect, rates, latency
     QToolButton *reconnectButton() const { return m_reconnect; }
 
@@ -57,11 +61,15 @@ private:
     void sample();
     double rate(quint64 Sample::*counter) const;
     void refresh();
+    // The state in a word or two ("Live", "Could not connect").
+    QString briefText(core::ConnectionState state) const;
 
     core::SessionClient *m_client = nullptr;
     QLabel *m_dot = nullptr;
-    QLabel *m_label = nullptr;
-    QLabel *m_stats = nullptr;
+    ElidingLabel *m_label = nullptr;
+    ElidingLabel *m_stats = nullptr;
+    bool m_detailsShown = true;
+    QString m_text; // the state in full, whether shown in full or not
     QToolButton *m_reconnect = nullptr;
     QTimer m_refreshTimer; // rates and the countdown change too often to repaint on each
     QElapsedTimer m_clock;

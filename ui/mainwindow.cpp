@@ -19,10 +19,12 @@
 #include "ui/diffdialog.h"
 #include "ui/displaypacer.h"
 #include "ui/editorpane.h"
+#include "ui/elidinglabel.h"
 #include "ui/filedocuments.h"
 #include "ui/filelistdelegate.h"
 #include "ui/filelistmodel.h"
 #include "ui/findbar.h"
+#include "ui/foldingsplitter.h"
 #include "ui/framethrottle.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/progresstracker.h"
@@ -54,7 +56,6 @@
 #include <QSet>
 #include <QSettings>
 #include <QSignalBlocker>
-#include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -98,8 +99,9 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     bold.setBold(true);
     filesTitle->setFont(bold);
     filesTitle->setContentsMargins(12, 8, 12, 8);
-    auto *filesPane = new QWidget(this);
-    auto *filesLayout = new QVBoxLayout(filesPane);
+    m_filesPane = new QWidget(this);
+    m_filesPane->setObjectName(QStringLiteral("filesPane"));
+    auto *filesLayout = new QVBoxLayout(m_filesPane);
     filesLayout->setContentsMargins(0, 0, 0, 0);
     filesLayout->setSpacing(0);
     filesLayout->addWidget(filesTitle);
@@ -110,8 +112,9 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_chatPanel = new ChatPanel(m_displayModel, this);
     m_conversation = new core::ChatConversation(m_client, this);
     m_composer = new ChatComposer(m_conversation, this);
-    auto *chatPane = new QWidget(this);
-    auto *chatLayout = new QVBoxLayout(chatPane);
+    m_chatPane = new QWidget(this);
+    m_chatPane->setObjectName(QStringLiteral("chatPane"));
+    auto *chatLayout = new QVBoxLayout(m_chatPane);
     chatLayout->setContentsMargins(0, 0, 0, 0);
     chatLayout->setSpacing(0);
     chatLayout->addWidget(m_chatPanel, 1);
@@ -121,19 +124,21 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_editorPane->editor()->setAccessibleDescription(
         tr("The file the AI is writing, or you picked"));
 
-    m_splitter = new QSplitter(Qt::Horizontal, this);
-    m_splitter->addWidget(filesPane);
+    m_splitter = new FoldingSplitter(this);
+    m_splitter->addWidget(m_filesPane);
     m_splitter->addWidget(m_editorPane);
-    m_splitter->addWidget(chatPane);
+    m_splitter->addWidget(m_chatPane);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setStretchFactor(2, 0);
     m_splitter->setSizes({200, 820, 380});
-    m_splitter->setChildrenCollapsible(false);
-    // On a small screen the side panes give way first: the editor keeps room for code.
-    m_editorPane->setMinimumWidth(360);
-    filesPane->setMinimumWidth(120);
-    chatPane->setMinimumWidth(180);
+    // On a narrow window the side panes give way, the file list first: the editor keeps room
+    // for about 48 columns of code beside its line numbers (all three panes fit at 800 px).
+    m_editorPane->setMinimumWidth(240);
+    const int column = m_editorPane->editor()->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_splitter->setMainPane(m_editorPane, 48 * column + 48);
+    m_splitter->addSidePane(m_filesPane, 110);
+    m_splitter->addSidePane(m_chatPane, 200);
 
     m_sessionView = new QWidget(this);
     auto *layout = new QVBoxLayout(m_sessionView);
@@ -146,6 +151,17 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_center->addWidget(m_startPage);
     m_center->addWidget(m_sessionView);
     setCentralWidget(m_center);
+    // The page not shown does not hold the window wide (QStackedWidget's minimum is that of its
+    // widest page otherwise: the start page would keep the folded session view from narrowing).
+    const auto sizeToCurrentPage = [this] {
+        for (QWidget *page : {static_cast<QWidget *>(m_startPage), m_sessionView}) {
+            const bool current = page == m_center->currentWidget();
+            page->setSizePolicy(current ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+                                current ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        }
+    };
+    connect(m_center, &QStackedWidget::currentChanged, this, sizeToCurrentPage);
+    sizeToCurrentPage();
     connect(m_startPage, &StartPage::demoRequested, this, &MainWindow::requestLocalDemo);
     connect(m_startPage, &StartPage::connectRequested, this, &MainWindow::connectToUrl);
     connect(m_startPage, &StartPage::recentChosen, this, &MainWindow::connectToRecent);
@@ -158,10 +174,14 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
 
     m_connection = new ConnectionIndicator(m_client, this);
     statusBar()->addPermanentWidget(m_connection);
-    m_backlogLabel = new QLabel(this);
-    m_backlogLabel->setMinimumWidth(1); // as the connection bar's: no window minimum churn
+    m_backlogLabel = new ElidingLabel(this);
     statusBar()->addPermanentWidget(m_backlogLabel);
     m_backlogLabel->hide();
+    // A message gets the room the connection details and the backlog had, so it is read whole.
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString &message) {
+        m_connection->setDetailsShown(message.isEmpty());
+        m_backlogLabel->setVisible(message.isEmpty() && !m_backlogLabel->fullText().isEmpty());
+    });
 
     m_debugConsole = new DebugConsole(m_client, this);
     m_debugDock = new QDockWidget(tr("Debug Console"), this);
@@ -416,6 +436,9 @@ void MainWindow::createActions()
                                                      : QPlainTextEdit::NoWrap);
     });
     viewMenu->addSeparator();
+    m_filesAction = addPaneAction(viewMenu, m_filesPane, tr("&Files"), Qt::Key_F9);
+    m_chatAction = addPaneAction(viewMenu, m_chatPane, tr("AI &Narration"), Qt::SHIFT | Qt::Key_F9);
+    viewMenu->addSeparator();
     QAction *zoomIn
         = viewMenu->addAction(tr("Zoom &In"), this, [this] { m_editorPane->editor()->zoomBy(1); });
     zoomIn->setShortcut(QKeySequence::ZoomIn);
@@ -455,6 +478,25 @@ void MainWindow::createActions()
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
     helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QAction *MainWindow::addPaneAction(QMenu *menu, QWidget *pane, const QString &title,
+                                   const QKeySequence &shortcut)
+{
+    QAction *action = menu->addAction(title);
+    action->setCheckable(true);
+    action->setShortcut(shortcut);
+    action->setChecked(!pane->isHidden());
+    action->setToolTip(
+        tr("Show or hide the pane; on a narrow window it folds away so the editor keeps room"));
+    connect(action, &QAction::triggered, this,
+            [this, pane](bool shown) { m_splitter->setPaneShownByReader(pane, shown); });
+    connect(m_splitter, &FoldingSplitter::paneVisibilityChanged, action,
+            [action, pane](QWidget *changed, bool visible) {
+                if (changed == pane)
+                    action->setChecked(visible);
+            });
+    return action;
 }
 
 void MainWindow::createToolBar()
@@ -500,8 +542,8 @@ void MainWindow::updateBacklog()
         text = tr("Paused · %1 waiting").arg(CountText::of(events, tr("1 event"), tr("%1 events")));
     else if (characters > 200)
         text = tr("%1 characters behind live · Ctrl+J catches up").arg(characters);
-    m_backlogLabel->setText(text);
-    m_backlogLabel->setVisible(!text.isEmpty());
+    m_backlogLabel->setFullText(text);
+    m_backlogLabel->setVisible(!text.isEmpty() && statusBar()->currentMessage().isEmpty());
 }
 
 void MainWindow::goToLine()
@@ -1164,6 +1206,10 @@ void MainWindow::restoreSettings()
     settings.beginGroup(QStringLiteral("MainWindow"));
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
+    m_splitter->setPaneWanted(m_filesPane,
+                              settings.value(QStringLiteral("showFiles"), true).toBool());
+    m_splitter->setPaneWanted(m_chatPane,
+                              settings.value(QStringLiteral("showChat"), true).toBool());
     m_followAction->setChecked(settings.value(QStringLiteral("followAi"), true).toBool());
     m_wrapAction->setChecked(settings.value(QStringLiteral("wordWrap"), false).toBool());
     restoreState(settings.value(QStringLiteral("state")).toByteArray());
@@ -1178,6 +1224,8 @@ void MainWindow::saveSettings() const
     settings.beginGroup(QStringLiteral("MainWindow"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("showFiles"), m_splitter->isPaneWanted(m_filesPane));
+    settings.setValue(QStringLiteral("showChat"), m_splitter->isPaneWanted(m_chatPane));
     settings.setValue(QStringLiteral("followAi"), m_followAction->isChecked());
     settings.setValue(QStringLiteral("wordWrap"), m_wrapAction->isChecked());
     settings.setValue(QStringLiteral("state"), saveState());

@@ -15,7 +15,8 @@ class QActionGroup;
 class QDockWidget;
 class QLabel;
 class QListView;
-class QSplitter;
+class QMenu;
+class QKeySequence;
 class QStackedWidget;
 
 namespace inkstream::core {
@@ -35,8 +36,10 @@ class ConnectionIndicator;
 class DebugConsole;
 class DisplayPacer;
 class EditorPane;
+class ElidingLabel;
 class FileDocuments;
 class FileListModel;
+class FoldingSplitter;
 class HighlighterBackend;
 class ProgressTracker;
 class ReplayBar;
@@ -68,6 +71,11 @@ public:
     QString recordingText() const; // what it says, with where; empty when not recording
 
     EditorPane *editorPane() const { return m_editorPane; }
+    // The side panes (file list; chat and composer) and the View actions that show them.
+    QWidget *filesPane() const { return m_filesPane; }
+    QWidget *chatPane() const { return m_chatPane; }
+    QAction *filesPaneAction() const { return m_filesAction; }
+    QAction *chatPaneAction() const { return m_chatAction; }
     ChatPanel *chatPanel() const { return m_chatPanel; }
     ChatComposer *chatComposer() const { return m_composer; }
     core::ChatConversation *conversation() const { return m_conversation; }
@@ -128,6 +136,9 @@ protected:
 private:
     void createActions();
     void createToolBar();
+    // A checkable View action for a side pane, kept in step with its folding.
+    QAction *addPaneAction(QMenu *menu, QWidget *pane, const QString &title,
+                           const QKeySequence &shortcut);
     void onConflictDetected(int fileIndex);
     void updateConflictBar();
     void updateBacklog();
@@ -187,7 +198,7 @@ private:
     QAction *m_wrapAction = nullptr;
     QAction *m_rejectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
-    QLabel *m_backlogLabel = nullptr;
+    ElidingLabel *m_backlogLabel = nullptr;
     std::unique_ptr<HighlighterBackend> m_backend;
     FileDocuments *m_documents = nullptr;
     FileListModel *m_fileModel = nullptr;
@@ -196,11 +207,15 @@ private:
     ChatPanel *m_chatPanel = nullptr;
     ProgressTracker *m_tracker = nullptr;
     ConnectionIndicator *m_connection = nullptr;
-    QSplitter *m_splitter = nullptr;
+    FoldingSplitter *m_splitter = nullptr;
+    QWidget *m_filesPane = nullptr;
+    QWidget *m_chatPane = nullptr;
     QStackedWidget *m_center = nullptr; // the start page or the session
     StartPage *m_startPage = nullptr;
     QWidget *m_sessionView = nullptr;
     QAction *m_followAction = nullptr;
+    QAction *m_filesAction = nullptr;
+    QAction *m_chatAction = nullptr;
     int m_currentFile = -1;
     QString m_currentFileName; // to find the file again after a snapshot rebuilds them
     ViewerStateStore *m_stateStore = nullptr;

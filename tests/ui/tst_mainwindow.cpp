@@ -31,6 +31,8 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSizeGrip>
+#include <QStatusBar>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -233,6 +235,99 @@ private Q_SLOTS:
         QCOMPARE(f.window.editorPane()->editor()->mapTo(&f.window, QPoint()).y(), headerWithBadge);
     }
 
+    // Issue 19, 4: on a narrow window the side panes fold away, the file list first, so the
+    // editor keeps room; they come back as the window widens. The View actions follow, and the
+    // reader's own choice wins over the folding.
+    void narrowWindow_foldsTheSidePanes_editorKeepsPriority()
+    {
+        Fixture f;
+        QWidget *files = f.window.filesPane();
+        QWidget *chat = f.window.chatPane();
+        f.window.resize(1200, 700);
+        f.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        const auto shown = [&](bool filesShown, bool chatShown) {
+            QTRY_COMPARE(files->isVisible(), filesShown);
+            QTRY_COMPARE(chat->isVisible(), chatShown);
+            QCOMPARE(f.window.filesPaneAction()->isChecked(), filesShown);
+            QCOMPARE(f.window.chatPaneAction()->isChecked(), chatShown);
+        };
+        shown(true, true);
+        f.window.resize(800, 600); // all three still fit at 800 px
+        shown(true, true);
+        QTRY_VERIFY2(f.window.editorPane()->width() >= 400,
+                     qPrintable(QString::number(f.window.editorPane()->width())));
+        f.window.resize(700, 600);
+        shown(false, true);
+        QTRY_VERIFY(f.window.editorPane()->width() >= 400);
+        f.window.resize(520, 500); // the width the chat pane still held it to, so the chat folds
+        shown(false, false);
+        f.window.resize(520, 500); // as a drag goes on: now nothing holds the window wider
+        QTRY_COMPARE(f.window.width(), 520);
+        QVERIFY(f.window.editorPane()->width() >= 400);
+        f.window.resize(1200, 700);
+        shown(true, true);
+
+        // Hidden by the reader: stays hidden whatever the width.
+        f.window.filesPaneAction()->trigger();
+        shown(false, true);
+        f.window.resize(700, 600);
+        f.window.resize(1200, 700);
+        shown(false, true);
+        f.window.filesPaneAction()->trigger();
+        shown(true, true);
+
+        // Asked for while folded: it comes back, the other pane folds instead.
+        f.window.resize(700, 600);
+        shown(false, true);
+        f.window.filesPaneAction()->trigger();
+        shown(true, false);
+    }
+
+    // Issue 19, 9: a status message is read whole at 800 px, even beside a long connection
+    // state ("…Ctrl+L follows agai" was cut off).
+    void statusMessage_isReadWholeAt800Pixels()
+    {
+        Fixture f;
+        f.window.resize(800, 600);
+        f.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        QTcpServer refusing; // a port that was free a moment ago: nothing listens on it
+        QVERIFY(refusing.listen(QHostAddress::LocalHost));
+        const quint16 port = refusing.serverPort();
+        refusing.close();
+        f.client.connectTo(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/a-session-with-a-long-name")
+                     .arg(port)));
+        QTRY_VERIFY(
+            f.window.connectionIndicator()->text().startsWith(QStringLiteral("Could not connect")));
+        f.feed.typeFile(QStringLiteral("shortener/store.py"), QStringLiteral("x = 1\n"));
+        f.feed.completeFile(QStringLiteral("shortener/store.py"), QStringLiteral("x = 1\n"));
+        f.feed.typeFile(QStringLiteral("web/src/client.ts"), QStringLiteral("let b"));
+        f.window.fileList()->setCurrentIndex(f.window.fileList()->model()->index(0, 0));
+        QStatusBar *bar = f.window.statusBar();
+        const QString message = bar->currentMessage();
+        QVERIFY2(message.endsWith(QStringLiteral("Ctrl+L follows again")), qPrintable(message));
+        // Where QStatusBar draws a message: from 6 px to 2 px before the first permanent widget
+        // shown (or 12 px before the right edge).
+        const auto room = [bar] {
+            int right = bar->width() - 12;
+            for (QWidget *child : bar->findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
+                if (child->isVisible() && !qobject_cast<QSizeGrip *>(child))
+                    right = qMin(right, child->x() - 2);
+            }
+            return right - 6;
+        };
+        const int needed = bar->fontMetrics().horizontalAdvance(message);
+        QTRY_VERIFY2(
+            room() >= needed,
+            qPrintable(QStringLiteral("%1 px for a message of %2 px").arg(room()).arg(needed)));
+        // The details are back once the message is gone.
+        bar->clearMessage();
+        QTRY_VERIFY(room() < needed);
+    }
+
     void streamingFile_isShownWithTheBadge_andFollowed()
     {
         Fixture f;
@@ -379,6 +474,7 @@ private Q_SLOTS:
     void tab_walksEveryPane()
     {
         Fixture f;
+        f.window.resize(1200, 800); // wide enough for every pane (narrower, the side panes fold)
         f.window.show();
         f.window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&f.window));

@@ -1,0 +1,67 @@
+#include "ui/elidinglabel.h"
+
+#include <QHelpEvent>
+#include <QToolTip>
+
+namespace inkstream::ui {
+
+ElidingLabel::ElidingLabel(QWidget *parent)
+    : QLabel(parent)
+{
+    setTextFormat(Qt::PlainText);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+void ElidingLabel::setFullText(const QString &text)
+{
+    if (text == m_fullText)
+        return;
+    m_fullText = text;
+    updateGeometry();
+    elide();
+}
+
+QSize ElidingLabel::sizeHint() const
+{
+    const QMargins margins = contentsMargins();
+    return QSize(fontMetrics().horizontalAdvance(m_fullText) + margins.left() + margins.right(),
+                 QLabel::sizeHint().height());
+}
+
+QSize ElidingLabel::minimumSizeHint() const
+{
+    const QMargins margins = contentsMargins();
+    return QSize(fontMetrics().horizontalAdvance(QStringLiteral("…")) + margins.left()
+                     + margins.right(),
+                 QLabel::minimumSizeHint().height());
+}
+
+bool ElidingLabel::event(QEvent *event)
+{
+    // Cut short, the label shows its whole text on hover, above what its tooltip explains.
+    if (event->type() == QEvent::ToolTip && isElided()) {
+        const QString explanation = toolTip();
+        QToolTip::showText(
+            static_cast<QHelpEvent *>(event)->globalPos(),
+            explanation.isEmpty() ? m_fullText : m_fullText + QStringLiteral("\n\n") + explanation,
+            this);
+        return true;
+    }
+    return QLabel::event(event);
+}
+
+void ElidingLabel::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    elide();
+}
+
+void ElidingLabel::elide()
+{
+    const QString shown
+        = fontMetrics().elidedText(m_fullText, Qt::ElideRight, contentsRect().width());
+    if (shown != text())
+        setText(shown);
+}
+
+} // namespace inkstream::ui
