@@ -1,6 +1,7 @@
 #include "ui/apptheme.h"
 
 #include "ui/highlighting/codetheme.h"
+#include "ui/themenotifier.h"
 
 #include <QApplication>
 #include <QPalette>
@@ -53,14 +54,27 @@ QPalette lightPalette(const QStyle *style)
 
 bool g_dark = false;
 
+// The platform's own palette, as it was before the first theme was applied: "system" goes back
+// to it after a switch to light or dark.
+const QPalette &platformPalette()
+{
+    static const QPalette palette = QApplication::palette();
+    return palette;
+}
+
 } // namespace
 
 void AppTheme::apply(Mode mode)
 {
-    const QPalette system = QApplication::palette();
-    QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion"));
-    if (fusion)
-        QApplication::setStyle(fusion);
+    const QPalette &system = platformPalette();
+    // Fusion draws with the palette on every platform; set once (setting it again re-polishes
+    // every widget for nothing).
+    QStyle *fusion = QApplication::style();
+    if (fusion->name().compare(u"fusion", Qt::CaseInsensitive) != 0) {
+        fusion = QStyleFactory::create(QStringLiteral("Fusion"));
+        if (fusion)
+            QApplication::setStyle(fusion);
+    }
     switch (mode) {
     case Mode::System:
         g_dark = system.color(QPalette::Window).lightness() < 128;
@@ -76,6 +90,7 @@ void AppTheme::apply(Mode mode)
         break;
     }
     CodeTheme::setCurrentDark(g_dark);
+    Q_EMIT ThemeNotifier::instance()->themeChanged();
 }
 
 bool AppTheme::isDark()

@@ -13,7 +13,8 @@ class AppTheme final
 public:
     enum class Mode { System, Light, Dark };
 
-    static void apply(Mode mode); // needs a QApplication
+    // Needs a QApplication; may be called again while the window is open (ThemeNotifier says so).
+    static void apply(Mode mode);
     static bool isDark();
     // Text that needs the reader's attention without being an error (the connection lost):
     // amber, darker on the light palette so it stays readable.

@@ -4,6 +4,7 @@
 #include "ui/codeblockview.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/statusglyph.h"
+#include "ui/themenotifier.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -15,6 +16,9 @@
 namespace inkstream::ui {
 
 namespace {
+
+// While a message streams, its Markdown is rendered at most this often.
+constexpr int kStreamingRenderMs = 50;
 
 QString roleTitle(core::ChatRole role)
 {
@@ -86,6 +90,11 @@ ChatBubble::ChatBubble(core::ChatRole role, const QString &text, bool streaming,
     , m_body(new QLabel(this))
 {
     setStyleSheet(bubbleStyle(role));
+    connect(ThemeNotifier::instance(), &ThemeNotifier::themeChanged, this,
+            [this] { setStyleSheet(bubbleStyle(m_role)); });
+    m_renderTimer.setSingleShot(true);
+    m_renderTimer.setInterval(kStreamingRenderMs);
+    connect(&m_renderTimer, &QTimer::timeout, this, &ChatBubble::render);
     m_layout = new QVBoxLayout(this);
     m_layout->setSpacing(2);
     m_body->setWordWrap(true);
@@ -176,8 +185,15 @@ int ChatBubble::codeBlockCount() const
 
 void ChatBubble::refresh()
 {
-    if (!m_streaming && m_role != core::ChatRole::Event && m_role != core::ChatRole::User) {
-        render();
+    if (m_role != core::ChatRole::Event && m_role != core::ChatRole::User) {
+        // The first text and the final one at once; in between, at most a render every
+        // kStreamingRenderMs (each parses the Markdown of the segment that grows).
+        if (!m_rendered || !m_streaming) {
+            m_renderTimer.stop();
+            render();
+        } else if (!m_renderTimer.isActive()) {
+            m_renderTimer.start();
+        }
         return;
     }
     QString shown = m_text;
@@ -194,21 +210,53 @@ void ChatBubble::refresh()
 
 void ChatBubble::render()
 {
-    // Prose as Markdown, fenced blocks as highlighted code views; built once the text is final.
-    delete m_rich;
-    m_rich = new QWidget(this);
-    auto *layout = new QVBoxLayout(m_rich);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(6);
-    for (const ChatMarkdown::Segment &segment : ChatMarkdown::split(m_text)) {
-        if (segment.isCode)
-            layout->addWidget(new CodeBlockView(
-                segment.text, ChatMarkdown::languageForInfo(segment.info), m_rich));
-        else
-            layout->addWidget(proseLabel(segment.text, m_rich));
+    // Prose as Markdown, fenced blocks as highlighted code views.
+    if (!m_rich) {
+        m_rich = new QWidget(this);
+        auto *layout = new QVBoxLayout(m_rich);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->setSpacing(6);
+        m_body->hide();
+        m_layout->addWidget(m_rich);
     }
-    m_body->hide();
-    m_layout->addWidget(m_rich);
+    QList<ChatMarkdown::Segment> segments = ChatMarkdown::split(m_text);
+    if (m_streaming) { // the typing cursor, after the prose being written
+        if (segments.isEmpty())
+            segments.append(ChatMarkdown::Segment {});
+        if (!segments.last().isCode)
+            segments.last().text += QStringLiteral(" ▍");
+    }
+    QLayout *layout = m_rich->layout();
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const ChatMarkdown::Segment &segment = segments.at(i);
+        const bool shown = i < m_segments.size();
+        if (shown && m_segments.at(i) == segment)
+            continue;
+        QWidget *existing = shown ? layout->itemAt(int(i))->widget() : nullptr;
+        if (existing && m_segments.at(i).isCode == segment.isCode
+            && m_segments.at(i).info == segment.info) {
+            if (segment.isCode)
+                static_cast<CodeBlockView *>(existing)->setCode(segment.text);
+            else
+                static_cast<QLabel *>(existing)->setText(segment.text);
+            continue;
+        }
+        QWidget *fresh = segment.isCode ? static_cast<QWidget *>(new CodeBlockView(
+                             segment.text, ChatMarkdown::languageForInfo(segment.info), m_rich))
+                                        : proseLabel(segment.text, m_rich);
+        if (existing) {
+            delete layout->replaceWidget(existing, fresh);
+            delete existing;
+        } else {
+            layout->addWidget(fresh);
+        }
+    }
+    while (layout->count() > segments.size()) {
+        QLayoutItem *item = layout->takeAt(layout->count() - 1);
+        delete item->widget();
+        delete item;
+    }
+    m_segments = segments;
     m_rendered = true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/protocol/event.h"
+#include "ui/chatmarkdown.h"
 
 #include <QDateTime>
 #include <QFrame>
@@ -12,9 +13,9 @@ class QVBoxLayout;
 namespace inkstream::ui {
 
 // One chat message: who said it and when, and the text so far with a typing cursor while it
-// streams. Once complete, the AI's Markdown is rendered (fenced code blocks get a highlighted
-// view with a Copy button). Event messages ("Generating store.py...") are small centred lines
-// with a spinner while under way and a check once done.
+// streams. The AI's Markdown is rendered as it streams (fenced code blocks get a highlighted
+// view with a Copy button), so nothing jumps when the message ends. Event messages ("Generating
+// store.py...") are small centred lines with a spinner while under way and a check once done.
 class ChatBubble final : public QFrame
 {
     Q_OBJECT
@@ -34,7 +35,7 @@ public:
     QString shownText() const;
     core::ChatRole role() const { return m_role; }
     bool isStreaming() const { return m_streaming; }
-    bool isRendered() const { return m_rendered; } // Markdown rendered (complete messages)
+    bool isRendered() const { return m_rendered; } // Markdown rendered (the AI's messages)
     int codeBlockCount() const;
 
 protected:
@@ -42,6 +43,7 @@ protected:
 
 private:
     void refresh();
+    // Brings the rendered segments up to the text: only those that changed are redone.
     void render();
 
     core::ChatRole m_role;
@@ -49,8 +51,10 @@ private:
     bool m_streaming = false;
     bool m_underWay = false;
     bool m_rendered = false;
-    QLabel *m_body = nullptr; // plain text while streaming
-    QWidget *m_rich = nullptr; // rendered segments once complete
+    QLabel *m_body = nullptr; // plain text: the reader's messages and event lines
+    QWidget *m_rich = nullptr; // rendered segments, one widget each
+    QList<ChatMarkdown::Segment> m_segments; // what m_rich shows
+    QTimer m_renderTimer; // coalesces renders while a message streams
     QVBoxLayout *m_layout = nullptr;
     QWidget *m_glyph = nullptr; // event lines
     QTimer m_spin;

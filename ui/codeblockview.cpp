@@ -3,6 +3,7 @@
 #include "ui/highlighting/codetheme.h"
 #include "ui/highlighting/languagerules.h"
 #include "ui/highlighting/rulehighlighter.h"
+#include "ui/themenotifier.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -26,10 +28,6 @@ CodeBlockView::CodeBlockView(const QString &code, const QString &language, QWidg
     , m_copy(new QPushButton(tr("Copy"), this))
 {
     setObjectName(QStringLiteral("codeBlock"));
-    setStyleSheet(
-        QStringLiteral("#codeBlock { background: %1; border: 1px solid %2; "
-                       "border-radius: 6px; }")
-            .arg(CodeTheme::current().background.name(), CodeTheme::current().lineNumber.name()));
     auto *languageLabel = new QLabel(language.isEmpty() ? tr("code") : language, this);
     QFont small = languageLabel->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
@@ -38,19 +36,16 @@ CodeBlockView::CodeBlockView(const QString &code, const QString &language, QWidg
     m_copy->setAccessibleName(tr("Copy code"));
     m_copy->setCursor(Qt::PointingHandCursor);
 
-    const CodeTheme &theme = CodeTheme::current();
-    QPalette palette = m_view->palette();
-    palette.setColor(QPalette::Base, theme.background);
-    palette.setColor(QPalette::Text, theme.text);
-    m_view->setPalette(palette);
     m_view->setReadOnly(true);
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    new RuleHighlighter(LanguageRules::forLanguage(language), m_view->document());
+    m_highlighter = new RuleHighlighter(LanguageRules::forLanguage(language), m_view->document());
+    applyTheme(); // before the text: nothing to highlight twice
     m_view->setPlainText(code);
-    const int lines = qMin(m_view->document()->blockCount(), kMaxVisibleLines);
-    m_view->setFixedHeight(m_view->fontMetrics().lineSpacing() * lines + 12);
+    fitHeight();
+    connect(ThemeNotifier::instance(), &ThemeNotifier::themeChanged, this,
+            &CodeBlockView::applyTheme);
 
     auto *header = new QHBoxLayout;
     header->setContentsMargins(8, 4, 4, 0);
@@ -73,6 +68,40 @@ CodeBlockView::CodeBlockView(const QString &code, const QString &language, QWidg
 QString CodeBlockView::code() const
 {
     return m_view->toPlainText();
+}
+
+void CodeBlockView::setCode(const QString &code)
+{
+    const QString shown = m_view->toPlainText();
+    if (code == shown)
+        return;
+    if (code.startsWith(shown)) {
+        QTextCursor end(m_view->document());
+        end.movePosition(QTextCursor::End);
+        end.insertText(code.mid(shown.size()));
+    } else {
+        m_view->setPlainText(code);
+    }
+    fitHeight();
+}
+
+void CodeBlockView::fitHeight()
+{
+    const int lines = qMin(m_view->document()->blockCount(), kMaxVisibleLines);
+    m_view->setFixedHeight(m_view->fontMetrics().lineSpacing() * lines + 12);
+}
+
+void CodeBlockView::applyTheme()
+{
+    const CodeTheme &theme = CodeTheme::current();
+    setStyleSheet(QStringLiteral("#codeBlock { background: %1; border: 1px solid %2; "
+                                 "border-radius: 6px; }")
+                      .arg(theme.background.name(), theme.lineNumber.name()));
+    QPalette palette = m_view->palette();
+    palette.setColor(QPalette::Base, theme.background);
+    palette.setColor(QPalette::Text, theme.text);
+    m_view->setPalette(palette);
+    m_highlighter->rehighlight();
 }
 
 } // namespace inkstream::ui

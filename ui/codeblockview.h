@@ -4,6 +4,7 @@
 
 class QPlainTextEdit;
 class QPushButton;
+class QSyntaxHighlighter;
 
 namespace inkstream::ui {
 
@@ -18,11 +19,18 @@ public:
     CodeBlockView(const QString &code, const QString &language, QWidget *parent = nullptr);
 
     QString code() const;
+    // The block's code as it streams: text that extends the shown code is appended (and only
+    // that highlighted); any other text replaces it.
+    void setCode(const QString &code);
     QPushButton *copyButton() const { return m_copy; }
 
 private:
+    void applyTheme();
+    void fitHeight();
+
     QPlainTextEdit *m_view = nullptr;
     QPushButton *m_copy = nullptr;
+    QSyntaxHighlighter *m_highlighter = nullptr;
 };
 
 } // namespace inkstream::ui

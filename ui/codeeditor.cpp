@@ -3,6 +3,7 @@
 #include "ui/framethrottle.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/linenumberarea.h"
+#include "ui/themenotifier.h"
 
 #include <QFontDatabase>
 #include <QKeyEvent>
@@ -72,16 +73,8 @@ CodeEditor::CodeEditor(QWidget *parent)
     font.setPointSize(qMax(font.pointSize(), 10));
     setFont(font);
 
-    const CodeTheme &theme = CodeTheme::current();
-    QPalette palette = this->palette();
-    palette.setColor(QPalette::Base, theme.background);
-    palette.setColor(QPalette::Text, theme.text);
-    palette.setColor(QPalette::Highlight, theme.selection);
-    palette.setColor(QPalette::HighlightedText, theme.text);
-    setPalette(palette);
-    const QString barStyle = scrollBarStyle(theme);
-    verticalScrollBar()->setStyleSheet(barStyle);
-    horizontalScrollBar()->setStyleSheet(barStyle);
+    applyTheme();
+    connect(ThemeNotifier::instance(), &ThemeNotifier::themeChanged, this, &CodeEditor::applyTheme);
 
     connect(this, &QPlainTextEdit::blockCountChanged, this, &CodeEditor::updateLineNumberAreaWidth);
     connect(this, &QPlainTextEdit::updateRequest, this, &CodeEditor::updateLineNumberArea);
@@ -95,6 +88,22 @@ CodeEditor::CodeEditor(QWidget *parent)
     });
     connect(this, &QPlainTextEdit::cursorPositionChanged, this, &CodeEditor::highlightCurrentLine);
     updateLineNumberAreaWidth();
+}
+
+void CodeEditor::applyTheme()
+{
+    const CodeTheme &theme = CodeTheme::current();
+    QPalette palette = this->palette();
+    palette.setColor(QPalette::Base, theme.background);
+    palette.setColor(QPalette::Text, theme.text);
+    palette.setColor(QPalette::Highlight, theme.selection);
+    palette.setColor(QPalette::HighlightedText, theme.text);
+    setPalette(palette);
+    const QString barStyle = scrollBarStyle(theme);
+    verticalScrollBar()->setStyleSheet(barStyle);
+    horizontalScrollBar()->setStyleSheet(barStyle);
+    highlightCurrentLine(); // its colour is the theme's
+    m_lineNumberArea->update();
 }
 
 int CodeEditor::lineNumberAreaWidth() const

@@ -62,6 +62,7 @@ private:
     void updateLineNumberArea(const QRect &rect, int dy);
     void noteReaderScroll();
     void highlightCurrentLine();
+    void applyTheme(); // the theme's colours: now, and after every switch
     void revealIfPending();
     QRect insertionCaretRect() const; // in viewport coordinates
 

@@ -5,6 +5,7 @@
 #include "ui/conflictbar.h"
 #include "ui/findbar.h"
 #include "ui/highlighting/codetheme.h"
+#include "ui/themenotifier.h"
 #include "ui/writingbadge.h"
 
 #include <QHBoxLayout>
@@ -59,9 +60,6 @@ EditorPane::EditorPane(QWidget *parent)
     m_error->setTextFormat(Qt::PlainText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setAccessibleName(tr("File error"));
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, AppTheme::errorColor());
-    m_error->setPalette(errorPalette);
     m_error->hide();
     m_jumpToLive->setToolTip(tr("Follow the text the AI is writing again"));
     m_jumpToLive->hide();
@@ -71,10 +69,8 @@ EditorPane::EditorPane(QWidget *parent)
     m_hint->setAlignment(Qt::AlignCenter);
     m_hint->setWordWrap(true);
     m_hint->setAutoFillBackground(true);
-    QPalette hintPalette = m_hint->palette();
-    hintPalette.setColor(QPalette::Window, CodeTheme::current().background);
-    hintPalette.setColor(QPalette::WindowText, CodeTheme::current().lineNumber);
-    m_hint->setPalette(hintPalette);
+    applyTheme();
+    connect(ThemeNotifier::instance(), &ThemeNotifier::themeChanged, this, &EditorPane::applyTheme);
     m_hint->setText(tr("Waiting for the AI to start writing…"));
 
     m_stack->addWidget(m_hint);
@@ -88,6 +84,17 @@ EditorPane::EditorPane(QWidget *parent)
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_findBar);
     showDocument(nullptr, {}, {});
+}
+
+void EditorPane::applyTheme()
+{
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, AppTheme::errorColor());
+    m_error->setPalette(errorPalette);
+    QPalette hintPalette = m_hint->palette();
+    hintPalette.setColor(QPalette::Window, CodeTheme::current().background);
+    hintPalette.setColor(QPalette::WindowText, CodeTheme::current().lineNumber);
+    m_hint->setPalette(hintPalette);
 }
 
 void EditorPane::showDocument(QTextDocument *document, const QString &fileName,

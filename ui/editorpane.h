@@ -46,6 +46,7 @@ public:
 
 private:
     void updateJumpToLive();
+    void applyTheme();
 
     CodeEditor *m_editor = nullptr;
     WritingBadge *m_badge = nullptr;

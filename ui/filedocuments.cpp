@@ -3,10 +3,12 @@
 #include "core/model/sessionmodel.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/streamingtextlayout.h"
+#include "ui/themenotifier.h"
 
 #include <QFontDatabase>
 #include <QHash>
 #include <QScopedValueRollback>
+#include <QSyntaxHighlighter>
 #include <QTextCursor>
 #include <QTextDocument>
 #include <algorithm>
@@ -24,6 +26,14 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
     connect(m_model, &core::SessionModel::fileTextReset, this, &FileDocuments::replaceText);
     connect(m_model, &core::SessionModel::fileStateChanged, this, &FileDocuments::updateUndo);
     connect(m_model, &core::SessionModel::modelReset, this, &FileDocuments::rebuild);
+    connect(ThemeNotifier::instance(), &ThemeNotifier::themeChanged, this, [this] {
+        // Re-colouring is no edit by the reader.
+        const QScopedValueRollback applying(m_applying, true);
+        for (const Entry &entry : std::as_const(m_entries)) {
+            if (auto *highlighter = entry.document->findChild<QSyntaxHighlighter *>())
+                m_backend->applyTheme(highlighter);
+        }
+    });
     rebuild();
 }
 

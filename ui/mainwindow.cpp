@@ -460,8 +460,7 @@ void MainWindow::createActions()
         themeGroup->addAction(action);
         connect(action, &QAction::triggered, this, [this, chosen = mode] {
             QSettings().setValue(QStringLiteral("appearance/theme"), AppTheme::modeName(chosen));
-            statusBar()->showMessage(tr("The new theme applies when Inkstream starts again."),
-                                     kStatusMessageMs);
+            AppTheme::apply(chosen);
         });
     }
     viewMenu->addSeparator();

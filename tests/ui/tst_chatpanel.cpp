@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -62,7 +63,6 @@ private Q_SLOTS:
         feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"), QStringLiteral("let a = 1;\n```\n"));
         ChatBubble *bubble = panel.bubble(0);
         QVERIFY(bubble->isStreaming());
-        QVERIFY(!bubble->isRendered()); // plain text while it streams
         feed.chat(ChatEvent::Type::Complete, QStringLiteral("m"));
         QVERIFY(bubble->isRendered());
         QCOMPARE(bubble->codeBlockCount(), 1);
@@ -70,6 +70,57 @@ private Q_SLOTS:
         QCOMPARE(block->code(), QStringLiteral("let a = 1;"));
         block->copyButton()->click();
         QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("let a = 1;"));
+    }
+
+    // Issue 19, 9: the AI's Markdown renders while the message streams (it used to show as
+    // plain text and jump into shape when the message ended): the code block is there before
+    // the end, grows as its lines come, and ending the message changes the bubble's height by
+    // nothing.
+    void streamingMessage_rendersAsItComes_andDoesNotJumpAtTheEnd()
+    {
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        panel.resize(420, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        EventFeeder feed(&model);
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("m"));
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"),
+                  QStringLiteral("The **store** keeps links:\n\n```python\nclass Store:\n"));
+        ChatBubble *bubble = panel.bubble(0);
+        QVERIFY(bubble->isStreaming());
+        QTRY_COMPARE(bubble->codeBlockCount(), 1);
+        QVERIFY(bubble->isRendered());
+        // The prose is a Markdown label: rich text, emphasis rendered as it streams.
+        QLabel *prose = nullptr;
+        for (QLabel *label : bubble->findChildren<QLabel *>()) {
+            if (label->textFormat() == Qt::MarkdownText && label->isVisible())
+                prose = label;
+        }
+        QVERIFY(prose);
+        QVERIFY(prose->text().contains(QStringLiteral("**store**")));
+        auto *block = bubble->findChild<CodeBlockView *>();
+        QCOMPARE(block->code(), QStringLiteral("class Store:"));
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"),
+                  QStringLiteral("    pass\n```\nThat is all."));
+        QTRY_VERIFY(bubble->findChildren<QLabel *>().size() > 0
+                    && block->code() == QStringLiteral("class Store:\n    pass"));
+        QCOMPARE(bubble->findChild<CodeBlockView *>(), block); // the same view, grown
+        QTRY_VERIFY([bubble] {
+            for (QLabel *label : bubble->findChildren<QLabel *>()) {
+                if (label->textFormat() == Qt::MarkdownText
+                    && label->text().startsWith(QStringLiteral("That is all.")))
+                    return true;
+            }
+            return false;
+        }());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        const int streamingHeight = bubble->sizeHint().height();
+        feed.chat(ChatEvent::Type::Complete, QStringLiteral("m"));
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCOMPARE(bubble->sizeHint().height(), streamingHeight);
+        QCOMPARE(bubble->findChild<CodeBlockView *>(), block);
+        QCOMPARE(bubble->codeBlockCount(), 1);
     }
 
     void eventLines_spinUntilTheNextOne()

@@ -17,6 +17,7 @@
 #include "ui/eventlogmodel.h"
 #include "ui/filedocuments.h"
 #include "ui/filelistmodel.h"
+#include "ui/highlighting/codetheme.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/writingbadge.h"
@@ -36,8 +37,10 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextLayout>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -326,6 +329,61 @@ private Q_SLOTS:
         // The details are back once the message is gone.
         bar->clearMessage();
         QTRY_VERIFY(room() < needed);
+    }
+
+    // Issue 19, 9: View > Theme applies at once — the palette, the editor, its highlighting,
+    // the chat — and "system" goes back to the platform's palette; re-colouring is no edit.
+    void themeSwitch_appliesAtOnce()
+    {
+        Fixture f;
+        f.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        const QPalette platform = QApplication::palette();
+        f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("def f():\n    return 1\n"));
+        f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("def f():\n    return 1\n"));
+        f.feed.chat(ChatEvent::Type::Start, QStringLiteral("m"));
+        f.feed.chat(ChatEvent::Type::Delta, QStringLiteral("m"), QStringLiteral("Done."));
+        f.feed.chat(ChatEvent::Type::Complete, QStringLiteral("m"));
+        const auto themeAction = [&f](const QString &title) -> QAction * {
+            for (QAction *action : f.window.findChildren<QAction *>()) {
+                if (action->text() == title)
+                    return action;
+            }
+            return nullptr;
+        };
+        // The colour the highlighter gave `def`, the first word of the file.
+        const auto keywordColour = [&f] {
+            const QTextBlock first = f.window.editorPane()->editor()->document()->firstBlock();
+            for (const QTextLayout::FormatRange &range : first.layout()->formats()) {
+                if (range.start == 0)
+                    return range.format.foreground().color();
+            }
+            return QColor();
+        };
+        for (const auto &[title, theme] :
+             {std::pair {QStringLiteral("&Dark"), &CodeTheme::dark()},
+              std::pair {QStringLiteral("&Light"), &CodeTheme::light()},
+              std::pair {QStringLiteral("&Dark"), &CodeTheme::dark()}}) {
+            QAction *action = themeAction(title);
+            QVERIFY(action);
+            action->trigger();
+            QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 128,
+                     theme->isDark);
+            QCOMPARE(f.window.editorPane()->editor()->palette().color(QPalette::Base),
+                     theme->background);
+            QCOMPARE(keywordColour(), theme->tokens[size_t(CodeTheme::Token::Keyword)]);
+            QVERIFY(f.window.chatPanel()->bubble(0)->styleSheet().contains(
+                theme->isDark ? QStringLiteral("#2d2d30") : QStringLiteral("#f1f1f4")));
+            QVERIFY(!f.window.documents()->isUserEdited(0));
+        }
+        // Following the system again: the platform's palette decides (light here).
+        themeAction(QStringLiteral("Follow the &System"))->trigger();
+        QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 128,
+                 platform.color(QPalette::Window).lightness() < 128);
+        QCOMPARE(f.window.editorPane()->editor()->palette().color(QPalette::Base),
+                 CodeTheme::current().background);
+        QCOMPARE(QSettings().value(QStringLiteral("appearance/theme")).toString(),
+                 QStringLiteral("system"));
     }
 
     void streamingFile_isShownWithTheBadge_andFollowed()

@@ -24,6 +24,8 @@ public:
     virtual QSyntaxHighlighter *attach(QTextDocument *document, const QString &language,
                                        const QString &fileName)
         = 0;
+    // Colours `highlighter` (one attach() made) for the theme now current, after a switch.
+    virtual void applyTheme(QSyntaxHighlighter *highlighter) = 0;
 };
 
 // The best backend this build has.

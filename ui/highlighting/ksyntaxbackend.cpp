@@ -19,9 +19,7 @@ QSyntaxHighlighter *KSyntaxBackend::attach(QTextDocument *document, const QStrin
                                            const QString &fileName)
 {
     auto *highlighter = new KSyntaxHighlighting::SyntaxHighlighter(document);
-    highlighter->setTheme(m_repository.defaultTheme(
-        CodeTheme::current().isDark ? KSyntaxHighlighting::Repository::DarkTheme
-                                    : KSyntaxHighlighting::Repository::LightTheme));
+    highlighter->setTheme(currentTheme());
     // LanguageGuesser names follow KSyntaxHighlighting's definition names; the file name
     // covers the rest (and languages the guesser does not know).
     KSyntaxHighlighting::Definition definition = m_repository.definitionForName(language);
@@ -29,6 +27,20 @@ QSyntaxHighlighter *KSyntaxBackend::attach(QTextDocument *document, const QStrin
         definition = m_repository.definitionForFileName(fileName);
     highlighter->setDefinition(definition);
     return highlighter;
+}
+
+void KSyntaxBackend::applyTheme(QSyntaxHighlighter *highlighter)
+{
+    auto *syntax = static_cast<KSyntaxHighlighting::SyntaxHighlighter *>(highlighter);
+    syntax->setTheme(currentTheme());
+    syntax->rehighlight();
+}
+
+KSyntaxHighlighting::Theme KSyntaxBackend::currentTheme() const
+{
+    return m_repository.defaultTheme(CodeTheme::current().isDark
+                                         ? KSyntaxHighlighting::Repository::DarkTheme
+                                         : KSyntaxHighlighting::Repository::LightTheme);
 }
 
 } // namespace inkstream::ui

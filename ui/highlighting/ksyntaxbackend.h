@@ -3,6 +3,7 @@
 #include "ui/highlighting/highlighterbackend.h"
 
 #include <KSyntaxHighlighting/Repository>
+#include <KSyntaxHighlighting/Theme>
 
 namespace inkstream::ui {
 
@@ -17,8 +18,11 @@ public:
     QString name() const override;
     QSyntaxHighlighter *attach(QTextDocument *document, const QString &language,
                                const QString &fileName) override;
+    void applyTheme(QSyntaxHighlighter *highlighter) override;
 
 private:
+    KSyntaxHighlighting::Theme currentTheme() const;
+
     KSyntaxHighlighting::Repository m_repository;
 };
 

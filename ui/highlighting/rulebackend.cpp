@@ -3,6 +3,8 @@
 #include "ui/highlighting/languagerules.h"
 #include "ui/highlighting/rulehighlighter.h"
 
+#include <QSyntaxHighlighter>
+
 namespace inkstream::ui {
 
 QString RuleBackend::name() const
@@ -15,6 +17,11 @@ QSyntaxHighlighter *RuleBackend::attach(QTextDocument *document, const QString &
 {
     Q_UNUSED(fileName)
     return new RuleHighlighter(LanguageRules::forLanguage(language), document);
+}
+
+void RuleBackend::applyTheme(QSyntaxHighlighter *highlighter)
+{
+    highlighter->rehighlight(); // the rules take their formats from CodeTheme::current()
 }
 
 } // namespace inkstream::ui

@@ -11,6 +11,7 @@ public:
     QString name() const override;
     QSyntaxHighlighter *attach(QTextDocument *document, const QString &language,
                                const QString &fileName) override;
+    void applyTheme(QSyntaxHighlighter *highlighter) override;
 };
 
 } // namespace inkstream::ui
