@@ -6,6 +6,7 @@
 #include "core/client/sessionclient.h"
 #include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
+#include "ui/aboutdialog.h"
 #include "ui/analyticspanel.h"
 #include "ui/apptheme.h"
 #include "ui/chatcomposer.h"
@@ -1175,11 +1176,8 @@ void MainWindow::saveCurrentFile()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Inkstream"),
-                       tr("<h3>Inkstream %1</h3><p>Watch an AI write code, live.</p>"
-                          "<p>Syntax highlighting: %2<br>Qt %3</p>")
-                           .arg(QStringLiteral(INKSTREAM_VERSION), highlighterName(),
-                                QString::fromLatin1(qVersion())));
+    AboutDialog about(highlighterName(), this);
+    about.exec();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,7 @@
 
 #include "ui/connectdialog.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -36,6 +37,11 @@ StartPage::StartPage(QWidget *parent)
     m_recent->setAccessibleName(tr("Recent connections"));
     m_recent->setFrameShape(QFrame::NoFrame);
     m_recent->setMaximumHeight(180);
+    // A long URL is shortened in the middle (host and session id both stay), whole on hover;
+    // never a horizontal scroll bar over the list.
+    m_recent->setTextElideMode(Qt::ElideMiddle);
+    m_recent->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_recent->setUniformItemSizes(true);
 
     auto *column = new QVBoxLayout;
     column->setSpacing(12);
@@ -50,9 +56,15 @@ StartPage::StartPage(QWidget *parent)
     auto *centered = new QWidget(this);
     centered->setLayout(column);
     centered->setMaximumWidth(560);
+    // Centred, as wide as 560 px where there is room (the recent URLs want it), narrower where
+    // there is not.
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(centered, 4);
+    row->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
-    layout->addWidget(centered, 0, Qt::AlignHCenter);
+    layout->addLayout(row);
     layout->addStretch(2);
 
     connect(m_demo, &QPushButton::clicked, this, &StartPage::demoRequested);
@@ -66,8 +78,12 @@ void StartPage::refresh()
 {
     m_recent->clear();
     const QStringList recent = ConnectDialog::recentEndpoints();
-    for (const QString &endpoint : recent)
-        m_recent->addItem(endpoint);
+    for (const QString &endpoint : recent) {
+        auto *item = new QListWidgetItem(endpoint, m_recent);
+        item->setToolTip(endpoint);
+        // No width of its own: the row is as wide as the list, and the text elides to it.
+        item->setSizeHint(QSize(0, m_recent->fontMetrics().height() + 8));
+    }
     if (recent.isEmpty()) {
         auto *none = new QListWidgetItem(tr("None yet"), m_recent);
         none->setFlags(Qt::NoItemFlags);

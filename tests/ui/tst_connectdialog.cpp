@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
@@ -177,6 +178,35 @@ private Q_SLOTS:
         Q_EMIT page.recentList()->itemActivated(page.recentList()->item(0));
         QCOMPARE(chosen.size(), 1);
         QCOMPARE(chosen.at(0).at(0).toUrl(), QUrl(QStringLiteral("http://a:1/api/sessions/x")));
+    }
+
+    // Issue 19, 9: long recent URLs are shortened in the middle to fit (they ran on behind the
+    // edge, a horizontal scroll bar over them), the whole URL in the tooltip.
+    void startPage_longRecentUrls_fitTheList()
+    {
+        for (int i = 0; i < 12; ++i)
+            ConnectDialog::rememberEndpoint(QUrl(
+                QStringLiteral("http://a-rather-long-host-name-for-a-publisher.example.internal:"
+                               "8080/api/sessions/session-with-a-long-generated-id-%1")
+                    .arg(i)));
+        StartPage page;
+        page.resize(800, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QListWidget *list = page.recentList();
+        QVERIFY(list->count() >= 8);
+        QVERIFY(!list->horizontalScrollBar()->isVisible());
+        QCOMPARE(list->textElideMode(), Qt::ElideMiddle);
+        for (int i = 0; i < list->count(); ++i) {
+            QListWidgetItem *item = list->item(i);
+            QCOMPARE(item->toolTip(), item->text());
+            const QRect shown = list->visualItemRect(item);
+            QVERIFY2(shown.right() < list->viewport()->width(),
+                     qPrintable(QStringLiteral("item %1 ends at %2, the list at %3")
+                                    .arg(i)
+                                    .arg(shown.right())
+                                    .arg(list->viewport()->width())));
+        }
     }
 };
 

@@ -5,6 +5,7 @@
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 #include "eventfeeder.h"
+#include "ui/aboutdialog.h"
 #include "ui/chatbubble.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
@@ -25,6 +26,7 @@
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QFile>
 #include <QListView>
 #include <QMessageBox>
@@ -34,6 +36,7 @@
 #include <QSignalSpy>
 #include <QSizeGrip>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -384,6 +387,46 @@ private Q_SLOTS:
                  CodeTheme::current().background);
         QCOMPARE(QSettings().value(QStringLiteral("appearance/theme")).toString(),
                  QStringLiteral("system"));
+    }
+
+    // Issue 19, 9: Help > About says what a bug report needs (it was a bare box): version,
+    // licence, where to report, the components and paths, and copies them in one click.
+    void aboutBox_saysWhatABugReportNeeds()
+    {
+        Fixture f;
+        f.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.window));
+        QAction *about = nullptr;
+        for (QAction *action : f.window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&About Inkstream"))
+                about = action;
+        }
+        QVERIFY(about);
+        QString report;
+        QStringList tabs;
+        QString clipboard;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<AboutDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            for (int i = 0; i < dialog->tabs()->count(); ++i)
+                tabs << dialog->tabs()->tabText(i);
+            report = dialog->report();
+            dialog->copyButton()->click();
+            clipboard = QApplication::clipboard()->text();
+            dialog->reject();
+        });
+        about->trigger();
+        QCOMPARE(tabs,
+                 QStringList({QStringLiteral("&About"), QStringLiteral("Co&mponents"),
+                              QStringLiteral("&Paths")}));
+        QVERIFY2(report.contains(QStringLiteral("Inkstream: " INKSTREAM_VERSION)),
+                 qPrintable(report));
+        QVERIFY(
+            report.contains(QStringLiteral("Qt (running): ") + QString::fromLatin1(qVersion())));
+        QVERIFY(report.contains(QStringLiteral("Syntax highlighting: ")));
+        QVERIFY(report.contains(QStringLiteral("Settings: ") + QSettings().fileName()));
+        QCOMPARE(clipboard, report);
     }
 
     void streamingFile_isShownWithTheBadge_andFollowed()
