@@ -16,6 +16,7 @@ constexpr int kRadius = 13;
 constexpr int kTop = 10;
 constexpr int kMargin = 60; // left and right of the stations and the bar
 constexpr int kBarHeight = 6;
+constexpr int kLabelWidth = 140; // the most a step title takes under its station
 const QColor kPending(0x5a, 0x5a, 0x5e);
 const QColor kActive(0x7c, 0x5c, 0xff);
 const QColor kComplete(0x3f, 0xb9, 0x50);
@@ -139,6 +140,22 @@ QString ProgressTracker::stepTitle(int step) const
     return stations().value(step).title;
 }
 
+QRect ProgressTracker::labelRect(int step) const
+{
+    const int count = stepCount();
+    const int span = qMax(1, width() - kMargin * 2);
+    const int room = count > 1 ? qMin(kLabelWidth, span / (count - 1) - 6) : kLabelWidth;
+    const int x = stationCenter(step).x();
+    return {x - room / 2, labelTop(), room, fontMetrics().height()};
+}
+
+QString ProgressTracker::shownStepTitle(int step) const
+{
+    QFont font = this->font();
+    font.setBold(stepState(step) == core::StepState::Active);
+    return QFontMetrics(font).elidedText(stepTitle(step), Qt::ElideRight, labelRect(step).width());
+}
+
 core::StepState ProgressTracker::stepState(int step) const
 {
     return stations().value(step).state;
@@ -156,10 +173,28 @@ int ProgressTracker::currentStep() const
 
 QString ProgressTracker::detailText() const
 {
-    if (!m_model->progressDetail().isEmpty())
-        return m_model->progressDetail();
     const int step = currentStep();
-    return step >= 0 ? stations().at(step).detail : QString();
+    QString detail = m_model->progressDetail();
+    if (detail.isEmpty())
+        return step >= 0 ? stations().at(step).detail : QString();
+    if (step < 0)
+        return detail;
+    // "Generating", "Generating a.py", "generating: a.py" under the "Generating" station.
+    const QString title = stations().at(step).title;
+    if (!detail.startsWith(title, Qt::CaseInsensitive))
+        return detail;
+    const QStringView rest = QStringView(detail).mid(title.size());
+    if (rest.isEmpty())
+        return {};
+    if (rest.front() != u' ' && rest.front() != u':' && rest.front() != u'\u2014'
+        && rest.front() != u'-')
+        return detail; // a longer word that merely starts like the title
+    qsizetype start = 0;
+    while (start < rest.size()
+           && (rest.at(start) == u' ' || rest.at(start) == u':' || rest.at(start) == u'\u2014'
+               || rest.at(start) == u'-'))
+        ++start;
+    return rest.mid(start).toString();
 }
 
 QSize ProgressTracker::sizeHint() const
@@ -330,7 +365,6 @@ void ProgressTracker::paintEvent(QPaintEvent *)
     QFont labelFont = font();
     QFont boldFont = font();
     boldFont.setBold(true);
-    const int lineHeight = fontMetrics().height();
     for (int i = 0; i < count; ++i) {
         const core::StepState state = steps.at(i).state;
         // The current step of an interrupted stream waits, in the warning colour.
@@ -375,8 +409,7 @@ void ProgressTracker::paintEvent(QPaintEvent *)
 
         painter.setFont(state == core::StepState::Active ? boldFont : labelFont);
         painter.setPen(state == core::StepState::Pending ? mutedColor : textColor);
-        painter.drawText(QRect(int(center.x()) - 70, labelTop(), 140, lineHeight), Qt::AlignCenter,
-                         steps.at(i).title);
+        painter.drawText(labelRect(i), Qt::AlignCenter, shownStepTitle(i));
     }
 
     const QRectF track = barRect();

@@ -27,12 +27,19 @@ public:
     // The steps shown, in order: the source's own when it names any, else the four.
     int stepCount() const;
     QString stepTitle(int step) const;
+    // The title as painted: elided to the room it has between its neighbours.
+    QString shownStepTitle(int step) const;
+    // Where a step's title is painted: centred under its station, no wider than the space to
+    // the next station.
+    QRect labelRect(int step) const;
     core::StepState stepState(int step) const;
     // The step shown as current: the last active one, else -1.
     int currentStep() const;
     int percent() const; // 0..100
     // What assistive technology reads: "Generating, 45 %, step 2 of 4".
     QString accessibleSummary() const;
+    // The detail of the session's progress, less a leading repeat of the current step's title
+    // ("Generating a.py" under the "Generating" station says "a.py").
     QString detailText() const;
     // Since the session started running, not counting interruptions; frozen once it completes
     // or fails. "m:ss".

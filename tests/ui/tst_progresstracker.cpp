@@ -15,6 +15,8 @@ class TestProgressTracker final : public QObject
 private Q_SLOTS:
     void nativeSession_showsTheFourSteps();
     void writingFlowAutopilot_showsTheSourceSteps();
+    void statusRow_doesNotRepeatTheStepTitle();
+    void manySteps_labelsNeitherOverlapNorRunOn();
 };
 
 namespace {
@@ -84,6 +86,64 @@ void TestProgressTracker::writingFlowAutopilot_showsTheSourceSteps()
         QCOMPARE(tracker.stepState(i), StepState::Complete);
     QCOMPARE(tracker.currentStep(), -1);
     QCOMPARE(model.state(), SessionState::Complete);
+}
+
+// Issue 19, 9: "Generating" over the station and "Generating shortener/store.py" under the bar
+// said the step twice; the status row says what the title does not.
+void TestProgressTracker::statusRow_doesNotRepeatTheStepTitle()
+{
+    SessionModel model;
+    ProgressTracker tracker(&model);
+    model.apply(Event {1, QString(), StepEvent {StepName::Generating, StepEvent::Status::Start}});
+    model.apply(
+        Event {2, QString(), ProgressEvent {16, QStringLiteral("Generating shortener/store.py")}});
+    QCOMPARE(tracker.statusText(), QStringLiteral("shortener/store.py"));
+    model.apply(
+        Event {3, QString(), ProgressEvent {18, QStringLiteral("generating: web/client.ts")}});
+    QCOMPARE(tracker.statusText(), QStringLiteral("web/client.ts"));
+    model.apply(Event {4, QString(), ProgressEvent {20, QStringLiteral("Generating")}});
+    QCOMPARE(tracker.statusText(), QString()); // nothing the title does not say
+    // A detail that only starts like the title keeps its words.
+    model.apply(Event {5, QString(), ProgressEvent {22, QStringLiteral("Generatingly odd")}});
+    QCOMPARE(tracker.statusText(), QStringLiteral("Generatingly odd"));
+    // Without a current step the detail is whole.
+    model.apply(
+        Event {6, QString(), StepEvent {StepName::Generating, StepEvent::Status::Complete}});
+    model.apply(Event {7, QString(), ProgressEvent {60, QStringLiteral("Generating done")}});
+    QCOMPARE(tracker.statusText(), QStringLiteral("Generating done"));
+}
+
+// Issue 19, 9: a source with many steps in a narrow window: each title stays inside its own
+// room between the stations (elided), instead of running over its neighbours.
+void TestProgressTracker::manySteps_labelsNeitherOverlapNorRunOn()
+{
+    SessionModel model;
+    ProgressTracker tracker(&model);
+    tracker.resize(420, tracker.sizeHint().height());
+    tracker.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tracker));
+    quint64 sequence = 0;
+    for (const char *step : {"research", "clarification", "architecture", "implementation",
+                             "verification", "documentation", "publication"})
+        QVERIFY(model.apply(Event {++sequence, QString(),
+                                   StepEvent {StepName::Generating, StepEvent::Status::Start,
+                                              QString(), QString::fromLatin1(step)}}));
+    QCOMPARE(tracker.stepCount(), 7);
+    const QFontMetrics metrics(tracker.font());
+    for (int i = 0; i < tracker.stepCount(); ++i) {
+        const QRect room = tracker.labelRect(i);
+        QVERIFY(tracker.rect().contains(room.center()));
+        if (i > 0)
+            QVERIFY2(!room.intersects(tracker.labelRect(i - 1)),
+                     qPrintable(QStringLiteral("step %1 overlaps step %2").arg(i).arg(i - 1)));
+        const QString shown = tracker.shownStepTitle(i);
+        QVERIFY2(metrics.horizontalAdvance(shown) <= room.width() || shown.size() <= 1,
+                 qPrintable(shown));
+        QVERIFY(!shown.isEmpty());
+    }
+    QVERIFY(tracker.shownStepTitle(3) != tracker.stepTitle(3)); // "Implementation" is elided
+    tracker.resize(1400, tracker.height());
+    QCOMPARE(tracker.shownStepTitle(3), tracker.stepTitle(3)); // whole where there is room
 }
 
 QTEST_MAIN(TestProgressTracker)
