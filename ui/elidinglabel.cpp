@@ -2,6 +2,7 @@
 
 #include <QHelpEvent>
 #include <QToolTip>
+#include <QtMath>
 
 namespace inkstream::ui {
 
@@ -23,9 +24,11 @@ void ElidingLabel::setFullText(const QString &text)
 
 QSize ElidingLabel::sizeHint() const
 {
+    // Rounded up: QFontMetrics rounds to the nearest pixel, and elidedText() elides a text that
+    // is a fraction of a pixel wider than the room it is given.
     const QMargins margins = contentsMargins();
-    return QSize(fontMetrics().horizontalAdvance(m_fullText) + margins.left() + margins.right(),
-                 QLabel::sizeHint().height());
+    const int text = qCeil(QFontMetricsF(font()).horizontalAdvance(m_fullText));
+    return QSize(text + margins.left() + margins.right(), QLabel::sizeHint().height());
 }
 
 QSize ElidingLabel::minimumSizeHint() const

@@ -5,6 +5,7 @@
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 #include "ui/connectionindicator.h"
+#include "ui/elidinglabel.h"
 
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -32,6 +33,27 @@ private:
     }
 
 private Q_SLOTS:
+    // The status bar's texts end in "…" only when there is no room: at its size hint a label
+    // shows its text whole (a fraction of a pixel short, the stats lost their last word).
+    void elidingLabel_atItsSizeHint_isWhole()
+    {
+        ui::ElidingLabel label;
+        label.setFullText(QStringLiteral("Live"));
+        label.resize(200, 20);
+        label.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&label));
+        QString text = QStringLiteral("native · SSE");
+        for (int i = 0; i < 40; ++i) {
+            text += QStringLiteral(" · %1 events/s · latency %2 ms").arg(i * 7).arg(i % 9);
+            label.setFullText(text.right(20 + i * 3));
+            label.resize(label.sizeHint());
+            QVERIFY2(!label.isElided(), qPrintable(label.text()));
+        }
+        label.resize(label.sizeHint().width() / 2, label.height());
+        QVERIFY(label.isElided());
+        QVERIFY(label.text().endsWith(QChar(0x2026)));
+    }
+
     void idle_saysNotConnected_withoutStatsOrReconnect()
     {
         core::SessionModel model;
