@@ -115,6 +115,11 @@ ConnectionIndicator::ConnectionIndicator(core::SessionClient *client, QWidget *p
     refresh();
 }
 
+QString ConnectionIndicator::retryReason() const
+{
+    return reasonText(m_retryReason);
+}
+
 void ConnectionIndicator::setDetailsShown(bool shown)
 {
     m_detailsShown = shown;

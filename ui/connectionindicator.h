@@ -39,6 +39,10 @@ public:
     void setDetailsShown(bool shown);
     QString statsText() const; // dialect, rates, latency
     QToolButton *reconnectButton() const { return m_reconnect; }
+    // Why the last attempt failed, in the words the bar uses ("Connection refused"), and its
+    // number; empty and 0 until an attempt failed.
+    QString retryReason() const;
+    int retryAttempt() const { return m_retryAttempt; }
 
     // Rates over this window.
     static constexpr std::chrono::milliseconds rateWindow() { return std::chrono::seconds(2); }

@@ -174,6 +174,8 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
             });
 
     m_connection = new ConnectionIndicator(m_client, this);
+    // After the indicator's own connection: it holds the reason by the time the hint asks.
+    connect(m_client, &core::SessionClient::retryScheduled, this, &MainWindow::updateEditorHint);
     statusBar()->addPermanentWidget(m_connection);
     m_backlogLabel = new ElidingLabel(this);
     statusBar()->addPermanentWidget(m_backlogLabel);
@@ -790,6 +792,11 @@ void MainWindow::updateEditorHint()
         hint = tr("Could not connect to %1.\n%2\n\nCheck the URL and that the publisher is "
                   "running, then Reconnect (Ctrl+R) or connect elsewhere (Ctrl+O).")
                    .arg(endpoint, m_client->errorString());
+    } else if (state == core::ConnectionState::Retrying && !m_connection->retryReason().isEmpty()) {
+        hint = tr("Could not connect to %1 (%2).\nTrying again (attempt %3)…\n\nCheck the URL "
+                  "and that the publisher is running, or connect elsewhere (Ctrl+O).")
+                   .arg(endpoint, m_connection->retryReason())
+                   .arg(m_connection->retryAttempt());
     } else {
         hint = tr("Connecting to %1…").arg(endpoint);
     }

@@ -169,6 +169,35 @@ private Q_SLOTS:
                  qPrintable(f.window.editorPane()->hint()));
     }
 
+    // Issue 19, 1: while the first connection is retried, the empty editor says why it failed
+    // and that it tries again (it said "Connecting to …" with the reason nowhere in the window).
+    void retriedConnect_editorSaysWhyAndThatItTriesAgain()
+    {
+        QTcpServer unused;
+        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = unused.serverPort();
+        unused.close();
+        Fixture f;
+        core::ReconnectPolicy policy;
+        policy.baseDelay = std::chrono::milliseconds(200);
+        policy.maxAttempts = 50;
+        policy.serverRetryIsBase = false;
+        f.client.setReconnectPolicy(policy);
+        core::ConnectionSettings settings;
+        settings.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/later").arg(port));
+        settings.dialect = core::Dialect::Native;
+        settings.transport = core::SessionClient::TransportMode::Sse;
+        f.window.connectWith(settings);
+        QTRY_COMPARE(f.client.state(), core::ConnectionState::Retrying);
+        QTRY_VERIFY2(f.window.editorPane()->hint().contains(QStringLiteral("Connection refused")),
+                     qPrintable(f.window.editorPane()->hint()));
+        const QString hint = f.window.editorPane()->hint();
+        QVERIFY2(hint.startsWith(QStringLiteral("Could not connect to 127.0.0.1:%1").arg(port)),
+                 qPrintable(hint));
+        QVERIFY2(hint.contains(QStringLiteral("Trying again")), qPrintable(hint));
+        f.client.disconnectFromSession();
+    }
+
     // Issue 19, 3: a second session counts for itself in the analytics and the debug console,
     // which marks where it starts.
     void secondSession_startsItsOwnAnalyticsAndConsoleSection()
