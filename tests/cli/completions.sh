@@ -32,6 +32,16 @@ expect_exactly() {
 help_options() { QT_QPA_PLATFORM=offscreen "$binary" "$@" --help | sed -n '/^Options:/,/^[A-Z][a-z ]*:$/p' |
     grep -oE '^  (-[A-Za-z], )?--[a-z0-9-]+(, --[a-z0-9-]+)*' | tr -d ',' | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; }
 
+# every_command_offers_its_options SHELL COMPLETER: "inkstream [COMMAND] --<Tab>" offers exactly
+# the long options COMMAND's --help lists.
+every_command_offers_its_options() {
+    local command
+    for command in "" serve publish watch replay sse-dump; do
+        expect_exactly "$1: inkstream $command --<Tab>" "$("$2" "inkstream $command --")" \
+            "$(help_options $command | tr ' ' '\n' | grep -- '^--')"
+    done
+}
+
 # ---- bash: the completion function as bash-completion runs it -------------------------------
 bash_complete() {
     # shellcheck disable=SC2016
@@ -47,10 +57,7 @@ bash_complete() {
 }
 expect_exactly "bash: inkstream <Tab>" "$(bash_complete 'inkstream ')" "serve publish watch replay sse-dump"
 expect_exactly "bash: inkstream wa<Tab>" "$(bash_complete 'inkstream wa')" "watch"
-for command in "" serve publish watch replay sse-dump; do
-    expect_exactly "bash: inkstream $command --<Tab>" "$(bash_complete "inkstream $command --")" \
-        "$(help_options $command | tr ' ' '\n' | grep -- '^--')"
-done
+every_command_offers_its_options bash bash_complete
 expect_exactly "bash: watch --ti<Tab>" "$(bash_complete 'inkstream watch --ti')" "--timeout"
 expect_words "bash: --dialect <Tab>" "$(bash_complete 'inkstream --dialect ')" auto native openai anthropic ai-sdk
 expect_exactly "bash: --dialect an<Tab>" "$(bash_complete 'inkstream --dialect an')" "anthropic"
@@ -66,10 +73,7 @@ expect_exactly "bash: replay s<Tab>" "$(files_in 'inkstream replay s')" "somedir
 # ---- fish: complete -C answers as the command line would ------------------------------------
 fish_complete() { fish -c "source '$out/fish/inkstream.fish'; complete -C '$1'" | cut -f1 | tr '\n' ' '; }
 expect_exactly "fish: inkstream s<Tab>" "$(fish_complete 'inkstream s')" "serve sse-dump"
-for command in "" serve publish watch replay sse-dump; do
-    expect_exactly "fish: inkstream $command --<Tab>" "$(fish_complete "inkstream $command --")" \
-        "$(help_options $command | tr ' ' '\n' | grep -- '^--')"
-done
+every_command_offers_its_options fish fish_complete
 expect_exactly "fish: --transport <Tab>" "$(fish_complete 'inkstream --transport ')" "auto sse ws poll socketio"
 expect_exactly "fish: watch --output s<Tab>" "$(cd "$out/work" && fish_complete 'inkstream watch --output s')" "somedir/"
 

@@ -32,6 +32,16 @@ private:
         return unused.serverPort();
     }
 
+    // Retries `delay` apart (not the server's retry hint), at most `maxAttempts` (0: no limit).
+    static core::ReconnectPolicy policyOf(std::chrono::milliseconds delay, int maxAttempts = 0)
+    {
+        core::ReconnectPolicy policy;
+        policy.baseDelay = delay;
+        policy.maxAttempts = maxAttempts;
+        policy.serverRetryIsBase = false;
+        return policy;
+    }
+
 private Q_SLOTS:
     // The status bar's texts end in "…" only when there is no room: at its size hint a label
     // shows its text whole (a fraction of a pixel short, the stats lost their last word).
@@ -73,10 +83,7 @@ private Q_SLOTS:
 
         core::SessionModel model;
         core::SessionClient client(&model);
-        core::ReconnectPolicy policy;
-        policy.baseDelay = 4s;
-        policy.serverRetryIsBase = false;
-        client.setReconnectPolicy(policy);
+        client.setReconnectPolicy(policyOf(4s));
         ui::ConnectionIndicator indicator(&client);
         client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/gone").arg(port)));
 
@@ -104,10 +111,7 @@ private Q_SLOTS:
         const QUrl url = publisher->sessionUrl(session->id());
         core::SessionModel model;
         core::SessionClient client(&model);
-        core::ReconnectPolicy policy;
-        policy.baseDelay = 4s;
-        policy.serverRetryIsBase = false;
-        client.setReconnectPolicy(policy);
+        client.setReconnectPolicy(policyOf(4s));
         ui::ConnectionIndicator indicator(&client);
         client.connectTo(url);
         QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
@@ -125,11 +129,7 @@ private Q_SLOTS:
         QVERIFY(port != 0);
         core::SessionModel model;
         core::SessionClient client(&model);
-        core::ReconnectPolicy policy;
-        policy.baseDelay = 10ms;
-        policy.maxAttempts = 1;
-        policy.serverRetryIsBase = false;
-        client.setReconnectPolicy(policy);
+        client.setReconnectPolicy(policyOf(10ms, 1));
         ui::ConnectionIndicator indicator(&client);
         client.connectTo(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/gone").arg(port)));
         QTRY_COMPARE(client.state(), core::ConnectionState::Error);

@@ -74,6 +74,32 @@ private:
         return window.editorPane()->editor()->toPlainText();
     }
 
+    // A loopback port nothing listens on (it was free a moment ago): connecting is refused.
+    static quint16 refusingPort()
+    {
+        QTcpServer unused;
+        if (!unused.listen(QHostAddress::LocalHost, 0))
+            return 0;
+        return unused.serverPort();
+    }
+
+    // Native over SSE to session `id` at `port`, retried `attempts` times `delay` apart.
+    static core::ConnectionSettings refusedConnection(Fixture &f, quint16 port, const QString &id,
+                                                      std::chrono::milliseconds delay, int attempts)
+    {
+        core::ReconnectPolicy policy;
+        policy.baseDelay = delay;
+        policy.maxAttempts = attempts;
+        policy.serverRetryIsBase = false;
+        f.client.setReconnectPolicy(policy);
+        core::ConnectionSettings settings;
+        settings.url
+            = QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/%2").arg(port).arg(id));
+        settings.dialect = core::Dialect::Native;
+        settings.transport = core::SessionClient::TransportMode::Sse;
+        return settings;
+    }
+
     // The window's action bound to `shortcut`.
     static QAction *actionFor(const MainWindow &window, const QKeySequence &shortcut)
     {
@@ -133,21 +159,12 @@ private Q_SLOTS:
     // in the empty editor too, and is not kept under Recent connections.
     void failedConnect_isExplained_andNotRemembered()
     {
-        QTcpServer unused;
-        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = unused.serverPort();
-        unused.close();
+        const quint16 port = refusingPort();
+        QVERIFY(port != 0);
         Fixture f;
         QVERIFY(f.window.editorPane()->hint().contains(QStringLiteral("Ctrl+O")));
-        core::ReconnectPolicy policy;
-        policy.baseDelay = std::chrono::milliseconds(10);
-        policy.maxAttempts = 1;
-        policy.serverRetryIsBase = false;
-        f.client.setReconnectPolicy(policy);
-        core::ConnectionSettings settings;
-        settings.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/typo").arg(port));
-        settings.dialect = core::Dialect::Native;
-        settings.transport = core::SessionClient::TransportMode::Sse;
+        core::ConnectionSettings settings
+            = refusedConnection(f, port, QStringLiteral("typo"), std::chrono::milliseconds(10), 1);
         f.window.connectWith(settings);
         QTRY_COMPARE(f.client.state(), core::ConnectionState::Error);
         const QString hint = f.window.editorPane()->hint();
@@ -173,21 +190,11 @@ private Q_SLOTS:
     // and that it tries again (it said "Connecting to …" with the reason nowhere in the window).
     void retriedConnect_editorSaysWhyAndThatItTriesAgain()
     {
-        QTcpServer unused;
-        QVERIFY(unused.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = unused.serverPort();
-        unused.close();
+        const quint16 port = refusingPort();
+        QVERIFY(port != 0);
         Fixture f;
-        core::ReconnectPolicy policy;
-        policy.baseDelay = std::chrono::milliseconds(200);
-        policy.maxAttempts = 50;
-        policy.serverRetryIsBase = false;
-        f.client.setReconnectPolicy(policy);
-        core::ConnectionSettings settings;
-        settings.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/later").arg(port));
-        settings.dialect = core::Dialect::Native;
-        settings.transport = core::SessionClient::TransportMode::Sse;
-        f.window.connectWith(settings);
+        f.window.connectWith(refusedConnection(f, port, QStringLiteral("later"),
+                                               std::chrono::milliseconds(200), 50));
         QTRY_COMPARE(f.client.state(), core::ConnectionState::Retrying);
         QTRY_VERIFY2(f.window.editorPane()->hint().contains(QStringLiteral("Connection refused")),
                      qPrintable(f.window.editorPane()->hint()));
@@ -328,10 +335,8 @@ private Q_SLOTS:
         f.window.resize(800, 600);
         f.window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&f.window));
-        QTcpServer refusing; // a port that was free a moment ago: nothing listens on it
-        QVERIFY(refusing.listen(QHostAddress::LocalHost));
-        const quint16 port = refusing.serverPort();
-        refusing.close();
+        const quint16 port = refusingPort();
+        QVERIFY(port != 0);
         f.client.connectTo(
             QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions/a-session-with-a-long-name")
                      .arg(port)));
