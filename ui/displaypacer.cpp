@@ -1,7 +1,7 @@
 #include "ui/displaypacer.h"
 
 #include "core/model/sessionmodel.h"
-#include "core/server/chunker.h"
+#include "core/protocol/chunker.h"
 
 #include <cmath>
 #include <limits>

@@ -7,6 +7,7 @@
 #include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
 #include "ui/aboutdialog.h"
+#include "ui/analyticsdock.h"
 #include "ui/analyticspanel.h"
 #include "ui/apptheme.h"
 #include "ui/chatcomposer.h"
@@ -22,6 +23,7 @@
 #include "ui/editorpane.h"
 #include "ui/elidinglabel.h"
 #include "ui/filedocuments.h"
+#include "ui/fileexporter.h"
 #include "ui/filelistdelegate.h"
 #include "ui/filelistmodel.h"
 #include "ui/findbar.h"
@@ -83,6 +85,10 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     // The list model first: it must have its row when a new document makes the window select it.
     m_fileModel = new FileListModel(m_displayModel, this);
     m_documents = new FileDocuments(m_displayModel, m_backend.get(), this);
+    m_exporter = new FileExporter(m_displayModel, m_documents, m_pacer, this);
+    connect(m_exporter, &FileExporter::reported, this, [this](const QString &message) {
+        statusBar()->showMessage(message, kStatusMessageMs);
+    });
 
     m_tracker = new ProgressTracker(m_displayModel, this);
     m_fileList = new QListView(this);
@@ -192,7 +198,9 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     m_debugDock->setWidget(m_debugConsole);
     addDockWidget(Qt::BottomDockWidgetArea, m_debugDock);
     m_debugDock->hide();
-    trackSessionAnalytics();
+    m_analyticsDock = new AnalyticsDock(m_client, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
+    m_analyticsDock->hide();
 
     createActions();
     createToolBar();
@@ -217,11 +225,6 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
         m_currentFile = -1;
     });
     connect(m_documents, &FileDocuments::documentsReset, this, &MainWindow::onDocumentsReset);
-    // Each session counts for itself: its analytics and clock start with it.
-    connect(m_client, &core::SessionClient::sessionOpened, this, [this] {
-        m_analytics.clear();
-        m_sessionClock.invalidate();
-    });
     connect(m_documents, &FileDocuments::userEditedChanged, this, [this](int fileIndex) {
         m_fileModel->setEdited(fileIndex, true);
         if (fileIndex == m_currentFile)
@@ -296,11 +299,16 @@ void MainWindow::setUpKeyboardPath()
         setTabOrder(chain.at(i), chain.at(i + 1));
 }
 
-MainWindow::~MainWindow()
+MainWindow::~MainWindow() = default;
+
+AnalyticsPanel *MainWindow::analyticsPanel() const
 {
-    // QWidget's destructor hides the docks, which would call back into this finished window.
-    if (m_analyticsDock)
-        m_analyticsDock->disconnect(this);
+    return m_analyticsDock->panel();
+}
+
+const core::SessionAnalytics &MainWindow::analytics() const
+{
+    return m_analyticsDock->analytics();
 }
 
 QString MainWindow::highlighterName() const
@@ -356,11 +364,11 @@ void MainWindow::createActions()
                                                     [this] { m_client->disconnectFromSession(); });
     m_connectionActions = {connectAction, demoAction, m_reconnectAction, disconnectAction};
     fileMenu->addSeparator();
-    QAction *saveAction
-        = fileMenu->addAction(tr("&Save File As…"), this, &MainWindow::saveCurrentFile);
+    QAction *saveAction = fileMenu->addAction(tr("&Save File As…"), this,
+                                              [this] { m_exporter->saveFile(m_currentFile); });
     saveAction->setShortcut(QKeySequence::Save);
     QAction *saveAllAction
-        = fileMenu->addAction(tr("Save &All Files To…"), this, &MainWindow::saveFiles);
+        = fileMenu->addAction(tr("Save &All Files To…"), m_exporter, &FileExporter::saveAll);
     saveAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     fileMenu->addSeparator();
     QAction *quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
@@ -461,7 +469,7 @@ void MainWindow::createActions()
         action->setCheckable(true);
         action->setChecked(AppTheme::modeName(mode) == currentTheme);
         themeGroup->addAction(action);
-        connect(action, &QAction::triggered, this, [this, chosen = mode] {
+        connect(action, &QAction::triggered, this, [chosen = mode] {
             QSettings().setValue(QStringLiteral("appearance/theme"), AppTheme::modeName(chosen));
             AppTheme::apply(chosen);
         });
@@ -471,11 +479,11 @@ void MainWindow::createActions()
     debugAction->setText(tr("&Debug Console"));
     debugAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     viewMenu->addAction(debugAction);
-    // The analytics dock is built the first time it is asked for: nothing of it at start-up.
-    m_analyticsAction = viewMenu->addAction(tr("Session &Analytics"));
-    m_analyticsAction->setCheckable(true);
+    // The analytics panel is built the first time the dock shows: nothing of it at start-up.
+    m_analyticsAction = m_analyticsDock->toggleViewAction();
+    m_analyticsAction->setText(tr("Session &Analytics"));
     m_analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    connect(m_analyticsAction, &QAction::toggled, this, &MainWindow::showAnalytics);
+    viewMenu->addAction(m_analyticsAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
@@ -861,66 +869,6 @@ void MainWindow::updateInterruption()
     updateWriting();
 }
 
-void MainWindow::trackSessionAnalytics()
-{
-    // The clock starts when a connection is asked for, so time to first event includes it.
-    connect(m_client, &core::SessionClient::stateChanged, this,
-            [this](core::ConnectionState state) {
-                if (state == core::ConnectionState::Connecting && !m_sessionClock.isValid())
-                    m_sessionClock.start();
-            });
-    connect(m_client, &core::SessionClient::eventReceived, this, &MainWindow::onClientEvent);
-}
-
-void MainWindow::showAnalytics(bool visible)
-{
-    if (!m_analyticsDock) {
-        if (!visible)
-            return;
-        m_analyticsPanel = new AnalyticsPanel(this);
-        m_analyticsDock = new QDockWidget(tr("Session Analytics"), this);
-        m_analyticsDock->setObjectName(QStringLiteral("sessionAnalytics"));
-        m_analyticsDock->setWidget(m_analyticsPanel);
-        addDockWidget(Qt::RightDockWidgetArea, m_analyticsDock);
-        connect(m_analyticsDock, &QDockWidget::visibilityChanged, this, [this](bool shown) {
-            // Tabbed away is still open; only closing it unchecks the action.
-            if (!shown && !m_analyticsDock->isHidden())
-                return;
-            const QSignalBlocker blocker(m_analyticsAction);
-            m_analyticsAction->setChecked(shown);
-        });
-        configureAnalyticsPanel();
-    }
-    m_analyticsDock->setVisible(visible);
-    const QSignalBlocker blocker(m_analyticsAction);
-    m_analyticsAction->setChecked(visible);
-}
-
-void MainWindow::configureAnalyticsPanel()
-{
-    if (!m_replay) {
-        m_analyticsPanel->setAnalytics(&m_analytics);
-        m_analyticsPanel->setClient(m_client);
-        return;
-    }
-    m_analyticsPanel->setAnalytics(&m_replay->analytics());
-    m_analyticsPanel->setClient(nullptr); // a recording does not know its reconnects
-    ThroughputChart *chart = m_analyticsPanel->chart();
-    connect(m_replayBar, &ReplayBar::playheadMoved, chart,
-            [chart](qint64 ms) { chart->setPlayhead(ms); });
-    chart->setPlayhead(m_replay->timeMs());
-    connect(chart, &ThroughputChart::timeClicked, m_replay, &core::ReplayController::seekToTime);
-}
-
-void MainWindow::onClientEvent(const core::Event &event, qsizetype wireBytes)
-{
-    if (m_replay)
-        return;
-    if (!m_sessionClock.isValid())
-        m_sessionClock.start();
-    m_analytics.recordEvent(event, wireBytes, m_sessionClock.elapsed());
-}
-
 void MainWindow::attachReplay(core::ReplayController *replay, const QString &name)
 {
     m_replay = replay;
@@ -944,8 +892,7 @@ void MainWindow::attachReplay(core::ReplayController *replay, const QString &nam
                             m_replayBar->nextFileAction()});
     menuBar()->insertMenu(menuBar()->actions().constLast(), replayMenu); // before Help
 
-    if (m_analyticsPanel)
-        configureAnalyticsPanel();
+    m_analyticsDock->showReplay(replay, m_replayBar);
     connect(replay, &core::ReplayController::errorOccurred, this, [this](const QString &message) {
         statusBar()->showMessage(message, kStatusMessageMs);
     });
@@ -971,37 +918,13 @@ void MainWindow::updateTitle()
 
 void MainWindow::requestLocalDemo()
 {
-    if (!confirmLeavingEdits(tr("Run the Demo Again")))
+    // Before a new session replaces the one shown: the reader's edits are saved, dropped on
+    // purpose, or the new session waits (a replay's edits are a recording's: nothing asked).
+    if (!m_replay && !m_exporter->confirmLeavingEdits(tr("Run the Demo Again")))
         return;
     // The demo is a fresh session each time: nothing of it is kept (see ViewerStateStore).
     m_stateStore->stop();
     Q_EMIT localDemoRequested();
-}
-
-// Before a new session replaces the one shown: the user's edits are saved, dropped on purpose,
-// or the new session waits. True to go on.
-bool MainWindow::confirmLeavingEdits(const QString &action)
-{
-    const int edited = m_documents->userEditedCount();
-    if (edited == 0 || m_replay)
-        return true;
-    QMessageBox box(QMessageBox::Warning, action,
-                    tr("You edited %1 of this session.")
-                        .arg(CountText::of(edited, tr("1 file"), tr("%1 files"))),
-                    QMessageBox::SaveAll | QMessageBox::Discard | QMessageBox::Cancel, this);
-    box.setObjectName(QStringLiteral("leaveEditsBox"));
-    box.setInformativeText(
-        tr("%1 replaces what the window shows. Save the files first, or discard your edits?")
-            .arg(action));
-    box.setDefaultButton(QMessageBox::SaveAll);
-    switch (box.exec()) {
-    case QMessageBox::SaveAll:
-        return saveFiles();
-    case QMessageBox::Discard:
-        return true;
-    default:
-        return false;
-    }
 }
 
 bool MainWindow::showsStartPage() const
@@ -1041,7 +964,7 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
             tr("“%1” is not an http:// or https:// URL.").arg(settings.url.toString()));
         return;
     }
-    if (!confirmLeavingEdits(tr("Connect to Session")))
+    if (!m_replay && !m_exporter->confirmLeavingEdits(tr("Connect to Session")))
         return;
     m_unprovenEndpoint = checked; // remembered once it connects
 
@@ -1091,96 +1014,6 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
 
 // Where save dialogs open: the last folder saved to, else the user's documents (never "/",
 // where a desktop-started program's working directory often is).
-QString MainWindow::lastSaveDirectory()
-{
-    const QString last = QSettings().value(QStringLiteral("lastSaveDirectory")).toString();
-    if (!last.isEmpty() && QFileInfo(last).isDir())
-        return last;
-    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    return QFileInfo(documents).isDir() ? documents : QDir::homePath();
-}
-
-bool MainWindow::saveFiles()
-{
-    if (m_displayModel->files().isEmpty()) {
-        statusBar()->showMessage(tr("There are no files to save yet."), kStatusMessageMs);
-        return true;
-    }
-    QSettings settings;
-    const QString directory
-        = QFileDialog::getExistingDirectory(this, tr("Save All Files To"), lastSaveDirectory());
-    if (directory.isEmpty())
-        return false;
-    settings.setValue(QStringLiteral("lastSaveDirectory"), directory);
-    QStringList errors;
-    const int saved = saveAllTo(directory, &errors);
-    if (!errors.isEmpty()) {
-        QMessageBox::warning(this, tr("Save All Files"),
-                             tr("Some files were not saved:\n%1").arg(errors.join(u'\n')));
-    }
-    qsizetype writing = 0;
-    for (const core::SessionFile &file : m_displayModel->files())
-        writing += file.state == core::FileState::Writing ? 1 : 0;
-    QString message
-        = tr("Saved %1 to %2").arg(CountText::of(saved, tr("1 file"), tr("%1 files")), directory);
-    if (writing > 0) // said, not hidden: those files are not finished
-        message += writing == 1
-            ? tr(" (1 still being written: saved as far as it arrived)")
-            : tr(" (%1 still being written: saved as far as they arrived)").arg(writing);
-    statusBar()->showMessage(message, kStatusMessageMs);
-    return errors.isEmpty();
-}
-
-int MainWindow::saveAllTo(const QString &directory, QStringList *errors)
-{
-    core::OutputDirectory output(directory);
-    QString error;
-    if (!output.open(&error)) {
-        *errors << error;
-        return 0;
-    }
-    int saved = 0;
-    for (int i = 0; i < m_displayModel->files().size(); ++i) {
-        const core::SessionFile &file = m_displayModel->files().at(i);
-        if (m_pacer->isRejected(file.name))
-            continue;
-        const QTextDocument *document = m_documents->document(i);
-        const QString text = document ? document->toPlainText() : file.content;
-        if (output.write(file.name, text.toUtf8(), &error))
-            ++saved;
-        else
-            *errors << file.name + QStringLiteral(": ") + error;
-    }
-    return saved;
-}
-
-void MainWindow::saveCurrentFile()
-{
-    if (m_currentFile < 0)
-        return;
-    const core::SessionFile &file = m_displayModel->files().at(m_currentFile);
-    if (file.state == core::FileState::Writing
-        && QMessageBox::question(
-               this, tr("Save %1").arg(file.name),
-               tr("The AI is still writing %1. Save what has arrived so far?").arg(file.name),
-               QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel)
-            != QMessageBox::Save)
-        return;
-    const QString suggested = lastSaveDirectory() + u'/' + file.name.section(u'/', -1);
-    const QString path
-        = QFileDialog::getSaveFileName(this, tr("Save %1").arg(file.name), suggested);
-    if (path.isEmpty())
-        return;
-    QSaveFile out(path);
-    const QByteArray bytes = m_documents->document(m_currentFile)->toPlainText().toUtf8();
-    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
-        QMessageBox::warning(this, tr("Save"),
-                             tr("Could not save %1: %2").arg(path, out.errorString()));
-        return;
-    }
-    statusBar()->showMessage(tr("Saved %1").arg(path), kStatusMessageMs);
-}
-
 void MainWindow::showAbout()
 {
     AboutDialog about(highlighterName(), this);

@@ -1,10 +1,8 @@
 #pragma once
 
 #include "core/client/connectionstate.h"
-#include "core/model/sessionanalytics.h"
 #include "ui/displaypacer.h"
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QSize>
 #include <QUrl>
@@ -21,6 +19,7 @@ class QStackedWidget;
 
 namespace inkstream::core {
 class ChatConversation;
+class SessionAnalytics;
 class ReplayController;
 class SessionClient;
 class SessionModel;
@@ -29,6 +28,7 @@ struct ConnectionSettings;
 
 namespace inkstream::ui {
 
+class AnalyticsDock;
 class AnalyticsPanel;
 class ChatComposer;
 class ChatPanel;
@@ -38,6 +38,7 @@ class DisplayPacer;
 class EditorPane;
 class ElidingLabel;
 class FileDocuments;
+class FileExporter;
 class FileListModel;
 class FoldingSplitter;
 class HighlighterBackend;
@@ -89,11 +90,10 @@ public:
     // The size of a first window (no saved geometry) on a screen with `available` room.
     static QSize firstRunSize(const QSize &available);
     // Built the first time the analytics are shown (Ctrl+Shift+A); null before.
-    AnalyticsPanel *analyticsPanel() const { return m_analyticsPanel; }
-    QDockWidget *analyticsDock() const { return m_analyticsDock; }
-    void showAnalytics(bool visible);
+    AnalyticsPanel *analyticsPanel() const;
+    AnalyticsDock *analyticsDock() const { return m_analyticsDock; }
     // What the live session measured so far (time to first event from the connection).
-    const core::SessionAnalytics &analytics() const { return m_analytics; }
+    const core::SessionAnalytics &analytics() const;
     ReplayBar *replayBar() const { return m_replayBar; }
     QDockWidget *debugDock() const { return m_debugDock; }
     QString highlighterName() const;
@@ -113,9 +113,7 @@ public:
     // How fast the display types out what arrived; stored as a preference.
     DisplaySpeed displaySpeed() const;
     void setDisplaySpeed(DisplaySpeed speed);
-    // Writes every file as shown (the user's edits included, rejected files left out) into
-    // `directory`; returns how many, with `errors` listing what failed.
-    int saveAllTo(const QString &directory, QStringList *errors);
+    FileExporter *exporter() const { return m_exporter; }
     // Keep mine / take theirs for the file shown, or compare them first.
     void resolveConflict(bool keepMine);
     void showConflictDiff();
@@ -163,14 +161,7 @@ private:
     void connectToUrl();
     void connectToRecent(const QUrl &url);
     void showSession();
-    bool saveFiles(); // false: cancelled or not all saved
-    static QString lastSaveDirectory();
-    bool confirmLeavingEdits(const QString &action);
-    void saveCurrentFile();
     void showAbout();
-    void trackSessionAnalytics();
-    void configureAnalyticsPanel();
-    void onClientEvent(const core::Event &event, qsizetype wireBytes);
     void restoreSettings();
     void saveSettings() const;
 
@@ -182,10 +173,7 @@ private:
     DisplayPacer *m_pacer = nullptr;
     DebugConsole *m_debugConsole = nullptr;
     QDockWidget *m_debugDock = nullptr;
-    core::SessionAnalytics m_analytics;
-    QElapsedTimer m_sessionClock; // since the current connection was asked for
-    AnalyticsPanel *m_analyticsPanel = nullptr;
-    QDockWidget *m_analyticsDock = nullptr;
+    AnalyticsDock *m_analyticsDock = nullptr;
     QAction *m_analyticsAction = nullptr;
     core::ReplayController *m_replay = nullptr;
     QLabel *m_recordingLabel = nullptr;
@@ -208,6 +196,7 @@ private:
     ProgressTracker *m_tracker = nullptr;
     ConnectionIndicator *m_connection = nullptr;
     FoldingSplitter *m_splitter = nullptr;
+    FileExporter *m_exporter = nullptr;
     QWidget *m_filesPane = nullptr;
     QWidget *m_chatPane = nullptr;
     QStackedWidget *m_center = nullptr; // the start page or the session

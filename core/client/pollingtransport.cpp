@@ -1,6 +1,7 @@
 #include "core/client/pollingtransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/httpstatusmeaning.h"
 #include "core/client/loggableurl.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/protocol/eventcodec.h"
@@ -100,25 +101,18 @@ void PollingTransport::onFinished()
         scheduleRetry(QStringLiteral("cannot poll: %1").arg(reply->errorString()));
         return;
     }
-    if (status == 204) {
+    switch (HttpStatusMeaning::classify(status)) {
+    case HttpStatusMeaning::Verdict::EndedForGood:
         endForGood(QStringLiteral("the server ended the session for good (HTTP 204)"));
         return;
-    }
-    if (status == 401 || status == 403) {
-        refuse(QStringLiteral("%1 (HTTP %2 at %3)")
-                   .arg(status == 401 ? QStringLiteral("authentication required")
-                                      : QStringLiteral("access denied"))
-                   .arg(status)
-                   .arg(where));
+    case HttpStatusMeaning::Verdict::Refused:
+        refuse(HttpStatusMeaning::text(HttpStatusMeaning::refusal(status), status, where));
         return;
-    }
-    if (status == 404) {
-        refuse(QStringLiteral("no such session (HTTP 404 at %1)").arg(where));
+    case HttpStatusMeaning::Verdict::Transient:
+        scheduleRetry(HttpStatusMeaning::text(QStringLiteral("server error"), status, where));
         return;
-    }
-    if (status >= 500 || status == 408 || status == 429) {
-        scheduleRetry(QStringLiteral("server error (HTTP %1 at %2)").arg(status).arg(where));
-        return;
+    case HttpStatusMeaning::Verdict::Other:
+        break;
     }
     if (status != 200) {
         fail(QStringLiteral("the server refused the snapshot (HTTP %1 at %2)")

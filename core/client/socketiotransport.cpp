@@ -1,6 +1,7 @@
 #include "core/client/socketiotransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/httpstatusmeaning.h"
 #include "core/client/loggableurl.h"
 #include "core/client/websockettransport.h"
 #include "core/protocol/socketiopacket.h"
@@ -298,11 +299,8 @@ void SocketIoTransport::onDisconnected()
     stopHeartbeat();
     const int status = wasOpen ? 0 : WebSocketTransport::handshakeStatusFrom(socketError);
     if (status == 401 || status == 403) {
-        refuse(QStringLiteral("%1 (HTTP %2 at %3)")
-                   .arg(status == 401 ? QStringLiteral("authentication required")
-                                      : QStringLiteral("access denied"))
-                   .arg(status)
-                   .arg(LoggableUrl::toString(url())));
+        refuse(HttpStatusMeaning::text(HttpStatusMeaning::refusal(status), status,
+                                       LoggableUrl::toString(url())));
         return;
     }
     if (status == 404) {

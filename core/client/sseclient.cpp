@@ -1,6 +1,7 @@
 #include "core/client/sseclient.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/httpstatusmeaning.h"
 #include "core/client/loggableurl.h"
 #include "core/client/systemproxyfactory.h"
 #include "core/protocol/sseparser.h"
@@ -287,23 +288,20 @@ void SseClient::onFinished()
             scheduleRetry(QStringLiteral("cannot connect: %1").arg(networkError));
         return;
     }
-    if (status == 204) {
-        // WHATWG: 204 No Content tells the client to stop reconnecting.
+    switch (HttpStatusMeaning::classify(status)) {
+    case HttpStatusMeaning::Verdict::EndedForGood:
         endForGood(QStringLiteral("the server ended the stream for good (HTTP 204)"));
         return;
-    }
-    if (status == 401 || status == 403) {
-        refuse(statusText(status == 401 ? QStringLiteral("authentication required")
-                                        : QStringLiteral("access denied")));
+    case HttpStatusMeaning::Verdict::Refused:
+        refuse(statusText(HttpStatusMeaning::refusal(status)));
         return;
-    }
-    if (status == 404) {
-        refuse(statusText(QStringLiteral("no such session")));
-        return;
-    }
-    if ((status >= 500 || status == 408 || status == 429) && !isOneShot()) {
+    case HttpStatusMeaning::Verdict::Transient:
+        if (isOneShot())
+            break; // a request that posted a prompt is not sent again behind the user's back
         scheduleRetry(statusText(QStringLiteral("server error")));
         return;
+    case HttpStatusMeaning::Verdict::Other:
+        break;
     }
     fail(statusText(QStringLiteral("the server refused the stream")));
 }
@@ -320,19 +318,13 @@ QByteArray SseClient::responseHeader(const QByteArray &name) const
 // "PREFIX (HTTP 404 at URL): detail from the JSON error body".
 QString SseClient::statusText(const QString &prefix) const
 {
-    QString text = QStringLiteral("%1 (HTTP %2 at %3)")
-                       .arg(prefix)
-                       .arg(m_httpStatus)
-                       .arg(LoggableUrl::toString(url()));
     const QJsonObject body = QJsonDocument::fromJson(m_errorBody).object();
     const QString error = body.value(QStringLiteral("error")).toString();
     const QString detail = body.value(QStringLiteral("detail")).toString();
-    if (!error.isEmpty() || !detail.isEmpty()) {
-        text += QStringLiteral(": ") + error;
-        if (!detail.isEmpty())
-            text += (error.isEmpty() ? QString() : QStringLiteral(", ")) + detail;
-    }
-    return text;
+    const QString explanation = error.isEmpty() || detail.isEmpty()
+        ? QString(error + detail)
+        : QString(error + QStringLiteral(", ") + detail);
+    return HttpStatusMeaning::text(prefix, m_httpStatus, LoggableUrl::toString(url()), explanation);
 }
 
 } // namespace inkstream::core

@@ -1,6 +1,7 @@
 #include "core/client/websockettransport.h"
 
 #include "core/client/clientlog.h"
+#include "core/client/httpstatusmeaning.h"
 #include "core/client/loggableurl.h"
 
 #include <QNetworkRequest>
@@ -219,25 +220,19 @@ void WebSocketTransport::onDisconnected()
             const int status = match.hasMatch() ? match.captured(1).toInt() : 0;
             const QString detail = match.hasMatch() ? match.captured(2) : closeReason;
             const QString where = LoggableUrl::toString(url());
-            const auto text = [&](const QString &prefix) {
-                QString message
-                    = QStringLiteral("%1 (HTTP %2 at %3)").arg(prefix).arg(status).arg(where);
-                if (!detail.isEmpty())
-                    message += QStringLiteral(": ") + detail;
-                return message;
-            };
-            if (status == 401 || status == 403) {
-                refuse(text(status == 401 ? QStringLiteral("authentication required")
-                                          : QStringLiteral("access denied")));
+            switch (HttpStatusMeaning::classify(status)) {
+            case HttpStatusMeaning::Verdict::Refused:
+                refuse(HttpStatusMeaning::text(HttpStatusMeaning::refusal(status), status, where,
+                                               detail));
                 return;
-            }
-            if (status == 404) {
-                refuse(text(QStringLiteral("no such session")));
+            case HttpStatusMeaning::Verdict::Transient:
+                scheduleRetry(HttpStatusMeaning::text(
+                    QStringLiteral("the server refused the WebSocket for now"), status, where,
+                    detail));
                 return;
-            }
-            if (status == 429 || status >= 500) {
-                scheduleRetry(text(QStringLiteral("the server refused the WebSocket for now")));
-                return;
+            case HttpStatusMeaning::Verdict::EndedForGood:
+            case HttpStatusMeaning::Verdict::Other:
+                break;
             }
             fail(QStringLiteral("the server refused the WebSocket (policy violation at %1)%2")
                      .arg(where,
@@ -251,17 +246,9 @@ void WebSocketTransport::onDisconnected()
         return;
     }
     const int status = m_handshakeStatus;
-    const QString where = LoggableUrl::toString(url());
-    if (status == 401 || status == 403) {
-        refuse(QStringLiteral("%1 (HTTP %2 at %3)")
-                   .arg(status == 401 ? QStringLiteral("authentication required")
-                                      : QStringLiteral("access denied"))
-                   .arg(status)
-                   .arg(where));
-        return;
-    }
-    if (status == 404) {
-        refuse(QStringLiteral("no such session (HTTP 404 at %1)").arg(where));
+    if (HttpStatusMeaning::classify(status) == HttpStatusMeaning::Verdict::Refused) {
+        refuse(HttpStatusMeaning::text(HttpStatusMeaning::refusal(status), status,
+                                       LoggableUrl::toString(url())));
         return;
     }
     scheduleRetry(QStringLiteral("cannot open the WebSocket: %1").arg(socketError));

@@ -1,5 +1,6 @@
 #include "core/server/demoscript.h"
 
+#include "core/protocol/jsonmember.h"
 #include "core/server/filestreamer.h"
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
@@ -46,19 +47,8 @@ QString baseName(const QString &path)
 bool readInt(const QJsonObject &object, const QString &key, int min, int max, int fallback,
              int *out, QString *error)
 {
-    const QJsonValue value = object.value(key);
-    if (value.isUndefined()) {
-        *out = fallback;
-        return true;
-    }
-    const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
-    if (!value.isDouble() || std::floor(number) != number || number < min || number > max) {
-        *error
-            = QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max);
-        return false;
-    }
-    *out = int(number);
-    return true;
+    *out = fallback;
+    return JsonMember::readInteger(object, key, min, max, out, error);
 }
 
 } // namespace

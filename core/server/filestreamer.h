@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/protocol/chunker.h"
 #include "core/protocol/event.h"
-#include "core/server/chunker.h"
 
 #include <QJsonObject>
 #include <QList>

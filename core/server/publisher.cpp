@@ -1,8 +1,9 @@
 #include "core/server/publisher.h"
 
 #include "core/model/sessionmodel.h"
+#include "core/protocol/chunker.h"
 #include "core/protocol/eventcodec.h"
-#include "core/server/chunker.h"
+#include "core/protocol/jsonmember.h"
 #include "core/server/filestreamer.h"
 #include "core/server/httpconnection.h"
 #include "core/server/httpserver.h"
@@ -33,23 +34,6 @@ using Method = HttpRequest::Method;
 
 constexpr int kMaxChunkSize = 1 << 20;
 constexpr int kMaxDelayMs = 60000;
-
-// An optional integer member in [min, max]; false with a reason when it is present but isn't.
-bool readOptionalInt(const QJsonObject &object, const QString &key, int min, int max, int *out,
-                     QString *detail)
-{
-    const QJsonValue value = object.value(key);
-    if (value.isUndefined() || value.isNull())
-        return true;
-    const double number = value.toDouble(std::numeric_limits<double>::quiet_NaN());
-    if (!value.isDouble() || std::floor(number) != number || number < min || number > max) {
-        *detail
-            = QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max);
-        return false;
-    }
-    *out = int(number);
-    return true;
-}
 
 CorsPolicy::Headers allowHeader(const QByteArray &methods)
 {
@@ -591,10 +575,10 @@ void Publisher::postFiles(const HttpRequest &request, QTcpSocket *socket, Sessio
     }
     ChunkOptions options;
     QString detail;
-    if (!readOptionalInt(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize, &options.chunkSize,
-                         &detail)
-        || !readOptionalInt(body, QStringLiteral("delayMs"), 0, kMaxDelayMs, &options.delayMs,
-                            &detail)) {
+    if (!JsonMember::readInteger(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize,
+                                 &options.chunkSize, &detail)
+        || !JsonMember::readInteger(body, QStringLiteral("delayMs"), 0, kMaxDelayMs,
+                                    &options.delayMs, &detail)) {
         respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"), detail);
         return;
     }
@@ -834,8 +818,8 @@ void Publisher::postChat(const HttpRequest &request, QTcpSocket *socket, Session
     }
     int chunkSize = 0; // 0: the whole text in one delta
     QString detail;
-    if (!readOptionalInt(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize, &chunkSize,
-                         &detail)) {
+    if (!JsonMember::readInteger(body, QStringLiteral("chunkSize"), 1, kMaxChunkSize, &chunkSize,
+                                 &detail)) {
         respondError(request, socket, Status::BadRequest, QStringLiteral("invalid field"), detail);
         return;
     }

@@ -933,8 +933,17 @@ private Q_SLOTS:
         QCOMPARE(frames.at(frames.size() - 2).json().value(QStringLiteral("type")).toString(),
                  QStringLiteral("complete")); // the file's completion came first
         QCOMPARE(f.session->model()->state(), SessionState::Complete);
-        QTest::qWait(50);
+        // Once the client has everything the session published, and a late joiner the whole
+        // history, each holds one completion (no fixed wait: the later events are the proof).
+        QTRY_COMPARE_WITH_TIMEOUT(client.dispatched().last().id,
+                                  QByteArray::number(f.session->lastSequence()), 10000);
         QCOMPARE(client.events("session").size(), 1);
+        RawSseClient lateJoiner(f.publisher.port(), "/api/sessions/s1/stream");
+        QTRY_VERIFY_WITH_TIMEOUT(!lateJoiner.dispatched().isEmpty()
+                                     && lateJoiner.dispatched().last().id
+                                         == QByteArray::number(f.session->lastSequence()),
+                                 10000);
+        QCOMPARE(lateJoiner.events("session").size(), 1);
     }
 
     void complete_whenIdle_publishesAtOnce()

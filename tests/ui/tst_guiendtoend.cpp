@@ -1,9 +1,11 @@
 #include "core/client/sessionclient.h"
+#include "core/model/sessionanalytics.h"
 #include "core/model/sessionmodel.h"
 #include "core/server/demoscript.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "ui/analyticsdock.h"
 #include "ui/analyticspanel.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
@@ -92,13 +94,13 @@ private Q_SLOTS:
         QVERIFY(analytics.timeToFirstEventMs().has_value());
         QVERIFY(*analytics.timeToFirstCodeMs() >= *analytics.timeToFirstEventMs());
         QVERIFY(analytics.durationMs() > 0);
-        window.showAnalytics(true);
+        window.analyticsDock()->setVisible(true);
         ui::AnalyticsPanel *panel = window.analyticsPanel();
         QCOMPARE(panel->fieldText(QStringLiteral("events")),
                  QLocale().toString(analytics.events()));
         QCOMPARE(panel->fieldText(QStringLiteral("codeChars")), QLocale().toString(codePoints));
         QCOMPARE(panel->fieldText(QStringLiteral("reconnects")), QStringLiteral("0"));
-        window.showAnalytics(false);
+        window.analyticsDock()->setVisible(false);
 
         // The debug console saw every event the client received.
         ui::DebugConsole *console = window.debugConsole();

@@ -1,5 +1,6 @@
 #include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
+#include "core/model/sessionanalytics.h"
 #include "core/model/sessionmodel.h"
 #include "core/server/publisher.h"
 #include "core/server/session.h"
@@ -17,6 +18,7 @@
 #include "ui/editorpane.h"
 #include "ui/eventlogmodel.h"
 #include "ui/filedocuments.h"
+#include "ui/fileexporter.h"
 #include "ui/filelistmodel.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/mainwindow.h"
@@ -843,7 +845,7 @@ private Q_SLOTS:
 
         QTemporaryDir dir;
         QStringList errors;
-        QCOMPARE(f.window.saveAllTo(dir.path(), &errors), 1);
+        QCOMPARE(f.window.exporter()->saveAllTo(dir.path(), &errors), 1);
         QFile saved(dir.filePath(QStringLiteral("a.py")));
         QVERIFY(saved.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(saved.readAll()), mine);
@@ -897,7 +899,7 @@ private Q_SLOTS:
         QCOMPARE(shownText(f.window), QStringLiteral("import shutil\n"));
         QTemporaryDir dir;
         QStringList errors;
-        QCOMPARE(f.window.saveAllTo(dir.path(), &errors), 1);
+        QCOMPARE(f.window.exporter()->saveAllTo(dir.path(), &errors), 1);
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("good.py"))));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.py"))));
     }

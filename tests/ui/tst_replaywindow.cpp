@@ -5,6 +5,7 @@
 #include "core/server/demoscript.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "ui/analyticsdock.h"
 #include "ui/analyticspanel.h"
 #include "ui/codeeditor.h"
 #include "ui/editorpane.h"
@@ -209,7 +210,7 @@ void TestReplayWindow::speedBox_instantPlaysTheRest()
 void TestReplayWindow::analytics_showTheRecording_chartClickSeeks()
 {
     QVERIFY(!m_window->analyticsPanel()); // nothing of it until asked for
-    m_window->showAnalytics(true);
+    m_window->analyticsDock()->setVisible(true);
     ui::AnalyticsPanel *panel = m_window->analyticsPanel();
     QCOMPARE(panel->fieldText(QStringLiteral("events")),
              QLocale().toString(qint64(m_recording.events.size())));

@@ -4,9 +4,9 @@
 //   bench_decode record FILE [BYTES]   writes the recorded stream (Session::publish frames)
 //   bench_decode measure FILE [RUNS]   prints one JSON line per measure
 #include "core/model/sessionmodel.h"
+#include "core/protocol/chunker.h"
 #include "core/protocol/eventcodec.h"
 #include "core/protocol/sseparser.h"
-#include "core/server/chunker.h"
 #include "core/server/session.h"
 
 #include <QCoreApplication>

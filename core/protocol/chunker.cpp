@@ -1,4 +1,4 @@
-#include "core/server/chunker.h"
+#include "core/protocol/chunker.h"
 
 namespace inkstream::core {
 

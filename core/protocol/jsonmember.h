@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace inkstream::core {
+
+// Optional members of a JSON object as the REST bodies and the demo scripts have them.
+class JsonMember final
+{
+public:
+    // Reads member `key` as an integer in [min, max] into `out`. Absent, or null (as JSON
+    // writers spell "not given"), leaves `out` as it is. Anything else is refused, false, with
+    // `error` naming the member: "\"chunkSize\" must be an integer from 1 to 1048576".
+    static bool readInteger(const QJsonObject &object, const QString &key, int min, int max,
+                            int *out, QString *error);
+};
+
+} // namespace inkstream::core
