@@ -202,7 +202,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             (state = pageState(), state.value(QStringLiteral("complete")).toBool()), 120000);
         QVERIFY2(state.value(QStringLiteral("opens")).toInt() >= 2,
-                 qPrintable(QJsonDocument(state).toJson()));
+                 QJsonDocument(state).toJson().constData());
 
         const QJsonObject files = state.value(QStringLiteral("files")).toObject();
         QCOMPARE(files.size(), session->model()->files().size());

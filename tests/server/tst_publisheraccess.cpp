@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTest>
+#include <memory>
 #include <QTimer>
 
 using namespace inkstream::core;
@@ -181,7 +182,7 @@ private Q_SLOTS:
         // A burst of one second's worth, then refusals; the bucket refills at 3 per second, so
         // at most one more may slip through while the six requests run.
         QCOMPARE(statuses.mid(0, 3), QList<int>({200, 200, 200}));
-        QVERIFY2(statuses.count(429) >= 2, qPrintable(QTest::toString(statuses)));
+        QVERIFY2(statuses.count(429) >= 2, std::unique_ptr<char[]>(QTest::toString(statuses)).get());
         QVERIFY(f.publisher.metrics().responses(QStringLiteral("/healthz"), 429) >= 2);
         // The bucket refills: within a second the address may connect again. (A plain loop:
         // QTRY_* would evaluate the connecting expression once more after it succeeded.)
