@@ -301,26 +301,26 @@ int WatchCommand::run(const QStringList &arguments)
             err << "inkstream watch: --header needs \"Name: value\", not \"" << header << "\"\n";
             return kExitUsage;
         }
-        options.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
+        options.request.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
     }
-    options.body = parser.value(dataOption).toUtf8();
+    options.request.body = parser.value(dataOption).toUtf8();
     const QString prompt = connectOptions.prompt();
     const bool chatApi = core::ChatRequest::needsModel(options.dialect);
     const core::ChatRequest::Options request = connectOptions.requestOptions();
     const QString dialectName = core::DialectDecoder::dialectText(options.dialect);
     if (chatApi) {
-        if (prompt.isEmpty() && options.body.isEmpty()) {
+        if (prompt.isEmpty() && options.request.body.isEmpty()) {
             err << "inkstream watch: --dialect " << dialectName
                 << " needs --prompt TEXT (or a request body in --data)\n";
             return kExitUsage;
         }
         options.url = core::ChatRequest::url(options.dialect, options.url);
-        if (options.body.isEmpty()) {
+        if (options.request.body.isEmpty()) {
             if (!connectOptions.isModelSet()) {
                 err << "inkstream watch: --dialect " << dialectName << " needs --model NAME\n";
                 return kExitUsage;
             }
-            options.body = core::ChatRequest::body(
+            options.request.body = core::ChatRequest::body(
                 options.dialect, options.url, request,
                 QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
                                          {QStringLiteral("content"), prompt}}},
@@ -328,14 +328,14 @@ int WatchCommand::run(const QStringList &arguments)
         }
         for (const auto &header : core::ChatRequest::headers(options.dialect, request)) {
             if (header.first != "Content-Type")
-                options.headers.append(header);
+                options.request.headers.append(header);
         }
     } else if (!prompt.isEmpty()) {
-        if (!options.body.isEmpty()) {
+        if (!options.request.body.isEmpty()) {
             err << "inkstream watch: --prompt and --data exclude each other here\n";
             return kExitUsage;
         }
-        options.body = core::ChatRequest::body(
+        options.request.body = core::ChatRequest::body(
             options.dialect == core::Dialect::AiSdk ? options.dialect : core::Dialect::ChatText,
             options.url, request,
             QJsonArray {QJsonObject {{QStringLiteral("role"), QStringLiteral("user")},
@@ -346,14 +346,14 @@ int WatchCommand::run(const QStringList &arguments)
                "or ollama\n";
         return kExitUsage;
     }
-    if (!chatApi && !connectOptions.token().isEmpty())
-        options.headers.append({QByteArrayLiteral("Authorization"),
-                                QByteArrayLiteral("Bearer ") + connectOptions.token().toUtf8()});
-    options.method = parser.isSet(methodOption) ? parser.value(methodOption).toUpper().toLatin1()
-        : options.body.isEmpty()                ? QByteArrayLiteral("GET")
-                                                : QByteArrayLiteral("POST");
+    if (!chatApi)
+        options.request.addBearer(connectOptions.token());
+    options.request.method = parser.isSet(methodOption)
+        ? parser.value(methodOption).toUpper().toLatin1()
+        : options.request.body.isEmpty() ? QByteArrayLiteral("GET")
+                                         : QByteArrayLiteral("POST");
     static const QRegularExpression methodPattern(QStringLiteral("^[A-Z]+$"));
-    if (!methodPattern.match(QString::fromLatin1(options.method)).hasMatch()) {
+    if (!methodPattern.match(QString::fromLatin1(options.request.method)).hasMatch()) {
         err << "inkstream watch: --method takes an HTTP method such as GET or POST\n";
         return kExitUsage;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/sessionclient.h"
+#include "core/client/streamrequest.h"
 #include "core/protocol/dialectdecoder.h"
 
 #include <QByteArray>
@@ -35,9 +36,7 @@ struct WatchOptions
     QString recordPath; // --record FILE; empty = none
     QString statePath; // --state FILE; empty = none
     core::Dialect dialect = core::Dialect::Auto;
-    QByteArray method = QByteArrayLiteral("GET");
-    QByteArray body;
-    QList<std::pair<QByteArray, QByteArray>> headers;
+    core::StreamRequest request; // method, body, headers (a bearer token among them)
     bool quiet = false; // -q: no progress line
 };
 

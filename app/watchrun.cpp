@@ -177,7 +177,7 @@ int WatchRun::exec()
     m_client.setTransportMode(m_options.transport);
     m_client.setPollInterval(m_options.pollInterval);
     m_client.setDialect(m_options.dialect);
-    m_client.setRequest(m_options.method, m_options.body, m_options.headers);
+    m_client.setRequest(m_options.request);
     if (m_options.idleAfter)
         m_idleTimer.start(*m_options.idleAfter);
     m_budget.setMaxBytes(m_options.maxOutput);

@@ -990,11 +990,7 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
     m_composer->refresh();
     m_client->setDialect(settings.dialect);
     m_client->setTransportMode(settings.transport);
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (!settings.token.isEmpty())
-        headers.append({QByteArrayLiteral("Authorization"),
-                        QByteArrayLiteral("Bearer ") + settings.token.toUtf8()});
-    m_client->setRequest(QByteArrayLiteral("GET"), QByteArray(), headers);
+    m_client->setRequest(core::StreamRequest::withToken(settings.token));
     // Only native streams number their events so that a viewer can resume (ViewerStateStore).
     const bool keepsState
         = settings.dialect == core::Dialect::Native || settings.dialect == core::Dialect::Auto;

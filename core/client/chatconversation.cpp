@@ -104,7 +104,7 @@ bool ChatConversation::send(const QString &prompt, QString *error)
     m_tokens = 0;
     m_replying = true;
     m_client->setDialect(m_endpoint.dialect);
-    m_client->setRequest(QByteArrayLiteral("POST"), body, headers);
+    m_client->setRequest(StreamRequest::post(body, headers));
     m_client->setReplyId(m_replyId);
     if (m_turn == 1)
         m_client->connectTo(url); // a fresh session for a new conversation

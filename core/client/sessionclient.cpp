@@ -90,7 +90,7 @@ void SessionClient::createTransport(Transport::Kind kind)
     }
     case Transport::Kind::SocketIo: {
         auto *socketIo = new SocketIoTransport(this);
-        socketIo->setHeaders(m_headers);
+        socketIo->setHeaders(m_request.headers);
         m_transport = socketIo;
         break;
     }
@@ -98,7 +98,7 @@ void SessionClient::createTransport(Transport::Kind kind)
     m_transport->setReconnectPolicy(m_policy);
     m_transport->setHeartbeatTimeout(m_heartbeatTimeout);
     if (auto *sse = qobject_cast<SseClient *>(m_transport)) {
-        sse->setRequest(m_method, m_body, m_headers);
+        sse->setRequest(m_request);
         // A posted prompt is never re-sent, so silence cannot be cured by reconnecting; a
         // model may think for long before its first token.
         if (isOneShot())
@@ -274,14 +274,6 @@ void SessionClient::openStream(const QUrl &sessionUrl)
                       : m_mode == TransportMode::WebSocket         ? Transport::Kind::WebSocket
                       : m_mode == TransportMode::Polling           ? Transport::Kind::Polling
                                                                    : Transport::Kind::Sse);
-}
-
-void SessionClient::setRequest(const QByteArray &method, const QByteArray &body,
-                               const QList<std::pair<QByteArray, QByteArray>> &headers)
-{
-    m_method = method.isEmpty() ? QByteArrayLiteral("GET") : method.toUpper();
-    m_body = body;
-    m_headers = headers;
 }
 
 void SessionClient::disconnectFromSession()
@@ -690,7 +682,7 @@ void SessionClient::startResync(const QString &reason)
     }
     m_fetch = new SnapshotFetch(m_manager, this);
     m_fetch->setMaxLineSize(m_maxEventSize);
-    m_fetch->setHeaders(m_headers); // a token, if the stream needs one
+    m_fetch->setHeaders(m_request.headers); // a token, if the stream needs one
     connect(m_fetch, &SnapshotFetch::finished, this, &SessionClient::onSnapshotFinished);
     m_fetch->start(url);
 }
@@ -911,7 +903,7 @@ void SessionClient::probeEngineIo(ConnectionState failedState)
                                   .arg(detail));
                 openTransport(Transport::Kind::SocketIo);
             });
-    m_engineIoProbe->start(m_sessionUrl, m_headers);
+    m_engineIoProbe->start(m_sessionUrl, m_request.headers);
 }
 
 // An id-less stream that ended after its work was done is over: reconnecting would only have

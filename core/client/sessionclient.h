@@ -4,6 +4,7 @@
 #include "core/client/reconnectpolicy.h"
 #include "core/client/replayfilter.h"
 #include "core/client/sequencer.h"
+#include "core/client/streamrequest.h"
 #include "core/client/transport.h"
 #include "core/protocol/dialectdecoder.h"
 #include "core/protocol/event.h"
@@ -81,13 +82,12 @@ public:
     // Frames Auto holds back before it settles on native when none of them tells.
     static constexpr qsizetype kMaxUndecidedFrames = 16;
     // The request that opens an SSE stream (takes effect with the next connectTo()): a method
-    // other than GET sends `body` once and never reconnects (a posted prompt); the stream's
-    // end then completes the reply. Headers are sent as given and never logged.
-    void setRequest(const QByteArray &method, const QByteArray &body,
-                    const QList<std::pair<QByteArray, QByteArray>> &headers);
+    // other than GET sends its body once and never reconnects (a posted prompt); the stream's
+    // end then completes the reply.
+    void setRequest(const StreamRequest &request) { m_request = request.normalised(); }
     // A stream opened with anything but GET (a posted prompt): never re-sent, so never
     // reconnected.
-    bool isOneShot() const { return m_method != "GET"; }
+    bool isOneShot() const { return m_request.isOneShot(); }
     // Decoder warnings (things a dialect did not understand), oldest first, at most maxErrors().
     QStringList warnings() const { return m_warnings; }
 
@@ -222,9 +222,7 @@ private:
     QList<SseEvent> m_undecided; // Auto: frames seen before the dialect was known
     QStringList m_warnings;
     bool m_closing = false;
-    QByteArray m_method = QByteArrayLiteral("GET");
-    QByteArray m_body;
-    QList<std::pair<QByteArray, QByteArray>> m_headers;
+    StreamRequest m_request;
     Transport *m_transport = nullptr;
     TransportMode m_mode = TransportMode::Sse;
     QStringList m_fallbacks;

@@ -75,14 +75,6 @@ bool SseClient::checkUrl(const QUrl &url, QString *error) const
     return hasScheme(url, QStringLiteral("http"), error);
 }
 
-void SseClient::setRequest(const QByteArray &method, const QByteArray &body,
-                           const QList<std::pair<QByteArray, QByteArray>> &headers)
-{
-    m_method = method.isEmpty() ? QByteArrayLiteral("GET") : method.toUpper();
-    m_body = body;
-    m_headers = headers;
-}
-
 void SseClient::resetStatistics()
 {
     m_peakBufferedBytes = 0;
@@ -113,19 +105,19 @@ void SseClient::startConnection()
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(0); // the stream is open-ended; the heartbeat watches it instead
-    for (const auto &[name, value] : m_headers)
+    for (const auto &[name, value] : m_request.headers)
         request.setRawHeader(name, value);
-    if (!m_body.isEmpty() && !request.hasRawHeader(QByteArrayLiteral("Content-Type")))
+    if (!m_request.body.isEmpty() && !request.hasRawHeader(QByteArrayLiteral("Content-Type")))
         request.setRawHeader(QByteArrayLiteral("Content-Type"),
                              QByteArrayLiteral("application/json"));
 
     // Never the headers: they may carry an API key.
-    qCDebug(lcClient, "%s %s (Last-Event-ID %s)", m_method.constData(),
+    qCDebug(lcClient, "%s %s (Last-Event-ID %s)", m_request.method.constData(),
             qPrintable(LoggableUrl::toString(url())),
             lastId.isEmpty() ? "none" : lastId.constData());
-    QNetworkReply *reply = m_method == "GET"
+    QNetworkReply *reply = m_request.method == "GET"
         ? m_manager->get(request)
-        : m_manager->sendCustomRequest(request, m_method, m_body);
+        : m_manager->sendCustomRequest(request, m_request.method, m_request.body);
     m_reply = reply;
     // Back-pressure: a server that sends faster than we parse waits in TCP, not in our memory.
     reply->setReadBufferSize(kReadBufferSize);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/client/streamrequest.h"
 #include "core/client/transport.h"
 #include "core/protocol/ndjsonsplitter.h"
 
@@ -40,10 +41,9 @@ public:
     // The request that opens the stream. Default GET without a body. Any other method starts a
     // one-shot stream (a POSTed prompt): it is never re-sent, so a failure is final and the
     // server closing the stream ends it for good (state Disconnected).
-    void setRequest(const QByteArray &method, const QByteArray &body,
-                    const QList<std::pair<QByteArray, QByteArray>> &headers);
-    QByteArray method() const { return m_method; }
-    bool isOneShot() const { return m_method != "GET"; }
+    void setRequest(const StreamRequest &request) { m_request = request.normalised(); }
+    QByteArray method() const { return m_request.method; }
+    bool isOneShot() const { return m_request.isOneShot(); }
 
     qint64 bytesReceived() const { return m_bytesReceived; }
     int httpStatus() const { return m_httpStatus; } // of the last response, 0 before any
@@ -72,9 +72,7 @@ private:
     void deliverPending(const QByteArray &idBefore);
     QString statusText(const QString &prefix) const;
 
-    QByteArray m_method = QByteArrayLiteral("GET");
-    QByteArray m_body;
-    QList<std::pair<QByteArray, QByteArray>> m_headers;
+    StreamRequest m_request;
     QNetworkAccessManager *m_manager = nullptr;
     QPointer<QNetworkReply> m_reply;
     std::unique_ptr<SseParser> m_parser;

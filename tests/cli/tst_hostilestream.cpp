@@ -1,6 +1,6 @@
 #include "core/protocol/eventcodec.h"
-#include "tests/client/rawhttpserver.h"
-#include "tests/e2e/childprocess.h"
+#include "tests/support/childprocess.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QDir>
 #include <QDirIterator>

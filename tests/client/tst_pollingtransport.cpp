@@ -1,7 +1,7 @@
 #include "core/client/pollingtransport.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

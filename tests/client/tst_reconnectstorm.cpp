@@ -2,7 +2,7 @@
 #include "core/client/socketiotransport.h"
 #include "core/client/sseclient.h"
 #include "core/client/websockettransport.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -3,7 +3,7 @@
 #include "core/client/sseclient.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

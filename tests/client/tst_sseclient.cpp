@@ -1,5 +1,5 @@
 #include "core/client/sseclient.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QScopeGuard>
 #include <QSignalSpy>

@@ -2,7 +2,7 @@
 #include "core/client/viewerstate.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 #include "core/client/websockettransport.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
-#include "rawhttpserver.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
 #include <QSignalSpy>

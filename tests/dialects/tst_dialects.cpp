@@ -1,4 +1,4 @@
-#include "tests/nodeserver.h"
+#include "tests/support/nodeserver.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,8 @@
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
 #include "core/server/catchupreader.h"
-#include "tests/client/faultproxy.h"
-#include "tests/e2e/childprocess.h"
+#include "tests/support/childprocess.h"
+#include "tests/support/faultproxy.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,9 +3,9 @@
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
-#include "tests/client/faultproxy.h"
-#include "tests/client/rawhttpserver.h"
-#include "tests/e2e/childprocess.h"
+#include "tests/support/childprocess.h"
+#include "tests/support/faultproxy.h"
+#include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,3 +1,5 @@
+#include "tests/support/childprocess.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -8,37 +10,6 @@
 #include <QTest>
 
 namespace {
-
-QString binary()
-{
-    return qEnvironmentVariable("INKSTREAM_BINARY");
-}
-
-// `inkstream serve` with arguments, stopped with SIGTERM at the end.
-struct Serve
-{
-    explicit Serve(const QStringList &arguments)
-    {
-        process.start(
-            binary(),
-            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
-                + arguments);
-    }
-    ~Serve()
-    {
-        process.terminate();
-        if (!process.waitForFinished(10000))
-            process.kill();
-    }
-    QString url()
-    {
-        QDeadlineTimer deadline(20000);
-        while (!process.canReadLine() && !deadline.hasExpired())
-            process.waitForReadyRead(200);
-        return QString::fromUtf8(process.readLine()).trimmed();
-    }
-    QProcess process;
-};
 
 // `inkstream watch URL --output DIR --until complete` plus extra arguments; the exit code.
 int watch(const QString &url, const QString &output, const QStringList &extra = {})
@@ -109,9 +80,9 @@ private Q_SLOTS:
             QVERIFY2(said.contains(expected), said.constData());
         }
         {
-            Serve live({QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
-                        QStringLiteral("--record"), served});
-            const QString url = live.url();
+            ServeProcess live({QStringLiteral("--demo"), QStringLiteral("--speed"),
+                               QStringLiteral("40"), QStringLiteral("--record"), served});
+            const QString url = live.readUrl();
             QVERIFY(!url.isEmpty());
             QCOMPARE(watch(url, dir.filePath(QStringLiteral("live")),
                            {QStringLiteral("--record"), watched}),
@@ -122,9 +93,9 @@ private Q_SLOTS:
 
         // Every recording (the publisher's, the viewer's, the window's) replays to the live files.
         for (const QString &recording : {served, watched, windowed}) {
-            Serve replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
-                          QStringLiteral("40")});
-            const QString url = replay.url();
+            ServeProcess replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
+                                 QStringLiteral("40")});
+            const QString url = replay.readUrl();
             QVERIFY(!url.isEmpty());
             const QString output = dir.filePath(QFileInfo(recording).baseName() + u"-replay");
             QCOMPARE(watch(url, output), 0);
@@ -137,9 +108,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString recording = dir.filePath(QStringLiteral("demo.rec"));
         {
-            Serve live({QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("40"),
-                        QStringLiteral("--record"), recording});
-            QCOMPARE(watch(live.url(), dir.filePath(QStringLiteral("live"))), 0);
+            ServeProcess live({QStringLiteral("--demo"), QStringLiteral("--speed"),
+                               QStringLiteral("40"), QStringLiteral("--record"), recording});
+            QCOMPARE(watch(live.readUrl(), dir.filePath(QStringLiteral("live"))), 0);
         }
         QFile file(recording);
         QVERIFY(file.open(QIODevice::ReadWrite));
@@ -150,9 +121,9 @@ private Q_SLOTS:
         QVERIFY(file.resize(lastLine + 20));
         file.close();
 
-        Serve replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
-                      QStringLiteral("40")});
-        const QString url = replay.url();
+        ServeProcess replay({QStringLiteral("--replay"), recording, QStringLiteral("--speed"),
+                             QStringLiteral("40")});
+        const QString url = replay.readUrl();
         QVERIFY(!url.isEmpty());
         // Without the final event the session never completes: wait for it to go idle.
         QProcess watcher;

@@ -4,6 +4,7 @@
 
 #include "core/server/nchanrelay.h"
 #include "core/server/session.h"
+#include "tests/support/childprocess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -75,35 +76,6 @@ QByteArray sha256(const QByteArray &bytes)
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
 }
 
-// A process the test started; terminated (then killed) when it goes out of scope.
-struct Child
-{
-    Child() = default;
-    Child(const Child &) = delete;
-    Child &operator=(const Child &) = delete;
-    ~Child() { stop(); }
-    void stop()
-    {
-        if (process.state() == QProcess::NotRunning)
-            return;
-        process.terminate();
-        if (!process.waitForFinished(10000)) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    QString readLine(int timeoutMs = 15000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!process.canReadLine() && timer.elapsed() < timeoutMs
-               && process.state() != QProcess::NotRunning)
-            process.waitForReadyRead(200);
-        return QString::fromUtf8(process.readLine()).trimmed();
-    }
-    QProcess process;
-};
-
 const QByteArray kToken = QByteArrayLiteral("relay-test-token");
 
 // The shipped server block (packaging/nchan/, docs/relay.md) with the test's ports and token,
@@ -151,17 +123,17 @@ private Q_SLOTS:
 private:
     // Starts nginx + nchan in a fresh directory under m_dir; false (with a QTest failure) when it
     // does not come up.
-    bool startRedis(Child *redis, quint16 port);
-    bool startNginx(Child *nginx, const QString &name, const QString &serverBlock, quint16 port,
-                    quint16 publisherPort, quint16 redisPort = 0);
-    bool startServe(Child *serve, quint16 port, const QString &relayUrl, const QString &sessionId,
-                    const QByteArray &token = kToken, double speed = 20);
-    void startWatch(Child *watch, const QString &url, const QString &outputDir,
+    bool startRedis(ChildProcess *redis, quint16 port);
+    bool startNginx(ChildProcess *nginx, const QString &name, const QString &serverBlock,
+                    quint16 port, quint16 publisherPort, quint16 redisPort = 0);
+    bool startServe(ChildProcess *serve, quint16 port, const QString &relayUrl,
+                    const QString &sessionId, const QByteArray &token = kToken, double speed = 20);
+    void startWatch(ChildProcess *watch, const QString &url, const QString &outputDir,
                     const QString &transport = QStringLiteral("sse"));
     // Waits for the watch, then compares every file it wrote with the publisher's snapshot
     // (sha256; at least three files, as the demo has three), and checks that nginx answers
     // SUBSCRIBE_URL/snapshot with the same state.
-    void verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
+    void verifyFiles(ChildProcess *watch, const QString &outputDir, const QString &sessionUrl,
                      const QString &subscribeUrl, QJsonObject *summaryOut = nullptr);
     QJsonObject fetchSnapshot(const QString &sessionUrl);
 
@@ -235,8 +207,9 @@ void TestNchanRelay::queueOverflow_dropsNewestAndSaysSo()
     QCOMPARE(relay.queued(), 3);
 }
 
-bool TestNchanRelay::startNginx(Child *nginx, const QString &name, const QString &serverBlock,
-                                quint16 port, quint16 publisherPort, quint16 redisPort)
+bool TestNchanRelay::startNginx(ChildProcess *nginx, const QString &name,
+                                const QString &serverBlock, quint16 port, quint16 publisherPort,
+                                quint16 redisPort)
 {
     const QString dir = m_dir.filePath(name);
     [&] {
@@ -272,7 +245,7 @@ bool TestNchanRelay::startNginx(Child *nginx, const QString &name, const QString
     return true;
 }
 
-bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relayUrl,
+bool TestNchanRelay::startServe(ChildProcess *serve, quint16 port, const QString &relayUrl,
                                 const QString &sessionId, const QByteArray &token, double speed)
 {
     serve->process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -287,7 +260,7 @@ bool TestNchanRelay::startServe(Child *serve, quint16 port, const QString &relay
     return serve->process.waitForStarted();
 }
 
-void TestNchanRelay::startWatch(Child *watch, const QString &url, const QString &outputDir,
+void TestNchanRelay::startWatch(ChildProcess *watch, const QString &url, const QString &outputDir,
                                 const QString &transport)
 {
     watch->process.start(m_inkstream,
@@ -311,8 +284,9 @@ QJsonObject TestNchanRelay::fetchSnapshot(const QString &sessionUrl)
     return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
-void TestNchanRelay::verifyFiles(Child *watch, const QString &outputDir, const QString &sessionUrl,
-                                 const QString &subscribeUrl, QJsonObject *summaryOut)
+void TestNchanRelay::verifyFiles(ChildProcess *watch, const QString &outputDir,
+                                 const QString &sessionUrl, const QString &subscribeUrl,
+                                 QJsonObject *summaryOut)
 {
     QVERIFY2(watch->process.waitForFinished(70000), "watch did not finish");
     const QByteArray summaryText = watch->process.readAllStandardOutput();
@@ -353,17 +327,17 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     const QString sessionId = QStringLiteral("single");
 
     // The publisher comes first and nchan is not there yet: the relay queues and retries.
-    Child serve;
+    ChildProcess serve;
     QVERIFY(startServe(&serve, publisherPort, base + QStringLiteral("/pub/{id}"), sessionId));
     const QString sessionUrl = serve.readLine();
     QVERIFY2(sessionUrl.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(sessionUrl));
 
-    Child nginx;
+    ChildProcess nginx;
     QVERIFY(startNginx(&nginx, QStringLiteral("single"), QStringLiteral("inkstream-nchan.conf"),
                        port, publisherPort));
     const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
     const QString liveDir = m_dir.filePath(QStringLiteral("single-live"));
-    Child live;
+    ChildProcess live;
     startWatch(&live, subscribeUrl, liveDir);
     verifyFiles(&live, liveDir, sessionUrl, subscribeUrl);
     if (QTest::currentTestFailed())
@@ -373,7 +347,7 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     // over EventSource and over WebSocket.
     for (const QString &transport : {QStringLiteral("sse"), QStringLiteral("ws")}) {
         const QString lateDir = m_dir.filePath(QStringLiteral("single-late-") + transport);
-        Child late;
+        ChildProcess late;
         startWatch(&late, subscribeUrl, lateDir, transport);
         QJsonObject summary;
         verifyFiles(&late, lateDir, sessionUrl, subscribeUrl, &summary);
@@ -391,7 +365,7 @@ void TestNchanRelay::singleNode_demoReachesLiveAndLateViewers()
     QCOMPARE(serve.process.exitCode(), 0);
 
     // A publisher without the right token is refused by nginx, and says so.
-    Child intruder;
+    ChildProcess intruder;
     QVERIFY(startServe(&intruder, 0, base + QStringLiteral("/pub/{id}"), QStringLiteral("intruder"),
                        QByteArrayLiteral("wrong")));
     QByteArray intruderLog;
@@ -412,11 +386,11 @@ void TestNchanRelay::guiDemo_relaysItsSessionThroughNchan()
     const quint16 publisherPort = ports.at(1);
     QVERIFY(port && publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
-    Child nginx;
+    ChildProcess nginx;
     QVERIFY(startNginx(&nginx, QStringLiteral("gui"), QStringLiteral("inkstream-nchan.conf"), port,
                        publisherPort));
 
-    Child gui;
+    ChildProcess gui;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
@@ -443,7 +417,7 @@ void TestNchanRelay::guiDemo_relaysItsSessionThroughNchan()
 
     const QString subscribeUrl = base + QStringLiteral("/sub/") + sessionId;
     const QString dir = m_dir.filePath(QStringLiteral("gui-viewer"));
-    Child viewer;
+    ChildProcess viewer;
     startWatch(&viewer, subscribeUrl, dir);
     verifyFiles(
         &viewer, dir,
@@ -468,10 +442,10 @@ void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
     QVERIFY(port && publisherPort);
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
     const QString sessionId = QStringLiteral("private");
-    Child nginx;
+    ChildProcess nginx;
     QVERIFY(startNginx(&nginx, QStringLiteral("private"), QStringLiteral("inkstream-nchan.conf"),
                        port, publisherPort));
-    Child serve;
+    ChildProcess serve;
     serve.process.setProcessChannelMode(QProcess::SeparateChannels);
     serve.process.start(m_inkstream,
                         {QStringLiteral("serve"), QStringLiteral("--port"),
@@ -511,7 +485,7 @@ void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
         {QStringLiteral("ws"), subscribeUrl, {}, false},
     };
     for (const Case &c : cases) {
-        Child watch;
+        ChildProcess watch;
         const QString dir = m_dir.filePath(
             QStringLiteral("private-%1-%2")
                 .arg(c.transport)
@@ -546,7 +520,7 @@ void TestNchanRelay::readToken_isCheckedByThePublisherForEveryViewer()
     nginx.stop();
 }
 
-bool TestNchanRelay::startRedis(Child *redis, quint16 port)
+bool TestNchanRelay::startRedis(ChildProcess *redis, quint16 port)
 {
     redis->process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     redis->process.start(m_redis,
@@ -566,17 +540,17 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
     const QList<quint16> ports = freePorts(4);
     QVERIFY(!ports.contains(quint16(0)));
     const quint16 redisPort = ports.at(0);
-    Child redis;
+    ChildProcess redis;
     QVERIFY(startRedis(&redis, redisPort));
 
     const quint16 publishPort = ports.at(1);
     const quint16 subscribePort = ports.at(2);
     const quint16 publisherPort = ports.at(3);
     const QString config = QStringLiteral("inkstream-nchan-redis.conf");
-    Child publishNode;
+    ChildProcess publishNode;
     QVERIFY(startNginx(&publishNode, QStringLiteral("node-a"), config, publishPort, publisherPort,
                        redisPort));
-    Child subscribeNode;
+    ChildProcess subscribeNode;
     QVERIFY(startNginx(&subscribeNode, QStringLiteral("node-b"), config, subscribePort,
                        publisherPort, redisPort));
 
@@ -585,11 +559,11 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
         = QStringLiteral("http://127.0.0.1:%1/sub/%2").arg(subscribePort).arg(sessionId);
     // The live viewer subscribes on node B before anything is published on node A.
     const QString liveDir = m_dir.filePath(QStringLiteral("cluster-live"));
-    Child live;
+    ChildProcess live;
     startWatch(&live, subscribeUrl, liveDir);
     QVERIFY(live.process.waitForStarted());
 
-    Child serve;
+    ChildProcess serve;
     QVERIFY(startServe(&serve, publisherPort,
                        QStringLiteral("http://127.0.0.1:%1/pub/{id}").arg(publishPort), sessionId));
     const QString sessionUrl = serve.readLine();
@@ -600,7 +574,7 @@ void TestNchanRelay::redisCluster_publishOnOneNodeWatchOnTheOther()
 
     // A late viewer on node B reads the history that node A stored in Redis.
     const QString lateDir = m_dir.filePath(QStringLiteral("cluster-late"));
-    Child late;
+    ChildProcess late;
     startWatch(&late, subscribeUrl, lateDir);
     verifyFiles(&late, lateDir, sessionUrl, subscribeUrl);
 
@@ -624,7 +598,7 @@ void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
     QFETCH(QString, transport);
     const quint16 redisPort = freePort();
     QVERIFY(redisPort);
-    Child redis;
+    ChildProcess redis;
     QVERIFY(startRedis(&redis, redisPort));
     const quint16 publishPort = freePort();
     const quint16 subscribePort = freePort();
@@ -632,10 +606,10 @@ void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
     QVERIFY(publishPort && subscribePort && publisherPort && publishPort != subscribePort
             && publisherPort != publishPort && publisherPort != subscribePort);
     const QString config = QStringLiteral("inkstream-nchan-redis.conf");
-    Child publishNode;
+    ChildProcess publishNode;
     QVERIFY(startNginx(&publishNode, QStringLiteral("resume-a-") + transport, config, publishPort,
                        publisherPort, redisPort));
-    Child subscribeNode;
+    ChildProcess subscribeNode;
     QVERIFY(startNginx(&subscribeNode, QStringLiteral("resume-b-") + transport, config,
                        subscribePort, publisherPort, redisPort));
 
@@ -643,11 +617,11 @@ void TestNchanRelay::redisCluster_viewerResumesWithNchanIds()
     const QString subscribeUrl
         = QStringLiteral("http://127.0.0.1:%1/sub/%2").arg(subscribePort).arg(sessionId);
     const QString liveDir = m_dir.filePath(QStringLiteral("resume-live-") + transport);
-    Child live;
+    ChildProcess live;
     startWatch(&live, subscribeUrl, liveDir, transport);
     QVERIFY(live.process.waitForStarted());
     // Slow enough (about 10 s) that the outage falls in the middle of the session.
-    Child serve;
+    ChildProcess serve;
     QVERIFY(startServe(&serve, publisherPort,
                        QStringLiteral("http://127.0.0.1:%1/pub/{id}").arg(publishPort), sessionId,
                        kToken, 4));

@@ -1,8 +1,8 @@
 // The real `inkstream serve` on loopback against a hostile client (issue 17): nothing a
 // client sends reaches memory, sockets or disk before it is allowed to, and every limit holds
 // with its bound asserted.
-#include "../e2e/childprocess.h"
 #include "hostileclient.h"
+#include "tests/support/childprocess.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>

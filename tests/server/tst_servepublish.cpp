@@ -1,3 +1,5 @@
+#include "tests/support/childprocess.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,49 +15,6 @@
 #include <memory>
 
 namespace {
-
-QString binary()
-{
-    return qEnvironmentVariable("INKSTREAM_BINARY");
-}
-
-// `inkstream serve` as a child process, stopped with SIGTERM when the test ends.
-class ServeProcess
-{
-public:
-    explicit ServeProcess(const QStringList &extra = {}, const QStringList &environment = {})
-    {
-        if (!environment.isEmpty()) {
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            for (const QString &entry : environment)
-                env.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
-            process.setProcessEnvironment(env);
-        }
-        process.start(
-            binary(),
-            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
-                + extra);
-    }
-    ~ServeProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            if (!process.waitForFinished(10000))
-                process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    // The first stdout line: the session URL.
-    QString readUrl()
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!process.canReadLine() && timer.elapsed() < 15000)
-            process.waitForReadyRead(500);
-        return QString::fromUtf8(process.readLine()).trimmed();
-    }
-    QProcess process;
-};
 
 struct Result
 {

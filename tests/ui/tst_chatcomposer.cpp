@@ -2,7 +2,7 @@
 #include "core/client/connectionsettings.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
-#include "tests/nodeserver.h"
+#include "tests/support/nodeserver.h"
 #include "ui/chatcomposer.h"
 #include "ui/chatpanel.h"
 #include "ui/mainwindow.h"

@@ -1,13 +1,15 @@
 #pragma once
 
-// What the end-to-end suites that drive the real `inkstream` binary share: the binary, child
-// processes that are always stopped, and source text that exercises every UTF-8 length and
-// the JSON escapes.
+// What the suites that drive the real `inkstream` binary share: the binary, child processes
+// that are always stopped (`serve` among them), and source text that exercises every UTF-8
+// length and the JSON escapes.
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
 
 namespace {
 
@@ -75,6 +77,27 @@ public:
         return QString::fromUtf8(process.readLine()).trimmed();
     }
     QProcess process;
+};
+
+// `inkstream serve --port 0 EXTRA` as a child process (ENVIRONMENT: "NAME=value" entries added
+// to the test's); its first stdout line is the session URL.
+class ServeProcess : public ChildProcess
+{
+public:
+    explicit ServeProcess(const QStringList &extra = {}, const QStringList &environment = {})
+    {
+        if (!environment.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const QString &entry : environment)
+                env.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
+            process.setProcessEnvironment(env);
+        }
+        process.start(
+            binary(),
+            QStringList {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")}
+                + extra);
+    }
+    QString readUrl(int timeoutMs = 20000) { return readLine(timeoutMs); }
 };
 
 } // namespace
