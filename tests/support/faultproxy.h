@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tests/support/loopbacklistener.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -49,24 +51,12 @@ public:
 
     bool listen()
     {
-        QObject::connect(&m_listener, &QTcpServer::newConnection, &m_listener, [this] {
-            while (QTcpSocket *socket = m_listener.nextPendingConnection())
-                accept(socket);
-        });
-        return m_listener.listen(QHostAddress::LocalHost, 0);
+        return m_listener.listen([this](QTcpSocket *socket) { accept(socket); });
     }
     void setCutPolicy(CutPolicy policy) { m_policy = std::move(policy); }
-    quint16 port() const { return m_listener.serverPort(); }
+    quint16 port() const { return m_listener.port(); }
     // http://127.0.0.1:PORT + path
-    QUrl url(const QString &path) const
-    {
-        QUrl url;
-        url.setScheme(QStringLiteral("http"));
-        url.setHost(QStringLiteral("127.0.0.1"));
-        url.setPort(port());
-        url.setPath(path);
-        return url;
-    }
+    QUrl url(const QString &path) const { return m_listener.url(path); }
     const Stats &stats() const { return m_stats; }
 
 private:
@@ -87,8 +77,8 @@ private:
     {
         auto link = std::make_shared<Link>();
         link->client = client;
-        client->setParent(&m_listener);
-        auto *server = new QTcpSocket(&m_listener);
+        client->setParent(m_listener.socketOwner());
+        auto *server = new QTcpSocket(m_listener.socketOwner());
         link->server = server;
         link->cutAfter = m_policy ? m_policy(m_stats.connections) : -1;
         ++m_stats.connections;
@@ -196,7 +186,7 @@ private:
     static constexpr qint64 kWindow = 256 * 1024;
 
     quint16 m_targetPort = 0;
-    QTcpServer m_listener;
+    LoopbackListener m_listener;
     CutPolicy m_policy;
     QList<std::shared_ptr<Link>> m_links;
     Stats m_stats;

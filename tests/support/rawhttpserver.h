@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tests/support/loopbacklistener.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHash>
@@ -43,23 +45,11 @@ public:
     bool listen()
     {
         m_clock.start();
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                accept(socket);
-        });
-        return m_server.listen(QHostAddress::LocalHost, 0);
+        return m_server.listen([this](QTcpSocket *socket) { accept(socket); });
     }
     void setHandler(Handler handler) { m_handler = std::move(handler); }
-    quint16 port() const { return m_server.serverPort(); }
-    QUrl url(const QString &path) const
-    {
-        QUrl url;
-        url.setScheme(QStringLiteral("http"));
-        url.setHost(QStringLiteral("127.0.0.1"));
-        url.setPort(port());
-        url.setPath(path);
-        return url;
-    }
+    quint16 port() const { return m_server.port(); }
+    QUrl url(const QString &path) const { return m_server.url(path); }
     const QList<Request> &requests() const { return m_requests; }
     int requestCount() const { return int(m_requests.size()); }
 
@@ -117,7 +107,7 @@ public:
 private:
     void accept(QTcpSocket *socket)
     {
-        socket->setParent(&m_server);
+        socket->setParent(m_server.socketOwner());
         auto buffer = std::make_shared<QByteArray>();
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
@@ -145,7 +135,7 @@ private:
         });
     }
 
-    QTcpServer m_server;
+    LoopbackListener m_server;
     QElapsedTimer m_clock;
     QList<Request> m_requests;
     Handler m_handler;
