@@ -122,6 +122,8 @@ QString ConnectionIndicator::retryReason() const
 
 void ConnectionIndicator::setDetailsShown(bool shown)
 {
+    if (shown == m_detailsShown)
+        return;
     m_detailsShown = shown;
     refresh();
 }

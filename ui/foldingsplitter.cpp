@@ -40,8 +40,7 @@ void FoldingSplitter::setPaneShownByReader(QWidget *pane, bool shown)
     if (!side)
         return;
     side->wanted = shown;
-    side->insisted = false;
-    side->insisted = shown && !shouldShow(*side, width());
+    side->insisted = shown && !fits(*side, width());
     refold(width());
 }
 
@@ -103,12 +102,13 @@ const FoldingSplitter::SidePane *FoldingSplitter::sideOf(QWidget *pane) const
 
 bool FoldingSplitter::shouldShow(const SidePane &side, int width) const
 {
-    if (!side.wanted)
-        return false;
-    if (side.insisted)
-        return true;
-    // Fold the side panes in order until the main pane has its comfortable width; those the
-    // reader insisted on are never folded.
+    return side.wanted && (side.insisted || fits(side, width));
+}
+
+bool FoldingSplitter::fits(const SidePane &side, int width) const
+{
+    // Fold the side panes in order until the main pane has its comfortable width; the others
+    // the reader insisted on are never folded.
     int needed = m_comfortableWidth;
     for (const SidePane &other : m_sides) {
         if (other.wanted)
@@ -117,7 +117,7 @@ bool FoldingSplitter::shouldShow(const SidePane &side, int width) const
     for (const SidePane &other : m_sides) {
         if (needed <= width)
             break;
-        if (!other.wanted || other.insisted)
+        if (!other.wanted || (other.insisted && &other != &side))
             continue;
         if (&other == &side)
             return false;
@@ -131,12 +131,8 @@ void FoldingSplitter::refold(int width)
     if (!m_main || width <= 0)
         return;
     // Once there is room for it anyway, an insisted pane is an ordinary one again.
-    for (SidePane &side : m_sides) {
-        if (side.insisted) {
-            side.insisted = false;
-            side.insisted = !shouldShow(side, width);
-        }
-    }
+    for (SidePane &side : m_sides)
+        side.insisted = side.insisted && !fits(side, width);
     bool changed = false;
     for (const SidePane &side : m_sides) {
         const bool show = shouldShow(side, width);

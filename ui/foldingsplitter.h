@@ -53,6 +53,9 @@ private:
     // Shows and hides the side panes for `width`.
     void refold(int width);
     bool shouldShow(const SidePane &side, int width) const;
+    // Whether `side` (wanted) has room at `width`, the panes before it in folding order folded
+    // first, as if the reader had not insisted on it.
+    bool fits(const SidePane &side, int width) const;
     void giveMainPaneRoom();
 
     QWidget *m_main = nullptr;

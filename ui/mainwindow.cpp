@@ -187,10 +187,7 @@ MainWindow::MainWindow(core::SessionModel *model, core::SessionClient *client, Q
     statusBar()->addPermanentWidget(m_backlogLabel);
     m_backlogLabel->hide();
     // A message gets the room the connection details and the backlog had, so it is read whole.
-    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString &message) {
-        m_connection->setDetailsShown(message.isEmpty());
-        m_backlogLabel->setVisible(message.isEmpty() && !m_backlogLabel->fullText().isEmpty());
-    });
+    connect(statusBar(), &QStatusBar::messageChanged, this, &MainWindow::updateStatusDetails);
 
     m_debugConsole = new DebugConsole(m_client, this);
     m_debugDock = new QDockWidget(tr("Debug Console"), this);
@@ -480,10 +477,10 @@ void MainWindow::createActions()
     debugAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     viewMenu->addAction(debugAction);
     // The analytics panel is built the first time the dock shows: nothing of it at start-up.
-    m_analyticsAction = m_analyticsDock->toggleViewAction();
-    m_analyticsAction->setText(tr("Session &Analytics"));
-    m_analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    viewMenu->addAction(m_analyticsAction);
+    QAction *analyticsAction = m_analyticsDock->toggleViewAction();
+    analyticsAction->setText(tr("Session &Analytics"));
+    analyticsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    viewMenu->addAction(analyticsAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Inkstream"), this, &MainWindow::showAbout);
@@ -553,7 +550,15 @@ void MainWindow::updateBacklog()
     else if (characters > 200)
         text = tr("%1 characters behind live · Ctrl+J catches up").arg(characters);
     m_backlogLabel->setFullText(text);
-    m_backlogLabel->setVisible(!text.isEmpty() && statusBar()->currentMessage().isEmpty());
+    updateStatusDetails();
+}
+
+// While the status bar shows a message, the connection details and the backlog give it room.
+void MainWindow::updateStatusDetails()
+{
+    const bool roomForDetails = statusBar()->currentMessage().isEmpty();
+    m_connection->setDetailsShown(roomForDetails);
+    m_backlogLabel->setVisible(roomForDetails && !m_backlogLabel->fullText().isEmpty());
 }
 
 void MainWindow::goToLine()
@@ -918,13 +923,18 @@ void MainWindow::updateTitle()
 
 void MainWindow::requestLocalDemo()
 {
-    // Before a new session replaces the one shown: the reader's edits are saved, dropped on
-    // purpose, or the new session waits (a replay's edits are a recording's: nothing asked).
-    if (!m_replay && !m_exporter->confirmLeavingEdits(tr("Run the Demo Again")))
+    if (!confirmReplacingSession(tr("Run the Demo Again")))
         return;
     // The demo is a fresh session each time: nothing of it is kept (see ViewerStateStore).
     m_stateStore->stop();
     Q_EMIT localDemoRequested();
+}
+
+// Before a new session replaces the one shown: the reader's edits are saved, dropped on purpose,
+// or the new session waits (a replay's edits are a recording's: nothing is asked).
+bool MainWindow::confirmReplacingSession(const QString &action)
+{
+    return m_replay || m_exporter->confirmLeavingEdits(action);
 }
 
 bool MainWindow::showsStartPage() const
@@ -964,7 +974,7 @@ void MainWindow::connectWith(const core::ConnectionSettings &settings)
             tr("“%1” is not an http:// or https:// URL.").arg(settings.url.toString()));
         return;
     }
-    if (!m_replay && !m_exporter->confirmLeavingEdits(tr("Connect to Session")))
+    if (!confirmReplacingSession(tr("Connect to Session")))
         return;
     m_unprovenEndpoint = checked; // remembered once it connects
 

@@ -140,6 +140,7 @@ private:
     void onConflictDetected(int fileIndex);
     void updateConflictBar();
     void updateBacklog();
+    void updateStatusDetails();
     void goToLine();
     void rejectCurrentFile();
     void showChanges();
@@ -162,6 +163,7 @@ private:
     void connectToRecent(const QUrl &url);
     void showSession();
     void showAbout();
+    bool confirmReplacingSession(const QString &action);
     void restoreSettings();
     void saveSettings() const;
 
@@ -174,7 +176,6 @@ private:
     DebugConsole *m_debugConsole = nullptr;
     QDockWidget *m_debugDock = nullptr;
     AnalyticsDock *m_analyticsDock = nullptr;
-    QAction *m_analyticsAction = nullptr;
     core::ReplayController *m_replay = nullptr;
     QLabel *m_recordingLabel = nullptr;
     QUrl m_unprovenEndpoint; // connected to, not yet through: not in Recent connections yet

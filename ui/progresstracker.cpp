@@ -12,6 +12,25 @@
 namespace inkstream::ui {
 
 namespace {
+
+// `detail` less a leading `title` and the separators after it: "Generating a.py" and
+// "generating: a.py" under the "Generating" station say "a.py", "Generating" says nothing. A
+// detail that only starts like the title ("Generatingly") stays whole.
+QString withoutLeadingTitle(const QString &detail, const QString &title)
+{
+    const auto isSeparator = [](QChar c) {
+        return c == u' ' || c == u':' || c == u'-' || c == QChar(0x2014);
+    };
+    if (!detail.startsWith(title, Qt::CaseInsensitive))
+        return detail;
+    QStringView rest = QStringView(detail).mid(title.size());
+    if (!rest.isEmpty() && !isSeparator(rest.front()))
+        return detail;
+    while (!rest.isEmpty() && isSeparator(rest.front()))
+        rest = rest.mid(1);
+    return rest.toString();
+}
+
 constexpr int kRadius = 13;
 constexpr int kTop = 10;
 constexpr int kMargin = 60; // left and right of the stations and the bar
@@ -106,7 +125,7 @@ int ProgressTracker::percent() const
 QString ProgressTracker::accessibleSummary() const
 {
     const QList<Station> steps = stations();
-    const int current = currentStep();
+    const int current = activeStep(steps);
     QString step = current >= 0 ? steps.at(current).title : QString();
     if (step.isEmpty() && !steps.isEmpty() && steps.constLast().state == core::StepState::Complete)
         step = steps.constLast().title;
@@ -163,7 +182,11 @@ core::StepState ProgressTracker::stepState(int step) const
 
 int ProgressTracker::currentStep() const
 {
-    const QList<Station> steps = stations();
+    return activeStep(stations());
+}
+
+int ProgressTracker::activeStep(const QList<Station> &steps)
+{
     for (int i = int(steps.size()) - 1; i >= 0; --i) {
         if (steps.at(i).state == core::StepState::Active)
             return i;
@@ -173,28 +196,12 @@ int ProgressTracker::currentStep() const
 
 QString ProgressTracker::detailText() const
 {
-    const int step = currentStep();
-    QString detail = m_model->progressDetail();
+    const QList<Station> steps = stations();
+    const int step = activeStep(steps);
+    const QString detail = m_model->progressDetail();
     if (detail.isEmpty())
-        return step >= 0 ? stations().at(step).detail : QString();
-    if (step < 0)
-        return detail;
-    // "Generating", "Generating a.py", "generating: a.py" under the "Generating" station.
-    const QString title = stations().at(step).title;
-    if (!detail.startsWith(title, Qt::CaseInsensitive))
-        return detail;
-    const QStringView rest = QStringView(detail).mid(title.size());
-    if (rest.isEmpty())
-        return {};
-    if (rest.front() != u' ' && rest.front() != u':' && rest.front() != u'\u2014'
-        && rest.front() != u'-')
-        return detail; // a longer word that merely starts like the title
-    qsizetype start = 0;
-    while (start < rest.size()
-           && (rest.at(start) == u' ' || rest.at(start) == u':' || rest.at(start) == u'\u2014'
-               || rest.at(start) == u'-'))
-        ++start;
-    return rest.mid(start).toString();
+        return step >= 0 ? steps.at(step).detail : QString();
+    return step >= 0 ? withoutLeadingTitle(detail, steps.at(step).title) : detail;
 }
 
 QSize ProgressTracker::sizeHint() const

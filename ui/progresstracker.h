@@ -71,6 +71,8 @@ private:
         QString detail;
     };
     QList<Station> stations() const;
+    // The last active step of `steps`, else -1.
+    static int activeStep(const QList<Station> &steps);
     void onStepChanged();
     void onSessionStateChanged();
     void animate();

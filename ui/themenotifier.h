@@ -20,7 +20,6 @@ Q_SIGNALS:
 
 private:
     ThemeNotifier() = default;
-    friend class AppTheme; // the one that changes the theme says so
 };
 
 } // namespace inkstream::ui

@@ -30,11 +30,8 @@ public:
         const auto value = m_object.value(key);
         if (present)
             *present = !value.isUndefined();
-        if (value.isUndefined()) {
-            if (required)
-                fail(key, QStringLiteral("is missing"));
-            return !required;
-        }
+        if (value.isUndefined())
+            return absent(key, required);
         if (!value.isString())
             return fail(key, QStringLiteral("must be a string, got ") % typeName(value));
         *out = value.toString();
@@ -55,11 +52,8 @@ public:
         const auto value = object.value(key);
         if (present)
             *present = !value.isUndefined();
-        if (value.isUndefined()) {
-            if (required)
-                fail(key, QStringLiteral("is missing"));
-            return !required;
-        }
+        if (value.isUndefined())
+            return absent(key, required);
         // Built only on failure: this runs for every event's "seq".
         const auto range = [min, max]() -> QString {
             return QString::number(min) % QStringLiteral("..") % QString::number(max);
@@ -85,7 +79,7 @@ public:
     {
         const auto value = m_object.value(key);
         if (value.isUndefined())
-            return fail(key, QStringLiteral("is missing"));
+            return absent(key, true);
         if (!value.isString())
             return fail(key, QStringLiteral("must be a string, got ") % typeName(value));
         for (std::size_t i = 0; i < N; ++i) {
@@ -111,15 +105,21 @@ public:
         const auto value = m_object.value(key);
         if (present)
             *present = !value.isUndefined();
-        if (value.isUndefined()) {
-            if (required)
-                fail(key, QStringLiteral("is missing"));
-            return !required;
-        }
+        if (value.isUndefined())
+            return absent(key, required);
         if (!value.isObject())
             return fail(key, QStringLiteral("must be an object, got ") % typeName(value));
         *out = value.toObject();
         return true;
+    }
+
+    // What an absent member makes of the read: fine when it is optional, a failure (said)
+    // when it is required.
+    bool absent(QLatin1String key, bool required)
+    {
+        if (required)
+            fail(key, QStringLiteral("is missing"));
+        return !required;
     }
 
     bool fail(QLatin1String key, const QString &what)
