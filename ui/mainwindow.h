@@ -9,12 +9,8 @@
 #include <memory>
 
 class QAction;
-class QActionGroup;
 class QDockWidget;
 class QLabel;
-class QListView;
-class QMenu;
-class QKeySequence;
 class QStackedWidget;
 
 namespace inkstream::core {
@@ -30,8 +26,7 @@ namespace inkstream::ui {
 
 class AnalyticsDock;
 class AnalyticsPanel;
-class ChatComposer;
-class ChatPanel;
+class ConflictResolver;
 class ConnectionIndicator;
 class DebugConsole;
 class DisplayPacer;
@@ -39,21 +34,21 @@ class EditorPane;
 class ElidingLabel;
 class FileDocuments;
 class FileExporter;
-class FileListModel;
-class FoldingSplitter;
+class FileFollower;
 class HighlighterBackend;
-class ProgressTracker;
 class ReplayBar;
+class SessionView;
 class StartPage;
+class StreamActions;
+class WritingStatus;
 class ViewerStateStore;
 
-// The viewer: progress tracker on top; file list, code editor and AI narration side by side;
-// connection state in the status bar. It observes a SessionModel that a SessionClient fills,
-// and follows the AI from file to file unless the user picks a file to read. While the
-// connection is lost mid-session, what is shown stays as it is: the tracker and its clock
-// pause and say so, and the writing badge stops pulsing until text streams again. The state
-// of every native session it follows is kept on disk (ViewerStateStore), so opening it again
-// shows it at once and resumes after the last event received.
+// The viewer's window: the start page until a session begins, then the session (SessionView),
+// with its menus, toolbar and status bar. It observes a SessionModel that a SessionClient fills
+// through a DisplayPacer; which file shows is FileFollower's, the reader's edits against the
+// AI's ConflictResolver's, the writing badge and interruptions WritingStatus's, saving
+// FileExporter's. The state of every native session it follows is kept on disk
+// (ViewerStateStore), so opening it again shows it at once and resumes after the last event.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -71,17 +66,11 @@ public:
     void showRecording(const QString &path);
     QString recordingText() const; // what it says, with where; empty when not recording
 
-    EditorPane *editorPane() const { return m_editorPane; }
-    // The side panes (file list; chat and composer) and the View actions that show them.
-    QWidget *filesPane() const { return m_filesPane; }
-    QWidget *chatPane() const { return m_chatPane; }
+    // The session's layout (tracker, file list, editor, narration and prompt box).
+    SessionView *sessionView() const { return m_view; }
     QAction *filesPaneAction() const { return m_filesAction; }
     QAction *chatPaneAction() const { return m_chatAction; }
-    ChatPanel *chatPanel() const { return m_chatPanel; }
-    ChatComposer *chatComposer() const { return m_composer; }
     core::ChatConversation *conversation() const { return m_conversation; }
-    ProgressTracker *progressTracker() const { return m_tracker; }
-    QListView *fileList() const { return m_fileList; }
     ConnectionIndicator *connectionIndicator() const { return m_connection; }
     DisplayPacer *pacer() const { return m_pacer; }
     core::SessionModel *displayModel() const { return m_displayModel; }
@@ -105,7 +94,7 @@ public:
     bool showsStartPage() const;
 
     // The file shown in the editor, -1 for none.
-    int currentFile() const { return m_currentFile; }
+    int currentFile() const;
     void showFile(int fileIndex);
     // Whether the editor jumps to whichever file the AI is writing.
     bool followsAi() const;
@@ -114,9 +103,6 @@ public:
     DisplaySpeed displaySpeed() const;
     void setDisplaySpeed(DisplaySpeed speed);
     FileExporter *exporter() const { return m_exporter; }
-    // Keep mine / take theirs for the file shown, or compare them first.
-    void resolveConflict(bool keepMine);
-    void showConflictDiff();
     // Follows the endpoint, or opens a conversation with it when it takes prompts (openai,
     // chat-text): the prompt box appears under the chat.
     void connectWith(const core::ConnectionSettings &settings);
@@ -134,30 +120,15 @@ protected:
 private:
     void createActions();
     void createToolBar();
-    // A checkable View action for a side pane, kept in step with its folding.
-    QAction *addPaneAction(QMenu *menu, QWidget *pane, const QString &title,
-                           const QKeySequence &shortcut);
-    void onConflictDetected(int fileIndex);
-    void updateConflictBar();
     void updateBacklog();
     void updateStatusDetails();
     void goToLine();
-    void rejectCurrentFile();
-    void showChanges();
-    void onDocumentAdded(int fileIndex);
-    void onDocumentAppended(int fileIndex);
-    void onDocumentsReset();
     void onFileStateChanged(int fileIndex);
-    void onUserSelectedFile(int fileIndex);
     void onSessionStateChanged();
-    void updateWriting();
     void updateTitle();
     void onConnectionStateChanged(core::ConnectionState state);
-    void updateInterruption();
     void updateEditorHint();
     void setUpKeyboardPath();
-    void streamResumed();
-    QString interruptionText() const;
     void requestLocalDemo();
     void connectToUrl();
     void connectToRecent(const QUrl &url);
@@ -170,9 +141,16 @@ private:
     core::SessionModel *m_model = nullptr; // filled by the client
     core::SessionModel *m_displayModel = nullptr; // what the widgets show, paced
     core::SessionClient *m_client = nullptr;
-    core::ChatConversation *m_conversation = nullptr;
-    ChatComposer *m_composer = nullptr;
     DisplayPacer *m_pacer = nullptr;
+    std::unique_ptr<HighlighterBackend> m_backend;
+    core::ChatConversation *m_conversation = nullptr;
+    SessionView *m_view = nullptr;
+    FileDocuments *m_documents = nullptr;
+    FileFollower *m_follower = nullptr;
+    FileExporter *m_exporter = nullptr;
+    ConflictResolver *m_conflicts = nullptr;
+    StreamActions *m_streamActions = nullptr;
+    WritingStatus *m_writingStatus = nullptr;
     DebugConsole *m_debugConsole = nullptr;
     QDockWidget *m_debugDock = nullptr;
     AnalyticsDock *m_analyticsDock = nullptr;
@@ -182,36 +160,16 @@ private:
     ReplayBar *m_replayBar = nullptr;
     QString m_replayName;
     QList<QAction *> m_connectionActions; // off during a replay
-    QActionGroup *m_speedGroup = nullptr;
-    QAction *m_pauseAction = nullptr;
     QAction *m_wrapAction = nullptr;
-    QAction *m_rejectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
-    ElidingLabel *m_backlogLabel = nullptr;
-    std::unique_ptr<HighlighterBackend> m_backend;
-    FileDocuments *m_documents = nullptr;
-    FileListModel *m_fileModel = nullptr;
-    QListView *m_fileList = nullptr;
-    EditorPane *m_editorPane = nullptr;
-    ChatPanel *m_chatPanel = nullptr;
-    ProgressTracker *m_tracker = nullptr;
-    ConnectionIndicator *m_connection = nullptr;
-    FoldingSplitter *m_splitter = nullptr;
-    FileExporter *m_exporter = nullptr;
-    QWidget *m_filesPane = nullptr;
-    QWidget *m_chatPane = nullptr;
-    QStackedWidget *m_center = nullptr; // the start page or the session
-    StartPage *m_startPage = nullptr;
-    QWidget *m_sessionView = nullptr;
     QAction *m_followAction = nullptr;
     QAction *m_filesAction = nullptr;
     QAction *m_chatAction = nullptr;
-    int m_currentFile = -1;
-    QString m_currentFileName; // to find the file again after a snapshot rebuilds them
+    ElidingLabel *m_backlogLabel = nullptr;
+    ConnectionIndicator *m_connection = nullptr;
+    QStackedWidget *m_center = nullptr; // the start page or the session
+    StartPage *m_startPage = nullptr;
     ViewerStateStore *m_stateStore = nullptr;
-    bool m_connectionLost = false; // dropped, and not back yet (a retry's Connecting included)
-    bool m_waitingForText = false; // interrupted, and no text shown since the connection is back
-    bool m_selectingProgrammatically = false;
 };
 
 } // namespace inkstream::ui

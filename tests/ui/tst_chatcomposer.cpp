@@ -6,6 +6,7 @@
 #include "ui/chatcomposer.h"
 #include "ui/chatpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/sessionview.h"
 
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -33,7 +34,7 @@ private:
             window.setDisplaySpeed(ui::DisplaySpeed::Instant);
             window.show();
         }
-        ui::ChatComposer *composer() const { return window.chatComposer(); }
+        ui::ChatComposer *composer() const { return window.sessionView()->chatComposer(); }
         core::ChatConversation *conversation() const { return window.conversation(); }
         void open(int port, const QString &key)
         {
@@ -99,7 +100,7 @@ private Q_SLOTS:
                  QStringLiteral("export function sum(a, b) {\n  return a + b;\n}\n"));
         QCOMPARE(w.model.files().at(sum).state, core::FileState::Complete);
         // The window shows the same: the chat and the file list.
-        QTRY_VERIFY_WITH_TIMEOUT(w.window.chatPanel()->transcript().contains(
+        QTRY_VERIFY_WITH_TIMEOUT(w.window.sessionView()->chatPanel()->transcript().contains(
                                      QStringLiteral("Sure. Save this as sum.js:")),
                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(w.window.displayModel()->fileIndex(QStringLiteral("sum.js")) >= 0,

@@ -14,6 +14,7 @@
 #include "ui/filelistmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
+#include "ui/sessionview.h"
 #include "ui/startpage.h"
 #include "ui/viewerstatestore.h"
 #include "ui/writingbadge.h"
@@ -123,7 +124,7 @@ core::ReconnectPolicy quickRetries()
 
 QString shownText(const ui::MainWindow &window)
 {
-    return window.editorPane()->editor()->toPlainText();
+    return window.sessionView()->editorPane()->editor()->toPlainText();
 }
 
 // Whatever a window shows, once more, so that what it showed before can be compared.
@@ -138,7 +139,7 @@ struct Shown
         for (const core::SessionFile &file : window.displayModel()->files())
             shown.files << file.name;
         shown.text = shownText(window);
-        shown.chatMessages = window.chatPanel()->messageCount();
+        shown.chatMessages = window.sessionView()->chatPanel()->messageCount();
         return shown;
     }
     bool operator==(const Shown &) const = default;
@@ -229,8 +230,8 @@ private Q_SLOTS:
         settings.url = publishing.url();
         window.connectWith(settings);
 
-        ui::WritingBadge *badge = window.editorPane()->badge();
-        ui::ProgressTracker *tracker = window.progressTracker();
+        ui::WritingBadge *badge = window.sessionView()->editorPane()->badge();
+        ui::ProgressTracker *tracker = window.sessionView()->progressTracker();
         QTRY_VERIFY_WITH_TIMEOUT(shownText(window).size() > 600, 20000);
         QVERIFY(badge->isActive());
         QVERIFY(badge->isPulsing());
@@ -271,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(!badge->isPulsing()); // ...and nobody writes it now
         QVERIFY(badge->isInterrupted());
         QVERIFY(badge->text() != QStringLiteral("AI Writing Code..."));
-        auto *files = qobject_cast<ui::FileListModel *>(window.fileList()->model());
+        auto *files = qobject_cast<ui::FileListModel *>(window.sessionView()->fileList()->model());
         QVERIFY(files && files->isInterrupted()); // its spinner holds still too
         QCOMPARE(tracker->currentStep(), int(core::StepName::Generating));
         const Shown atTheDrop = Shown::of(window);
@@ -305,7 +306,7 @@ private Q_SLOTS:
         QVERIFY(textShownSinceBack > 0);
         QVERIFY(pulsedWithNewText);
         QVERIFY(!badge->isActive()); // complete
-        QCOMPARE(window.chatPanel()->messageCount(), 1);
+        QCOMPARE(window.sessionView()->chatPanel()->messageCount(), 1);
         QCOMPARE(modelResets.size(), 0);
         QCOMPARE(textResets.size(), 0);
         QCOMPARE(rebuilds.size(), 0);
@@ -339,7 +340,7 @@ private Q_SLOTS:
         core::ConnectionSettings settings;
         settings.url = publishing.url();
         window.connectWith(settings);
-        ui::WritingBadge *badge = window.editorPane()->badge();
+        ui::WritingBadge *badge = window.sessionView()->editorPane()->badge();
         QTRY_COMPARE_WITH_TIMEOUT(shownText(window), QStringLiteral("a = 1\n"), 10000);
         QVERIFY(badge->isPulsing());
 
@@ -355,7 +356,8 @@ private Q_SLOTS:
         // The AI finishes a.py and starts b.py: pulsing from its start, before any text.
         code(core::CodeEvent::Type::Complete, QStringLiteral("a.py"), {});
         code(core::CodeEvent::Type::Start, QStringLiteral("b.py"), {});
-        QTRY_COMPARE_WITH_TIMEOUT(window.editorPane()->fileName(), QStringLiteral("b.py"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.sessionView()->editorPane()->fileName(),
+                                  QStringLiteral("b.py"), 10000);
         QVERIFY(badge->isActive());
         QVERIFY(!badge->isInterrupted());
         QVERIFY(badge->isPulsing());
@@ -383,7 +385,7 @@ private Q_SLOTS:
         publishing.stop();
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
         QVERIFY(!window.isStreamInterrupted());
-        QVERIFY(window.progressTracker()->interruption().isEmpty());
+        QVERIFY(window.sessionView()->progressTracker()->interruption().isEmpty());
     }
 
     void reopenedSession_showsItsFilesAtOnce_andReceivesOnlyWhatItLacks()
@@ -456,12 +458,13 @@ private Q_SLOTS:
         QCOMPARE(client.eventsReceived(), quint64(0));
         QCOMPARE(window.viewerStateStore()->restoredSequence(), savedSequence);
         QCOMPARE(model.toSnapshot(), savedModel);
-        QCOMPARE(window.fileList()->model()->rowCount(), 1);
-        QCOMPARE(window.editorPane()->fileName(), QStringLiteral("geometry.py"));
+        QCOMPARE(window.sessionView()->fileList()->model()->rowCount(), 1);
+        QCOMPARE(window.sessionView()->editorPane()->fileName(), QStringLiteral("geometry.py"));
         QCOMPARE(shownText(window).size(), savedCharacters);
         QVERIFY(first.startsWith(shownText(window)));
-        QCOMPARE(window.chatPanel()->messageCount(), 1);
-        QCOMPARE(window.progressTracker()->currentStep(), int(core::StepName::Generating));
+        QCOMPARE(window.sessionView()->chatPanel()->messageCount(), 1);
+        QCOMPARE(window.sessionView()->progressTracker()->currentStep(),
+                 int(core::StepName::Generating));
         QVERIFY(window.windowTitle().contains(publishing.id));
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
         QVERIFY(window.isStreamInterrupted());

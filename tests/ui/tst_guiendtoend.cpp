@@ -15,6 +15,7 @@
 #include "ui/eventlogmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
+#include "ui/sessionview.h"
 #include "ui/writingbadge.h"
 
 #include <QDockWidget>
@@ -59,8 +60,8 @@ private Q_SLOTS:
         // What the reader saw while the stream ran: which files had the badge on.
         QSet<QString> filesShownWhileWriting;
         connect(&model, &core::SessionModel::fileTextAppended, this, [&] {
-            if (window.editorPane()->badge()->isActive())
-                filesShownWhileWriting.insert(window.editorPane()->fileName());
+            if (window.sessionView()->editorPane()->badge()->isActive())
+                filesShownWhileWriting.insert(window.sessionView()->editorPane()->fileName());
         });
 
         client.connectTo(publisher.sessionUrl(session->id()));
@@ -71,15 +72,17 @@ private Q_SLOTS:
         const core::SessionModel &published = *session->model();
         QVERIFY(published.files().size() >= 3);
         QCOMPARE(filesShownWhileWriting.size(), published.files().size());
-        QCOMPARE(window.fileList()->model()->rowCount(), int(published.files().size()));
+        QCOMPARE(window.sessionView()->fileList()->model()->rowCount(),
+                 int(published.files().size()));
         for (int i = 0; i < published.files().size(); ++i) {
             window.showFile(i);
-            QCOMPARE(window.editorPane()->fileName(), published.files().at(i).name);
-            QCOMPARE(window.editorPane()->editor()->toPlainText(), published.files().at(i).content);
+            QCOMPARE(window.sessionView()->editorPane()->fileName(), published.files().at(i).name);
+            QCOMPARE(window.sessionView()->editorPane()->editor()->toPlainText(),
+                     published.files().at(i).content);
         }
-        QVERIFY(!window.editorPane()->badge()->isActive());
-        QCOMPARE(window.chatPanel()->messageCount(), int(published.chat().size()));
-        QCOMPARE(window.progressTracker()->currentStep(), -1);
+        QVERIFY(!window.sessionView()->editorPane()->badge()->isActive());
+        QCOMPARE(window.sessionView()->chatPanel()->messageCount(), int(published.chat().size()));
+        QCOMPARE(window.sessionView()->progressTracker()->currentStep(), -1);
         for (const core::StepInfo &step : model.steps())
             QCOMPARE(step.state, core::StepState::Complete);
         QCOMPARE(model.progress(), 100);

@@ -23,6 +23,7 @@
 #include "ui/highlighting/codetheme.h"
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
+#include "ui/sessionview.h"
 #include "ui/writingbadge.h"
 
 #include <QAccessible>
@@ -73,7 +74,7 @@ private:
 
     static QString shownText(const MainWindow &window)
     {
-        return window.editorPane()->editor()->toPlainText();
+        return window.sessionView()->editorPane()->editor()->toPlainText();
     }
 
     // A loopback port nothing listens on (it was free a moment ago): connecting is refused.
@@ -146,9 +147,9 @@ private Q_SLOTS:
     {
         Fixture f;
         QCOMPARE(f.window.currentFile(), -1);
-        QVERIFY(f.window.editorPane()->fileName().isEmpty());
-        QVERIFY(!f.window.editorPane()->badge()->isActive());
-        QCOMPARE(f.window.fileList()->model()->rowCount(), 0);
+        QVERIFY(f.window.sessionView()->editorPane()->fileName().isEmpty());
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive());
+        QCOMPARE(f.window.sessionView()->fileList()->model()->rowCount(), 0);
         QCOMPARE(f.window.connectionIndicator()->text(), QStringLiteral("Not connected"));
         QVERIFY(f.window.showsStartPage()); // no session yet
         f.feed.startFile(QStringLiteral("a.py"));
@@ -164,12 +165,12 @@ private Q_SLOTS:
         const quint16 port = refusingPort();
         QVERIFY(port != 0);
         Fixture f;
-        QVERIFY(f.window.editorPane()->hint().contains(QStringLiteral("Ctrl+O")));
+        QVERIFY(f.window.sessionView()->editorPane()->hint().contains(QStringLiteral("Ctrl+O")));
         core::ConnectionSettings settings
             = refusedConnection(f, port, QStringLiteral("typo"), std::chrono::milliseconds(10), 1);
         f.window.connectWith(settings);
         QTRY_COMPARE(f.client.state(), core::ConnectionState::Error);
-        const QString hint = f.window.editorPane()->hint();
+        const QString hint = f.window.sessionView()->editorPane()->hint();
         QVERIFY2(hint.startsWith(QStringLiteral("Could not connect to 127.0.0.1:%1.").arg(port)),
                  qPrintable(hint));
         QVERIFY2(hint.contains(QStringLiteral("Connection refused")), qPrintable(hint));
@@ -184,8 +185,9 @@ private Q_SLOTS:
         f.window.connectWith(settings);
         QTRY_COMPARE(f.client.state(), core::ConnectionState::Streaming);
         QCOMPARE(ConnectDialog::recentEndpoints(), QStringList {settings.url.toString()});
-        QVERIFY2(f.window.editorPane()->hint().startsWith(QStringLiteral("Waiting for the AI")),
-                 qPrintable(f.window.editorPane()->hint()));
+        QVERIFY2(f.window.sessionView()->editorPane()->hint().startsWith(
+                     QStringLiteral("Waiting for the AI")),
+                 qPrintable(f.window.sessionView()->editorPane()->hint()));
     }
 
     // Issue 19, 1: while the first connection is retried, the empty editor says why it failed
@@ -198,9 +200,10 @@ private Q_SLOTS:
         f.window.connectWith(refusedConnection(f, port, QStringLiteral("later"),
                                                std::chrono::milliseconds(200), 50));
         QTRY_COMPARE(f.client.state(), core::ConnectionState::Retrying);
-        QTRY_VERIFY2(f.window.editorPane()->hint().contains(QStringLiteral("Connection refused")),
-                     qPrintable(f.window.editorPane()->hint()));
-        const QString hint = f.window.editorPane()->hint();
+        QTRY_VERIFY2(f.window.sessionView()->editorPane()->hint().contains(
+                         QStringLiteral("Connection refused")),
+                     qPrintable(f.window.sessionView()->editorPane()->hint()));
+        const QString hint = f.window.sessionView()->editorPane()->hint();
         QVERIFY2(hint.startsWith(QStringLiteral("Could not connect to 127.0.0.1:%1").arg(port)),
                  qPrintable(hint));
         QVERIFY2(hint.contains(QStringLiteral("Trying again")), qPrintable(hint));
@@ -265,18 +268,20 @@ private Q_SLOTS:
         f.feed.startFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"));
         f.feed.appendToFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"),
                             QStringLiteral("x = 1\n"));
-        QTRY_VERIFY(f.window.editorPane()->badge()->isActive());
+        QTRY_VERIFY(f.window.sessionView()->editorPane()->badge()->isActive());
         QCOMPARE(f.window.width(), 800);
-        QVERIFY2(f.window.editorPane()->width() >= 360,
-                 qPrintable(QString::number(f.window.editorPane()->width())));
-        WritingBadge *badge = f.window.editorPane()->badge();
+        QVERIFY2(f.window.sessionView()->editorPane()->width() >= 360,
+                 qPrintable(QString::number(f.window.sessionView()->editorPane()->width())));
+        WritingBadge *badge = f.window.sessionView()->editorPane()->badge();
         QTRY_COMPARE(badge->width(), badge->sizeHint().width());
-        const int headerWithBadge = f.window.editorPane()->editor()->mapTo(&f.window, QPoint()).y();
+        const int headerWithBadge
+            = f.window.sessionView()->editorPane()->editor()->mapTo(&f.window, QPoint()).y();
         f.feed.completeFile(QStringLiteral("a_rather_long_module_name_for_a_narrow_window.py"),
                             QStringLiteral("x = 1\n"));
         QTRY_VERIFY(!badge->isActive());
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // any relayout
-        QCOMPARE(f.window.editorPane()->editor()->mapTo(&f.window, QPoint()).y(), headerWithBadge);
+        QCOMPARE(f.window.sessionView()->editorPane()->editor()->mapTo(&f.window, QPoint()).y(),
+                 headerWithBadge);
     }
 
     // Issue 19, 4: on a narrow window the side panes fold away, the file list first, so the
@@ -285,8 +290,8 @@ private Q_SLOTS:
     void narrowWindow_foldsTheSidePanes_editorKeepsPriority()
     {
         Fixture f;
-        QWidget *files = f.window.filesPane();
-        QWidget *chat = f.window.chatPane();
+        QWidget *files = f.window.sessionView()->filesPane();
+        QWidget *chat = f.window.sessionView()->chatPane();
         f.window.resize(1200, 700);
         f.window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&f.window));
@@ -300,16 +305,16 @@ private Q_SLOTS:
         shown(true, true);
         f.window.resize(800, 600); // all three still fit at 800 px
         shown(true, true);
-        QTRY_VERIFY2(f.window.editorPane()->width() >= 400,
-                     qPrintable(QString::number(f.window.editorPane()->width())));
+        QTRY_VERIFY2(f.window.sessionView()->editorPane()->width() >= 400,
+                     qPrintable(QString::number(f.window.sessionView()->editorPane()->width())));
         f.window.resize(700, 600);
         shown(false, true);
-        QTRY_VERIFY(f.window.editorPane()->width() >= 400);
+        QTRY_VERIFY(f.window.sessionView()->editorPane()->width() >= 400);
         f.window.resize(520, 500); // the width the chat pane still held it to, so the chat folds
         shown(false, false);
         f.window.resize(520, 500); // as a drag goes on: now nothing holds the window wider
         QTRY_COMPARE(f.window.width(), 520);
-        QVERIFY(f.window.editorPane()->width() >= 400);
+        QVERIFY(f.window.sessionView()->editorPane()->width() >= 400);
         f.window.resize(1200, 700);
         shown(true, true);
 
@@ -347,7 +352,8 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("shortener/store.py"), QStringLiteral("x = 1\n"));
         f.feed.completeFile(QStringLiteral("shortener/store.py"), QStringLiteral("x = 1\n"));
         f.feed.typeFile(QStringLiteral("web/src/client.ts"), QStringLiteral("let b"));
-        f.window.fileList()->setCurrentIndex(f.window.fileList()->model()->index(0, 0));
+        f.window.sessionView()->fileList()->setCurrentIndex(
+            f.window.sessionView()->fileList()->model()->index(0, 0));
         QStatusBar *bar = f.window.statusBar();
         const QString message = bar->currentMessage();
         QVERIFY2(message.endsWith(QStringLiteral("Ctrl+L follows again")), qPrintable(message));
@@ -392,7 +398,8 @@ private Q_SLOTS:
         };
         // The colour the highlighter gave `def`, the first word of the file.
         const auto keywordColour = [&f] {
-            const QTextBlock first = f.window.editorPane()->editor()->document()->firstBlock();
+            const QTextBlock first
+                = f.window.sessionView()->editorPane()->editor()->document()->firstBlock();
             for (const QTextLayout::FormatRange &range : first.layout()->formats()) {
                 if (range.start == 0)
                     return range.format.foreground().color();
@@ -408,10 +415,11 @@ private Q_SLOTS:
             action->trigger();
             QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 128,
                      theme->isDark);
-            QCOMPARE(f.window.editorPane()->editor()->palette().color(QPalette::Base),
-                     theme->background);
+            QCOMPARE(
+                f.window.sessionView()->editorPane()->editor()->palette().color(QPalette::Base),
+                theme->background);
             QCOMPARE(keywordColour(), theme->tokens[size_t(CodeTheme::Token::Keyword)]);
-            QVERIFY(f.window.chatPanel()->bubble(0)->styleSheet().contains(
+            QVERIFY(f.window.sessionView()->chatPanel()->bubble(0)->styleSheet().contains(
                 theme->isDark ? QStringLiteral("#2d2d30") : QStringLiteral("#f1f1f4")));
             QVERIFY(!f.window.documents()->isUserEdited(0));
         }
@@ -419,7 +427,7 @@ private Q_SLOTS:
         themeAction(QStringLiteral("Follow the &System"))->trigger();
         QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 128,
                  platform.color(QPalette::Window).lightness() < 128);
-        QCOMPARE(f.window.editorPane()->editor()->palette().color(QPalette::Base),
+        QCOMPARE(f.window.sessionView()->editorPane()->editor()->palette().color(QPalette::Base),
                  CodeTheme::current().background);
         QCOMPARE(QSettings().value(QStringLiteral("appearance/theme")).toString(),
                  QStringLiteral("system"));
@@ -471,16 +479,16 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("src/app.py"),
                         QStringLiteral("import os\nprint(os.name)\n"));
         QCOMPARE(f.window.currentFile(), 0);
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("src/app.py"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("src/app.py"));
         QCOMPARE(shownText(f.window), QStringLiteral("import os\nprint(os.name)\n"));
-        QVERIFY(f.window.editorPane()->badge()->isActive());
-        QVERIFY(f.window.editorPane()->editor()->isWriting());
-        QCOMPARE(f.window.fileList()->currentIndex().row(), 0);
+        QVERIFY(f.window.sessionView()->editorPane()->badge()->isActive());
+        QVERIFY(f.window.sessionView()->editorPane()->editor()->isWriting());
+        QCOMPARE(f.window.sessionView()->fileList()->currentIndex().row(), 0);
 
         f.feed.completeFile(QStringLiteral("src/app.py"),
                             QStringLiteral("import os\nprint(os.name)\n"));
-        QVERIFY(!f.window.editorPane()->badge()->isActive());
-        QVERIFY(!f.window.editorPane()->editor()->isWriting());
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive());
+        QVERIFY(!f.window.sessionView()->editorPane()->editor()->isWriting());
     }
 
     void badge_goesOffTheMomentTheFileStopsStreaming_data()
@@ -496,11 +504,12 @@ private Q_SLOTS:
     {
         QFETCH(QString, ending);
         Fixture f;
-        QVERIFY(!f.window.editorPane()->badge()->isActive()); // nothing streams yet
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive()); // nothing streams yet
         f.feed.startFile(QStringLiteral("a.py"));
-        QVERIFY(f.window.editorPane()->badge()->isActive()); // from the start, before any text
+        QVERIFY(f.window.sessionView()->editorPane()->badge()->isActive()); // from the start,
+                                                                            // before any text
         f.feed.appendToFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
-        QVERIFY(f.window.editorPane()->badge()->isActive());
+        QVERIFY(f.window.sessionView()->editorPane()->badge()->isActive());
 
         if (ending == u"complete") {
             f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
@@ -518,9 +527,10 @@ private Q_SLOTS:
             failed.error = QStringLiteral("agent crashed");
             f.feed.apply(failed);
         }
-        QVERIFY(!f.window.editorPane()->badge()->isActive());
-        QVERIFY(!f.window.editorPane()->editor()->isWriting());
-        QVERIFY(!f.window.editorPane()->editor()->isReadOnly()); // the reader may edit it now
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive());
+        QVERIFY(!f.window.sessionView()->editorPane()->editor()->isWriting());
+        QVERIFY(!f.window.sessionView()->editorPane()->editor()->isReadOnly()); // the reader may
+                                                                                // edit it now
     }
 
     void nextFile_switchesTheEditorToIt()
@@ -531,8 +541,8 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("b.ts"), QStringLiteral("export const b = 1;\n"));
         QCOMPARE(f.window.currentFile(), 1);
         QCOMPARE(shownText(f.window), QStringLiteral("export const b = 1;\n"));
-        QVERIFY(f.window.editorPane()->badge()->isActive());
-        QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
+        QVERIFY(f.window.sessionView()->editorPane()->badge()->isActive());
+        QCOMPARE(f.window.sessionView()->fileList()->model()->rowCount(), 2);
     }
 
     void pickingAFile_stopsFollowing_untilAskedAgain()
@@ -543,10 +553,12 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("b.ts"), QStringLiteral("let b"));
 
         // The reader picks a.rs while the AI writes b.ts.
-        f.window.fileList()->setCurrentIndex(f.window.fileList()->model()->index(0, 0));
+        f.window.sessionView()->fileList()->setCurrentIndex(
+            f.window.sessionView()->fileList()->model()->index(0, 0));
         QCOMPARE(f.window.currentFile(), 0);
         QVERIFY(!f.window.followsAi());
-        QVERIFY(!f.window.editorPane()->badge()->isActive()); // a.rs is not being written
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive()); // a.rs is not being
+                                                                             // written
 
         f.feed.appendToFile(QStringLiteral("b.ts"), QStringLiteral(" = 2;\n"));
         f.feed.typeFile(QStringLiteral("c.go"), QStringLiteral("package c\n"));
@@ -554,9 +566,9 @@ private Q_SLOTS:
         QCOMPARE(shownText(f.window), QStringLiteral("fn a() {}\n"));
 
         f.window.setFollowAi(true);
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("c.go"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("c.go"));
         f.feed.typeFile(QStringLiteral("d.sql"), QStringLiteral("SELECT 1;\n"));
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("d.sql"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("d.sql"));
     }
 
     void chat_streamsTokenByToken()
@@ -568,7 +580,7 @@ private Q_SLOTS:
         f.feed.chat(ChatEvent::Type::Complete, QStringLiteral("m1"), {}, core::ChatRole::User);
         f.feed.chat(ChatEvent::Type::Start, QStringLiteral("m2"));
         f.feed.chat(ChatEvent::Type::Delta, QStringLiteral("m2"), QStringLiteral("Sure"));
-        ChatPanel *chat = f.window.chatPanel();
+        ChatPanel *chat = f.window.sessionView()->chatPanel();
         QCOMPARE(chat->messageCount(), 2);
         QVERIFY(chat->bubble(1)->isStreaming());
         QCOMPARE(chat->bubble(1)->text(), QStringLiteral("Sure"));
@@ -584,18 +596,20 @@ private Q_SLOTS:
     void panes_areNamed_andTheTrackerReadsAsProgress()
     {
         Fixture f;
-        QCOMPARE(f.window.fileList()->accessibleName(), QStringLiteral("Files"));
-        QCOMPARE(f.window.editorPane()->editor()->accessibleName(), QStringLiteral("Code editor"));
-        QCOMPARE(f.window.chatPanel()->scrollArea()->accessibleName(),
+        QCOMPARE(f.window.sessionView()->fileList()->accessibleName(), QStringLiteral("Files"));
+        QCOMPARE(f.window.sessionView()->editorPane()->editor()->accessibleName(),
+                 QStringLiteral("Code editor"));
+        QCOMPARE(f.window.sessionView()->chatPanel()->scrollArea()->accessibleName(),
                  QStringLiteral("AI narration"));
-        QCOMPARE(f.window.progressTracker()->accessibleName(), QStringLiteral("Progress"));
+        QCOMPARE(f.window.sessionView()->progressTracker()->accessibleName(),
+                 QStringLiteral("Progress"));
         f.feed.step(StepName::Planning, StepEvent::Status::Complete);
         f.feed.step(StepName::Generating, StepEvent::Status::Start);
         core::ProgressEvent progress;
         progress.percent = 45;
         f.feed.apply(progress);
         QAccessibleInterface *tracker
-            = QAccessible::queryAccessibleInterface(f.window.progressTracker());
+            = QAccessible::queryAccessibleInterface(f.window.sessionView()->progressTracker());
         QVERIFY(tracker);
         QCOMPARE(tracker->role(), QAccessible::ProgressBar);
         QCOMPARE(tracker->text(QAccessible::Name), QStringLiteral("Progress"));
@@ -617,24 +631,24 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&f.window));
         f.feed.startFile(QStringLiteral("a.py")); // the session view
         f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
-        f.window.fileList()->setFocus();
+        f.window.sessionView()->fileList()->setFocus();
         QList<QWidget *> visited;
         for (int i = 0; i < 30 && !visited.contains(QApplication::focusWidget()); ++i) {
             QWidget *focused = QApplication::focusWidget();
             QVERIFY(focused);
             visited << focused;
-            const bool inEditor = focused == f.window.editorPane()->editor();
+            const bool inEditor = focused == f.window.sessionView()->editorPane()->editor();
             QTest::keyClick(focused, Qt::Key_Tab, inEditor ? Qt::ControlModifier : Qt::NoModifier);
         }
         QStringList names;
         for (QWidget *widget : visited)
             names << QString::fromLatin1(widget->metaObject()->className()) + u':'
                     + widget->accessibleName();
-        QVERIFY2(QApplication::focusWidget() == f.window.fileList(), // round
+        QVERIFY2(QApplication::focusWidget() == f.window.sessionView()->fileList(), // round
                  qPrintable(names.join(QStringLiteral(" → "))));
-        const qsizetype editor = visited.indexOf(f.window.editorPane()->editor());
-        const qsizetype chat = visited.indexOf(f.window.chatPanel()->scrollArea());
-        const qsizetype tracker = visited.indexOf(f.window.progressTracker());
+        const qsizetype editor = visited.indexOf(f.window.sessionView()->editorPane()->editor());
+        const qsizetype chat = visited.indexOf(f.window.sessionView()->chatPanel()->scrollArea());
+        const qsizetype tracker = visited.indexOf(f.window.sessionView()->progressTracker());
         QVERIFY2(editor == 1 && chat == 2 && tracker == visited.size() - 1,
                  qPrintable(QStringLiteral("editor %1, chat %2, tracker %3 of %4")
                                 .arg(editor)
@@ -645,7 +659,8 @@ private Q_SLOTS:
         for (QWidget *widget : visited)
             toolButtons += qobject_cast<QToolButton *>(widget) ? 1 : 0;
         QVERIFY2(toolButtons >= 5, qPrintable(QString::number(toolButtons)));
-        QCOMPARE(f.window.editorPane()->editor()->toPlainText(), QStringLiteral("x = 1\n"));
+        QCOMPARE(f.window.sessionView()->editorPane()->editor()->toPlainText(),
+                 QStringLiteral("x = 1\n"));
     }
 
     // Issue 19, 9: --record shows for as long as it records; the toolbar waits for a session.
@@ -667,7 +682,7 @@ private Q_SLOTS:
     void tracker_showsTheCurrentStep()
     {
         Fixture f;
-        ProgressTracker *tracker = f.window.progressTracker();
+        ProgressTracker *tracker = f.window.sessionView()->progressTracker();
         QCOMPARE(tracker->currentStep(), -1);
         f.feed.step(StepName::Planning, StepEvent::Status::Start);
         QCOMPARE(tracker->currentStep(), 0);
@@ -686,9 +701,9 @@ private Q_SLOTS:
     {
         Fixture f;
         f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
-        QVERIFY(f.window.editorPane()->badge()->isActive());
+        QVERIFY(f.window.sessionView()->editorPane()->badge()->isActive());
         f.feed.apply(core::SessionEvent {});
-        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive());
         QVERIFY(f.window.windowTitle().contains(QStringLiteral("complete")));
     }
 
@@ -705,10 +720,11 @@ private Q_SLOTS:
         failure.error = QStringLiteral("Failed to stream code");
         QVERIFY(f.feed.apply(failure));
         f.window.showFile(1);
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("broken.js"));
-        QCOMPARE(f.window.editorPane()->fileError(), QStringLiteral("Failed to stream code"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("broken.js"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileError(),
+                 QStringLiteral("Failed to stream code"));
         f.window.showFile(0);
-        QVERIFY(f.window.editorPane()->fileError().isEmpty());
+        QVERIFY(f.window.sessionView()->editorPane()->fileError().isEmpty());
     }
 
     void snapshot_keepsTheFileTheReaderIsOn()
@@ -721,9 +737,9 @@ private Q_SLOTS:
         f.window.showFile(0);
         const QJsonObject snapshot = f.model.toSnapshot();
         QVERIFY(f.model.loadSnapshot(snapshot));
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("a.py"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("a.py"));
         QCOMPARE(shownText(f.window), QStringLiteral("a = 1\n"));
-        QCOMPARE(f.window.fileList()->model()->rowCount(), 2);
+        QCOMPARE(f.window.sessionView()->fileList()->model()->rowCount(), 2);
     }
 
     // A snapshot (a re-sync, a poll, a restored viewer state) names the session and its state.
@@ -749,10 +765,10 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
         QTextDocument *document = f.window.documents()->document(0);
         QVERIFY(!document->isUndoAvailable());
-        QVERIFY(f.window.editorPane()->editor()->isReadOnly());
+        QVERIFY(f.window.sessionView()->editorPane()->editor()->isReadOnly());
         f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
         QVERIFY(!document->isUndoAvailable()); // nothing the AI wrote can be undone
-        QVERIFY(!f.window.editorPane()->editor()->isReadOnly());
+        QVERIFY(!f.window.sessionView()->editorPane()->editor()->isReadOnly());
 
         QTextCursor cursor(document);
         cursor.movePosition(QTextCursor::End);
@@ -771,14 +787,14 @@ private Q_SLOTS:
         Fixture f;
         f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
         f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
-        const QModelIndex row = f.window.fileList()->model()->index(0, 0);
+        const QModelIndex row = f.window.sessionView()->fileList()->model()->index(0, 0);
         QVERIFY(!row.data(FileListModel::EditedRole).toBool());
-        QVERIFY(!f.window.editorPane()->isEdited());
+        QVERIFY(!f.window.sessionView()->editorPane()->isEdited());
         QTextCursor(f.window.documents()->document(0)).insertText(QStringLiteral("# mine\n"));
         QVERIFY(row.data(FileListModel::EditedRole).toBool());
         QVERIFY2(row.data(FileListModel::SizeRole).toString().endsWith(QStringLiteral("· edited")),
                  qPrintable(row.data(FileListModel::SizeRole).toString()));
-        QVERIFY(f.window.editorPane()->isEdited());
+        QVERIFY(f.window.sessionView()->editorPane()->isEdited());
 
         QAction *demo = actionFor(f.window, QKeySequence(Qt::CTRL | Qt::Key_D));
         QVERIFY(demo);
@@ -832,14 +848,14 @@ private Q_SLOTS:
 
         f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 2\n")); // the AI rewrites it
         QVERIFY(f.window.documents()->hasConflict(0));
-        QVERIFY(f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
+        QVERIFY(f.window.sessionView()->editorPane()->conflictBar()->isVisibleTo(&f.window));
         QCOMPARE(document->toPlainText(), mine); // nothing replaced before the user chooses
         f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 2\n"));
         QCOMPARE(document->toPlainText(), mine);
 
-        f.window.editorPane()->conflictBar()->keepMineButton()->click();
+        f.window.sessionView()->editorPane()->conflictBar()->keepMineButton()->click();
         QVERIFY(!f.window.documents()->hasConflict(0));
-        QVERIFY(!f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
+        QVERIFY(!f.window.sessionView()->editorPane()->conflictBar()->isVisibleTo(&f.window));
         QCOMPARE(document->toPlainText(), mine);
         QCOMPARE(f.model.files().at(0).content, QStringLiteral("x = 2\n")); // the AI's is kept too
 
@@ -858,8 +874,8 @@ private Q_SLOTS:
         f.feed.completeFile(QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
         QTextCursor(f.window.documents()->document(0)).insertText(QStringLiteral("# mine\n"));
         f.feed.typeFile(QStringLiteral("a.py"), QStringLiteral("x = 2"));
-        QVERIFY(f.window.editorPane()->conflictBar()->isVisibleTo(&f.window));
-        f.window.editorPane()->conflictBar()->takeTheirsButton()->click();
+        QVERIFY(f.window.sessionView()->editorPane()->conflictBar()->isVisibleTo(&f.window));
+        f.window.sessionView()->editorPane()->conflictBar()->takeTheirsButton()->click();
         QCOMPARE(shownText(f.window), QStringLiteral("x = 2"));
         f.feed.appendToFile(QStringLiteral("a.py"), QStringLiteral("\n")); // the stream shows again
         QCOMPARE(shownText(f.window), QStringLiteral("x = 2\n"));
@@ -884,7 +900,7 @@ private Q_SLOTS:
         f.feed.typeFile(QStringLiteral("good.py"), QStringLiteral("ok = True\n"));
         f.feed.completeFile(QStringLiteral("good.py"), QStringLiteral("ok = True\n"));
         f.feed.typeFile(QStringLiteral("bad.py"), QStringLiteral("import shutil\n"));
-        QCOMPARE(f.window.editorPane()->fileName(), QStringLiteral("bad.py"));
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("bad.py"));
         QAction *reject = nullptr;
         for (QAction *action : f.window.findChildren<QAction *>()) {
             if (action->text() == QStringLiteral("&Reject Current File"))
@@ -894,7 +910,7 @@ private Q_SLOTS:
         QCOMPARE(reject->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
         reject->trigger();
         QCOMPARE(f.window.displayModel()->files().at(1).state, core::FileState::Error);
-        QVERIFY(!f.window.editorPane()->badge()->isActive());
+        QVERIFY(!f.window.sessionView()->editorPane()->badge()->isActive());
         f.feed.appendToFile(QStringLiteral("bad.py"), QStringLiteral("shutil.rmtree('/')\n"));
         QCOMPARE(shownText(f.window), QStringLiteral("import shutil\n"));
         QTemporaryDir dir;

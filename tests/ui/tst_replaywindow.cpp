@@ -12,6 +12,7 @@
 #include "ui/mainwindow.h"
 #include "ui/progresstracker.h"
 #include "ui/replaybar.h"
+#include "ui/sessionview.h"
 #include "ui/throughputchart.h"
 
 #include <QAction>
@@ -115,7 +116,7 @@ QString TestReplayWindow::editorTextOf(const QString &fileName)
     if (index < 0)
         return {};
     m_window->showFile(index);
-    return m_window->editorPane()->editor()->toPlainText();
+    return m_window->sessionView()->editorPane()->editor()->toPlainText();
 }
 
 void TestReplayWindow::play_endsWithThePublishedFiles()
@@ -162,7 +163,7 @@ void TestReplayWindow::slider_seeksBackwardsAcrossAFileStart()
 // the seek.
 void TestReplayWindow::trackerClock_followsTheTimelineAcrossSeeks()
 {
-    ui::ProgressTracker *tracker = m_window->progressTracker();
+    ui::ProgressTracker *tracker = m_window->sessionView()->progressTracker();
     const qint64 middle = m_replay->durationMs() / 2;
     QVERIFY(middle > 100);
     QVERIFY(m_replay->seekToTime(middle));

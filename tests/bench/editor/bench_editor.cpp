@@ -18,6 +18,7 @@
 #include "ui/filedocuments.h"
 #include "ui/framethrottle.h"
 #include "ui/mainwindow.h"
+#include "ui/sessionview.h"
 #include "ui/threadclock.h"
 
 #include <QApplication>
@@ -287,7 +288,7 @@ LatencyResult measureLatency(ui::DisplaySpeed speed, int deltas)
         }
         shownNotPainted.clear();
     };
-    window.editorPane()->editor()->viewport()->installEventFilter(&watcher);
+    window.sessionView()->editorPane()->editor()->viewport()->installEventFilter(&watcher);
 
     client.connectTo(publisher.sessionUrl(session->id()));
     QEventLoop loop;
