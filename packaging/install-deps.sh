@@ -18,6 +18,7 @@ test_packages=(
     chromium                          # the browser EventSource test
     nginx libnginx-mod-nchan redis-server # the relay tests and the fan-out benchmark
     clang llvm libclang-rt-14-dev     # tests/fuzz (libFuzzer, llvm-cov)
+    clang-tidy                        # CI checks the changed sources (tools/tidy-changed.sh)
 )
 # Node.js (benchmark peers, dialect servers): Debian's packages unless a node is already
 # installed from elsewhere (NodeSource's nodejs conflicts with Debian's npm).
