@@ -1,5 +1,6 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/support/childprocess.h"
+#include "tests/support/eventbuilders.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
@@ -22,6 +23,8 @@
 #include <csignal>
 
 using namespace inkstream::core;
+using inkstream::test::code;
+using inkstream::test::codeDelta;
 
 namespace {
 
@@ -642,25 +645,16 @@ void TestCli::watch_state_resumesAfterSigkill()
     auto add = [&](const EventPayload &payload) {
         frames.append(EventCodec::encodeSse(Event {quint64(frames.size() + 1), session, payload}));
     };
-    auto code = [](CodeEvent::Type type, const QString &name, const QString &delta = {},
-                   qint64 offset = -1) {
-        CodeEvent event;
-        event.type = type;
-        event.fileName = name;
-        event.delta = delta;
-        event.offset = offset;
-        return event;
-    };
     const QString aText = QStringLiteral("caf\u00e9 \U0001F600\nline two\n");
     add(code(CodeEvent::Type::Start, a));
-    add(code(CodeEvent::Type::Delta, a, aText.left(6), 0));
-    add(code(CodeEvent::Type::Delta, a, aText.mid(6), 6));
+    add(codeDelta(a, aText.left(6), 0));
+    add(codeDelta(a, aText.mid(6), 6));
     add(code(CodeEvent::Type::Complete, a));
     add(StepEvent {StepName::Generating, StepEvent::Status::Start, QStringLiteral("typing")});
     add(code(CodeEvent::Type::Start, b));
-    add(code(CodeEvent::Type::Delta, b, QStringLiteral("def f():\n"), 0));
+    add(codeDelta(b, QStringLiteral("def f():\n"), 0));
     const quint64 firstPart = quint64(frames.size()); // what the first stream sends
-    add(code(CodeEvent::Type::Delta, b, QStringLiteral("    return \u6f22\n"), 9));
+    add(codeDelta(b, QStringLiteral("    return \u6f22\n"), 9));
     add(code(CodeEvent::Type::Complete, b));
     add(SessionEvent {});
     const QString bText = QStringLiteral("def f():\n    return \u6f22\n");

@@ -1,6 +1,8 @@
 #include "core/client/pollingtransport.h"
 #include "core/client/sessionclient.h"
 #include "core/model/sessionmodel.h"
+#include "tests/support/eventbuilders.h"
+#include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QJsonDocument>
@@ -8,33 +10,12 @@
 #include <QTest>
 
 using namespace inkstream::core;
+using namespace inkstream::test;
 using namespace std::chrono_literals;
 
 namespace {
 
 const QString kSession = QStringLiteral("p1");
-
-CodeEvent code(CodeEvent::Type type, const QString &name, const QString &delta = {},
-               TextPosition position = {})
-{
-    CodeEvent event;
-    event.type = type;
-    event.fileName = name;
-    if (type == CodeEvent::Type::Delta) {
-        event.delta = delta;
-        event.position = position;
-        event.hasPosition = true;
-    }
-    return event;
-}
-
-ReconnectPolicy fastPolicy()
-{
-    ReconnectPolicy policy;
-    policy.baseDelay = 10ms;
-    policy.maxDelay = 50ms;
-    return policy;
-}
 
 QByteArray json(const SessionModel &model)
 {
@@ -67,8 +48,7 @@ void TestPollingTransport::snapshots_areFollowed_untilComplete()
     const QString name = QStringLiteral("poll.rs");
     SessionModel publisher;
     publisher.apply(Event {1, kSession, code(CodeEvent::Type::Start, name)});
-    publisher.apply(
-        Event {2, kSession, code(CodeEvent::Type::Delta, name, QStringLiteral("fn \u00e9"))});
+    publisher.apply(Event {2, kSession, codeDelta(name, QStringLiteral("fn \u00e9"), {0, 0})});
 
     RawHttpServer server;
     QVERIFY(server.listen());
@@ -94,8 +74,7 @@ void TestPollingTransport::snapshots_areFollowed_untilComplete()
     QTRY_VERIFY(server.requestCount() >= requests + 3);
     QCOMPARE(client.eventsReceived(), quint64(1));
 
-    publisher.apply(
-        Event {3, kSession, code(CodeEvent::Type::Delta, name, QStringLiteral("() {}"), {0, 4})});
+    publisher.apply(Event {3, kSession, codeDelta(name, QStringLiteral("() {}"), {0, 4})});
     publisher.apply(Event {4, kSession, code(CodeEvent::Type::Complete, name)});
     publisher.apply(Event {5, kSession, SessionEvent {}});
     QTRY_COMPARE(model.state(), SessionState::Complete);
@@ -140,7 +119,7 @@ void TestPollingTransport::status()
                        : RawHttpServer::response(200, "OK", "application/json", json(publisher)));
     });
     PollingTransport transport;
-    transport.setReconnectPolicy(fastPolicy());
+    transport.setReconnectPolicy(fastPolicy(10ms, 50ms));
     transport.setPollInterval(10ms);
     QSignalSpy events(&transport, &Transport::eventReceived);
     QSignalSpy retries(&transport, &Transport::retryScheduled);

@@ -3,6 +3,7 @@
 #include "core/client/sseclient.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
+#include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QJsonArray>
@@ -15,6 +16,7 @@
 #include <algorithm>
 
 using namespace inkstream::core;
+using inkstream::test::fastPolicy;
 using namespace std::chrono_literals;
 
 namespace {
@@ -110,14 +112,6 @@ ConnectedEvent connectedWithEpoch(const QString &epoch, quint64 lastSequence, qu
     connected.lastSequence = lastSequence;
     connected.resumeAfter = resumeAfter;
     return connected;
-}
-
-ReconnectPolicy fastPolicy()
-{
-    ReconnectPolicy policy;
-    policy.baseDelay = 10ms;
-    policy.maxDelay = 100ms;
-    return policy;
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "core/client/sseclient.h"
+#include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QScopeGuard>
@@ -8,23 +9,8 @@
 using inkstream::core::ConnectionState;
 using inkstream::core::ReconnectPolicy;
 using inkstream::core::SseClient;
+using inkstream::test::fastPolicy;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Fast retries: the 250 ms floor every reconnection keeps (ReconnectPolicy::minDelay), and no
-// more.
-ReconnectPolicy fastPolicy(int maxAttempts = 0)
-{
-    ReconnectPolicy policy;
-    policy.baseDelay = 10ms;
-    policy.maxDelay = 200ms;
-    policy.maxAttempts = maxAttempts;
-    policy.serverRetryIsBase = true;
-    return policy;
-}
-
-} // namespace
 
 class TestSseClient : public QObject
 {
@@ -111,7 +97,7 @@ void TestSseClient::drop_reconnectsWithLastEventId()
     });
 
     SseClient client;
-    client.setReconnectPolicy(fastPolicy());
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms));
     QSignalSpy events(&client, &SseClient::eventReceived);
     QSignalSpy retries(&client, &SseClient::retryScheduled);
     client.open(server.url(QStringLiteral("/api/sessions/s/stream")));
@@ -201,7 +187,7 @@ void TestSseClient::status()
     });
 
     SseClient client;
-    client.setReconnectPolicy(fastPolicy());
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms));
     QSignalSpy retries(&client, &SseClient::retryScheduled);
     QSignalSpy errors(&client, &SseClient::errorOccurred);
     const QUrl url = server.url(QStringLiteral("/api/sessions/s/stream"));
@@ -230,7 +216,7 @@ void TestSseClient::networkFailure_backsOffThenGivesUp()
     server.setHandler([](const RawHttpServer::Request &request, int) { request.socket->abort(); });
 
     SseClient client;
-    client.setReconnectPolicy(fastPolicy(3));
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms, 3));
     QSignalSpy retries(&client, &SseClient::retryScheduled);
     client.open(server.url(QStringLiteral("/stream")));
     QTRY_COMPARE(client.state(), ConnectionState::Error);
@@ -268,7 +254,7 @@ void TestSseClient::silentServer_tripsHeartbeat()
     });
 
     SseClient client;
-    client.setReconnectPolicy(fastPolicy());
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms));
     client.setHeartbeatTimeout(300ms);
     QSignalSpy retries(&client, &SseClient::retryScheduled);
     client.open(server.url(QStringLiteral("/stream")));
@@ -288,7 +274,7 @@ void TestSseClient::close_stopsStreamAndRetries()
     });
 
     SseClient client;
-    client.setReconnectPolicy(fastPolicy());
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms));
     client.open(server.url(QStringLiteral("/stream")));
     QTRY_COMPARE(client.state(), ConnectionState::Streaming);
     QPointer<QTcpSocket> serverSide = server.requests().at(0).socket;
@@ -331,7 +317,7 @@ void TestSseClient::idOnlyBlock_movesLastEventId()
             request.socket->write(RawHttpServer::streamHead() + "data: b\n\n");
     });
     SseClient client;
-    client.setReconnectPolicy(fastPolicy());
+    client.setReconnectPolicy(fastPolicy(10ms, 200ms));
     QSignalSpy events(&client, &SseClient::eventReceived);
     client.open(server.url(QStringLiteral("/stream")));
     QTRY_COMPARE(events.count(), 2);

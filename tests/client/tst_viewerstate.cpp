@@ -2,6 +2,7 @@
 #include "core/client/viewerstate.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
+#include "tests/support/eventbuilders.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <QTest>
 
 using namespace inkstream::core;
+using namespace inkstream::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -20,17 +22,6 @@ const QString kSession = QStringLiteral("v1");
 QByteArray frame(quint64 sequence, const EventPayload &payload)
 {
     return EventCodec::encodeSse(Event {sequence, kSession, payload});
-}
-
-CodeEvent code(CodeEvent::Type type, const QString &name, const QString &delta = {},
-               qint64 offset = -1)
-{
-    CodeEvent event;
-    event.type = type;
-    event.fileName = name;
-    event.delta = delta;
-    event.offset = offset;
-    return event;
 }
 
 QByteArray connectedFrame()
@@ -62,12 +53,11 @@ void TestViewerState::saveThenLoad_roundTrip()
         chat.type = ChatEvent::Type::Start;
         chat.messageId = QStringLiteral("m1");
         chat.delta = QStringLiteral("na\u00efve \U0001F600");
-        request.socket->write(
-            RawHttpServer::streamHead() + connectedFrame()
-            + frame(1, code(CodeEvent::Type::Start, QStringLiteral("x.rs")))
-            + frame(2,
-                    code(CodeEvent::Type::Delta, QStringLiteral("x.rs"), QStringLiteral("fn"), 0))
-            + frame(3, chat) + frame(4, ProgressEvent {30, QStringLiteral("typing")}));
+        request.socket->write(RawHttpServer::streamHead() + connectedFrame()
+                              + frame(1, code(CodeEvent::Type::Start, QStringLiteral("x.rs")))
+                              + frame(2, codeDelta(QStringLiteral("x.rs"), QStringLiteral("fn"), 0))
+                              + frame(3, chat)
+                              + frame(4, ProgressEvent {30, QStringLiteral("typing")}));
     });
     const QUrl url = server.url(QStringLiteral("/api/sessions/v1"));
     QTemporaryDir dir;
@@ -123,8 +113,7 @@ void TestViewerState::changes_areSavedDebounced()
     qint64 offset = 0;
     for (quint64 sequence = 2; sequence <= 301; ++sequence) {
         const QString text = QStringLiteral("line %1\n").arg(sequence);
-        burst
-            += frame(sequence, code(CodeEvent::Type::Delta, QStringLiteral("b.txt"), text, offset));
+        burst += frame(sequence, codeDelta(QStringLiteral("b.txt"), text, offset));
         offset += text.size();
     }
     QVERIFY(stream);

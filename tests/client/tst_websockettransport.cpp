@@ -2,6 +2,8 @@
 #include "core/client/websockettransport.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
+#include "tests/support/eventbuilders.h"
+#include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
@@ -13,6 +15,7 @@
 #include <QWebSocketServer>
 
 using namespace inkstream::core;
+using namespace inkstream::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -22,28 +25,6 @@ const QString kSession = QStringLiteral("w1");
 QString message(quint64 sequence, const EventPayload &payload)
 {
     return QString::fromUtf8(EventCodec::encodeJson(Event {sequence, kSession, payload}));
-}
-
-CodeEvent code(CodeEvent::Type type, const QString &name, const QString &delta = {},
-               TextPosition position = {})
-{
-    CodeEvent event;
-    event.type = type;
-    event.fileName = name;
-    if (type == CodeEvent::Type::Delta) {
-        event.delta = delta;
-        event.position = position;
-        event.hasPosition = true;
-    }
-    return event;
-}
-
-ReconnectPolicy fastPolicy()
-{
-    ReconnectPolicy policy;
-    policy.baseDelay = 10ms;
-    policy.maxDelay = 100ms;
-    return policy;
 }
 
 // A WebSocket server on 127.0.0.1 that hands every accepted socket to a handler.
@@ -139,11 +120,11 @@ void TestWebSocketTransport::events_areApplied_dropResumesWithLastEventId()
         if (index == 0) {
             socket->sendTextMessage(message(1, code(CodeEvent::Type::Start, name)));
             socket->sendTextMessage(
-                message(2, code(CodeEvent::Type::Delta, name, QStringLiteral("caf\u00e9"))));
+                message(2, codeDelta(name, QStringLiteral("caf\u00e9"), {0, 0})));
             socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("restart"));
         } else {
-            socket->sendTextMessage(message(
-                3, code(CodeEvent::Type::Delta, name, QStringLiteral(" \U0001F600"), {0, 4})));
+            socket->sendTextMessage(
+                message(3, codeDelta(name, QStringLiteral(" \U0001F600"), {0, 4})));
             socket->sendTextMessage(message(4, code(CodeEvent::Type::Complete, name)));
             socket->sendTextMessage(message(5, SessionEvent {}));
         }
@@ -176,10 +157,8 @@ void TestWebSocketTransport::oversizedMessage_isDropped_streamGoesOn()
     QVERIFY(server.listen());
     server.setHandler([&](QWebSocket *socket, int) {
         socket->sendTextMessage(message(1, code(CodeEvent::Type::Start, name)));
-        socket->sendTextMessage(
-            message(2, code(CodeEvent::Type::Delta, name, QString(5000, u'x'))));
-        socket->sendTextMessage(
-            message(2, code(CodeEvent::Type::Delta, name, QStringLiteral("ok"))));
+        socket->sendTextMessage(message(2, codeDelta(name, QString(5000, u'x'), {0, 0})));
+        socket->sendTextMessage(message(2, codeDelta(name, QStringLiteral("ok"), {0, 0})));
     });
     SessionModel model;
     SessionClient client(&model);

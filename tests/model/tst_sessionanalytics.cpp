@@ -1,9 +1,11 @@
 #include "core/model/sessionanalytics.h"
+#include "tests/support/eventbuilders.h"
 
 #include <QJsonArray>
 #include <QTest>
 
 using namespace inkstream::core;
+using namespace inkstream::test;
 
 class TestSessionAnalytics : public QObject
 {
@@ -22,33 +24,7 @@ private Q_SLOTS:
 
 namespace {
 
-Event code(CodeEvent::Type type, const QString &text = {})
-{
-    CodeEvent payload;
-    payload.type = type;
-    payload.fileName = QStringLiteral("a.rs");
-    if (type == CodeEvent::Type::Complete) {
-        payload.fullContent = text;
-        payload.hasFullContent = !text.isEmpty();
-    } else {
-        payload.delta = text;
-    }
-    return Event {1, QStringLiteral("s"), payload};
-}
-
-Event chat(const QString &text)
-{
-    ChatEvent payload;
-    payload.type = ChatEvent::Type::Delta;
-    payload.messageId = QStringLiteral("m");
-    payload.delta = text;
-    return Event {1, QStringLiteral("s"), payload};
-}
-
-Event step()
-{
-    return Event {1, QStringLiteral("s"), StepEvent {}};
-}
+const QString kFile = QStringLiteral("a.rs");
 
 } // namespace
 
@@ -69,12 +45,14 @@ void TestSessionAnalytics::firstEventAndFirstCode_timedSeparately()
 {
     SessionAnalytics analytics;
     analytics.recordEvent(Event {0, {}, ConnectedEvent {QStringLiteral("c")}}, 60, 120);
-    analytics.recordEvent(step(), 80, 300);
-    analytics.recordEvent(code(CodeEvent::Type::Start), 90, 500);
-    analytics.recordEvent(code(CodeEvent::Type::Delta), 90, 600); // empty delta: no code yet
+    analytics.recordEvent(makeEvent(1, StepEvent {}), 80, 300);
+    analytics.recordEvent(makeEvent(1, code(CodeEvent::Type::Start, kFile)), 90, 500);
+    analytics.recordEvent(makeEvent(1, code(CodeEvent::Type::Delta, kFile)), 90,
+                          600); // empty delta: no code yet
     QCOMPARE(*analytics.timeToFirstEventMs(), 120);
     QVERIFY(!analytics.timeToFirstCodeMs());
-    analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("fn")), 95, 700);
+    analytics.recordEvent(makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("fn"))),
+                          95, 700);
     QCOMPARE(*analytics.timeToFirstCodeMs(), 700);
     QCOMPARE(analytics.durationMs(), 580);
     QCOMPARE(analytics.events(), 5);
@@ -82,18 +60,25 @@ void TestSessionAnalytics::firstEventAndFirstCode_timedSeparately()
 
     // A whole file in one `complete` (publishers with streaming off) is code too.
     SessionAnalytics whole;
-    whole.recordEvent(code(CodeEvent::Type::Start), 90, 10);
-    whole.recordEvent(code(CodeEvent::Type::Complete, QStringLiteral("fn main() {}")), 90, 40);
+    whole.recordEvent(makeEvent(1, code(CodeEvent::Type::Start, kFile)), 90, 10);
+    whole.recordEvent(
+        makeEvent(1, code(CodeEvent::Type::Complete, kFile, QStringLiteral("fn main() {}"))), 90,
+        40);
     QCOMPARE(*whole.timeToFirstCodeMs(), 40);
 }
 
 void TestSessionAnalytics::characters_areCodePoints_tokensAreDeltas()
 {
     SessionAnalytics analytics;
-    analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("😀é\n")), 1, 0);
-    analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("ab")), 1, 10);
-    analytics.recordEvent(chat(QStringLiteral("漢字 ok")), 1, 20);
-    analytics.recordEvent(code(CodeEvent::Type::Complete, QStringLiteral("😀é\nab")), 1, 30);
+    analytics.recordEvent(makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("😀é\n"))),
+                          1, 0);
+    analytics.recordEvent(makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("ab"))),
+                          1, 10);
+    analytics.recordEvent(
+        makeEvent(1, chat(ChatEvent::Type::Delta, QStringLiteral("m"), QStringLiteral("漢字 ok"))),
+        1, 20);
+    analytics.recordEvent(
+        makeEvent(1, code(CodeEvent::Type::Complete, kFile, QStringLiteral("😀é\nab"))), 1, 30);
     QCOMPARE(analytics.codeChars(), 5);
     QCOMPARE(analytics.chatChars(), 5);
     QCOMPARE(analytics.tokens(), 3);
@@ -115,7 +100,8 @@ void TestSessionAnalytics::rates_overTheSessionDuration()
     SessionAnalytics analytics(1000);
     // 5 characters every 20 ms from t = 1 s to t = 3 s: 250 chars/s, 50 tokens/s.
     for (qint64 at = 1000; at <= 3000; at += 20)
-        analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("abcde")), 100, at);
+        analytics.recordEvent(
+            makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("abcde"))), 100, at);
     QCOMPARE(analytics.durationMs(), 2000);
     QCOMPARE(analytics.codeChars(), 101 * 5);
     QCOMPARE(analytics.codeCharsPerSecond(), 252.5);
@@ -135,7 +121,8 @@ void TestSessionAnalytics::longSession_bucketsMergeAndKeepTotals()
 {
     SessionAnalytics analytics(100, 4);
     for (qint64 at = 0; at < 1000; at += 10)
-        analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("x")), 2, at);
+        analytics.recordEvent(
+            makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("x"))), 2, at);
     QCOMPARE(analytics.bucketMs(), 400); // 10 buckets of 100 ms -> 5 of 200 -> 3 of 400
     QCOMPARE(analytics.buckets().size(), 3);
     qint64 chars = 0;
@@ -155,7 +142,8 @@ void TestSessionAnalytics::clear_forgetsEverything()
 {
     SessionAnalytics analytics(100, 4);
     for (qint64 at = 0; at < 1000; at += 10)
-        analytics.recordEvent(code(CodeEvent::Type::Delta, QStringLiteral("x")), 2, at);
+        analytics.recordEvent(
+            makeEvent(1, code(CodeEvent::Type::Delta, kFile, QStringLiteral("x"))), 2, at);
     analytics.clear();
     QVERIFY(!analytics.timeToFirstEventMs());
     QCOMPARE(analytics.events(), 0);

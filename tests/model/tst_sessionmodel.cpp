@@ -1,44 +1,12 @@
 #include "core/model/sessionmodel.h"
+#include "tests/support/eventbuilders.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace inkstream::core;
-
-namespace {
-
-Event makeEvent(quint64 sequence, EventPayload payload)
-{
-    return Event {sequence, QStringLiteral("s1"), std::move(payload)};
-}
-
-CodeEvent code(CodeEvent::Type type, const QString &file, const QString &text = {})
-{
-    CodeEvent event;
-    event.type = type;
-    event.fileName = file;
-    if (type == CodeEvent::Type::Delta)
-        event.delta = text;
-    if (type == CodeEvent::Type::Complete && !text.isNull()) {
-        event.fullContent = text;
-        event.hasFullContent = true;
-    }
-    if (type == CodeEvent::Type::Error)
-        event.error = text;
-    return event;
-}
-
-ChatEvent chat(ChatEvent::Type type, const QString &id, const QString &delta = {})
-{
-    ChatEvent event;
-    event.type = type;
-    event.messageId = id;
-    event.delta = delta;
-    return event;
-}
-
-} // namespace
+using namespace inkstream::test;
 
 class TestSessionModel final : public QObject
 {

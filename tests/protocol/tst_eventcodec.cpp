@@ -1,5 +1,6 @@
 #include "core/protocol/eventcodec.h"
 #include "core/protocol/sseparser.h"
+#include "tests/support/eventbuilders.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -7,6 +8,7 @@
 #include <QTest>
 
 using namespace inkstream::core;
+using inkstream::test::codeDelta;
 
 Q_DECLARE_METATYPE(inkstream::core::Event)
 
@@ -15,17 +17,6 @@ namespace {
 Event makeEvent(quint64 sequence, EventPayload payload)
 {
     return Event {sequence, QStringLiteral("sess_xyz"), std::move(payload)};
-}
-
-CodeEvent codeDelta(const QString &file, const QString &delta, int line, int column)
-{
-    CodeEvent event;
-    event.type = CodeEvent::Type::Delta;
-    event.fileName = file;
-    event.delta = delta;
-    event.position = TextPosition {line, column};
-    event.hasPosition = true;
-    return event;
 }
 
 // Every BMP edge, an astral character (surrogate pair), escapes and controls.
@@ -56,14 +47,14 @@ private Q_SLOTS:
         QTest::newRow("code start with language") << makeEvent(2, start);
 
         QTest::newRow("code delta") << makeEvent(
-            3, codeDelta(QStringLiteral("solution.js"), QStringLiteral("const "), 0, 5));
+            3, codeDelta(QStringLiteral("solution.js"), QStringLiteral("const "), {0, 5}));
         QTest::newRow("code delta unicode")
-            << makeEvent(4, codeDelta(QStringLiteral("ünï/日本.py"), trickyText(), 12, 3456));
-        CodeEvent noPosition = codeDelta(QStringLiteral("a.c"), QStringLiteral("x"), 0, 0);
+            << makeEvent(4, codeDelta(QStringLiteral("ünï/日本.py"), trickyText(), {12, 3456}));
+        CodeEvent noPosition = codeDelta(QStringLiteral("a.c"), QStringLiteral("x"), {0, 0});
         noPosition.hasPosition = false;
         QTest::newRow("code delta without position") << makeEvent(5, noPosition);
         QTest::newRow("code delta empty")
-            << makeEvent(6, codeDelta(QStringLiteral("a.c"), QString(), 1, 0));
+            << makeEvent(6, codeDelta(QStringLiteral("a.c"), QString(), {1, 0}));
 
         CodeEvent complete;
         complete.type = CodeEvent::Type::Complete;
@@ -138,7 +129,7 @@ private Q_SLOTS:
         QTest::newRow("snapshot") << makeEvent(42, SnapshotEvent {state});
         QTest::newRow("snapshot empty state") << makeEvent(43, SnapshotEvent {});
 
-        CodeEvent withOffset = codeDelta(QStringLiteral("a.c"), QStringLiteral("int"), 2, 0);
+        CodeEvent withOffset = codeDelta(QStringLiteral("a.c"), QStringLiteral("int"), {2, 0});
         withOffset.offset = 1234567;
         QTest::newRow("code delta with offset") << makeEvent(50, withOffset);
         ChatEvent chatWithOffset {ChatEvent::Type::Delta, QStringLiteral("m3"), ChatRole::Assistant,
@@ -216,7 +207,7 @@ private Q_SLOTS:
     {
         const QString text = QStringLiteral("aé日🎉𝄞z");
         const QByteArray json
-            = EventCodec::encodeJson(makeEvent(1, codeDelta(QStringLiteral("f"), text, 0, 0)));
+            = EventCodec::encodeJson(makeEvent(1, codeDelta(QStringLiteral("f"), text, {0, 0})));
         // Raw UTF-8, byte for byte; no \u escapes for printable non-ASCII.
         QVERIFY2(json.contains(QByteArray("\"delta\":\"" + text.toUtf8() + '"')), json.constData());
         QVERIFY(json.contains("\"position\":{\"line\":0,\"column\":0}"));
@@ -229,7 +220,7 @@ private Q_SLOTS:
                       codeDelta(QStringLiteral("f"),
                                 QString(QStringLiteral("\"\\\n\r\t\b\f\u0001")) + QChar(0)
                                     + QStringLiteral("\u001f"),
-                                0, 0)));
+                                {0, 0})));
         QVERIFY2(json.contains("\"delta\":\"\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u0000\\u001f\""),
                  json.constData());
     }
@@ -240,7 +231,7 @@ private Q_SLOTS:
         text += QChar(0xD800);
         text += QStringLiteral("b");
         text += QChar(0xDC01);
-        const Event event = makeEvent(1, codeDelta(QStringLiteral("f"), text, 0, 0));
+        const Event event = makeEvent(1, codeDelta(QStringLiteral("f"), text, {0, 0}));
         const QByteArray json = EventCodec::encodeJson(event);
         QVERIFY2(json.contains("\"a\\ud800b\\udc01\""), json.constData());
         const DecodeResult result = EventCodec::decode("code", json);
@@ -273,8 +264,8 @@ private Q_SLOTS:
             << QByteArray(R"({"sessionId":"sess_xyz","fileName":"solution.js","delta":"const ",)"
                           R"("type":"delta","position":{"line":0,"column":5}})")
             << QByteArray()
-            << makeEvent(0,
-                         codeDelta(QStringLiteral("solution.js"), QStringLiteral("const "), 0, 5));
+            << makeEvent(
+                   0, codeDelta(QStringLiteral("solution.js"), QStringLiteral("const "), {0, 5}));
         CodeEvent complete;
         complete.type = CodeEvent::Type::Complete;
         complete.fileName = QStringLiteral("solution.js");

@@ -245,7 +245,10 @@ private Q_SLOTS:
             {QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("500")});
         const QString url = serve.readUrl();
         QVERIFY(!url.isEmpty());
-        QTest::qWait(200);
+        // Nothing is published before a viewer comes. A demo that did not wait would have
+        // published its opening events before the URL was printed (DemoScript::start()
+        // publishes them at once); the first viewer's `connected` event below also says what had
+        // been published when it subscribed, the moment the demo starts.
         QCOMPARE(getJson(QUrl(url + QStringLiteral("/snapshot")))
                      .value(QStringLiteral("lastSequence"))
                      .toInteger(),
@@ -258,6 +261,13 @@ private Q_SLOTS:
         connect(stream.get(), &QNetworkReply::readyRead, this,
                 [&] { received += stream->readAll(); });
         QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: session\n"), 60000);
+        const qsizetype connectedAt = received.indexOf("event: connected\n");
+        QVERIFY2(connectedAt >= 0, received.left(300).constData());
+        const qsizetype dataAt = received.indexOf("data: ", connectedAt) + 6;
+        const QJsonObject connected
+            = QJsonDocument::fromJson(received.mid(dataAt, received.indexOf('\n', dataAt) - dataAt))
+                  .object();
+        QCOMPARE(connected.value(QStringLiteral("lastSequence")).toInteger(-1), 0);
         stream->abort();
 
         const QJsonObject snapshot = getJson(QUrl(url + QStringLiteral("/snapshot")));

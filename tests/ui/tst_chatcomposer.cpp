@@ -144,13 +144,15 @@ private Q_SLOTS:
         QVERIFY(!reply->text.isEmpty());
         const QString kept = reply->text;
         QVERIFY(w.message(QStringLiteral("stopped-1")));
-        // Nothing more arrives for the stopped reply, and the next prompt goes out.
-        QTest::qWait(200);
-        QCOMPARE(w.message(QStringLiteral("reply-1"))->text, kept);
+        // The next prompt goes out, and nothing more arrives for the stopped reply: the mock
+        // sends a chunk every 40 ms, so by the time the next reply has text (its second chunk,
+        // sent after the stop) the stopped one would have had more.
         QVERIFY(w.composer()->sendButton()->isEnabled());
         w.type(QStringLiteral("Go on"));
         QVERIFY(w.conversation()->isReplying());
         QTRY_VERIFY_WITH_TIMEOUT(w.message(QStringLiteral("reply-2")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.message(QStringLiteral("reply-2"))->text.isEmpty(), 15000);
+        QCOMPARE(w.message(QStringLiteral("reply-1"))->text, kept);
         w.conversation()->stop();
     }
 

@@ -6,6 +6,8 @@
 #include "core/server/publisher.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "tests/support/eventbuilders.h"
+#include "tests/support/fastpolicy.h"
 #include "ui/chatpanel.h"
 #include "ui/codeeditor.h"
 #include "ui/displaypacer.h"
@@ -114,14 +116,6 @@ void publishOpening(core::Session *session)
                                       QStringLiteral("Writing geometry.py")});
 }
 
-core::ReconnectPolicy quickRetries()
-{
-    core::ReconnectPolicy policy;
-    policy.baseDelay = 50ms;
-    policy.maxDelay = 200ms;
-    return policy;
-}
-
 QString shownText(const ui::MainWindow &window)
 {
     return window.sessionView()->editorPane()->editor()->toPlainText();
@@ -221,7 +215,7 @@ private Q_SLOTS:
 
         core::SessionModel model;
         core::SessionClient client(&model);
-        client.setReconnectPolicy(quickRetries());
+        client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         ui::MainWindow window(&model, &client);
         window.setDisplaySpeed(speed);
         window.show();
@@ -323,18 +317,13 @@ private Q_SLOTS:
     {
         DurablePublisher publishing;
         QVERIFY(publishing.start());
-        auto code = [&](core::CodeEvent::Type type, const QString &file, const QString &delta) {
-            core::CodeEvent event;
-            event.type = type;
-            event.fileName = file;
-            event.delta = delta;
-            publishing.session->publish(event);
-        };
-        code(core::CodeEvent::Type::Start, QStringLiteral("a.py"), {});
-        code(core::CodeEvent::Type::Delta, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        publishing.session->publish(
+            test::code(core::CodeEvent::Type::Start, QStringLiteral("a.py")));
+        publishing.session->publish(test::code(core::CodeEvent::Type::Delta, QStringLiteral("a.py"),
+                                               QStringLiteral("a = 1\n")));
         core::SessionModel model;
         core::SessionClient client(&model);
-        client.setReconnectPolicy(quickRetries());
+        client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         ui::MainWindow window(&model, &client);
         window.setDisplaySpeed(ui::DisplaySpeed::Instant);
         core::ConnectionSettings settings;
@@ -354,8 +343,10 @@ private Q_SLOTS:
         QVERIFY(!badge->isPulsing());
 
         // The AI finishes a.py and starts b.py: pulsing from its start, before any text.
-        code(core::CodeEvent::Type::Complete, QStringLiteral("a.py"), {});
-        code(core::CodeEvent::Type::Start, QStringLiteral("b.py"), {});
+        publishing.session->publish(
+            test::code(core::CodeEvent::Type::Complete, QStringLiteral("a.py")));
+        publishing.session->publish(
+            test::code(core::CodeEvent::Type::Start, QStringLiteral("b.py")));
         QTRY_COMPARE_WITH_TIMEOUT(window.sessionView()->editorPane()->fileName(),
                                   QStringLiteral("b.py"), 10000);
         QVERIFY(badge->isActive());
@@ -375,7 +366,7 @@ private Q_SLOTS:
         publishing.session->publish({core::SessionEvent {core::SessionEvent::Type::Complete, {}}});
         core::SessionModel model;
         core::SessionClient client(&model);
-        client.setReconnectPolicy(quickRetries());
+        client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         ui::MainWindow window(&model, &client);
         window.setDisplaySpeed(ui::DisplaySpeed::Instant);
         core::ConnectionSettings settings;
@@ -445,7 +436,7 @@ private Q_SLOTS:
         // A new window for the same URL shows what the first one had before any answer.
         core::SessionModel model;
         core::SessionClient client(&model);
-        client.setReconnectPolicy(quickRetries());
+        client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         QList<core::Event> received;
         connect(&client, &core::SessionClient::eventReceived, this,
                 [&](const core::Event &event) { received << event; });

@@ -1,56 +1,16 @@
+#include "textformats.h"
 #include "ui/highlighting/codetheme.h"
 #include "ui/highlighting/rulebackend.h"
 
-#include <QPlainTextDocumentLayout>
-#include <QSyntaxHighlighter>
 #include <QTest>
-#include <QTextBlock>
-#include <QTextCursor>
-#include <QTextDocument>
-#include <QTextLayout>
 
+using namespace inkstream::test;
 using namespace inkstream::ui;
 using Token = CodeTheme::Token;
 
 Q_DECLARE_METATYPE(CodeTheme::Token)
 
 namespace {
-
-std::unique_ptr<QTextDocument> makeDocument()
-{
-    auto document = std::make_unique<QTextDocument>();
-    document->setDocumentLayout(new QPlainTextDocumentLayout(document.get()));
-    return document;
-}
-
-// The colour at `offset` of the document, or an invalid colour when nothing formats it.
-QColor colorAt(const QTextDocument &document, int offset)
-{
-    const QTextBlock block = document.findBlock(offset);
-    const int inBlock = offset - block.position();
-    const QList<QTextLayout::FormatRange> ranges = block.layout()->formats();
-    for (const QTextLayout::FormatRange &range : ranges) {
-        if (inBlock >= range.start && inBlock < range.start + range.length)
-            return range.format.foreground().color();
-    }
-    return {};
-}
-
-// Per block, the formats as "start+length:colour" — comparable between two documents.
-QStringList describeFormats(const QTextDocument &document)
-{
-    QStringList out;
-    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
-        QStringList ranges;
-        for (const QTextLayout::FormatRange &range : block.layout()->formats())
-            ranges << QStringLiteral("%1+%2:%3")
-                          .arg(range.start)
-                          .arg(range.length)
-                          .arg(range.format.foreground().color().name());
-        out << ranges.join(u' ');
-    }
-    return out;
-}
 
 QColor colorOf(Token token)
 {
@@ -140,7 +100,7 @@ private Q_SLOTS:
         QFETCH(QString, word);
         QFETCH(Token, token);
 
-        auto document = makeDocument();
+        auto document = makePlainTextDocument();
         RuleBackend backend;
         backend.attach(document.get(), language, QStringLiteral("file"));
         document->setPlainText(code);
@@ -152,62 +112,12 @@ private Q_SLOTS:
 
     void identifiers_areNotColoured()
     {
-        auto document = makeDocument();
+        auto document = makePlainTextDocument();
         RuleBackend backend;
         backend.attach(document.get(), QStringLiteral("Python"), QStringLiteral("a.py"));
         document->setPlainText(QStringLiteral("value = other"));
         QVERIFY(!colorAt(*document, 0).isValid());
         QVERIFY(!colorAt(*document, 8).isValid());
-    }
-
-    void unknownLanguage_isPlainText()
-    {
-        auto document = makeDocument();
-        RuleBackend backend;
-        backend.attach(document.get(), QString(), QStringLiteral("notes.unknown"));
-        document->setPlainText(QStringLiteral("def return /* x */ \"s\" 42"));
-        QCOMPARE(describeFormats(*document), QStringList {QString()});
-    }
-
-    // A file streamed in small deltas must end up highlighted exactly like the whole file,
-    // including comment and string states carried from line to line.
-    void streamedText_highlightsLikeWholeText_data()
-    {
-        QTest::addColumn<QString>("language");
-        QTest::addColumn<QString>("code");
-        QTest::addColumn<int>("chunk");
-
-        const QString cpp = QStringLiteral(
-            "#include <map>\n/* a\n * b */\nint main() {\n  return 0; // done\n}\n");
-        const QString python = QStringLiteral(
-            "def f():\n    \"\"\"doc\n    more\"\"\"\n    return '#' + str(1.5e-3)\n");
-        const QString html = QStringLiteral("<ul>\n<!-- one\ntwo -->\n<li a=\"1\">x</li>\n</ul>");
-        QTest::newRow("c++ by 1") << "C++" << cpp << 1;
-        QTest::newRow("c++ by 5") << "C++" << cpp << 5;
-        QTest::newRow("python by 3") << "Python" << python << 3;
-        QTest::newRow("html by 2") << "HTML" << html << 2;
-    }
-
-    void streamedText_highlightsLikeWholeText()
-    {
-        QFETCH(QString, language);
-        QFETCH(QString, code);
-        QFETCH(int, chunk);
-
-        RuleBackend backend;
-        auto whole = makeDocument();
-        backend.attach(whole.get(), language, QStringLiteral("f"));
-        whole->setPlainText(code);
-
-        auto streamed = makeDocument();
-        backend.attach(streamed.get(), language, QStringLiteral("f"));
-        for (qsizetype i = 0; i < code.size(); i += chunk) {
-            QTextCursor end(streamed.get());
-            end.movePosition(QTextCursor::End);
-            end.insertText(code.mid(i, chunk));
-        }
-        QCOMPARE(streamed->toPlainText(), code);
-        QCOMPARE(describeFormats(*streamed), describeFormats(*whole));
     }
 };
 
