@@ -1,11 +1,15 @@
 #pragma once
 
 #include "core/client/connectionstate.h"
+#include "core/client/dialectsniffer.h"
 #include "core/client/reconnectpolicy.h"
 #include "core/client/replayfilter.h"
 #include "core/client/sequencer.h"
+#include "core/client/snapshotresync.h"
+#include "core/client/streamgeneration.h"
 #include "core/client/streamrequest.h"
 #include "core/client/transport.h"
+#include "core/client/transportchain.h"
 #include "core/protocol/dialectdecoder.h"
 #include "core/protocol/event.h"
 
@@ -15,16 +19,10 @@
 #include <QStringList>
 #include <QUrl>
 #include <chrono>
-#include <memory>
-#include <utility>
-
-class QNetworkAccessManager;
 
 namespace inkstream::core {
 
-class EngineIoProbe;
 class SessionModel;
-class SnapshotFetch;
 
 // Follows a session URL into a SessionModel through a Transport (SSE, WebSocket or snapshot
 // polling; see TransportMode): events are decoded with EventCodec and put in order by a
@@ -39,6 +37,11 @@ class SnapshotFetch;
 // a file or chat message the viewer shows that the snapshot lacks. A `connected` event naming
 // another history (epoch) makes the client follow that history from its start, keeping what it
 // shows.
+//
+// The façade over the pieces that do the work: a TransportChain opens the transports and falls
+// back between them, a DialectSniffer picks the decoder, the Sequencer orders the events and a
+// SnapshotResync re-syncs after a gap; a StreamGeneration stops what a receiver's switch to
+// another session left half done.
 class SessionClient final : public QObject
 {
     Q_OBJECT
@@ -49,23 +52,23 @@ public:
     // the one before never got through (the server answering 401/403/404 or 204 is final).
     // SocketIo follows a Socket.IO v4 server (any dialect; model-chunk is seed 003's) and is
     // never chosen by Auto.
-    enum class TransportMode { Auto, Sse, WebSocket, Polling, SocketIo };
+    using TransportMode = TransportChain::Mode; // { Auto, Sse, WebSocket, Polling, SocketIo }
 
     // The model is not owned; it must outlive the client.
     explicit SessionClient(SessionModel *model, QObject *parent = nullptr);
     ~SessionClient() override;
 
     // Takes effect with the next connectTo(). Default Sse.
-    void setTransportMode(TransportMode mode);
-    TransportMode transportMode() const { return m_mode; }
+    void setTransportMode(TransportMode mode) { m_chain->setMode(mode); }
+    TransportMode transportMode() const { return m_chain->mode(); }
     // The transport in use (in Auto mode, the one it settled on so far).
     Transport::Kind activeTransport() const;
     // Fallbacks taken in Auto mode since connectTo(), one readable line each.
-    QStringList fallbacks() const { return m_fallbacks; }
+    QStringList fallbacks() const { return m_chain->fallbacks(); }
     static QString transportModeText(TransportMode mode); // "auto", "sse", "ws", "poll", ...
     static bool transportModeFromText(QStringView text, TransportMode *mode);
     // Attempts a transport gets in Auto mode before the next one is tried.
-    static constexpr int kAutoAttempts = 2;
+    static constexpr int kAutoAttempts = TransportChain::kAutoAttempts;
     // Between snapshot polls (polling transport). Default 1 s.
     void setPollInterval(std::chrono::milliseconds interval);
 
@@ -74,17 +77,17 @@ public:
     // local sequence numbers (1, 2, ...) and decoder warnings go to warnings(). Auto decides
     // from the first frames that tell (dialectDetected); a URL of the form
     // .../api/sessions/ID is followed as native.
-    void setDialect(Dialect dialect) { m_dialect = dialect; }
-    Dialect dialect() const { return m_dialect; }
+    void setDialect(Dialect dialect);
+    Dialect dialect() const { return m_sniffer->dialect(); }
     // The dialect in use: the requested one, or in Auto what was detected (Auto until then).
-    Dialect activeDialect() const { return m_activeDialect; }
-    QString dialectReason() const { return m_dialectReason; }
+    Dialect activeDialect() const { return m_sniffer->activeDialect(); }
+    QString dialectReason() const { return m_sniffer->reason(); }
     // Frames Auto holds back before it settles on native when none of them tells.
-    static constexpr qsizetype kMaxUndecidedFrames = 16;
+    static constexpr qsizetype kMaxUndecidedFrames = DialectSniffer::kMaxUndecidedFrames;
     // The request that opens an SSE stream (takes effect with the next connectTo()): a method
     // other than GET sends its body once and never reconnects (a posted prompt); the stream's
     // end then completes the reply.
-    void setRequest(const StreamRequest &request) { m_request = request.normalised(); }
+    void setRequest(const StreamRequest &request);
     // A stream opened with anything but GET (a posted prompt): never re-sent, so never
     // reconnected.
     bool isOneShot() const { return m_request.isOneShot(); }
@@ -111,7 +114,7 @@ public:
     void applyLocalEvent(const EventPayload &payload);
     // The chat message id the next chat dialect decoder gives its reply ("reply-1" when
     // empty); unique per turn of a conversation.
-    void setReplyId(const QString &id) { m_replyId = id; }
+    void setReplyId(const QString &id) { m_sniffer->setReplyId(id); }
     // Manual reconnect with a fresh backoff, resuming after the last applied sequence.
     void reconnectNow();
 
@@ -119,11 +122,11 @@ public:
     QString errorString() const;
     // Whether any transport got through to the session since connectTo(): false while a
     // connection that never succeeded is retried ("could not connect", not "lost").
-    bool hasConnected() const { return m_hasConnected; }
-    QUrl sessionUrl() const { return m_sessionUrl; }
-    QUrl streamUrl() const { return m_streamUrl; } // the endpoint of the transport in use
+    bool hasConnected() const { return m_chain->hasConnected(); }
+    QUrl sessionUrl() const { return m_chain->sessionUrl(); }
+    QUrl streamUrl() const { return m_chain->streamUrl(); } // the endpoint of the transport in use
     SessionModel *model() const { return m_model; }
-    Transport *transport() const { return m_transport; }
+    Transport *transport() const { return m_chain->transport(); }
     void setReconnectPolicy(const ReconnectPolicy &policy);
     ReconnectPolicy reconnectPolicy() const;
     // No bytes for this long means the connection is dead (abort, reconnect); 0 disables.
@@ -147,10 +150,10 @@ public:
     const Sequencer &sequencer() const { return m_sequencer; }
     quint64 lastSequence() const { return m_sequencer.lastSequence(); } // last applied
     QString epoch() const { return m_sequencer.epoch(); } // the history followed, if known
-    int resyncs() const { return m_resyncs; } // re-syncs from GET .../snapshot started
+    int resyncs() const { return m_resync->resyncs(); } // re-syncs from GET .../snapshot started
     bool isResyncing() const { return m_sequencer.isResyncing(); }
     // Body bytes of the re-sync answers (GET .../snapshot) received since connectTo().
-    qint64 resyncBytes() const { return m_resyncBytes; }
+    qint64 resyncBytes() const { return m_resync->bytesReceived(); }
     // `connected` events that named another history than the one followed (publisher lost
     // its history): each made the client start over from that history's beginning.
     int newHistories() const { return m_newHistories; }
@@ -184,74 +187,44 @@ Q_SIGNALS:
 
 private:
     void openStream(const QUrl &sessionUrl);
-    std::unique_ptr<DialectDecoder> makeDecoder(Dialect dialect) const;
-    void createTransport(Transport::Kind kind);
-    void openTransport(Transport::Kind kind);
-    QUrl endpointFor(Transport::Kind kind) const;
     void onTransportEvent(const QByteArray &type, const QByteArray &data,
                           const QByteArray &lastEventId);
     void onStateChanged(ConnectionState state);
-    void dispatchFrame(const QByteArray &type, const QByteArray &data,
-                       const QByteArray &lastEventId);
+    void onDialectSettled(Dialect dialect, const QString &reason);
+    void dispatchFrame(const SseEvent &frame);
     void decodeNative(const QByteArray &type, const QByteArray &data,
                       const QByteArray &lastEventId);
-    void settleDialect(Dialect dialect, const QString &reason);
-    bool shouldProbeEngineIo() const;
-    void probeEngineIo(ConnectionState failedState);
     void applyDialectOutput(const DialectOutput &output, qsizetype wireBytes);
     void syncResumeId();
     void recordError(const QString &message);
+    void reportError(const QString &message);
     void handleEvent(const Event &event, qsizetype wireBytes);
     void handleConnected(const ConnectedEvent &connected);
     void onEventDropped(const QString &reason);
     bool followsNativeSession() const;
     void applyEvent(const Event &event);
-    QJsonObject keepShownContent(const QJsonObject &snapshot) const;
     void startResync(const QString &reason);
-    void onSnapshotFinished();
+    void onResyncFailed(const QString &message);
     void finishResync();
-    void cancelResync();
     void completeFinishedStream();
+    bool isForeignDialect() const { return m_sniffer->decoder() != nullptr; }
 
     SessionModel *m_model = nullptr;
-    Dialect m_dialect = Dialect::Native;
-    Dialect m_activeDialect = Dialect::Native;
-    QString m_dialectReason;
-    std::unique_ptr<DialectDecoder> m_decoder; // foreign dialects only
-    QString m_replyId;
-    QList<SseEvent> m_undecided; // Auto: frames seen before the dialect was known
+    Sequencer m_sequencer;
+    StreamGeneration m_generation; // next on connectTo(), disconnectFromSession(), new history
+    TransportChain *m_chain = nullptr;
+    DialectSniffer *m_sniffer = nullptr;
+    SnapshotResync *m_resync = nullptr;
     QStringList m_warnings;
     bool m_closing = false;
     StreamRequest m_request;
-    Transport *m_transport = nullptr;
-    TransportMode m_mode = TransportMode::Sse;
-    QStringList m_fallbacks;
-    EngineIoProbe *m_engineIoProbe = nullptr; // child; while asking
-    bool m_engineIoProbed = false; // for this URL
-    bool m_hasConnected = false; // since connectTo()
-    QString m_notAStream; // SSE's "URL is not an event stream" when auto moved on from it
-    QString m_finalError; // what errorString() says once every transport failed
-    ReconnectPolicy m_policy;
-    std::chrono::milliseconds m_heartbeatTimeout {45000};
-    qsizetype m_maxEventSize = 1024 * 1024;
-    std::chrono::milliseconds m_pollInterval {1000};
-    QUrl m_sessionUrl;
-    QUrl m_streamUrl;
-    Sequencer m_sequencer;
     ReplayFilter m_replay; // id-less foreign streams that start over on reconnect
     quint64 m_eventsReceived = 0;
     quint64 m_dialectDuplicates = 0; // repeats a dialect decoder recognised
     QStringList m_errors;
     quint64 m_errorCount = 0;
-    quint64 m_generation = 0; // bumps on connectTo() and disconnectFromSession()
     bool m_applying = false; // model errors raised now belong to the event being applied
     QString m_modelError;
-
-    // Re-sync.
-    QNetworkAccessManager *m_manager = nullptr; // created on the first re-sync
-    SnapshotFetch *m_fetch = nullptr; // the re-sync under way
-    int m_resyncs = 0;
-    qint64 m_resyncBytes = 0;
     int m_newHistories = 0;
 };
 
