@@ -9,13 +9,14 @@
 #include "core/server/httprequest.h"
 #include "core/server/httprequesthandler.h"
 #include "core/server/httpresponse.h"
+#include "core/server/routetable.h"
 #include "core/server/servermetrics.h"
 #include "core/server/sessionhub.h"
+#include "core/server/sessionrequesthandlers.h"
 #include "core/server/subscriberset.h"
 
 #include <QHash>
 #include <QHostAddress>
-#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -28,15 +29,16 @@ class QWebSocket;
 namespace inkstream::core {
 
 class HttpServer;
+class ReplyWriter;
 class Session;
-struct Event;
 
-// The embedded HTTP publisher (docs/protocol.md): request routing, access checks and the REST
-// handlers of the sessions of a SessionHub. Streams (SSE, WebSocket, the NDJSON snapshot) are
-// handed to its SubscriberSet once their request is accepted. HTTP itself is HttpServer's and
-// HttpConnection's: the publisher decides on every request from its head (route, host,
-// origin, token, declared size) before its body is read, and writes its responses itself so
-// that one can wait for the session log (an acknowledgment goes out once it is durable).
+// Serves the sessions of a SessionHub over HTTP and WebSocket (docs/protocol.md): listens,
+// admits and authorizes every request on its head, then hands it to its route. The routes are
+// a RouteTable, the REST handlers SessionRequestHandlers, and streams (SSE, WebSocket, the
+// NDJSON snapshot) its SubscriberSet. HTTP itself is HttpServer's and HttpConnection's: the
+// publisher decides on every request from its head (route, host, origin, token, declared
+// size) before its body is read, and its responses are written by a ReplyWriter so that one
+// can wait for the session log (an acknowledgment goes out once it is durable).
 class Publisher final : public QObject, private HttpRequestHandler
 {
     Q_OBJECT
@@ -82,8 +84,8 @@ public:
     qint64 maxBodySize() const { return m_limits.maxBodyBytes; }
     // A single event of POST .../events larger than this (its JSON) is answered with 413.
     // Default 256 KiB.
-    void setMaxEventSize(qint64 bytes) { m_maxEventSize = bytes; }
-    qint64 maxEventSize() const { return m_maxEventSize; }
+    void setMaxEventSize(qint64 bytes) { m_handlers.setMaxEventSize(bytes); }
+    qint64 maxEventSize() const { return m_handlers.maxEventSize(); }
     // A subscriber with more unsent bytes than this is dropped (it reconnects and resumes).
     // Default 16 MiB.
     void setMaxPendingBytes(qint64 bytes) { m_subscribers.setMaxPendingBytes(bytes); }
@@ -148,62 +150,17 @@ private:
     void handleRequest(const HttpRequest &request, QTcpSocket *socket) override;
     void connectionRefused(int status) override;
 
-    using Status = HttpStatus;
-    using Headers = CorsPolicy::Headers;
-
-    // A whole response, ready to be written now or once the session log made it true.
-    struct Response
-    {
-        QByteArray bytes;
-        bool closeAfter = false;
-        QString route;
-        int status = 0;
-    };
-
+    void addRoutes();
     void attachSession(Session *session);
-    void openStream(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void openSnapshot(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    bool admitConnection(const HttpRequest &request, QTcpSocket *socket);
-    bool authorize(const HttpRequest &request, QTcpSocket *socket, AccessPolicy::Need need,
-                   const QString &sessionId);
+    bool admitConnection(const ReplyWriter &reply);
+    bool authorize(const ReplyWriter &reply, AccessPolicy::Need need, const QString &sessionId);
     HeadVerdict route(const HttpRequest &request, QTcpSocket *socket, bool bodyRead);
-    bool checkWritable(const HttpRequest &request, QTcpSocket *socket, Session *session);
     void acceptWebSockets();
     void applyLimits();
     // The refusals decided on a head; false when the request was answered.
-    bool checkHead(const HttpRequest &request, QTcpSocket *socket);
+    bool checkHead(const ReplyWriter &reply);
     void openWebSocket(QWebSocket *socket);
-    void serveViewerPage(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void respondMetrics(const HttpRequest &request, QTcpSocket *socket);
-    Headers corsHeaders(const HttpRequest &request) const;
-
-    void listSessions(const HttpRequest &request, QTcpSocket *socket);
-    void createSession(const HttpRequest &request, QTcpSocket *socket);
-    void postFiles(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void postComplete(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void postEvents(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void postChat(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    void deleteSession(const HttpRequest &request, QTcpSocket *socket, Session *session);
-    QJsonObject sessionInfo(Session *session) const;
-    bool parseJsonObject(const HttpRequest &request, QTcpSocket *socket, QJsonObject *object,
-                         bool allowEmpty = false);
-
-    Response response(const HttpRequest &request, Status status, const QByteArray &contentType,
-                      const QByteArray &body, const Headers &extraHeaders = {}) const;
-    Response jsonResponse(const HttpRequest &request, Status status, const QJsonObject &body,
-                          const Headers &extraHeaders = {}) const;
-    void send(QTcpSocket *socket, const Response &response);
-    // Sends `status` with `body` once everything `session` logged so far is durable.
-    void acknowledge(const HttpRequest &request, QTcpSocket *socket, Session *session,
-                     Status status, const QJsonObject &body);
-    void respondJson(const HttpRequest &request, QTcpSocket *socket, Status status,
-                     const QJsonObject &body, const Headers &extraHeaders = {});
-    void respondError(const HttpRequest &request, QTcpSocket *socket, Status status,
-                      const QString &error, const QString &detail,
-                      const Headers &extraHeaders = {});
-    void respond(const HttpRequest &request, QTcpSocket *socket, Status status,
-                 const QByteArray &contentType, const QByteArray &body,
-                 const Headers &extraHeaders = {});
+    void respondMetrics(const ReplyWriter &reply);
 
     QPointer<SessionHub> m_hub;
     HttpServer *m_tcpServer = nullptr;
@@ -218,7 +175,8 @@ private:
     ServerMetrics m_metrics;
     SubscriberSet m_subscribers {&m_metrics};
     HeapReleaser m_heapReleaser {std::chrono::seconds(1)};
-    qint64 m_maxEventSize = 256 * 1024;
+    SessionRequestHandlers m_handlers;
+    RouteTable m_routes;
 };
 
 } // namespace inkstream::core

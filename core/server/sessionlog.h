@@ -126,9 +126,11 @@ Q_SIGNALS:
     void failed(const QString &error);
 
 private:
-    class FileReader;
-    friend class FileReader;
+    friend class SessionLogReader;
     friend class LogFsyncWorker;
+
+    // Bytes read from the file at a time (recovery, readers).
+    static constexpr qsizetype kReadBlock = 1 << 20;
 
     struct Waiter
     {

@@ -92,6 +92,8 @@ if [ -n "$profdata" ] && [ -n "$llvmcov" ] && ls "$work"/*.profraw > /dev/null 2
         "$root/core/protocol/"*decoder.cpp "$root/core/protocol/chatreplybuilder.cpp" \
         "$root/core/protocol/codeblockextractor.cpp" "$root/core/protocol/socketiopacket.cpp" \
         "$root/core/model/recordingreader.cpp" "$root/core/server/publisher.cpp" \
+        "$root/core/server/routetable.cpp" "$root/core/server/requestbodyreader.cpp" \
+        "$root/core/server/sessionrequesthandlers.cpp" "$root/core/server/replywriter.cpp" \
         "$root/core/server/httprequestparser.cpp" "$root/core/server/chunkedbodydecoder.cpp" 2>/dev/null \
         | grep -E '^Filename|\.cpp|^TOTAL' | sed "s|$root/||"
 fi
