@@ -1,5 +1,6 @@
 #include "app/guiapplication.h"
 
+#include "app/qtguiarguments.h"
 #include "ui/apptheme.h"
 
 #include <QApplication>
@@ -26,6 +27,21 @@ bool GuiApplication::checkDisplay(const QString &platform)
                            "WAYLAND_DISPLAY, or run under xvfb-run). The headless commands "
                            "serve, publish, watch and sse-dump need none.\n";
     return false;
+}
+
+int GuiApplication::parseBeforeWindow(int argc, char *argv[],
+                                      const std::function<int(const QStringList &)> &parse)
+{
+    QString platform; // Qt's -platform, when given
+    {
+        QCoreApplication probe(argc, argv);
+        setApplicationNames();
+        const QtGuiArguments arguments(QCoreApplication::arguments());
+        platform = arguments.platform();
+        if (const int status = parse(arguments.applicationArguments()); status >= 0)
+            return status;
+    }
+    return checkDisplay(platform) ? -1 : 1;
 }
 
 void GuiApplication::setUp(const QString &themeOverride)

@@ -5,7 +5,6 @@
 #include "app/connectoptions.h"
 #include "app/guiapplication.h"
 #include "app/localdemo.h"
-#include "app/qtguiarguments.h"
 #include "app/relayoptions.h"
 #include "app/startupreport.h"
 #include "core/client/chatconversation.h"
@@ -178,20 +177,11 @@ int parseOptions(const QStringList &arguments, GuiOptions *options)
 int GuiCommand::run(int argc, char *argv[])
 {
     GuiOptions options;
-    QString platform; // Qt's -platform, when given
-    // Parsed under a QCoreApplication first, so --help, --version and usage errors work on
-    // machines without a display.
-    {
-        QCoreApplication probe(argc, argv);
-        GuiApplication::setApplicationNames();
-        const QtGuiArguments arguments(QCoreApplication::arguments());
-        platform = arguments.platform();
-        if (const int status = parseOptions(arguments.applicationArguments(), &options);
-            status >= 0)
-            return status;
-    }
-    if (!GuiApplication::checkDisplay(platform))
-        return 1;
+    if (const int status = GuiApplication::parseBeforeWindow(
+            argc, argv,
+            [&options](const QStringList &arguments) { return parseOptions(arguments, &options); });
+        status >= 0)
+        return status;
 
     QApplication app(argc, argv);
     GuiApplication::setUp(options.theme);

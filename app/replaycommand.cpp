@@ -3,7 +3,6 @@
 #include "app/afterfirstpaint.h"
 #include "app/commandline.h"
 #include "app/guiapplication.h"
-#include "app/qtguiarguments.h"
 #include "core/client/sessionclient.h"
 #include "core/model/recordingreader.h"
 #include "core/model/replaycontroller.h"
@@ -80,16 +79,10 @@ int parseOptions(const QStringList &commandLineArguments, ReplayOptions *options
 int ReplayCommand::run(int argc, char *argv[])
 {
     ReplayOptions options;
-    QString platform; // Qt's -platform, when given
     core::Recording recording;
-    {
-        // Options and the file are checked before any window, so errors need no display.
-        QCoreApplication probe(argc, argv);
-        GuiApplication::setApplicationNames();
-        const QtGuiArguments arguments(QCoreApplication::arguments());
-        platform = arguments.platform();
-        if (const int status = parseOptions(arguments.applicationArguments(), &options);
-            status >= 0)
+    // Options and the file are checked before any window, so errors need no display.
+    const auto parseAndRead = [&options, &recording](const QStringList &arguments) {
+        if (const int status = parseOptions(arguments, &options); status >= 0)
             return status;
         QString error;
         if (!core::RecordingReader::read(options.path, &recording, &error)) {
@@ -98,9 +91,10 @@ int ReplayCommand::run(int argc, char *argv[])
         }
         for (const QString &warning : std::as_const(recording.warnings))
             QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
-    }
-    if (!GuiApplication::checkDisplay(platform))
-        return 1;
+        return -1;
+    };
+    if (const int status = GuiApplication::parseBeforeWindow(argc, argv, parseAndRead); status >= 0)
+        return status;
 
     QApplication app(argc, argv);
     GuiApplication::setUp({});

@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 AiSdkDecoder::AiSdkDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 bool AiSdkDecoder::isPartType(QStringView type, const QJsonObject &part)
@@ -48,11 +48,6 @@ DialectOutput AiSdkDecoder::decode(const SseEvent &frame)
         out.warnings.append(QStringLiteral("%1: skipped \"%2\" parts").arg(dialectName, type));
     }
     return out;
-}
-
-DialectOutput AiSdkDecoder::finish()
-{
-    return m_reply.finish();
 }
 
 } // namespace inkstream::core

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "core/protocol/chatreplybuilder.h"
-#include "core/protocol/dialectdecoder.h"
+#include "core/protocol/chatreplydecoder.h"
 
 #include <QSet>
 
@@ -12,21 +11,16 @@ namespace inkstream::core {
 // `finish-step`, `finish`, then `data: [DONE]`; `error` {errorText} mid-stream. The text parts
 // are the reply (fenced code to files); reasoning, tool, source, file and data parts are
 // skipped.
-class AiSdkDecoder final : public DialectDecoder
+class AiSdkDecoder final : public ChatReplyDecoder
 {
 public:
     explicit AiSdkDecoder(CodeBlockExtractor::ExtensionResolver resolver = nullptr);
     Dialect dialect() const override { return Dialect::AiSdk; }
     DialectOutput decode(const SseEvent &frame) override;
-    DialectOutput finish() override;
-    bool isFinished() const override { return m_reply.isFinished(); }
-    void setReplyId(const QString &id) override { m_reply.setMessageId(id); }
 
     // A part type only the UI message stream sends (`text-delta`, `start` with a messageId ...).
     static bool isPartType(QStringView type, const QJsonObject &part);
 
-private:
-    ChatReplyBuilder m_reply;
     QSet<QString> m_warnedTypes;
 };
 

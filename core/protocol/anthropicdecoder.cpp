@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 AnthropicDecoder::AnthropicDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 bool AnthropicDecoder::isEventName(QStringView name)
@@ -80,11 +80,6 @@ DialectOutput AnthropicDecoder::decode(const SseEvent &frame)
             QStringLiteral("%1: ignored unknown event \"%2\"").arg(dialectName, name));
     }
     return out;
-}
-
-DialectOutput AnthropicDecoder::finish()
-{
-    return m_reply.finish();
 }
 
 } // namespace inkstream::core

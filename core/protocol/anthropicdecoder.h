@@ -1,7 +1,6 @@
 #pragma once
 
-#include "core/protocol/chatreplybuilder.h"
-#include "core/protocol/dialectdecoder.h"
+#include "core/protocol/chatreplydecoder.h"
 
 #include <QSet>
 
@@ -11,21 +10,16 @@ namespace inkstream::core {
 // `content_block_start`, `content_block_delta` (`text_delta`) and `content_block_stop`, `ping`
 // at any time, `message_delta` (stop_reason, usage) and `message_stop`; `error` mid-stream.
 // Text blocks are the reply (fenced code to files); other block types are skipped.
-class AnthropicDecoder final : public DialectDecoder
+class AnthropicDecoder final : public ChatReplyDecoder
 {
 public:
     explicit AnthropicDecoder(CodeBlockExtractor::ExtensionResolver resolver = nullptr);
     Dialect dialect() const override { return Dialect::Anthropic; }
     DialectOutput decode(const SseEvent &frame) override;
-    DialectOutput finish() override;
-    bool isFinished() const override { return m_reply.isFinished(); }
-    void setReplyId(const QString &id) override { m_reply.setMessageId(id); }
 
     // A Messages stream event name that no other dialect uses (`message_start`, ...).
     static bool isEventName(QStringView name);
 
-private:
-    ChatReplyBuilder m_reply;
     QJsonValue m_inputTokens;
     QJsonValue m_outputTokens;
     QString m_stopReason;

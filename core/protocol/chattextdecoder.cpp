@@ -8,7 +8,7 @@
 namespace inkstream::core {
 
 ChatTextDecoder::ChatTextDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 DialectOutput ChatTextDecoder::decode(const SseEvent &frame)
@@ -39,11 +39,6 @@ DialectOutput ChatTextDecoder::decode(const SseEvent &frame)
                                 .arg(QString::fromUtf8(frame.data.left(80))));
     }
     return out;
-}
-
-DialectOutput ChatTextDecoder::finish()
-{
-    return m_reply.finish();
 }
 
 } // namespace inkstream::core

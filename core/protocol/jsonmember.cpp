@@ -22,4 +22,31 @@ bool JsonMember::readInteger(const QJsonObject &object, const QString &key, int 
     return true;
 }
 
+bool JsonMember::readString(const QJsonObject &object, const QString &key, QString *out,
+                            QString *error)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (!value.isString()) {
+        *error = QStringLiteral("\"%1\" must be a string").arg(key);
+        return false;
+    }
+    *out = value.toString();
+    return true;
+}
+
+bool JsonMember::readBool(const QJsonObject &object, const QString &key, bool *out, QString *error)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (!value.isBool()) {
+        *error = QStringLiteral("\"%1\" must be true or false").arg(key);
+        return false;
+    }
+    *out = value.toBool();
+    return true;
+}
+
 } // namespace inkstream::core

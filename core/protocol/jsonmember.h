@@ -14,6 +14,10 @@ public:
     // `error` naming the member: "\"chunkSize\" must be an integer from 1 to 1048576".
     static bool readInteger(const QJsonObject &object, const QString &key, int min, int max,
                             int *out, QString *error);
+    // The same for a string ("\"id\" must be a string") and a boolean ("must be true or false").
+    static bool readString(const QJsonObject &object, const QString &key, QString *out,
+                           QString *error);
+    static bool readBool(const QJsonObject &object, const QString &key, bool *out, QString *error);
 };
 
 } // namespace inkstream::core

@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 OllamaDecoder::OllamaDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 DialectOutput OllamaDecoder::decode(const SseEvent &frame)
@@ -41,11 +41,6 @@ DialectOutput OllamaDecoder::decode(const SseEvent &frame)
         m_reply.finish(&out);
     }
     return out;
-}
-
-DialectOutput OllamaDecoder::finish()
-{
-    return m_reply.finish();
 }
 
 } // namespace inkstream::core

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "core/protocol/chatreplybuilder.h"
-#include "core/protocol/dialectdecoder.h"
+#include "core/protocol/chatreplydecoder.h"
 
 namespace inkstream::core {
 
@@ -9,18 +8,12 @@ namespace inkstream::core {
 // `{"message":{"content":"..."},"done":false}`, `/api/generate` `{"response":"...","done":false}`;
 // the last line has `"done":true` with `done_reason` and the token counts, an `{"error"}` line
 // fails it. Each line arrives as one frame (SseClient frames application/x-ndjson by line).
-class OllamaDecoder final : public DialectDecoder
+class OllamaDecoder final : public ChatReplyDecoder
 {
 public:
     explicit OllamaDecoder(CodeBlockExtractor::ExtensionResolver resolver = nullptr);
     Dialect dialect() const override { return Dialect::Ollama; }
     DialectOutput decode(const SseEvent &frame) override;
-    DialectOutput finish() override;
-    bool isFinished() const override { return m_reply.isFinished(); }
-    void setReplyId(const QString &id) override { m_reply.setMessageId(id); }
-
-private:
-    ChatReplyBuilder m_reply;
 };
 
 } // namespace inkstream::core

@@ -7,7 +7,7 @@
 namespace inkstream::core {
 
 OpenAiDecoder::OpenAiDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 DialectOutput OpenAiDecoder::decode(const SseEvent &frame)

@@ -23,7 +23,7 @@ bool isSilent(QStringView name)
 } // namespace
 
 OpenAiResponsesDecoder::OpenAiResponsesDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : m_reply(resolver)
+    : ChatReplyDecoder(std::move(resolver))
 { }
 
 DialectOutput OpenAiResponsesDecoder::decode(const SseEvent &frame)
@@ -76,11 +76,6 @@ void OpenAiResponsesDecoder::finishWith(const QJsonObject &response, DialectOutp
                         usage.value(QStringLiteral("input_tokens")),
                         usage.value(QStringLiteral("output_tokens")), out);
     m_reply.finish(out);
-}
-
-DialectOutput OpenAiResponsesDecoder::finish()
-{
-    return m_reply.finish();
 }
 
 } // namespace inkstream::core

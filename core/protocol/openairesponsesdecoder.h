@@ -1,7 +1,6 @@
 #pragma once
 
-#include "core/protocol/chatreplybuilder.h"
-#include "core/protocol/dialectdecoder.h"
+#include "core/protocol/chatreplydecoder.h"
 
 #include <QSet>
 
@@ -11,20 +10,16 @@ namespace inkstream::core {
 // `response.output_text.delta` to `response.completed` (or `response.incomplete`,
 // `response.failed`, `error`). The output text is the reply (fenced code to files); the
 // lifecycle events carry nothing to show; other output (reasoning, tool calls) is skipped.
-class OpenAiResponsesDecoder final : public DialectDecoder
+class OpenAiResponsesDecoder final : public ChatReplyDecoder
 {
 public:
     explicit OpenAiResponsesDecoder(CodeBlockExtractor::ExtensionResolver resolver = nullptr);
     Dialect dialect() const override { return Dialect::OpenAiResponses; }
     DialectOutput decode(const SseEvent &frame) override;
-    DialectOutput finish() override;
-    bool isFinished() const override { return m_reply.isFinished(); }
-    void setReplyId(const QString &id) override { m_reply.setMessageId(id); }
 
 private:
     void finishWith(const QJsonObject &response, DialectOutput *out);
 
-    ChatReplyBuilder m_reply;
     QSet<QString> m_warnedNames;
 };
 

@@ -177,17 +177,27 @@ bool RequestBodyReader::readFileUpload(const QByteArray &body, FileUpload *uploa
         || !JsonMember::readInteger(object, QStringLiteral("delayMs"), 0, kMaxDelayMs,
                                     &options.delayMs, &detail))
         return fail(Status::BadRequest, QStringLiteral("invalid field"), detail);
-    const QJsonValue instant = object.value(QStringLiteral("instant"));
-    if (!instant.isUndefined() && !instant.isNull() && !instant.isBool())
-        return fail(Status::BadRequest, QStringLiteral("invalid field"),
-                    QStringLiteral("\"instant\" must be true or false"));
-    options.instant = instant.toBool(false);
+    options.instant = false;
+    if (!JsonMember::readBool(object, QStringLiteral("instant"), &options.instant, &detail))
+        return fail(Status::BadRequest, QStringLiteral("invalid field"), detail);
 
     const QString name = fileName.toString();
     if (!FileStreamer::validateFileName(name, &detail))
         return fail(Status::BadRequest, QStringLiteral("invalid file name"),
                     detail + QStringLiteral(": ") + name);
     *upload = FileUpload {name, content.toString(), options};
+    return true;
+}
+
+bool RequestBodyReader::readOptionalString(const QByteArray &body, const QString &key,
+                                           QString *value)
+{
+    QJsonObject object;
+    if (!readObject(body, &object, true))
+        return false;
+    QString detail;
+    if (!JsonMember::readString(object, key, value, &detail))
+        return fail(Status::BadRequest, QStringLiteral("invalid field"), detail);
     return true;
 }
 

@@ -52,6 +52,8 @@ public:
     bool readEvents(const QByteArray &body, const QString &sessionId,
                     QList<EventPayload> *payloads);
     bool readFileUpload(const QByteArray &body, FileUpload *upload);
+    // A body of one optional string member `key` (an empty body is an empty object).
+    bool readOptionalString(const QByteArray &body, const QString &key, QString *value);
     bool readChatMessage(const QByteArray &body, ChatMessage *message);
 
     // Why the last read failed.
