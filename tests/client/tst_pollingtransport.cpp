@@ -4,6 +4,7 @@
 #include "tests/support/eventbuilders.h"
 #include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
+#include "tests/support/statusrows.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -89,12 +90,7 @@ void TestPollingTransport::status_data()
     QTest::addColumn<int>("firstStatus");
     QTest::addColumn<ConnectionState>("expectedState");
     QTest::addColumn<QString>("expectedError");
-    QTest::newRow("404 is no such session")
-        << 404 << ConnectionState::Error << QStringLiteral("no such session (HTTP 404");
-    QTest::newRow("401 is an auth error")
-        << 401 << ConnectionState::Error << QStringLiteral("authentication required (HTTP 401");
-    QTest::newRow("403 is an auth error")
-        << 403 << ConnectionState::Error << QStringLiteral("access denied (HTTP 403");
+    addRefusedSessionRows();
     QTest::newRow("204 stops") << 204 << ConnectionState::Disconnected
                                << QStringLiteral("the server ended the session for good");
     QTest::newRow("400 is fatal") << 400 << ConnectionState::Error

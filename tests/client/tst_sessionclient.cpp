@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <algorithm>
+#include <functional>
 
 using namespace inkstream::core;
 using inkstream::test::fastPolicy;
@@ -112,6 +113,34 @@ ConnectedEvent connectedWithEpoch(const QString &epoch, quint64 lastSequence, qu
     connected.lastSequence = lastSequence;
     connected.resumeAfter = resumeAfter;
     return connected;
+}
+
+// Listens, answering every request with `response` and closing.
+bool listenAnswering(RawHttpServer &server, const QByteArray &response)
+{
+    server.setHandler([response](const RawHttpServer::Request &request, int) {
+        RawHttpServer::respondAndClose(request.socket, response);
+    });
+    return server.listen();
+}
+
+QByteArray jsonResponse(const QByteArray &body)
+{
+    return RawHttpServer::response(200, "OK", "application/json", body);
+}
+
+// Answers the session's snapshot URL with `snapshot` (a whole response, then closes) and hands
+// every other request, the streams, to `stream`.
+void serveWithSnapshot(RawHttpServer &server, const QByteArray &snapshot,
+                       std::function<void(const RawHttpServer::Request &request)> stream)
+{
+    server.setHandler(
+        [snapshot, stream = std::move(stream)](const RawHttpServer::Request &request, int) {
+            if (request.target.endsWith("/snapshot"))
+                RawHttpServer::respondAndClose(request.socket, snapshot);
+            else
+                stream(request);
+        });
 }
 
 } // namespace
@@ -228,12 +257,7 @@ void TestSessionClient::malformedEvents_areReported_streamGoesOn()
     const QByteArray snapshot = QJsonDocument(publisher.toSnapshot()).toJson();
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket, RawHttpServer::response(200, "OK", "application/json", snapshot));
-            return;
-        }
+    serveWithSnapshot(server, jsonResponse(snapshot), [&](const RawHttpServer::Request &request) {
         request.socket->write(
             preamble() + "id: 1\nevent: code\ndata: {not json\n\n"
             + "id: 2\nevent: bogus\ndata: {\"seq\":2}\n\n"
@@ -359,10 +383,7 @@ void TestSessionClient::connectTo_clearsModelAndCounters()
 void TestSessionClient::fatalError_isInErrors()
 {
     RawHttpServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
-    });
+    QVERIFY(listenAnswering(server, RawHttpServer::response(404, "Not Found")));
     SessionModel model;
     SessionClient client(&model);
     QSignalSpy states(&client, &SessionClient::stateChanged);
@@ -407,19 +428,14 @@ void TestSessionClient::gap_resyncsFromSnapshot()
 
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket,
-                RawHttpServer::response(200, "OK", "application/json",
-                                        QJsonDocument(snapshot).toJson(QJsonDocument::Compact)));
-            return;
-        }
-        request.socket->write(preamble() + frame(1, codeStart(name))
+    serveWithSnapshot(server, jsonResponse(QJsonDocument(snapshot).toJson(QJsonDocument::Compact)),
+                      [&](const RawHttpServer::Request &request) {
+                          request.socket->write(
+                              preamble() + frame(1, codeStart(name))
                               + frame(2, codeDelta(name, QStringLiteral("a"), {0, 0}))
                               + frame(5, codeDelta(name, QStringLiteral("d"), {0, 3}))
                               + frame(6, codeComplete(name)) + frame(7, SessionEvent {}));
-    });
+                      });
 
     SessionModel model;
     SessionClient client(&model);
@@ -450,24 +466,21 @@ void TestSessionClient::restartedStream_resyncsFromSnapshot()
     RawHttpServer server;
     QVERIFY(server.listen());
     int streams = 0;
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket,
-                RawHttpServer::response(200, "OK", "application/json",
-                                        QJsonDocument(snapshot).toJson(QJsonDocument::Compact)));
-        } else if (streams++ == 0) {
-            RawHttpServer::respondAndClose(
-                request.socket,
-                preamble() + frame(1, codeStart(name))
-                    + frame(2, codeDelta(name, QStringLiteral("old"), {0, 0}))
-                    + frame(3, codeDelta(name, QStringLiteral("er"), {0, 3})));
-        } else {
-            request.socket->write(preamble() + frame(1, codeStart(name))
+    serveWithSnapshot(server, jsonResponse(QJsonDocument(snapshot).toJson(QJsonDocument::Compact)),
+                      [&](const RawHttpServer::Request &request) {
+                          if (streams++ == 0) {
+                              RawHttpServer::respondAndClose(
+                                  request.socket,
+                                  preamble() + frame(1, codeStart(name))
+                                      + frame(2, codeDelta(name, QStringLiteral("old"), {0, 0}))
+                                      + frame(3, codeDelta(name, QStringLiteral("er"), {0, 3})));
+                          } else {
+                              request.socket->write(
+                                  preamble() + frame(1, codeStart(name))
                                   + frame(2, codeDelta(name, QStringLiteral("new"), {0, 0}))
                                   + frame(3, codeComplete(name)) + frame(4, SessionEvent {}));
-        }
-    });
+                          }
+                      });
 
     SessionModel model;
     SessionClient client(&model);
@@ -509,10 +522,7 @@ void TestSessionClient::engineIoProbe_recognisesOnlyAnOpenPacket()
 void TestSessionClient::foreignUrlRefused_asksForEngineIoOnce_thenReportsTheRefusal()
 {
     RawHttpServer server;
-    QVERIFY(server.listen());
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
-    });
+    QVERIFY(listenAnswering(server, RawHttpServer::response(404, "Not Found")));
     SessionModel model;
     SessionClient client(&model);
     client.setTransportMode(SessionClient::TransportMode::Auto);
@@ -540,12 +550,8 @@ void TestSessionClient::foreignUrlRefused_asksForEngineIoOnce_thenReportsTheRefu
 void TestSessionClient::htmlPage_isNotAnEventStream_evenAfterTheFallbacks()
 {
     RawHttpServer server;
-    QVERIFY(server.listen());
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(
-            request.socket,
-            RawHttpServer::response(200, "OK", "text/html", "<!doctype html><p>viewer</p>"));
-    });
+    QVERIFY(listenAnswering(
+        server, RawHttpServer::response(200, "OK", "text/html", "<!doctype html><p>viewer</p>")));
     SessionModel model;
     SessionClient client(&model);
     client.setTransportMode(SessionClient::TransportMode::Auto);
@@ -567,16 +573,13 @@ void TestSessionClient::resyncFailure_isReported_eventsStillApplied()
     const QString name = QStringLiteral("b.txt");
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(request.socket,
-                                           RawHttpServer::response(404, "Not Found"));
-            return;
-        }
-        request.socket->write(preamble() + frame(1, codeStart(name))
+    serveWithSnapshot(server, RawHttpServer::response(404, "Not Found"),
+                      [&](const RawHttpServer::Request &request) {
+                          request.socket->write(
+                              preamble() + frame(1, codeStart(name))
                               + frame(3, codeDelta(name, QStringLiteral("x"), {0, 0}))
                               + frame(4, codeComplete(name)));
-    });
+                      });
 
     SessionModel model;
     SessionClient client(&model);
@@ -618,16 +621,11 @@ void TestSessionClient::garbage_isReported_memoryStaysBounded()
     // dropped event may have been anything, and no gap might ever show it): the snapshot is
     // the publisher's state then, an empty session.
     const QByteArray emptySnapshot = QJsonDocument(SessionModel().toSnapshot()).toJson();
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket,
-                RawHttpServer::response(200, "OK", "application/json", emptySnapshot));
-            return;
-        }
-        request.socket->write(preamble() + garbage + "\n\n" + frame(1, codeStart(name))
-                              + frame(2, codeDelta(name, QStringLiteral("survived"), {0, 0})));
-    });
+    serveWithSnapshot(
+        server, jsonResponse(emptySnapshot), [&](const RawHttpServer::Request &request) {
+            request.socket->write(preamble() + garbage + "\n\n" + frame(1, codeStart(name))
+                                  + frame(2, codeDelta(name, QStringLiteral("survived"), {0, 0})));
+        });
 
     SessionModel model;
     SessionClient client(&model);
@@ -656,11 +654,7 @@ void TestSessionClient::retrying_exposesAttemptAndDelay()
     // Every connection is refused with 503: the client retries with growing delays, exposes the
     // attempt and the delay while Retrying, and gives up after the configured attempts.
     RawHttpServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket,
-                                       RawHttpServer::response(503, "Service Unavailable"));
-    });
+    QVERIFY(listenAnswering(server, RawHttpServer::response(503, "Service Unavailable")));
     SessionModel model;
     SessionClient client(&model);
     ReconnectPolicy policy;
@@ -736,10 +730,7 @@ void TestSessionClient::autoMode_fallsBackToPolling()
 void TestSessionClient::autoMode_noSuchSession_isFinal()
 {
     RawHttpServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket, RawHttpServer::response(404, "Not Found"));
-    });
+    QVERIFY(listenAnswering(server, RawHttpServer::response(404, "Not Found")));
     SessionModel model;
     SessionClient client(&model);
     client.setTransportMode(SessionClient::TransportMode::Auto);
@@ -792,15 +783,11 @@ void TestSessionClient::overLimitEvent_resyncsFromNdjsonSnapshot()
     RawHttpServer server;
     QVERIFY(server.listen());
     QPointer<QTcpSocket> stream;
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket, RawHttpServer::response(200, "OK", "application/x-ndjson", ndjson));
-            return;
-        }
-        stream = request.socket;
-        request.socket->write(preamble() + bigSnapshot);
-    });
+    serveWithSnapshot(server, RawHttpServer::response(200, "OK", "application/x-ndjson", ndjson),
+                      [&](const RawHttpServer::Request &request) {
+                          stream = request.socket;
+                          request.socket->write(preamble() + bigSnapshot);
+                      });
 
     SessionModel model;
     SessionClient client(&model);
@@ -900,32 +887,30 @@ void TestSessionClient::newHistory_keepsFilesAndReconnectsWithoutLastEventId()
     RawHttpServer server;
     QVERIFY(server.listen());
     int streams = 0;
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(request.socket,
-                                           RawHttpServer::response(404, "Not Found"));
-            return;
-        }
-        const QByteArray head = RawHttpServer::streamHead() + "retry: 10\n\n";
-        switch (streams++) {
-        case 0:
-            RawHttpServer::respondAndClose(
-                request.socket,
-                head + frame(0, connectedWithEpoch(QStringLiteral("e1"), 0, 0))
-                    + frame(1, codeStart(oldName))
-                    + frame(2, codeDeltaAt(oldName, QStringLiteral("kept"), 0))
-                    + frame(3, codeComplete(oldName)));
-            break;
-        case 1:
-            request.socket->write(head + frame(0, connectedWithEpoch(secondEpoch, secondHead, 3))
-                                  + frame(4, codeDeltaAt(newName, QStringLiteral("no"), 0)));
-            break;
-        default:
-            request.socket->write(head + frame(0, connectedWithEpoch(secondEpoch, 2, 0))
-                                  + frame(1, codeStart(newName))
-                                  + frame(2, codeDeltaAt(newName, QStringLiteral("fresh"), 0)));
-        }
-    });
+    serveWithSnapshot(
+        server, RawHttpServer::response(404, "Not Found"),
+        [&](const RawHttpServer::Request &request) {
+            const QByteArray head = RawHttpServer::streamHead() + "retry: 10\n\n";
+            switch (streams++) {
+            case 0:
+                RawHttpServer::respondAndClose(
+                    request.socket,
+                    head + frame(0, connectedWithEpoch(QStringLiteral("e1"), 0, 0))
+                        + frame(1, codeStart(oldName))
+                        + frame(2, codeDeltaAt(oldName, QStringLiteral("kept"), 0))
+                        + frame(3, codeComplete(oldName)));
+                break;
+            case 1:
+                request.socket->write(head
+                                      + frame(0, connectedWithEpoch(secondEpoch, secondHead, 3))
+                                      + frame(4, codeDeltaAt(newName, QStringLiteral("no"), 0)));
+                break;
+            default:
+                request.socket->write(head + frame(0, connectedWithEpoch(secondEpoch, 2, 0))
+                                      + frame(1, codeStart(newName))
+                                      + frame(2, codeDeltaAt(newName, QStringLiteral("fresh"), 0)));
+            }
+        });
 
     SessionModel model;
     SessionClient client(&model);
@@ -1003,11 +988,8 @@ void TestSessionClient::resync_keepsFilesTheSnapshotLacks()
     RawHttpServer server;
     QVERIFY(server.listen());
     int streams = 0;
-    server.setHandler([&](const RawHttpServer::Request &request, int) {
-        if (request.target.endsWith("/snapshot")) {
-            RawHttpServer::respondAndClose(
-                request.socket, RawHttpServer::response(200, "OK", "application/json", snapshot));
-        } else if (streams++ == 0) {
+    serveWithSnapshot(server, jsonResponse(snapshot), [&](const RawHttpServer::Request &request) {
+        if (streams++ == 0) {
             RawHttpServer::respondAndClose(
                 request.socket,
                 preamble() + frame(1, codeStart(shown))

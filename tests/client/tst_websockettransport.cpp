@@ -5,6 +5,7 @@
 #include "tests/support/eventbuilders.h"
 #include "tests/support/fastpolicy.h"
 #include "tests/support/rawhttpserver.h"
+#include "tests/support/statusrows.h"
 
 #include <QCryptographicHash>
 #include <QSignalSpy>
@@ -185,12 +186,7 @@ void TestWebSocketTransport::handshakeStatus_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<ConnectionState>("expectedState");
     QTest::addColumn<QString>("expectedError");
-    QTest::newRow("404 is no such session")
-        << 404 << ConnectionState::Error << QStringLiteral("no such session (HTTP 404");
-    QTest::newRow("401 is an auth error")
-        << 401 << ConnectionState::Error << QStringLiteral("authentication required (HTTP 401");
-    QTest::newRow("403 is an auth error")
-        << 403 << ConnectionState::Error << QStringLiteral("access denied (HTTP 403");
+    addRefusedSessionRows();
     QTest::newRow("503 retries") << 503 << ConnectionState::Retrying << QString();
 }
 

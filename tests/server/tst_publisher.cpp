@@ -32,6 +32,28 @@ QString mixedContent()
                           "    return text.upper() + \" 👩‍💻\"\n");
 }
 
+// Numbered copies of mixedContent() up to 12 MiB.
+QString twelveMiBOfContent()
+{
+    QString content;
+    for (int i = 0; content.size() < 12 * 1024 * 1024; ++i)
+        content += mixedContent() + QString::number(i) + u'\n';
+    return content;
+}
+
+// Opens a reader of session s1's stream that never reads: a small receive window, one byte of
+// Qt buffer. False when it could not connect.
+bool openStalledReader(QTcpSocket &socket, quint16 port)
+{
+    socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    socket.setReadBufferSize(1);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return false;
+    socket.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    return true;
+}
+
 } // namespace
 
 class TestPublisher final : public QObject
@@ -809,13 +831,8 @@ private Q_SLOTS:
         f.publisher.setStallTimeout(std::chrono::milliseconds(stallTimeoutMs)); // 0: never
         QSignalSpy left(&f.publisher, &Publisher::subscriberDisconnected);
         RawSseClient steady(f.publisher.port(), "/api/sessions/s1/stream");
-        // A reader that never reads: a small receive window, one byte of Qt buffer.
         QTcpSocket stalled;
-        stalled.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
-        stalled.setReadBufferSize(1);
-        stalled.connectToHost(QHostAddress::LocalHost, f.publisher.port());
-        QVERIFY(stalled.waitForConnected(5000));
-        stalled.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QVERIFY(openStalledReader(stalled, f.publisher.port()));
         QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(QStringLiteral("s1")), 2, 10000);
 
         // Far more than the kernel's socket buffers (up to 4 MiB here) and the bound hold for
@@ -824,9 +841,7 @@ private Q_SLOTS:
         // its batches (with small kernel buffers, as on CI, that reader fell 2 MiB behind and
         // was dropped, correctly). The waits run a real event loop: QTRY's polling sleeps 10 ms
         // between turns.
-        QString content;
-        for (int i = 0; content.size() < 12 * 1024 * 1024; ++i)
-            content += mixedContent() + QString::number(i) + u'\n';
+        const QString content = twelveMiBOfContent();
         QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
         f.session->fileStreamer()->enqueue(QStringLiteral("big.py"), content,
                                            ChunkOptions {8192, 1, false});
@@ -850,15 +865,9 @@ private Q_SLOTS:
         QVERIFY(f.listening);
         f.publisher.setStallTimeout(std::chrono::milliseconds(0));
         QTcpSocket stalled;
-        stalled.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
-        stalled.setReadBufferSize(1);
-        stalled.connectToHost(QHostAddress::LocalHost, f.publisher.port());
-        QVERIFY(stalled.waitForConnected(5000));
-        stalled.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QVERIFY(openStalledReader(stalled, f.publisher.port()));
         QTRY_COMPARE_WITH_TIMEOUT(f.publisher.subscriberCount(QStringLiteral("s1")), 1, 10000);
-        QString content;
-        for (int i = 0; content.size() < 12 * 1024 * 1024; ++i)
-            content += mixedContent() + QString::number(i) + u'\n';
+        const QString content = twelveMiBOfContent();
         QSignalSpy idle(f.session->fileStreamer(), &FileStreamer::idle);
         f.session->fileStreamer()->enqueue(QStringLiteral("big.py"), content,
                                            ChunkOptions {8192, 0, false});

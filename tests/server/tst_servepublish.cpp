@@ -59,6 +59,21 @@ QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArra
     return file.fileName();
 }
 
+// A GET of a session's stream that keeps every byte it receives.
+struct StreamReader
+{
+    QNetworkAccessManager manager;
+    std::unique_ptr<QNetworkReply> reply;
+    QByteArray received;
+
+    explicit StreamReader(const QString &sessionUrl)
+        : reply(manager.get(QNetworkRequest(QUrl(sessionUrl + QStringLiteral("/stream")))))
+    {
+        QObject::connect(reply.get(), &QNetworkReply::readyRead, reply.get(),
+                         [this] { received += reply->readAll(); });
+    }
+};
+
 } // namespace
 
 class TestServePublish final : public QObject
@@ -254,21 +269,17 @@ private Q_SLOTS:
                      .toInteger(),
                  0);
 
-        QNetworkAccessManager manager;
-        std::unique_ptr<QNetworkReply> stream(
-            manager.get(QNetworkRequest(QUrl(url + QStringLiteral("/stream")))));
-        QByteArray received;
-        connect(stream.get(), &QNetworkReply::readyRead, this,
-                [&] { received += stream->readAll(); });
-        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: session\n"), 60000);
-        const qsizetype connectedAt = received.indexOf("event: connected\n");
-        QVERIFY2(connectedAt >= 0, received.left(300).constData());
-        const qsizetype dataAt = received.indexOf("data: ", connectedAt) + 6;
+        StreamReader stream(url);
+        QTRY_VERIFY_WITH_TIMEOUT(stream.received.contains("event: session\n"), 60000);
+        const qsizetype connectedAt = stream.received.indexOf("event: connected\n");
+        QVERIFY2(connectedAt >= 0, stream.received.left(300).constData());
+        const qsizetype dataAt = stream.received.indexOf("data: ", connectedAt) + 6;
         const QJsonObject connected
-            = QJsonDocument::fromJson(received.mid(dataAt, received.indexOf('\n', dataAt) - dataAt))
+            = QJsonDocument::fromJson(
+                  stream.received.mid(dataAt, stream.received.indexOf('\n', dataAt) - dataAt))
                   .object();
         QCOMPARE(connected.value(QStringLiteral("lastSequence")).toInteger(-1), 0);
-        stream->abort();
+        stream.reply->abort();
 
         const QJsonObject snapshot = getJson(QUrl(url + QStringLiteral("/snapshot")));
         QCOMPARE(snapshot.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
@@ -475,17 +486,12 @@ private Q_SLOTS:
         ServeProcess serve;
         const QString url = serve.readUrl();
         QVERIFY(!url.isEmpty());
-        QNetworkAccessManager manager;
-        std::unique_ptr<QNetworkReply> stream(
-            manager.get(QNetworkRequest(QUrl(url + QStringLiteral("/stream")))));
-        QByteArray received;
-        connect(stream.get(), &QNetworkReply::readyRead, this,
-                [&] { received += stream->readAll(); });
-        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: connected\n"), 10000);
+        StreamReader stream(url);
+        QTRY_VERIFY_WITH_TIMEOUT(stream.received.contains("event: connected\n"), 10000);
 
         serve.process.terminate();
-        QTRY_VERIFY_WITH_TIMEOUT(received.contains("event: shutdown\n"), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(stream.received.contains("event: shutdown\n"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(stream.reply->isFinished(), 10000);
         // (waitForFinished() would be false for a process that has already finished.)
         QTRY_COMPARE_WITH_TIMEOUT(serve.process.state(), QProcess::NotRunning, 10000);
         QCOMPARE(serve.process.exitStatus(), QProcess::NormalExit);

@@ -42,6 +42,27 @@ private:
         return policy;
     }
 
+    // The embedded publisher on a loopback port with one session, and the bar of a client that
+    // follows it (connectTo() is the test's).
+    struct Following
+    {
+        core::SessionHub hub;
+        core::Publisher publisher {&hub};
+        core::Session *session = nullptr;
+        core::SessionModel model;
+        core::SessionClient client {&model};
+        ui::ConnectionIndicator indicator {&client};
+
+        // False when the publisher could not listen (its errorString() says why).
+        bool listen()
+        {
+            if (!publisher.listen(QHostAddress::LocalHost, 0))
+                return false;
+            session = hub.createSession();
+            return true;
+        }
+    };
+
 private Q_SLOTS:
     // The status bar's texts end in "…" only when there is no room: at its size hint a label
     // shows its text whole (a fraction of a pixel short, the stats lost their last word).
@@ -142,52 +163,40 @@ private Q_SLOTS:
 
     void reconnectButton_resumesTheStream()
     {
-        core::SessionHub hub;
-        core::Publisher publisher(&hub);
-        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
-        core::Session *session = hub.createSession();
+        Following live;
+        QVERIFY2(live.listen(), qPrintable(live.publisher.errorString()));
+        live.client.connectTo(live.publisher.sessionUrl(live.session->id()));
+        QTRY_COMPARE(live.client.state(), core::ConnectionState::Streaming);
+        QVERIFY(live.indicator.reconnectButton()->isHidden());
+        QVERIFY(live.indicator.connectLatency().has_value());
+        QVERIFY(live.indicator.statsText().contains(QStringLiteral("latency")));
 
-        core::SessionModel model;
-        core::SessionClient client(&model);
-        ui::ConnectionIndicator indicator(&client);
-        client.connectTo(publisher.sessionUrl(session->id()));
-        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
-        QVERIFY(indicator.reconnectButton()->isHidden());
-        QVERIFY(indicator.connectLatency().has_value());
-        QVERIFY(indicator.statsText().contains(QStringLiteral("latency")));
-
-        client.disconnectFromSession();
-        QVERIFY(indicator.text().startsWith(QStringLiteral("Disconnected")));
-        QVERIFY(!indicator.reconnectButton()->isHidden());
-        QTest::mouseClick(indicator.reconnectButton(), Qt::LeftButton);
-        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
-        QVERIFY(indicator.reconnectButton()->isHidden());
-        QVERIFY(indicator.text().startsWith(QStringLiteral("Live · 127.0.0.1:")));
+        live.client.disconnectFromSession();
+        QVERIFY(live.indicator.text().startsWith(QStringLiteral("Disconnected")));
+        QVERIFY(!live.indicator.reconnectButton()->isHidden());
+        QTest::mouseClick(live.indicator.reconnectButton(), Qt::LeftButton);
+        QTRY_COMPARE(live.client.state(), core::ConnectionState::Streaming);
+        QVERIFY(live.indicator.reconnectButton()->isHidden());
+        QVERIFY(live.indicator.text().startsWith(QStringLiteral("Live · 127.0.0.1:")));
     }
 
     void streaming_showsEventAndTokenRates()
     {
-        core::SessionHub hub;
-        core::Publisher publisher(&hub);
-        QVERIFY2(publisher.listen(QHostAddress::LocalHost, 0), qPrintable(publisher.errorString()));
-        core::Session *session = hub.createSession();
-
-        core::SessionModel model;
-        core::SessionClient client(&model);
-        ui::ConnectionIndicator indicator(&client);
-        client.connectTo(publisher.sessionUrl(session->id()));
-        QTRY_COMPARE(client.state(), core::ConnectionState::Streaming);
+        Following live;
+        QVERIFY2(live.listen(), qPrintable(live.publisher.errorString()));
+        live.client.connectTo(live.publisher.sessionUrl(live.session->id()));
+        QTRY_COMPARE(live.client.state(), core::ConnectionState::Streaming);
 
         // 5 characters every 10 ms: about 100 code deltas (events and tokens) a second.
-        session->fileStreamer()->enqueue(QStringLiteral("rates.py"),
-                                         QStringLiteral("x = 1\n").repeated(400),
-                                         core::ChunkOptions {5, 10, false});
-        QTRY_VERIFY_WITH_TIMEOUT(indicator.eventsPerSecond() > 20, 5000);
-        QVERIFY(indicator.tokensPerSecond() > 20);
-        QVERIFY(indicator.tokensPerSecond() <= indicator.eventsPerSecond());
-        QVERIFY2(indicator.statsText().contains(QStringLiteral("events/s"))
-                     && indicator.statsText().contains(QStringLiteral("tokens/s")),
-                 qPrintable(indicator.statsText()));
+        live.session->fileStreamer()->enqueue(QStringLiteral("rates.py"),
+                                              QStringLiteral("x = 1\n").repeated(400),
+                                              core::ChunkOptions {5, 10, false});
+        QTRY_VERIFY_WITH_TIMEOUT(live.indicator.eventsPerSecond() > 20, 5000);
+        QVERIFY(live.indicator.tokensPerSecond() > 20);
+        QVERIFY(live.indicator.tokensPerSecond() <= live.indicator.eventsPerSecond());
+        QVERIFY2(live.indicator.statsText().contains(QStringLiteral("events/s"))
+                     && live.indicator.statsText().contains(QStringLiteral("tokens/s")),
+                 qPrintable(live.indicator.statsText()));
     }
 };
 

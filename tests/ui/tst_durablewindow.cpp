@@ -121,6 +121,15 @@ QString shownText(const ui::MainWindow &window)
     return window.sessionView()->editorPane()->editor()->toPlainText();
 }
 
+// Connects `window` to `url` (nothing else set), its display keeping up with what arrives.
+void connectInstantly(ui::MainWindow &window, const QUrl &url)
+{
+    window.setDisplaySpeed(ui::DisplaySpeed::Instant);
+    core::ConnectionSettings settings;
+    settings.url = url;
+    window.connectWith(settings);
+}
+
 // Whatever a window shows, once more, so that what it showed before can be compared.
 struct Shown
 {
@@ -325,10 +334,7 @@ private Q_SLOTS:
         core::SessionClient client(&model);
         client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         ui::MainWindow window(&model, &client);
-        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
-        core::ConnectionSettings settings;
-        settings.url = publishing.url();
-        window.connectWith(settings);
+        connectInstantly(window, publishing.url());
         ui::WritingBadge *badge = window.sessionView()->editorPane()->badge();
         QTRY_COMPARE_WITH_TIMEOUT(shownText(window), QStringLiteral("a = 1\n"), 10000);
         QVERIFY(badge->isPulsing());
@@ -368,10 +374,7 @@ private Q_SLOTS:
         core::SessionClient client(&model);
         client.setReconnectPolicy(test::fastPolicy(50ms, 200ms));
         ui::MainWindow window(&model, &client);
-        window.setDisplaySpeed(ui::DisplaySpeed::Instant);
-        core::ConnectionSettings settings;
-        settings.url = publishing.url();
-        window.connectWith(settings);
+        connectInstantly(window, publishing.url());
         QTRY_COMPARE_WITH_TIMEOUT(model.state(), core::SessionState::Complete, 10000);
         publishing.stop();
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), core::ConnectionState::Retrying, 10000);
