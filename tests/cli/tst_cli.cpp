@@ -1,10 +1,11 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/support/childprocess.h"
 #include "tests/support/eventbuilders.h"
+#include "tests/support/files.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
-#include <QDirIterator>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
@@ -25,6 +26,7 @@
 using namespace inkstream::core;
 using inkstream::test::code;
 using inkstream::test::codeDelta;
+using inkstream::test::filesBelow;
 
 namespace {
 
@@ -60,16 +62,6 @@ QByteArray generatedSource(qsizetype targetBytes)
                      .toUtf8();
     }
     return bytes;
-}
-
-QStringList filesBelow(const QString &dir)
-{
-    QStringList names;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names.append(QDir(dir).relativeFilePath(it.next()));
-    names.sort();
-    return names;
 }
 
 QByteArray codeFrames(quint64 *sequence, const QString &name, const QString &content)

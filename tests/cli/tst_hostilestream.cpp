@@ -1,9 +1,9 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/support/childprocess.h"
+#include "tests/support/files.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -14,6 +14,8 @@
 #include <memory>
 
 using namespace inkstream::core;
+using inkstream::test::filesBelow;
+using inkstream::test::readAll;
 
 // `inkstream watch` against servers that try to hurt it (issue: hardening the viewer): a flood
 // of files, a reconnect storm, names that collide on disk or that no portable file system
@@ -22,22 +24,6 @@ using namespace inkstream::core;
 namespace {
 
 const QString kSession = QStringLiteral("hostile");
-
-QStringList filesBelow(const QString &dir)
-{
-    QStringList names;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names.append(QDir(dir).relativeFilePath(it.next()));
-    names.sort();
-    return names;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QByteArray frame(quint64 sequence, const EventPayload &payload)
 {
