@@ -1,10 +1,11 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/support/childprocess.h"
 #include "tests/support/eventbuilders.h"
+#include "tests/support/files.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QCryptographicHash>
-#include <QDirIterator>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
@@ -25,6 +26,7 @@
 using namespace inkstream::core;
 using inkstream::test::code;
 using inkstream::test::codeDelta;
+using inkstream::test::filesBelow;
 
 namespace {
 
@@ -60,16 +62,6 @@ QByteArray generatedSource(qsizetype targetBytes)
                      .toUtf8();
     }
     return bytes;
-}
-
-QStringList filesBelow(const QString &dir)
-{
-    QStringList names;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names.append(QDir(dir).relativeFilePath(it.next()));
-    names.sort();
-    return names;
 }
 
 QByteArray codeFrames(quint64 *sequence, const QString &name, const QString &content)
@@ -138,9 +130,7 @@ void TestCli::initTestCase()
 
 void TestCli::servePublishWatch_fileIsByteIdentical()
 {
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
 
@@ -295,9 +285,7 @@ void TestCli::watch_refusesNamesOutsideOutputDir()
 
 void TestCli::watch_unknownSession_isAnError()
 {
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY(!url.isEmpty());
 
@@ -376,9 +364,7 @@ void TestCli::watch_output_oneFailureLine_quietVerbose()
 // at .../viewer.html/snapshot", where the polling fallback used to end).
 void TestCli::watch_htmlPage_isNotAnEventStream()
 {
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QUrl url(serve.readLine());
     QVERIFY(url.isValid());
     QUrl page = url;
@@ -400,10 +386,9 @@ void TestCli::watch_progressLine_onATerminalOnly()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
         QSKIP("util-linux's script(1) gives the command a terminal; it is not installed");
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-                         QStringLiteral("--demo"), QStringLiteral("--speed"), QStringLiteral("8")});
+    const QStringList demo {QStringLiteral("--demo"), QStringLiteral("--speed"),
+                            QStringLiteral("8")};
+    ServeProcess serve(demo);
     const QString url = serve.readLine();
     QVERIFY(!url.isEmpty());
     QTemporaryDir dir;
@@ -420,11 +405,7 @@ void TestCli::watch_progressLine_onATerminalOnly()
     QVERIFY2(shown.out.contains("\r\x1b[Kwatch: "), shown.out.constData());
     QVERIFY2(shown.out.contains(" events · "), shown.out.constData());
 
-    ChildProcess serveAgain;
-    serveAgain.process.start(binary(),
-                             {QStringLiteral("serve"), QStringLiteral("--port"),
-                              QStringLiteral("0"), QStringLiteral("--demo"),
-                              QStringLiteral("--speed"), QStringLiteral("8")});
+    ServeProcess serveAgain(demo);
     const QString urlAgain = serveAgain.readLine();
     QProcess piped;
     piped.start(binary(),
@@ -439,9 +420,7 @@ void TestCli::watch_progressLine_onATerminalOnly()
 
 void TestCli::watch_idleEndsQuietSession()
 {
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY(!url.isEmpty());
 
@@ -502,9 +481,7 @@ void TestCli::watch_idle_writesUnfinishedFiles()
 
 void TestCli::watch_timeout_exitsNonZero()
 {
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY(!url.isEmpty());
 
@@ -570,9 +547,7 @@ void TestCli::watch_lateJoin_largeSession_isByteIdentical()
     // Three 1 MB files, published and completed before the viewer joins: a publisher that sends
     // a late joiner the whole state as one event goes past the viewer's 1 MiB limit. The viewer
     // must re-sync rather than wait for its timeout, and end with every file byte-identical.
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
 
@@ -755,9 +730,7 @@ void TestCli::watch_state_resumesFromPublisher()
     // stopped resumes from its state file, receives what was published since (not the large
     // file it already has) and ends with every file byte-identical, as a fresh viewer of the
     // same session does.
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
 
@@ -975,9 +948,7 @@ void TestCli::curl_showsSseFrames()
     if (!QFileInfo(curl).isExecutable())
         QSKIP("curl is not installed (packaging/install-deps installs it)");
 
-    ChildProcess serve;
-    serve.process.start(binary(),
-                        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    ServeProcess serve;
     const QString url = serve.readLine();
     QVERIFY(!url.isEmpty());
 

@@ -1,9 +1,9 @@
 #include "core/protocol/eventcodec.h"
 #include "tests/support/childprocess.h"
+#include "tests/support/files.h"
 #include "tests/support/rawhttpserver.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -14,6 +14,8 @@
 #include <memory>
 
 using namespace inkstream::core;
+using inkstream::test::filesBelow;
+using inkstream::test::readAll;
 
 // `inkstream watch` against servers that try to hurt it (issue: hardening the viewer): a flood
 // of files, a reconnect storm, names that collide on disk or that no portable file system
@@ -22,22 +24,6 @@ using namespace inkstream::core;
 namespace {
 
 const QString kSession = QStringLiteral("hostile");
-
-QStringList filesBelow(const QString &dir)
-{
-    QStringList names;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names.append(QDir(dir).relativeFilePath(it.next()));
-    names.sort();
-    return names;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QByteArray frame(quint64 sequence, const EventPayload &payload)
 {
@@ -53,6 +39,23 @@ QByteArray completeFile(quint64 sequence, const QString &name, const QString &co
     complete.fullContent = content;
     complete.hasFullContent = true;
     return frame(sequence, complete);
+}
+
+// `count` files f0.txt, f1.txt, ... (file i holds `content(i)`), each one event, then the
+// session's end, after the stream's head.
+QByteArray filesStream(int count, const std::function<QString(int)> &content)
+{
+    QByteArray bytes = RawHttpServer::streamHead();
+    for (int i = 0; i < count; ++i)
+        bytes += completeFile(quint64(i) + 1, QStringLiteral("f%1.txt").arg(i), content(i));
+    bytes += frame(quint64(count) + 1, SessionEvent {});
+    return bytes;
+}
+
+// Answers every request with a 200 stream that says `retry: 0` and closes at once: no event.
+void answerEmptyStream(const RawHttpServer::Request &request, int)
+{
+    RawHttpServer::respondAndClose(request.socket, RawHttpServer::streamHead() + "retry: 0\n\n");
 }
 
 QString floodName(int file)
@@ -74,6 +77,17 @@ std::function<QByteArray()> fileFlood(int count)
         for (int end = std::min(*next + 1000, count); *next < end; ++*next)
             chunk += completeFile(quint64(*next) + 1, floodName(*next), floodContent(*next));
         return chunk;
+    };
+}
+
+// Answers the first request with a flood of `count` files (fileFlood), closed at its end; every
+// later one with a stream that stays open and sends nothing.
+RawHttpServer::Handler floodFirstRequest(int count)
+{
+    return [count](const RawHttpServer::Request &request, int index) {
+        request.socket->write(RawHttpServer::streamHead() + "retry: 0\n\n");
+        if (index == 0)
+            RawHttpServer::streamAndClose(request.socket, fileFlood(count));
     };
 }
 
@@ -114,6 +128,24 @@ Watched runWatch(const QUrl &url, const QStringList &arguments, int limitMs)
     result.err = watch.process.readAllStandardError();
     result.summary = QJsonDocument::fromJson(readAll(summaryPath)).object();
     return result;
+}
+
+// runWatch against session kSession on `server`.
+Watched runWatch(const RawHttpServer &server, const QStringList &arguments, int limitMs)
+{
+    return runWatch(server.url(QStringLiteral("/api/sessions/") + kSession), arguments, limitMs);
+}
+
+// What a run stopped by --max-files 3, or by --max-output 1000 with 300-byte files, shows: exit
+// status 5, status "limit", f0.txt to f2.txt in `dir`. The caller returns when this failed
+// (QTest::currentTestFailed()).
+void verifyStoppedAfterThreeFiles(const Watched &watched, const QString &dir)
+{
+    QVERIFY2(watched.exitCode == 5, watched.err.right(2000).constData());
+    QCOMPARE(watched.summary.value(QStringLiteral("status")).toString(), QStringLiteral("limit"));
+    QCOMPARE(filesBelow(dir),
+             (QStringList {QStringLiteral("f0.txt"), QStringLiteral("f1.txt"),
+                           QStringLiteral("f2.txt")}));
 }
 
 QStringList errorsOf(const QJsonObject &summary)
@@ -168,11 +200,8 @@ void TestHostileStream::retryZero_isNotAReconnectStorm()
     // in 10 s. Never giving up, watch must still space its attempts out.
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket,
-                                       RawHttpServer::streamHead() + "retry: 0\n\n");
-    });
-    const Watched watched = runWatch(server.url(QStringLiteral("/api/sessions/") + kSession),
+    server.setHandler(answerEmptyStream);
+    const Watched watched = runWatch(server,
                                      {QStringLiteral("--max-attempts"), QStringLiteral("0"),
                                       QStringLiteral("--timeout"), QStringLiteral("10")},
                                      20000);
@@ -195,11 +224,8 @@ void TestHostileStream::emptyStreams_exhaustMaxAttempts()
     // A 200 that delivers no event is a failed attempt: it does not start the count over.
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int) {
-        RawHttpServer::respondAndClose(request.socket,
-                                       RawHttpServer::streamHead() + "retry: 0\n\n");
-    });
-    const Watched watched = runWatch(server.url(QStringLiteral("/api/sessions/") + kSession),
+    server.setHandler(answerEmptyStream);
+    const Watched watched = runWatch(server,
                                      {QStringLiteral("--max-attempts"), QStringLiteral("5"),
                                       QStringLiteral("--backoff-cap"), QStringLiteral("0.3"),
                                       QStringLiteral("--timeout"), QStringLiteral("30")},
@@ -218,15 +244,11 @@ void TestHostileStream::fileFlood_stopsAtMaxFiles_withinTheTimeout()
     // most --max-files (default 10,000) files on disk, whichever of the two stops it.
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int index) {
-        request.socket->write(RawHttpServer::streamHead() + "retry: 0\n\n");
-        if (index == 0)
-            RawHttpServer::streamAndClose(request.socket, fileFlood(200000));
-    });
+    server.setHandler(floodFirstRequest(200000));
     QTemporaryDir dir;
     const QString output = dir.filePath(QStringLiteral("out"));
     const Watched watched = runWatch(
-        server.url(QStringLiteral("/api/sessions/") + kSession),
+        server,
         {QStringLiteral("--output"), output, QStringLiteral("--timeout"), QStringLiteral("10")},
         30000);
     const QStringList onDisk = filesBelow(output);
@@ -255,15 +277,11 @@ void TestHostileStream::fileFlood_timeoutIsAHardDeadline()
     // such; what was not is listed as incomplete.
     RawHttpServer server;
     QVERIFY(server.listen());
-    server.setHandler([](const RawHttpServer::Request &request, int index) {
-        request.socket->write(RawHttpServer::streamHead() + "retry: 0\n\n");
-        if (index == 0)
-            RawHttpServer::streamAndClose(request.socket, fileFlood(1000000));
-    });
+    server.setHandler(floodFirstRequest(1000000));
     QTemporaryDir dir;
     const QString output = dir.filePath(QStringLiteral("out"));
     const Watched watched
-        = runWatch(server.url(QStringLiteral("/api/sessions/") + kSession),
+        = runWatch(server,
                    {QStringLiteral("--output"), output, QStringLiteral("--timeout"),
                     QStringLiteral("3"), QStringLiteral("--max-files"), QStringLiteral("2000000")},
                    30000);
@@ -299,24 +317,18 @@ void TestHostileStream::maxFiles_stopsWithLimit()
     RawHttpServer server;
     QVERIFY(server.listen());
     server.setHandler([](const RawHttpServer::Request &request, int) {
-        QByteArray bytes = RawHttpServer::streamHead();
-        for (int i = 0; i < 10; ++i)
-            bytes += completeFile(quint64(i) + 1, QStringLiteral("f%1.txt").arg(i),
-                                  QStringLiteral("content %1\n").arg(i));
-        bytes += frame(11, SessionEvent {});
-        request.socket->write(bytes);
+        request.socket->write(
+            filesStream(10, [](int i) { return QStringLiteral("content %1\n").arg(i); }));
     });
     QTemporaryDir dir;
     const Watched watched
-        = runWatch(server.url(QStringLiteral("/api/sessions/") + kSession),
+        = runWatch(server,
                    {QStringLiteral("--output"), dir.path(), QStringLiteral("--max-files"),
                     QStringLiteral("3"), QStringLiteral("--timeout"), QStringLiteral("30")},
                    40000);
-    QVERIFY2(watched.exitCode == 5, watched.err.right(2000).constData());
-    QCOMPARE(watched.summary.value(QStringLiteral("status")).toString(), QStringLiteral("limit"));
-    QCOMPARE(filesBelow(dir.path()),
-             (QStringList {QStringLiteral("f0.txt"), QStringLiteral("f1.txt"),
-                           QStringLiteral("f2.txt")}));
+    verifyStoppedAfterThreeFiles(watched, dir.path());
+    if (QTest::currentTestFailed())
+        return;
     const QJsonArray files = watched.summary.value(QStringLiteral("files")).toArray();
     QCOMPARE(files.size(), 3);
     for (const QJsonValue &file : files)
@@ -334,23 +346,17 @@ void TestHostileStream::maxOutput_stopsWithLimit()
     RawHttpServer server;
     QVERIFY(server.listen());
     server.setHandler([&](const RawHttpServer::Request &request, int) {
-        QByteArray bytes = RawHttpServer::streamHead();
-        for (int i = 0; i < 5; ++i)
-            bytes += completeFile(quint64(i) + 1, QStringLiteral("f%1.txt").arg(i), content);
-        bytes += frame(6, SessionEvent {});
-        request.socket->write(bytes);
+        request.socket->write(filesStream(5, [&](int) { return content; }));
     });
     QTemporaryDir dir;
     const Watched watched
-        = runWatch(server.url(QStringLiteral("/api/sessions/") + kSession),
+        = runWatch(server,
                    {QStringLiteral("--output"), dir.path(), QStringLiteral("--max-output"),
                     QStringLiteral("1000"), QStringLiteral("--timeout"), QStringLiteral("30")},
                    40000);
-    QVERIFY2(watched.exitCode == 5, watched.err.right(2000).constData());
-    QCOMPARE(watched.summary.value(QStringLiteral("status")).toString(), QStringLiteral("limit"));
-    QCOMPARE(filesBelow(dir.path()),
-             (QStringList {QStringLiteral("f0.txt"), QStringLiteral("f1.txt"),
-                           QStringLiteral("f2.txt")}));
+    verifyStoppedAfterThreeFiles(watched, dir.path());
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(watched.summary.value(QStringLiteral("bytesWritten")).toInteger(), 900);
     // The fourth file arrived complete but is not on disk: it is listed as incomplete.
     const QJsonArray files = watched.summary.value(QStringLiteral("files")).toArray();
@@ -394,7 +400,7 @@ void TestHostileStream::names_collidingOrUnportable_areRefused_namingThem()
     });
     QTemporaryDir dir;
     const Watched watched = runWatch(
-        server.url(QStringLiteral("/api/sessions/") + kSession),
+        server,
         {QStringLiteral("--output"), dir.path(), QStringLiteral("--timeout"), QStringLiteral("30")},
         40000);
     QVERIFY2(watched.exitCode == 0, watched.err.right(2000).constData());

@@ -1,31 +1,16 @@
 #include "core/client/outputdirectory.h"
+#include "tests/support/files.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 using inkstream::core::OutputDirectory;
+using inkstream::test::filesBelow;
+using inkstream::test::readAll;
 
 namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Every file below `dir`, relative, sorted.
-QStringList filesBelow(const QString &dir)
-{
-    QStringList names;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        names.append(QDir(dir).relativeFilePath(it.next()));
-    names.sort();
-    return names;
-}
 
 // "s" and one unpaired UTF-16 surrogate (no C++ literal can hold one).
 QString sWithSurrogate(char16_t unit)

@@ -63,6 +63,32 @@ QJsonObject watchNodeServer(const QString &script, const QString &path, const QS
                     arguments, stderrText);
 }
 
+// What watchNodeServer left for a data row: the output directory, stderr, the summary and the
+// summary indented (for failure messages).
+struct RowRun
+{
+    QTemporaryDir output;
+    QByteArray stderrText;
+    QJsonObject summary;
+    QByteArray pretty;
+};
+
+// Runs watchNodeServer for the current row's `server`, `path` and `arguments` into `run`: fails
+// the test when the output directory is not valid, when `secret` (unless null) reached stderr or
+// when there is no summary. The caller returns when this failed (QTest::currentTestFailed()).
+void watchRow(RowRun *run, const char *secret = nullptr)
+{
+    QFETCH(QString, server);
+    QFETCH(QString, path);
+    QFETCH(QStringList, arguments);
+    QVERIFY(run->output.isValid());
+    run->summary = watchNodeServer(server, path, run->output.path(), arguments, &run->stderrText);
+    if (secret)
+        QVERIFY2(!run->stderrText.contains(secret), "the API key must never be logged");
+    QVERIFY2(!run->summary.isEmpty(), run->stderrText.constData());
+    run->pretty = QJsonDocument(run->summary).toJson();
+}
+
 } // namespace
 
 void TestDialects::initTestCase()
@@ -182,9 +208,6 @@ void TestDialects::watch_data()
 
 void TestDialects::watch()
 {
-    QFETCH(QString, server);
-    QFETCH(QString, path);
-    QFETCH(QStringList, arguments);
     QFETCH(QString, status);
     QFETCH(QString, dialect);
     QFETCH(StringMap, files);
@@ -193,14 +216,11 @@ void TestDialects::watch()
     QFETCH(int, progress);
     QFETCH(int, warnings);
 
-    QTemporaryDir output;
-    QVERIFY(output.isValid());
-    QByteArray stderrText;
-    const QJsonObject summary
-        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
-    QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
-    QVERIFY2(!summary.isEmpty(), stderrText.constData());
-    const QByteArray pretty = QJsonDocument(summary).toJson();
+    RowRun run;
+    watchRow(&run, "test-key");
+    if (QTest::currentTestFailed())
+        return;
+    const auto &[output, stderrText, summary, pretty] = run;
     QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
     QCOMPARE(summary.value(QStringLiteral("dialect")).toString(), dialect);
     // The only errors are failed files, each with the reason its source gave (issue 18, 4).
@@ -318,21 +338,16 @@ void TestDialects::idLessReplay_endsByteIdentical_data()
 
 void TestDialects::idLessReplay_endsByteIdentical()
 {
-    QFETCH(QString, server);
-    QFETCH(QString, path);
-    QFETCH(QStringList, arguments);
     QFETCH(QString, status);
     QFETCH(StringMap, files);
     QFETCH(int, reconnects);
     QFETCH(int, skipped);
 
-    QTemporaryDir output;
-    QVERIFY(output.isValid());
-    QByteArray stderrText;
-    const QJsonObject summary
-        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
-    QVERIFY2(!summary.isEmpty(), stderrText.constData());
-    const QByteArray pretty = QJsonDocument(summary).toJson();
+    RowRun run;
+    watchRow(&run);
+    if (QTest::currentTestFailed())
+        return;
+    const auto &[output, stderrText, summary, pretty] = run;
     QVERIFY2(summary.value(QStringLiteral("status")).toString() == status, pretty.constData());
     QVERIFY2(summary.value(QStringLiteral("reconnects")).toInt() == reconnects, pretty.constData());
     QVERIFY2(summary.value(QStringLiteral("replayedFramesSkipped")).toInt() == skipped,
@@ -552,22 +567,17 @@ void TestDialects::chatApis_data()
 void TestDialects::chatApis()
 {
     QFETCH(QString, server);
-    QFETCH(QString, path);
-    QFETCH(QStringList, arguments);
     QFETCH(QString, dialect);
     QFETCH(QString, reason);
     QFETCH(QString, error);
     QFETCH(QStringList, chat);
     QFETCH(QString, usage);
 
-    QTemporaryDir output;
-    QVERIFY(output.isValid());
-    QByteArray stderrText;
-    const QJsonObject summary
-        = watchNodeServer(server, path, output.path(), arguments, &stderrText);
-    QVERIFY2(!stderrText.contains("test-key"), "the API key must never be logged");
-    QVERIFY2(!summary.isEmpty(), stderrText.constData());
-    const QByteArray pretty = QJsonDocument(summary).toJson();
+    RowRun run;
+    watchRow(&run, "test-key");
+    if (QTest::currentTestFailed())
+        return;
+    const auto &[output, stderrText, summary, pretty] = run;
     QCOMPARE(summary.value(QStringLiteral("dialect")).toString(), dialect);
     QVERIFY2(summary.value(QStringLiteral("dialectReason")).toString().contains(reason),
              pretty.constData());

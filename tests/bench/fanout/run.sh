@@ -41,6 +41,16 @@ rss_kib() { # summed VmRSS of the given pids
     echo "$total"
 }
 wait_http() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+# start_nchan PORT: nginx + nchan on PORT (nginx.conf.in), once it answers; sets master and
+# workers to nginx's pids.
+start_nchan() {
+    mkdir -p "$work/nginx"
+    sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$1|g" "$here/nginx.conf.in" > "$work/nginx/nginx.conf"
+    nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>/dev/null
+    wait_http "http://127.0.0.1:$1/pub"
+    master=$(cat "$work/nginx/nginx.pid")
+    workers=$(pgrep -P "$master" | tr '\n' ' ')
+}
 
 # The same events for every server: a file start, then EVENTS deltas carrying the marker.
 ndjson=$work/events.ndjson
@@ -105,23 +115,13 @@ for peer in $peers; do
         kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
         ;;
     nchan)
-        mkdir -p "$work/nginx"
-        sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" > "$work/nginx/nginx.conf"
-        nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>/dev/null
-        wait_http "http://127.0.0.1:$port/pub"
-        master=$(cat "$work/nginx/nginx.pid")
-        workers=$(pgrep -P "$master" | tr '\n' ' ')
+        start_nchan "$port"
         run_peer nchan "$port" /sub "$master $workers" \
             node "$here/publish-each.js" "http://127.0.0.1:$port/pub" "$ndjson"
         kill "$master"; rm -f "$work/nginx/nginx.pid"
         ;;
     relay)
-        mkdir -p "$work/nginx"
-        sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" > "$work/nginx/nginx.conf"
-        nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>/dev/null
-        wait_http "http://127.0.0.1:$port/pub"
-        master=$(cat "$work/nginx/nginx.pid")
-        workers=$(pgrep -P "$master" | tr '\n' ' ')
+        start_nchan "$port"
         ink_port=$(free_port)
         "$inkstream" serve --port "$ink_port" --session bench --keep-alive 0 --max-body 67108864 \
             --relay "http://127.0.0.1:$port/pub/{id}" > "$work/relay.log" 2>&1 &

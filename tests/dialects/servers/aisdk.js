@@ -8,8 +8,8 @@
 'use strict';
 const http = require('http');
 const {createUIMessageStream, pipeUIMessageStreamToResponse} = require('ai');
+const {reply, json, readBody} = require('./common');
 
-const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 
 function promptOf(request) {
@@ -19,14 +19,9 @@ function promptOf(request) {
 }
 
 const server = http.createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/api/chat') {
-    res.writeHead(404, {'Content-Type': 'application/json'});
-    res.end(JSON.stringify({error: 'not found'}));
-    return;
-  }
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
+  if (req.method !== 'POST' || req.url !== '/api/chat')
+    return json(res, 404, {error: 'not found'});
+  readBody(req, (body) => {
     const prompt = promptOf(JSON.parse(body));
     const failing = prompt.includes('fail');
     const stream = createUIMessageStream({

@@ -6,13 +6,7 @@
 // contains "fail" gets an `error` event (overloaded_error) after part of the reply.
 'use strict';
 const http = require('http');
-
-const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
-
-const json = (res, status, body) => {
-  res.writeHead(status, {'Content-Type': 'application/json'});
-  res.end(JSON.stringify(body));
-};
+const {reply, json, readBody, writePaced} = require('./common');
 
 const server = http.createServer((req, res) => {
   if (req.method !== 'POST' || req.url !== '/v1/messages')
@@ -21,9 +15,7 @@ const server = http.createServer((req, res) => {
     return json(res, 401, {type: 'error', error: {type: 'authentication_error', message: 'invalid x-api-key'}});
   if (req.headers['anthropic-version'] !== '2023-06-01')
     return json(res, 400, {type: 'error', error: {type: 'invalid_request_error', message: 'anthropic-version'}});
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
+  readBody(req, (body) => {
     const request = JSON.parse(body);
     if (request.stream !== true || request.model !== 'mock-claude' || !Number.isInteger(request.max_tokens)
         || !Array.isArray(request.messages) || request.messages.some((m) => m.role === 'system'))
@@ -45,13 +37,7 @@ const server = http.createServer((req, res) => {
       frames.push(['message_delta', {type: 'message_delta', delta: {stop_reason: request.system ? 'end_turn' : 'stop_sequence', stop_sequence: null}, usage: {output_tokens: 42}}]);
       frames.push(['message_stop', {type: 'message_stop'}]);
     }
-    let i = 0;
-    const timer = setInterval(() => {
-      if (i >= frames.length) { clearInterval(timer); res.end(); return; }
-      const [name, data] = frames[i++];
-      res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    }, 2);
-    res.on('close', () => clearInterval(timer));
+    writePaced(res, frames, ([name, data]) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`));
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));

@@ -7,8 +7,7 @@
 // stops mid-stream.
 'use strict';
 const http = require('http');
-
-const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
+const {reply, readBody, writePaced} = require('./common');
 
 const server = http.createServer((req, res) => {
   const chat = req.url === '/api/chat';
@@ -17,9 +16,7 @@ const server = http.createServer((req, res) => {
     res.end('404 page not found');
     return;
   }
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
+  readBody(req, (body) => {
     const request = JSON.parse(body);
     const valid = request.model === 'mock-llama' && request.stream !== false
         && (chat ? Array.isArray(request.messages) : typeof request.prompt === 'string')
@@ -45,13 +42,9 @@ const server = http.createServer((req, res) => {
     for (let i = 0; i < text.length; i += 7) out += line(text.slice(i, i + 7), false);
     out += failing ? JSON.stringify({error: 'model runner has unexpectedly stopped'}) + '\n' : line('', true);
     // Writes of 50 bytes: lines are split across reads.
-    let i = 0;
-    const timer = setInterval(() => {
-      if (i >= out.length) { clearInterval(timer); res.end(); return; }
-      res.write(out.slice(i, i + 50));
-      i += 50;
-    }, 2);
-    res.on('close', () => clearInterval(timer));
+    const pieces = [];
+    for (let i = 0; i < out.length; i += 50) pieces.push(out.slice(i, i + 50));
+    writePaced(res, pieces, (piece) => res.write(piece));
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));

@@ -5,32 +5,20 @@
 // client that forgets it shows. `--delay MS` paces the chunks (default 2).
 'use strict';
 const http = require('http');
+const {reply, json, readBody, writePaced} = require('./common');
 
 const delayIndex = process.argv.indexOf('--delay');
 const delay = delayIndex > 0 ? Number(process.argv[delayIndex + 1]) : 2;
 
-const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
-
 const server = http.createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-    res.writeHead(404, {'Content-Type': 'application/json'});
-    res.end(JSON.stringify({error: {message: 'not found'}}));
-    return;
-  }
-  if (req.headers.authorization !== 'Bearer test-key') {
-    res.writeHead(401, {'Content-Type': 'application/json'});
-    res.end(JSON.stringify({error: {message: 'invalid api key'}}));
-    return;
-  }
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
+  if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+    return json(res, 404, {error: {message: 'not found'}});
+  if (req.headers.authorization !== 'Bearer test-key')
+    return json(res, 401, {error: {message: 'invalid api key'}});
+  readBody(req, (body) => {
     const request = JSON.parse(body);
-    if (request.stream !== true || request.model !== 'mock-1' || !Array.isArray(request.messages)) {
-      res.writeHead(400, {'Content-Type': 'application/json'});
-      res.end(JSON.stringify({error: {message: 'bad request'}}));
-      return;
-    }
+    if (request.stream !== true || request.model !== 'mock-1' || !Array.isArray(request.messages))
+      return json(res, 400, {error: {message: 'bad request'}});
     res.writeHead(200, {'Content-Type': 'text/event-stream; charset=utf-8'});
     const users = request.messages.filter((m) => m.role === 'user');
     const assistants = request.messages.filter((m) => m.role === 'assistant');
@@ -44,12 +32,7 @@ const server = http.createServer((req, res) => {
     for (let i = 0; i < text.length; i += 7) frames.push(chunk({content: text.slice(i, i + 7)}));
     frames.push(chunk({}, 'stop'));
     frames.push('[DONE]');
-    let i = 0;
-    const timer = setInterval(() => {
-      if (i >= frames.length) { clearInterval(timer); res.end(); return; }
-      res.write(`data: ${frames[i++]}\n\n`);
-    }, delay);
-    res.on('close', () => clearInterval(timer));
+    writePaced(res, frames, (frame) => res.write(`data: ${frame}\n\n`), delay);
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));

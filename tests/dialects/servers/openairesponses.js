@@ -7,22 +7,14 @@
 // gets response.failed (server_error) after part of the reply.
 'use strict';
 const http = require('http');
-
-const reply = 'Sure. Save this as sum.js:\n\n```js title="sum.js"\nexport function sum(a, b) {\n  return a + b;\n}\n```\n\nThen:\n\n```python\nprint(1)\n```\n';
-
-const json = (res, status, body) => {
-  res.writeHead(status, {'Content-Type': 'application/json'});
-  res.end(JSON.stringify(body));
-};
+const {reply, json, readBody, writePaced} = require('./common');
 
 const server = http.createServer((req, res) => {
   if (req.method !== 'POST' || req.url !== '/v1/responses')
     return json(res, 404, {error: {message: 'not found'}});
   if (req.headers.authorization !== 'Bearer test-key')
     return json(res, 401, {error: {message: 'invalid api key'}});
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
+  readBody(req, (body) => {
     const request = JSON.parse(body);
     if (request.stream !== true || request.model !== 'mock-4o' || request.input === undefined)
       return json(res, 400, {error: {message: 'bad request'}});
@@ -49,13 +41,7 @@ const server = http.createServer((req, res) => {
       frames.push({type: 'response.completed', response: response('completed', {usage: {input_tokens: 9, output_tokens: 40, total_tokens: 49}})});
     }
     frames.forEach((frame, n) => { frame.sequence_number = n; });
-    let i = 0;
-    const timer = setInterval(() => {
-      if (i >= frames.length) { clearInterval(timer); res.end(); return; }
-      const frame = frames[i++];
-      res.write(`event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`);
-    }, 2);
-    res.on('close', () => clearInterval(timer));
+    writePaced(res, frames, (frame) => res.write(`event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`));
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
