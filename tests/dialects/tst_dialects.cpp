@@ -606,8 +606,9 @@ void TestDialects::chatApis()
     for (const QJsonValue &step : summary.value(QStringLiteral("steps")).toArray())
         stepStates.append(step.toObject().value(QStringLiteral("state")).toString());
 
-    const auto fileText = [&output](const QString &name) {
-        QFile file(QDir(output.path()).filePath(name));
+    // Clang 14 cannot capture a structured binding (C++20 allows it): the path is captured.
+    const auto fileText = [directory = output.path()](const QString &name) {
+        QFile file(QDir(directory).filePath(name));
         return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
     };
     if (error.isEmpty()) {
