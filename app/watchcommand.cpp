@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QTextStream>
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 namespace inkstream::app {
@@ -44,7 +45,7 @@ std::optional<std::chrono::milliseconds> parseSecondsOrZero(const QString &text)
     const double seconds = text.toDouble(&ok);
     if (!ok || !(seconds >= 0) || seconds > 31536000)
         return std::nullopt;
-    return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
+    return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
 // Seconds as given on the command line ("2", "0.5") to milliseconds; > 0.
@@ -54,7 +55,7 @@ std::optional<std::chrono::milliseconds> parseSeconds(const QString &text)
     const double seconds = text.toDouble(&ok);
     if (!ok || !(seconds > 0) || seconds > 31536000)
         return std::nullopt;
-    return std::chrono::milliseconds(qint64(seconds * 1000 + 0.5));
+    return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
 } // namespace

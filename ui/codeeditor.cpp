@@ -317,6 +317,7 @@ bool CodeEditor::event(QEvent *event)
         const bool control = key->modifiers().testFlag(Qt::ControlModifier);
         if (control && (key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab)) {
             // QWidget's: QPlainTextEdit's own keeps the focus in an editable view.
+            // NOLINTNEXTLINE(bugprone-parent-virtual-call)
             QWidget::focusNextPrevChild(key->key() == Qt::Key_Tab
                                         && !key->modifiers().testFlag(Qt::ShiftModifier));
             return true;

@@ -115,7 +115,7 @@ QUrl ConnectDialog::parseUrl(const QString &text)
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
         return {};
-    const QUrl url = QUrl::fromUserInput(trimmed);
+    QUrl url = QUrl::fromUserInput(trimmed);
     if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https")
         || url.host().isEmpty())
         return {};

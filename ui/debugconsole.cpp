@@ -110,7 +110,7 @@ QString DebugConsole::copyRows()
             rows << m_proxy->mapToSource(index).row();
         std::sort(rows.begin(), rows.end());
     }
-    const QString text = m_log->rowsAsJsonLines(rows);
+    QString text = m_log->rowsAsJsonLines(rows);
     QApplication::clipboard()->setText(text);
     return text;
 }

@@ -52,7 +52,7 @@ bool FileExporter::confirmLeavingEdits(const QString &action)
 
 QString FileExporter::lastSaveDirectory()
 {
-    const QString last = QSettings().value(QStringLiteral("lastSaveDirectory")).toString();
+    QString last = QSettings().value(QStringLiteral("lastSaveDirectory")).toString();
     if (!last.isEmpty() && QFileInfo(last).isDir())
         return last;
     const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);

@@ -34,7 +34,7 @@ QJsonArray withSystem(const QJsonArray &messages, const QString &system)
         return messages;
     QJsonArray all {QJsonObject {{QStringLiteral("role"), QStringLiteral("system")},
                                  {QStringLiteral("content"), system}}};
-    for (const QJsonValue &message : messages)
+    for (const QJsonValue message : messages)
         all.append(message);
     return all;
 }
@@ -43,7 +43,7 @@ QJsonArray withSystem(const QJsonArray &messages, const QString &system)
 QJsonArray uiMessages(const QJsonArray &messages)
 {
     QJsonArray ui;
-    for (const QJsonValue &value : messages) {
+    for (const QJsonValue value : messages) {
         const QJsonObject message = value.toObject();
         ui.append(
             QJsonObject {{QStringLiteral("id"), QStringLiteral("m%1").arg(ui.size() + 1)},

@@ -93,7 +93,7 @@ QJsonObject SnapshotResync::keepShownContent(const SessionModel &model, const QJ
     const QString idKey = QStringLiteral("id");
     auto byKey = [](const QJsonArray &entries, const QString &key) {
         QHash<QString, QJsonValue> map;
-        for (const QJsonValue &entry : entries)
+        for (const QJsonValue entry : entries)
             map.insert(entry.toObject().value(key).toString(), entry);
         return map;
     };
@@ -118,12 +118,12 @@ QJsonObject SnapshotResync::keepShownContent(const SessionModel &model, const QJ
                     const QHash<QString, QJsonValue> &incomingByKey, const QString &key) {
         QJsonArray merged;
         QSet<QString> taken;
-        for (const QJsonValue &entry : shownEntries) {
+        for (const QJsonValue entry : shownEntries) {
             const QString id = entry.toObject().value(key).toString();
             taken.insert(id);
             merged.append(incomingByKey.value(id, entry));
         }
-        for (const QJsonValue &entry : incoming) {
+        for (const QJsonValue entry : incoming) {
             if (!taken.contains(entry.toObject().value(key).toString()))
                 merged.append(entry);
         }

@@ -427,7 +427,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
 
     QList<SessionFile> files;
     QHash<QString, int> fileIndex;
-    for (const QJsonValue &value : snapshot.value(QStringLiteral("files")).toArray()) {
+    for (const QJsonValue value : snapshot.value(QStringLiteral("files")).toArray()) {
         const QJsonObject entry = value.toObject();
         SessionFile file;
         file.name = entry.value(QStringLiteral("name")).toString();
@@ -446,7 +446,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
 
     QList<ChatMessage> chat;
     QHash<QString, int> chatIndex;
-    for (const QJsonValue &value : snapshot.value(QStringLiteral("chat")).toArray()) {
+    for (const QJsonValue value : snapshot.value(QStringLiteral("chat")).toArray()) {
         const QJsonObject entry = value.toObject();
         ChatMessage message;
         message.id = entry.value(QStringLiteral("id")).toString();
@@ -465,7 +465,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
     }
 
     std::array<StepInfo, StepCount> steps {};
-    for (const QJsonValue &value : snapshot.value(QStringLiteral("steps")).toArray()) {
+    for (const QJsonValue value : snapshot.value(QStringLiteral("steps")).toArray()) {
         const QJsonObject entry = value.toObject();
         StepName name = StepName::Planning;
         if (!stepNameFromText(entry.value(QStringLiteral("name")).toString(), &name))
@@ -478,7 +478,7 @@ bool SessionModel::loadSnapshot(const QJsonObject &snapshot, QString *error)
     }
 
     QList<SourceStep> sourceSteps;
-    for (const QJsonValue &value : snapshot.value(QStringLiteral("sourceSteps")).toArray()) {
+    for (const QJsonValue value : snapshot.value(QStringLiteral("sourceSteps")).toArray()) {
         const QJsonObject entry = value.toObject();
         SourceStep step;
         step.name = entry.value(QStringLiteral("name")).toString();

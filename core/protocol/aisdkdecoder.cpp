@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 AiSdkDecoder::AiSdkDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 bool AiSdkDecoder::isPartType(QStringView type, const QJsonObject &part)

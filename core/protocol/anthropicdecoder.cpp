@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 AnthropicDecoder::AnthropicDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 bool AnthropicDecoder::isEventName(QStringView name)

@@ -17,7 +17,7 @@ public:
 
 protected:
     explicit ChatReplyDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-        : m_reply(std::move(resolver))
+        : m_reply(resolver)
     { }
 
     ChatReplyBuilder m_reply;

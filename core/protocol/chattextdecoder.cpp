@@ -8,7 +8,7 @@
 namespace inkstream::core {
 
 ChatTextDecoder::ChatTextDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 DialectOutput ChatTextDecoder::decode(const SseEvent &frame)

@@ -188,7 +188,7 @@ QString CodeBlockExtractor::nameFor(QStringView info)
         QRegularExpression::CaseInsensitiveOption);
     if (const auto match = attribute.match(info); match.hasMatch()) {
         for (int group = 1; group <= 3; ++group) {
-            const QString value = match.captured(group).trimmed();
+            QString value = match.captured(group).trimmed();
             if (!value.isEmpty())
                 return value;
         }
@@ -207,7 +207,7 @@ QString CodeBlockExtractor::nameFor(QStringView info)
     }
     if (looksLikeFileName(word))
         return word.toString();
-    const QString named = fileNameInLine(m_lastProseLine);
+    QString named = fileNameInLine(m_lastProseLine);
     if (!named.isEmpty())
         return named;
     QString extension = m_resolver && !language.isEmpty() ? m_resolver(language) : QString();

@@ -3,7 +3,7 @@
 namespace inkstream::core {
 
 OllamaDecoder::OllamaDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 DialectOutput OllamaDecoder::decode(const SseEvent &frame)

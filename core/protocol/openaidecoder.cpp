@@ -7,7 +7,7 @@
 namespace inkstream::core {
 
 OpenAiDecoder::OpenAiDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
@@ -34,7 +34,7 @@ DialectOutput OpenAiDecoder::decode(const SseEvent &frame)
         return out;
     }
     const QJsonArray choices = object.value(QStringLiteral("choices")).toArray();
-    for (const QJsonValue &choiceValue : choices) {
+    for (const QJsonValue choiceValue : choices) {
         const QJsonObject choice = choiceValue.toObject();
         if (choice.value(QStringLiteral("index")).toInt() != 0) {
             if (!std::exchange(m_warnedOtherChoices, true))

@@ -23,7 +23,7 @@ bool isSilent(QStringView name)
 } // namespace
 
 OpenAiResponsesDecoder::OpenAiResponsesDecoder(CodeBlockExtractor::ExtensionResolver resolver)
-    : ChatReplyDecoder(std::move(resolver))
+    : ChatReplyDecoder(resolver)
 { }
 
 DialectOutput OpenAiResponsesDecoder::decode(const SseEvent &frame)

@@ -114,7 +114,7 @@ void WritingFlowDecoder::generation(const QJsonObject &object, DialectOutput *ou
         code.delta.clear();
     }
     QStringList cites;
-    for (const QJsonValue &cite : object.value(QStringLiteral("cites")).toArray())
+    for (const QJsonValue cite : object.value(QStringLiteral("cites")).toArray())
         cites.append(QStringLiteral("[%1] %2").arg(
             cite.toObject().value(QStringLiteral("key")).toString(),
             cite.toObject().value(QStringLiteral("source")).toString()));
