@@ -44,13 +44,9 @@ void FileFollower::setFollowing(bool follow)
         return;
     m_following = follow;
     Q_EMIT followingChanged(follow);
-    if (!follow)
-        return;
     // Jump to the file being written now, if any.
-    for (int i = 0; i < m_model->files().size(); ++i) {
-        if (m_model->files().at(i).state == core::FileState::Writing)
-            showFile(i);
-    }
+    if (const int writing = writingFile(); follow && writing >= 0)
+        showFile(writing);
 }
 
 void FileFollower::showFile(int fileIndex)

@@ -2,6 +2,38 @@
 
 namespace inkstream::core {
 
+namespace {
+struct MethodName
+{
+    HttpRequest::Method method;
+    const char *name;
+};
+constexpr MethodName kMethodNames[] = {
+    {HttpRequest::Method::Get, "GET"},       {HttpRequest::Method::Head, "HEAD"},
+    {HttpRequest::Method::Post, "POST"},     {HttpRequest::Method::Put, "PUT"},
+    {HttpRequest::Method::Delete, "DELETE"}, {HttpRequest::Method::Options, "OPTIONS"},
+    {HttpRequest::Method::Patch, "PATCH"},
+};
+} // namespace
+
+HttpRequest::Method HttpRequest::methodFromName(QByteArrayView name)
+{
+    for (const MethodName &entry : kMethodNames) {
+        if (name == entry.name)
+            return entry.method;
+    }
+    return Method::Other;
+}
+
+QByteArray HttpRequest::nameOfMethod(Method method)
+{
+    for (const MethodName &entry : kMethodNames) {
+        if (method == entry.method)
+            return QByteArray(entry.name);
+    }
+    return {};
+}
+
 QByteArray HttpRequest::value(QByteArrayView name) const
 {
     QByteArray joined;

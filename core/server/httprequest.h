@@ -18,6 +18,11 @@ public:
     enum class BodyFraming { None, Length, Chunked };
     using Header = std::pair<QByteArray, QByteArray>; // name in lower case, value trimmed
 
+    // The method a name stands for ("GET": Get; unknown names: Other), and the other way round
+    // (Other: empty), from one table.
+    static Method methodFromName(QByteArrayView name);
+    static QByteArray nameOfMethod(Method method);
+
     Method method() const { return m_method; }
     // The method as it was sent ("GET").
     QByteArray methodName() const { return m_methodName; }

@@ -67,26 +67,6 @@ QByteArrayView trimmedWhitespace(QByteArrayView text)
     return text;
 }
 
-HttpRequest::Method methodOf(QByteArrayView name)
-{
-    using Method = HttpRequest::Method;
-    if (name == "GET")
-        return Method::Get;
-    if (name == "HEAD")
-        return Method::Head;
-    if (name == "POST")
-        return Method::Post;
-    if (name == "PUT")
-        return Method::Put;
-    if (name == "DELETE")
-        return Method::Delete;
-    if (name == "OPTIONS")
-        return Method::Options;
-    if (name == "PATCH")
-        return Method::Patch;
-    return Method::Other;
-}
-
 // Content-Length: one or more comma-separated lists of digits, all the same number.
 bool parseContentLength(const QList<QByteArray> &values, qint64 *length, QString *reason)
 {
@@ -234,7 +214,7 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line, HttpRequest *reque
         return false;
     }
     request->m_methodName = method.toByteArray();
-    request->m_method = methodOf(method);
+    request->m_method = HttpRequest::methodFromName(method);
     request->m_target = target.toByteArray();
 
     // origin-form ("/path?query"), absolute-form ("http://host/path") or "*" for OPTIONS.

@@ -27,29 +27,6 @@ bool matches(const QStringList &pattern, const QStringList &parts)
     return true;
 }
 
-QByteArray nameOf(HttpRequest::Method method)
-{
-    switch (method) {
-    case HttpRequest::Method::Get:
-        return QByteArrayLiteral("GET");
-    case HttpRequest::Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case HttpRequest::Method::Post:
-        return QByteArrayLiteral("POST");
-    case HttpRequest::Method::Put:
-        return QByteArrayLiteral("PUT");
-    case HttpRequest::Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case HttpRequest::Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case HttpRequest::Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    case HttpRequest::Method::Other:
-        break;
-    }
-    return {};
-}
-
 void respondUnknownSession(const ReplyWriter &reply, const QString &id)
 {
     reply.respondError(Status::NotFound, QStringLiteral("unknown session"),
@@ -120,7 +97,7 @@ RouteTable::HeadVerdict RouteTable::dispatch(const Path &path, const QStringList
     if (endpoint == path.endpoints.cend()) {
         QByteArrayList names;
         for (const Endpoint &allowed : path.endpoints)
-            names.append(nameOf(allowed.method));
+            names.append(HttpRequest::nameOfMethod(allowed.method));
         QString accepted = QString::fromLatin1(names.constLast());
         if (names.size() > 1)
             accepted = QString::fromLatin1(names.mid(0, names.size() - 1).join(", "))
