@@ -15,6 +15,9 @@ namespace inkstream::core {
 
 namespace {
 const char *const kObjectName = "inkstream-http-connection";
+// Pipelined requests handled ahead of their answers, at most: the rest wait in the (bounded)
+// socket buffer, so a client cannot queue unbounded work.
+constexpr qsizetype kMaxAnswersAhead = 256;
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpLimits &limits,
@@ -91,6 +94,11 @@ void HttpConnection::readHead()
         break;
     }
     m_deadline.stop();
+    if (!m_answers.isEmpty() && !mayGoAhead(m_request)) {
+        // It waits, unread, until every answer before it is written (writeReadyAnswers).
+        m_request = HttpRequest();
+        return;
+    }
     m_request.setRemoteAddress(m_socket->peerAddress());
     if (m_request.isWebSocketUpgrade()) {
         // The handshake stays in the socket for the WebSocket server to read.
@@ -120,7 +128,7 @@ void HttpConnection::readHead()
     m_bodyPending = m_request.bodyFraming() != HttpRequest::BodyFraming::None;
     switch (m_handler->handleHead(m_request, m_socket)) {
     case HttpRequestHandler::HeadVerdict::Answered:
-    case HttpRequestHandler::HeadVerdict::Upgrade: // not an upgrade: refused by responseSent()
+    case HttpRequestHandler::HeadVerdict::Upgrade: // not an upgrade: refused by sendAnswer()
         return;
     case HttpRequestHandler::HeadVerdict::ReadBody:
         break;
@@ -179,24 +187,115 @@ void HttpConnection::bodyComplete()
     m_handler->handleRequest(m_request, m_socket);
 }
 
-void HttpConnection::responseSent(bool close)
+void HttpConnection::scheduleProcessInput()
+{
+    if (m_processQueued)
+        return;
+    // Handled on the next turn, not inside the call that answered the last request.
+    m_processQueued = true;
+    QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+}
+
+void HttpConnection::sendAnswer(const QByteArray &bytes, bool close)
+{
+    if (m_answers.isEmpty() || m_state == State::Closing || m_state == State::Streaming) {
+        m_socket->write(bytes);
+        answered(close);
+        return;
+    }
+    m_answers.append(Answer {0, bytes, true, close});
+    answered(close);
+}
+
+quint64 HttpConnection::deferAnswer()
+{
+    const quint64 ticket = ++m_lastTicket;
+    m_answers.append(Answer {ticket, {}, false, false});
+    m_aheadMethod = m_request.methodName();
+    m_aheadPath = m_request.url().path();
+    answered(false);
+    return ticket;
+}
+
+void HttpConnection::answerReady(quint64 ticket, const QByteArray &bytes, bool close)
+{
+    for (Answer &answer : m_answers) {
+        if (answer.ticket == ticket) {
+            answer.bytes = bytes;
+            answer.ready = true;
+            answer.close = close;
+            break;
+        }
+    }
+    writeReadyAnswers();
+}
+
+void HttpConnection::writeReadyAnswers()
+{
+    while (!m_answers.isEmpty() && m_answers.constFirst().ready) {
+        const Answer answer = m_answers.takeFirst();
+        if (m_state == State::Closing)
+            continue;
+        if (m_socket->state() == QAbstractSocket::ConnectedState)
+            m_socket->write(answer.bytes);
+        if (answer.close) {
+            m_answers.clear();
+            closeGracefully();
+            return;
+        }
+    }
+    if (!m_answers.isEmpty() || m_state == State::Closing)
+        return;
+    if (m_closeWhenAnswered) {
+        closeGracefully();
+        return;
+    }
+    if (m_state == State::AwaitingResponse) {
+        // It stopped reading when too many answers were ahead.
+        answered(false);
+        return;
+    }
+    if (m_state == State::AwaitingHead) {
+        if (!m_headStarted)
+            startDeadline(m_limits.idleTimeout);
+        if (m_socket->bytesAvailable() > 0)
+            scheduleProcessInput(); // a request that waited for the answers before it
+    }
+}
+
+bool HttpConnection::mayGoAhead(const HttpRequest &request) const
+{
+    // Only more of what is already waiting: the same handler, which answers through this
+    // connection (never a stream or an upgrade, which write to the socket themselves).
+    return request.methodName() == m_aheadMethod && request.url().path() == m_aheadPath
+        && !request.isWebSocketUpgrade() && request.value("expect").isEmpty();
+}
+
+void HttpConnection::answered(bool close)
 {
     if (m_state == State::Closing || m_state == State::Streaming)
         return;
     // A refusal made on the head leaves the body unread: the connection cannot carry on.
     if (close || m_bodyPending || !m_request.keepsAlive() || m_request.isWebSocketUpgrade()) {
-        closeGracefully();
+        if (m_answers.isEmpty()) {
+            closeGracefully();
+        } else {
+            m_closeWhenAnswered = true; // after the answers before it
+            m_state = State::AwaitingResponse;
+        }
+        return;
+    }
+    if (m_answers.size() >= kMaxAnswersAhead) {
+        m_state = State::AwaitingResponse; // writeReadyAnswers() goes on
         return;
     }
     m_state = State::AwaitingHead;
     m_request = HttpRequest();
     m_headStarted = false;
-    startDeadline(m_limits.idleTimeout);
-    if (m_socket->bytesAvailable() > 0 && !m_processQueued) {
-        // A pipelined request: handled on the next turn, not inside this response's call.
-        m_processQueued = true;
-        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
-    }
+    if (m_answers.isEmpty())
+        startDeadline(m_limits.idleTimeout);
+    if (m_socket->bytesAvailable() > 0)
+        scheduleProcessInput(); // a pipelined request
 }
 
 void HttpConnection::streamStarted()
@@ -213,6 +312,14 @@ void HttpConnection::refuse(int status, const QString &error, const QString &det
            qPrintable(m_socket->peerAddress().toString()), unsigned(m_socket->peerPort()), status,
            qPrintable(detail));
     m_handler->connectionRefused(status);
+    if (!m_answers.isEmpty()) {
+        // After the answers of the requests before it.
+        m_deadline.stop();
+        m_state = State::AwaitingResponse;
+        m_answers.append(Answer {0, HttpResponse::closingError(status, error, detail), true, true});
+        writeReadyAnswers();
+        return;
+    }
     if (m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->write(HttpResponse::closingError(status, error, detail));
     closeGracefully();
@@ -252,6 +359,8 @@ void HttpConnection::onDeadline()
 {
     switch (m_state) {
     case State::AwaitingHead:
+        if (!m_answers.isEmpty() && !m_headStarted)
+            return; // answers are still to come: not idle
         if (m_socket->bytesAvailable() == 0 && !m_headStarted) {
             qCDebug(lcServer, "closing an idle connection from %s",
                     qPrintable(m_socket->peerAddress().toString()));

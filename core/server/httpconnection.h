@@ -19,7 +19,9 @@ class HttpServer;
 // must arrive within the request timeout and fit the head limit, is decided on by the handler
 // before its body is read, and bodies are read only up to the limit; a kept-alive connection
 // that idles too long is closed, and every refusal answers and then closes without reading
-// the rest. Lives as a child of its socket.
+// the rest. Answers go out in request order; while one waits for the session log (a deferred
+// acknowledgment), pipelined requests of the same method and path are handled ahead of it, so
+// one log sync acknowledges them all. Lives as a child of its socket.
 class HttpConnection final : public QObject
 {
     Q_OBJECT
@@ -32,8 +34,12 @@ public:
     // The connection of a socket the publisher accepted (nullptr for any other socket).
     static HttpConnection *of(QTcpSocket *socket);
 
-    // The handler wrote a whole response; `close`: the connection ends after it.
-    void responseSent(bool close);
+    // A whole answer from the handler, written now or (behind deferred answers) in its turn;
+    // `close`: the connection ends after it.
+    void sendAnswer(const QByteArray &bytes, bool close);
+    // The handler answers the current request later (answerReady with the ticket returned).
+    quint64 deferAnswer();
+    void answerReady(quint64 ticket, const QByteArray &bytes, bool close);
     // The response goes on (an event stream): nothing more is read as a request.
     void streamStarted();
 
@@ -43,8 +49,21 @@ Q_SIGNALS:
 
 private:
     enum class State { AwaitingHead, ReadingBody, AwaitingResponse, Streaming, Closing };
+    struct Answer
+    {
+        quint64 ticket = 0; // 0: not deferred
+        QByteArray bytes;
+        bool ready = false;
+        bool close = false;
+    };
 
     void processInput();
+    void scheduleProcessInput();
+    // The current request is answered (or its answer queued): on to the next one.
+    void answered(bool close);
+    // Whether a complete pipelined head may be handled before the answers queued ahead of it.
+    bool mayGoAhead(const HttpRequest &request) const;
+    void writeReadyAnswers();
     void readHead();
     void readBody();
     void bodyComplete();
@@ -67,6 +86,11 @@ private:
     bool m_bodyPending = false; // the head framed a body that has not been read
     bool m_headStarted = true; // the first request's clock runs from the connection opening
     bool m_processQueued = false;
+    QList<Answer> m_answers; // in request order, from the first one not yet written
+    quint64 m_lastTicket = 0;
+    QByteArray m_aheadMethod; // what may be handled ahead of deferred answers
+    QString m_aheadPath;
+    bool m_closeWhenAnswered = false; // an answer queued behind others ends the connection
     QTimer m_deadline;
 };
 

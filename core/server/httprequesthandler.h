@@ -19,7 +19,8 @@ public:
 
     virtual ~HttpRequestHandler() = default;
     virtual HeadVerdict handleHead(const HttpRequest &request, QTcpSocket *socket) = 0;
-    // The request with its body; the handler answers through HttpConnection::responseSent().
+    // The request with its body; the handler answers through HttpConnection::sendAnswer() (or
+    // deferAnswer() and answerReady()).
     virtual void handleRequest(const HttpRequest &request, QTcpSocket *socket) = 0;
     // The connection refused something itself (framing, sizes, timeouts) with `status`.
     virtual void connectionRefused(int status) = 0;

@@ -70,10 +70,13 @@ void ReplyWriter::send(QTcpSocket *socket, const Response &response, ServerMetri
     qCDebug(lcServer, "-> %d%s", response.status, response.closeAfter ? " (closing)" : "");
     if (socket->state() != QAbstractSocket::ConnectedState)
         return;
+    if (HttpConnection *connection = HttpConnection::of(socket)) {
+        // In request order; then the next request, or a graceful close.
+        connection->sendAnswer(response.bytes, response.closeAfter);
+        return;
+    }
     socket->write(response.bytes);
-    if (HttpConnection *connection = HttpConnection::of(socket))
-        connection->responseSent(response.closeAfter); // the next request, or a graceful close
-    else if (response.closeAfter)
+    if (response.closeAfter)
         socket->disconnectFromHost();
 }
 
@@ -102,12 +105,24 @@ void ReplyWriter::acknowledge(Session *session, Status status, const QJsonObject
 {
     // `publish` exiting 0 means the file is in the log: the answer waits for the fsync that
     // covers it (SessionLog::whenDurable; at once for --fsync never and memory-only logs).
-    // The writer is gone by then: the answer keeps what it needs.
-    session->whenDurable(m_socket,
-                         [metrics = m_metrics, socket = QPointer<QTcpSocket>(m_socket),
-                          answer = jsonResponse(status, body, {})] {
-                             if (socket)
-                                 send(socket, answer, metrics);
+    // The writer is gone by then: the answer keeps what it needs. Meanwhile the connection
+    // handles more of the same requests, so one sync acknowledges a pipelined burst.
+    Response answer = jsonResponse(status, body, {});
+    HttpConnection *connection = HttpConnection::of(m_socket);
+    if (!connection) {
+        session->whenDurable(m_socket,
+                             [metrics = m_metrics, socket = QPointer<QTcpSocket>(m_socket),
+                              answer = std::move(answer)] {
+                                 if (socket)
+                                     send(socket, answer, metrics);
+                             });
+        return;
+    }
+    const quint64 ticket = connection->deferAnswer();
+    session->whenDurable(connection,
+                         [metrics = m_metrics, connection, ticket, answer = std::move(answer)] {
+                             metrics->countResponse(answer.route, answer.status);
+                             connection->answerReady(ticket, answer.bytes, answer.closeAfter);
                          });
 }
 

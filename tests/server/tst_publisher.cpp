@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 
@@ -52,6 +53,37 @@ bool openStalledReader(QTcpSocket &socket, quint16 port)
         return false;
     socket.write("GET /api/sessions/s1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     return true;
+}
+
+// Splits what a connection received into whole answers (status line and headers with a
+// Content-Length body); what is left is incomplete.
+QList<QByteArray> wholeAnswers(QByteArray *received)
+{
+    QList<QByteArray> answers;
+    static const QRegularExpression length(QStringLiteral("(?i)\r\ncontent-length: (\\d+)"));
+    for (;;) {
+        const qsizetype end = received->indexOf("\r\n\r\n");
+        if (end < 0)
+            break;
+        const auto match = length.match(QString::fromLatin1(received->left(end)));
+        const qsizetype size = end + 4 + (match.hasMatch() ? match.captured(1).toInt() : 0);
+        if (received->size() < size)
+            break;
+        answers.append(received->left(size));
+        received->remove(0, size);
+    }
+    return answers;
+}
+
+QByteArray postOneEvent(int index, const QByteArray &connection = {})
+{
+    const QByteArray body
+        = "{\"event\":\"progress\",\"percent\":" + QByteArray::number(index % 100) + "}";
+    return "POST /api/sessions/s1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           "Content-Type: application/json\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n"
+        + (connection.isEmpty() ? QByteArray() : "Connection: " + connection + "\r\n") + "\r\n"
+        + body;
 }
 
 } // namespace
@@ -995,6 +1027,95 @@ private Q_SLOTS:
             = sendRequest(f.manager, "GET", f.url(QStringLiteral("/api/sessions/s1")));
         QCOMPARE(info.status, 200);
         QCOMPARE(info.json.value(QStringLiteral("state")).toString(), QStringLiteral("idle"));
+    }
+
+    // Pipelined requests on one connection, the session logged with the batch fsync (whose
+    // acknowledgments wait for a sync, so later requests are handled ahead of them): every
+    // answer comes back in request order, a different request waits its turn, and a
+    // "Connection: close" at the end closes after all of them.
+    void pipelinedRequests_areAnsweredInOrder()
+    {
+        QTemporaryDir directory; // outlives the session's log
+        Fixture f;
+        QVERIFY(f.listening);
+        QString error;
+        QVERIFY2(f.session->createLog(directory.filePath(QStringLiteral("s1.log")),
+                                      SessionLog::Fsync::Batch, {}, &error),
+                 qPrintable(error));
+        QByteArray requests;
+        constexpr int kPosts = 300; // more than the connection handles ahead of its answers
+        for (int i = 0; i < kPosts; ++i) {
+            requests += postOneEvent(i);
+            if (i == 150) // the same handler answers at once: queued behind the others
+                requests += "POST /api/sessions/s1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{broken";
+            if (i == 200) // another handler: waits, unread, until the answers before it are out
+                requests += "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        }
+        requests += postOneEvent(kPosts, "close");
+        QTcpSocket socket;
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        socket.connectToHost(QHostAddress::LocalHost, f.publisher.port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(requests);
+        QByteArray received;
+        QList<QByteArray> answers;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll(), answers += wholeAnswers(&received),
+                                  answers.size() >= kPosts + 3),
+                                 20000);
+        QCOMPARE(answers.size(), kPosts + 3);
+        qint64 sequence = 0;
+        for (int i = 0; i < answers.size(); ++i) {
+            const QByteArray &answer = answers.at(i);
+            if (i == 151) {
+                QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
+                continue;
+            }
+            if (i == 202) {
+                QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+                continue;
+            }
+            QVERIFY2(answer.startsWith("HTTP/1.1 202"), answer.constData());
+            const QJsonObject json
+                = QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4)).object();
+            QCOMPARE(json.value(QStringLiteral("firstSequence")).toInteger(), sequence + 1);
+            sequence = json.value(QStringLiteral("lastSequence")).toInteger();
+        }
+        QCOMPARE(sequence, qint64(kPosts + 1));
+        QCOMPARE(f.session->lastSequence(), quint64(kPosts + 1));
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 5000);
+    }
+
+    // A bad request pipelined behind acknowledgments that wait for the log is refused after
+    // them, and the connection ends there.
+    void pipelinedBadRequest_isRefusedAfterTheAnswersBeforeIt()
+    {
+        QTemporaryDir directory; // outlives the session's log
+        Fixture f;
+        QVERIFY(f.listening);
+        QString error;
+        QVERIFY2(f.session->createLog(directory.filePath(QStringLiteral("s1.log")),
+                                      SessionLog::Fsync::Batch, {}, &error),
+                 qPrintable(error));
+        QByteArray requests;
+        for (int i = 0; i < 5; ++i)
+            requests += postOneEvent(i);
+        requests += "POST /api/sessions/s1/events HTTP/1.1\r\nContent-Length: nine\r\n\r\n";
+        requests += postOneEvent(5);
+        QTcpSocket socket;
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        socket.connectToHost(QHostAddress::LocalHost, f.publisher.port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(requests);
+        QByteArray received;
+        QTRY_COMPARE_WITH_TIMEOUT((received += socket.readAll(), closed.size()), 1, 10000);
+        received += socket.readAll();
+        const QList<QByteArray> answers = wholeAnswers(&received);
+        QCOMPARE(answers.size(), 6);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY2(answers.at(i).startsWith("HTTP/1.1 202"), answers.at(i).constData());
+        QVERIFY2(answers.at(5).startsWith("HTTP/1.1 400"), answers.at(5).constData());
+        QCOMPARE(f.session->lastSequence(), quint64(5)); // nothing after the bad request
     }
 
     void destroyingThePublisher_withOpenStreams_isClean()

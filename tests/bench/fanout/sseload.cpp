@@ -1,13 +1,19 @@
-// sseload: N SSE subscribers on one epoll loop, for the fan-out benchmark (docs/benchmarks.md).
+// sseload: N SSE (or WebSocket) subscribers on one epoll loop, for the fan-out benchmark
+// (docs/benchmarks.md).
 //
-//   sseload HOST PORT PATH SUBSCRIBERS EVENTS MARKER TIMEOUT_S [-- PUBLISH_COMMAND...]
+//   sseload [--websocket] HOST PORT PATH SUBSCRIBERS EVENTS MARKER TIMEOUT_S [--
+//   PUBLISH_COMMAND...]
 //
-// Opens SUBSCRIBERS streams to http://HOST:PORT/PATH, waits until every one has its response
-// headers, prints "ready", then runs PUBLISH_COMMAND (if any) and counts, per subscriber, the
-// `data:` lines that contain MARKER. It ends when every subscriber has EVENTS of them or after
-// TIMEOUT_S, and prints one JSON line: subscribers, complete, delivered, expected, seconds
-// (from the publish command's start to the last event), idle_rss_hint (none; the runner
-// measures the server). Plain POSIX: the client must not be the bottleneck it measures.
+// Opens SUBSCRIBERS streams to http://HOST:PORT/PATH (an upgrade to WebSocket with
+// --websocket), waits until every one has its response headers, prints "ready", then runs
+// PUBLISH_COMMAND (if any). The events carry `value_NNNNN ... MARKER`: each subscriber keeps
+// which of the EVENTS indices it has seen, in `data:` lines (SSE) or text messages
+// (WebSocket), several per line when a server merges them. It ends when every subscriber has
+// seen every index or after TIMEOUT_S, then listens a little longer for late repeats, and
+// prints one JSON line: subscribers, complete (subscribers with every index), delivered
+// (distinct indices summed), expected, lost, doubled (indices seen again), seconds (from the
+// publish command's start to the last new index). Plain POSIX: the client must not be the
+// bottleneck it measures.
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -35,9 +41,47 @@ struct Subscriber
     int fd = -1;
     bool headersDone = false;
     bool failed = false;
-    long events = 0;
-    std::string pending; // bytes after the last complete line
+    long distinct = 0; // indices seen at least once
+    long doubled = 0; // sightings of an index already seen
+    std::vector<bool> seen; // by event index
+    std::string pending; // bytes after the last complete line or frame
 };
+
+struct Options
+{
+    bool webSocket = false;
+    std::string marker;
+};
+
+// Records every `value_NNNNN` in [begin, end) that is followed by the marker.
+void countIndices(Subscriber &s, const std::string &text, size_t begin, size_t end,
+                  const std::string &marker)
+{
+    static const std::string prefix = "value_";
+    for (size_t at = text.find(prefix, begin); at != std::string::npos && at + 11 <= end;
+         at = text.find(prefix, at + 1)) {
+        long index = 0;
+        bool digits = true;
+        for (size_t i = at + 6; i < at + 11; ++i) {
+            if (text[i] < '0' || text[i] > '9') {
+                digits = false;
+                break;
+            }
+            index = index * 10 + (text[i] - '0');
+        }
+        const size_t markerAt = text.find(marker, at);
+        if (!digits || markerAt == std::string::npos || markerAt >= end)
+            continue;
+        if (index < 0 || static_cast<size_t>(index) >= s.seen.size())
+            continue;
+        if (s.seen[static_cast<size_t>(index)]) {
+            ++s.doubled;
+        } else {
+            s.seen[static_cast<size_t>(index)] = true;
+            ++s.distinct;
+        }
+    }
+}
 
 double secondsSince(Clock::time_point start)
 {
@@ -64,8 +108,74 @@ int connectTo(const char *host, int port)
     return fd;
 }
 
-// Consumes complete lines; counts `data:` lines carrying the marker.
-void consume(Subscriber &s, const char *data, size_t size, const std::string &marker)
+// Answers a server's ping with the masked pong a client must send (RFC 6455 5.5.3).
+void pong(const Subscriber &s, const std::string &payload)
+{
+    std::string frame;
+    frame += char(0x8A);
+    frame += char(0x80 | (payload.size() & 0x7F)); // control payloads are < 126 bytes
+    frame.append(4, '\0'); // mask key 0: the payload goes as it is
+    frame += payload;
+    (void)!::send(s.fd, frame.data(), frame.size(), MSG_NOSIGNAL);
+}
+
+// SSE: consumes complete lines, counting the indices in `data:` lines.
+void consumeLines(Subscriber &s, size_t start, const std::string &marker)
+{
+    for (;;) {
+        const size_t newline = s.pending.find('\n', start);
+        if (newline == std::string::npos)
+            break;
+        // Chunked transfer framing lines (hex sizes) never start with "data:", so they are
+        // skipped like any other line.
+        if (newline - start > 5 && s.pending.compare(start, 5, "data:") == 0)
+            countIndices(s, s.pending, start, newline, marker);
+        start = newline + 1;
+    }
+    s.pending.erase(0, start);
+}
+
+// WebSocket: consumes complete frames (unmasked, from a server), counting the indices in text.
+void consumeFrames(Subscriber &s, size_t start, const std::string &marker)
+{
+    for (;;) {
+        const size_t available = s.pending.size() - start;
+        if (available < 2)
+            break;
+        const auto byte = [&](size_t i) {
+            return static_cast<unsigned char>(s.pending[start + i]);
+        };
+        const int opcode = byte(0) & 0x0F;
+        uint64_t length = byte(1) & 0x7F;
+        size_t header = 2;
+        if (length == 126) {
+            if (available < 4)
+                break;
+            length = (uint64_t(byte(2)) << 8) | byte(3);
+            header = 4;
+        } else if (length == 127) {
+            if (available < 10)
+                break;
+            length = 0;
+            for (size_t i = 2; i < 10; ++i)
+                length = (length << 8) | byte(i);
+            header = 10;
+        }
+        if (available < header + length)
+            break;
+        const size_t payload = start + header;
+        if (opcode == 0x1 || opcode == 0x0)
+            countIndices(s, s.pending, payload, payload + length, marker);
+        else if (opcode == 0x9)
+            pong(s, s.pending.substr(payload, length));
+        else if (opcode == 0x8)
+            s.failed = true;
+        start = payload + length;
+    }
+    s.pending.erase(0, start);
+}
+
+void consume(Subscriber &s, const char *data, size_t size, const Options &options)
 {
     s.pending.append(data, size);
     size_t start = 0;
@@ -73,34 +183,34 @@ void consume(Subscriber &s, const char *data, size_t size, const std::string &ma
         const size_t end = s.pending.find("\r\n\r\n");
         if (end == std::string::npos)
             return;
-        if (s.pending.compare(0, 12, "HTTP/1.1 200") != 0) {
+        const char *status = options.webSocket ? "HTTP/1.1 101" : "HTTP/1.1 200";
+        if (s.pending.compare(0, 12, status) != 0) {
             std::fprintf(stderr, "sseload: unexpected response: %.80s\n", s.pending.c_str());
             s.failed = true;
         }
         s.headersDone = true;
         start = end + 4;
     }
-    for (;;) {
-        const size_t newline = s.pending.find('\n', start);
-        if (newline == std::string::npos)
-            break;
-        // Chunked transfer framing lines (hex sizes) never start with "data:", so they are
-        // skipped like any other line.
-        if (newline - start > 5 && s.pending.compare(start, 5, "data:") == 0
-            && s.pending.find(marker, start) < newline)
-            ++s.events;
-        start = newline + 1;
-    }
-    s.pending.erase(0, start);
+    if (options.webSocket)
+        consumeFrames(s, start, options.marker);
+    else
+        consumeLines(s, start, options.marker);
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    Options options;
+    if (argc > 1 && std::strcmp(argv[1], "--websocket") == 0) {
+        options.webSocket = true;
+        --argc;
+        ++argv;
+    }
     if (argc < 8) {
-        std::fprintf(stderr, "usage: sseload HOST PORT PATH SUBSCRIBERS EVENTS MARKER TIMEOUT_S "
-                             "[-- PUBLISH_COMMAND...]\n");
+        std::fprintf(stderr,
+                     "usage: sseload [--websocket] HOST PORT PATH SUBSCRIBERS EVENTS "
+                     "MARKER TIMEOUT_S [-- PUBLISH_COMMAND...]\n");
         return 2;
     }
     const char *host = argv[1];
@@ -108,8 +218,12 @@ int main(int argc, char *argv[])
     const std::string path = argv[3];
     const int count = std::atoi(argv[4]);
     const long expected = std::atol(argv[5]);
-    const std::string marker = argv[6];
+    options.marker = argv[6];
     const double timeout = std::atof(argv[7]);
+    if (expected <= 0 || expected > 100000) {
+        std::fprintf(stderr, "sseload: EVENTS must be 1..100000 (five-digit indices)\n");
+        return 2;
+    }
     char **publish = nullptr;
     for (int i = 8; i < argc; ++i) {
         if (std::strcmp(argv[i], "--") == 0 && i + 1 < argc) {
@@ -121,8 +235,16 @@ int main(int argc, char *argv[])
 
     const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
     std::vector<Subscriber> subscribers(static_cast<size_t>(count));
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":"
-        + std::to_string(port) + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+    for (Subscriber &s : subscribers)
+        s.seen.assign(static_cast<size_t>(expected), false);
+    std::string request
+        = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) + "\r\n";
+    if (options.webSocket)
+        request
+            += "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    else
+        request += "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
     const Clock::time_point begin = Clock::now();
 
     // Connect in batches so the listen backlog never overflows (a refused SYN would wait for
@@ -149,7 +271,7 @@ int main(int argc, char *argv[])
                 const ssize_t r = ::recv(s.fd, buffer.data(), buffer.size(), 0);
                 if (r > 0) {
                     const bool before = s.headersDone;
-                    consume(s, buffer.data(), static_cast<size_t>(r), marker);
+                    consume(s, buffer.data(), static_cast<size_t>(r), options);
                     if (!before && s.headersDone)
                         ++headers;
                     continue;
@@ -161,6 +283,7 @@ int main(int argc, char *argv[])
                 break;
             }
         }
+        return n;
     };
     for (int i = 0; i < count; ++i) {
         Subscriber &s = subscribers[static_cast<size_t>(i)];
@@ -209,36 +332,46 @@ int main(int argc, char *argv[])
             _exit(127);
         }
     }
-    long delivered = 0;
-    int complete = 0;
-    double lastEventAt = 0;
     const long total = expected * count;
-    while (delivered < total && secondsSince(start) < timeout) {
-        pump(5);
+    const auto delivered = [&] {
         long sum = 0;
-        int done = 0;
-        for (const Subscriber &s : subscribers) {
-            sum += s.events;
-            done += s.events >= expected ? 1 : 0;
-        }
-        if (sum != delivered)
+        for (const Subscriber &s : subscribers)
+            sum += s.distinct;
+        return sum;
+    };
+    long distinct = 0;
+    double lastEventAt = 0;
+    while (distinct < total && secondsSince(start) < timeout) {
+        pump(5);
+        const long now = delivered();
+        if (now != distinct)
             lastEventAt = secondsSince(start);
-        delivered = sum;
-        complete = done;
+        distinct = now;
+    }
+    // A repeat sent after the last new index would otherwise go unseen: listen until the
+    // streams have been quiet for a while.
+    Clock::time_point quietSince = Clock::now();
+    while (secondsSince(quietSince) < 0.5 && secondsSince(start) < timeout) {
+        if (pump(50) > 0)
+            quietSince = Clock::now();
     }
     int publishStatus = 0;
     if (child > 0)
         ::waitpid(child, &publishStatus, 0);
-    long duplicates = 0;
-    for (const Subscriber &s : subscribers)
-        duplicates += s.events > expected ? s.events - expected : 0;
+    int complete = 0;
+    long doubled = 0;
+    for (const Subscriber &s : subscribers) {
+        complete += s.distinct == expected ? 1 : 0;
+        doubled += s.doubled;
+    }
     std::printf("{\"subscribers\":%d,\"complete\":%d,\"delivered\":%ld,\"expected\":%ld,"
-                "\"extra\":%ld,\"seconds\":%.3f,\"events_per_second\":%.0f,\"publish_exit\":%d}\n",
-                count, complete, delivered, total, duplicates, lastEventAt,
-                lastEventAt > 0 ? static_cast<double>(delivered) / lastEventAt : 0.0,
+                "\"lost\":%ld,\"doubled\":%ld,\"seconds\":%.3f,\"events_per_second\":%.0f,"
+                "\"publish_exit\":%d}\n",
+                count, complete, distinct, total, total - distinct, doubled, lastEventAt,
+                lastEventAt > 0 ? static_cast<double>(distinct) / lastEventAt : 0.0,
                 WIFEXITED(publishStatus) ? WEXITSTATUS(publishStatus) : -1);
     for (const Subscriber &s : subscribers)
         ::close(s.fd);
     ::close(epoll);
-    return delivered == total ? 0 : 3;
+    return distinct == total && doubled == 0 ? 0 : 3;
 }
