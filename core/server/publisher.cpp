@@ -5,6 +5,7 @@
 #include "core/server/serverlog.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "core/server/streamsocket.h"
 
 #include <QTcpSocket>
 #include <QUrlQuery>
@@ -24,6 +25,9 @@ namespace {
 
 using Status = HttpStatus;
 using Method = HttpRequest::Method;
+
+// The child of a connection's socket that holds its place in the connection limiter.
+const char *const kAdmissionName = "inkstream-admission";
 
 CorsPolicy::Headers allowHeader(const QByteArray &methods)
 {
@@ -289,8 +293,9 @@ Publisher::HeadVerdict Publisher::route(const HttpRequest &request, QTcpSocket *
 bool Publisher::admitConnection(const ReplyWriter &reply)
 {
     QTcpSocket *socket = reply.socket();
-    if (m_limiter.isUnlimited() || m_admitted.contains(socket))
-        return true;
+    if (m_limiter.isUnlimited()
+        || socket->findChild<QObject *>(QLatin1String(kAdmissionName), Qt::FindDirectChildrenOnly))
+        return true; // a kept-alive connection, admitted with its first request
     const QHostAddress peer = socket->peerAddress();
     const ConnectionLimiter::Verdict verdict = m_limiter.admit(peer);
     if (verdict != ConnectionLimiter::Verdict::Allowed) {
@@ -307,17 +312,13 @@ bool Publisher::admitConnection(const ReplyWriter &reply)
                             {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
         return false;
     }
-    m_admitted.insert(socket, peer);
-    const auto release = [this, socket] {
-        // `socket` may be mid-destruction: only a key here.
-        const auto it = m_admitted.constFind(socket);
-        if (it == m_admitted.cend())
-            return;
-        m_limiter.release(*it);
-        m_admitted.erase(it);
-    };
-    connect(socket, &QAbstractSocket::disconnected, this, release);
-    connect(socket, &QObject::destroyed, this, release);
+    // The connection's place is held by a child of its socket, which moves with the
+    // connection when a stream takes it over (StreamSocket) and gives the place back when the
+    // connection ends.
+    auto *admission = new QObject(socket);
+    admission->setObjectName(QLatin1String(kAdmissionName));
+    StreamSocket::markFollowsConnection(admission);
+    connect(admission, &QObject::destroyed, this, [this, peer] { m_limiter.release(peer); });
     return true;
 }
 

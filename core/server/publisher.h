@@ -167,7 +167,6 @@ private:
     HttpLimits m_limits;
     QHostAddress m_address;
     QString m_errorString;
-    QHash<QTcpSocket *, QHostAddress> m_admitted; // sockets counted by the limiter
     AccessPolicy m_access;
     CorsPolicy m_cors;
     BrowserRequestGuard m_browserGuard {&m_cors};

@@ -126,13 +126,18 @@ void ReplyWriter::acknowledge(Session *session, Status status, const QJsonObject
                          });
 }
 
-qint64 ReplyWriter::startStream(const Headers &headers) const
+QByteArray ReplyWriter::streamHead(const Headers &headers) const
 {
     Headers all = headers;
     all.append(corsHeaders());
-    const QByteArray head = HttpResponse::head(int(Status::Ok), all);
-    m_socket->write(head);
     m_metrics->countResponse(ServerMetrics::routeOf(m_request->url().path()), int(Status::Ok));
+    return HttpResponse::head(int(Status::Ok), all);
+}
+
+qint64 ReplyWriter::startStream(const Headers &headers) const
+{
+    const QByteArray head = streamHead(headers);
+    m_socket->write(head);
     if (HttpConnection *connection = HttpConnection::of(m_socket))
         connection->streamStarted();
     return head.size();

@@ -39,8 +39,11 @@ public:
                       const Headers &extraHeaders = {}) const;
     // Sends `status` with `body` once everything `session` logged so far is durable.
     void acknowledge(Session *session, Status status, const QJsonObject &body) const;
-    // Writes the 200 head of a stream (`headers`, then the CORS ones) whose body the subscriber
-    // set writes from now on; returns its size.
+    // The 200 head of a stream (`headers`, then the CORS ones), counted as the answer; whoever
+    // takes the connection over writes it.
+    QByteArray streamHead(const Headers &headers) const;
+    // Writes that head on this connection, whose body the caller writes from now on; returns
+    // its size.
     qint64 startStream(const Headers &headers) const;
 
 private:

@@ -244,13 +244,13 @@ void SessionRequestHandlers::openStream(const ReplyWriter &reply, Session *sessi
     QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
         lastIdText = request.query().queryItemValue(QStringLiteral("lastEventId")).toLatin1();
-    const qint64 headSize = reply.startStream(
+    const QByteArray head = reply.streamHead(
         {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream")},
          {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
          {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
          {QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")}});
-    m_metrics->countBytesSent(headSize);
-    m_subscribers->addSse(reply.socket(), session, lastSequenceOf(lastIdText),
+    m_metrics->countBytesSent(head.size());
+    m_subscribers->addSse(reply.socket(), head, session, lastSequenceOf(lastIdText),
                           QStringLiteral("client_") + SessionHub::generateId());
 }
 
@@ -269,12 +269,13 @@ void SessionRequestHandlers::openSnapshot(const ReplyWriter &reply, Session *ses
 {
     // The state as catch-up events, one per line, each bounded; the end of the connection ends
     // it (its length is not known in advance).
-    reply.startStream(
+    const QByteArray head = reply.streamHead(
         {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-ndjson")},
          {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
          {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
          {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
-    m_subscribers->addSnapshotReader(reply.socket(), session);
+    m_metrics->countBytesSent(head.size());
+    m_subscribers->addSnapshotReader(reply.socket(), head, session);
 }
 
 void SessionRequestHandlers::confirmAccess(const ReplyWriter &reply, Session *)

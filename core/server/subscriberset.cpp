@@ -5,12 +5,10 @@
 #include "core/server/serverlog.h"
 #include "core/server/servermetrics.h"
 #include "core/server/session.h"
+#include "core/server/streamsocket.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
 
 namespace inkstream::core {
 
@@ -34,7 +32,7 @@ QByteArrayView jsonOfFrame(const QByteArray &frame)
 struct SubscriberSet::Subscriber
 {
     Kind kind = Kind::Sse;
-    QPointer<QTcpSocket> tcp; // Sse, Snapshot
+    QPointer<StreamSocket> stream; // Sse, Snapshot
     QPointer<QWebSocket> webSocket;
     QPointer<Session> session;
     QString sessionId;
@@ -49,7 +47,8 @@ struct SubscriberSet::Subscriber
 
     QObject *socket() const
     {
-        return tcp ? static_cast<QObject *>(tcp.data()) : static_cast<QObject *>(webSocket.data());
+        return stream ? static_cast<QObject *>(stream.data())
+                      : static_cast<QObject *>(webSocket.data());
     }
 };
 
@@ -88,8 +87,8 @@ void SubscriberSet::attach(Session *session)
         // Its viewers would wait forever on a stream that can no longer carry anything.
         for (Subscriber *subscriber : ofSession(id)) {
             subscriber->catchUp.reset();
-            if (subscriber->tcp)
-                subscriber->tcp->disconnectFromHost();
+            if (subscriber->stream)
+                subscriber->stream->closeAfterWriting();
             else if (subscriber->webSocket)
                 subscriber->webSocket->close(QWebSocketProtocol::CloseCodeGoingAway,
                                              QStringLiteral("session deleted"));
@@ -126,9 +125,10 @@ SubscriberSet::Subscriber *SubscriberSet::add(std::unique_ptr<Subscriber> subscr
         if (Subscriber *found = m_subscribers.value(socket))
             pump(found);
     };
-    if (auto *tcp = qobject_cast<QTcpSocket *>(socket)) {
-        connect(tcp, &QAbstractSocket::disconnected, this, removeIt);
-        connect(tcp, &QIODevice::bytesWritten, this, pumpIt);
+    if (auto *stream = qobject_cast<StreamSocket *>(socket)) {
+        connect(stream, &StreamSocket::disconnected, this, removeIt);
+        connect(stream, &StreamSocket::disconnected, stream, &QObject::deleteLater);
+        connect(stream, &StreamSocket::bytesWritten, this, pumpIt);
     } else if (auto *webSocket = qobject_cast<QWebSocket *>(socket)) {
         connect(webSocket, &QWebSocket::disconnected, this, removeIt);
         connect(webSocket, &QWebSocket::bytesWritten, this, pumpIt);
@@ -137,13 +137,20 @@ SubscriberSet::Subscriber *SubscriberSet::add(std::unique_ptr<Subscriber> subscr
     return added;
 }
 
-void SubscriberSet::addSse(QTcpSocket *socket, Session *session, quint64 lastSequence,
-                           const QString &clientId)
+void SubscriberSet::addSse(QTcpSocket *socket, const QByteArray &head, Session *session,
+                           quint64 lastSequence, const QString &clientId)
 {
+    StreamSocket *stream = StreamSocket::takeOver(socket, this);
+    if (!stream) {
+        qCWarning(lcServer, "cannot take over the connection of a stream; closing it");
+        socket->abort();
+        return;
+    }
+    stream->write(head);
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::Sse;
-    subscriber->tcp = socket;
-    subscribe(std::move(subscriber), socket, session, lastSequence, clientId);
+    subscriber->stream = stream;
+    subscribe(std::move(subscriber), stream, session, lastSequence, clientId);
 }
 
 void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
@@ -190,17 +197,24 @@ void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, QObject *s
     pump(added);
 }
 
-void SubscriberSet::addSnapshotReader(QTcpSocket *socket, Session *session)
+void SubscriberSet::addSnapshotReader(QTcpSocket *socket, const QByteArray &head, Session *session)
 {
     flush(session->id());
+    StreamSocket *stream = StreamSocket::takeOver(socket, this);
+    if (!stream) {
+        qCWarning(lcServer, "cannot take over the connection of a snapshot; closing it");
+        socket->abort();
+        return;
+    }
+    stream->write(head);
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::Snapshot;
-    subscriber->tcp = socket;
+    subscriber->stream = stream;
     subscriber->session = session;
     subscriber->sessionId = session->id();
     subscriber->stopAt = m_heads.value(session->id());
     subscriber->catchUp = session->catchUpAfter(0);
-    pump(add(std::move(subscriber), socket));
+    pump(add(std::move(subscriber), stream));
 }
 
 void SubscriberSet::remove(QObject *socket)
@@ -348,8 +362,8 @@ void SubscriberSet::pump(Subscriber *subscriber)
         abort(subscriber);
         return;
     }
-    if (subscriber->kind == Kind::Snapshot && subscriber->tcp)
-        subscriber->tcp->disconnectFromHost(); // after what is written
+    if (subscriber->kind == Kind::Snapshot && subscriber->stream)
+        subscriber->stream->closeAfterWriting();
 }
 
 void SubscriberSet::schedulePump(Subscriber *subscriber)
@@ -373,8 +387,8 @@ void SubscriberSet::schedulePump(Subscriber *subscriber)
 
 qint64 SubscriberSet::unsent(const Subscriber *subscriber) const
 {
-    if (subscriber->tcp)
-        return subscriber->tcp->bytesToWrite();
+    if (subscriber->stream)
+        return subscriber->stream->bytesToWrite();
     if (subscriber->webSocket)
         return subscriber->webSocket->bytesToWrite();
     return 0;
@@ -397,35 +411,19 @@ bool SubscriberSet::write(Subscriber *subscriber, const QByteArray &sse,
         }
         return true;
     }
-    QTcpSocket *socket = subscriber->tcp.data();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState || sse.isEmpty())
+    StreamSocket *stream = subscriber->stream.data();
+    if (!stream || !stream->isOpen() || sse.isEmpty())
         return true;
     m_metrics->countBytesSent(sse.size());
-    qsizetype sent = 0;
-#ifdef Q_OS_UNIX
-    // With nothing queued in Qt, the kernel takes the bytes now: one send() instead of Qt's
-    // enable-notifier / wake / write / disable round per socket, which dominates fan-out to
-    // thousands of subscribers. Whatever the kernel does not take is queued in Qt as usual,
-    // so the order of bytes is kept.
-    if (socket->bytesToWrite() == 0) {
-        const ssize_t written = ::send(int(socket->socketDescriptor()), sse.constData(),
-                                       size_t(sse.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (written == sse.size())
-            return true;
-        sent = written > 0 ? written : 0;
-        // Errors other than a full buffer are left to Qt, which reports them on its write.
-    }
-#endif
-    const QByteArrayView rest = QByteArrayView(sse).sliced(sent);
-    socket->write(rest.data(), rest.size());
+    stream->write(sse);
     return true;
 }
 
 void SubscriberSet::abort(Subscriber *subscriber)
 {
     m_metrics->countSubscriberDropped();
-    if (subscriber->tcp)
-        subscriber->tcp->abort();
+    if (subscriber->stream)
+        subscriber->stream->abort();
     else if (subscriber->webSocket)
         subscriber->webSocket->abort();
 }
@@ -472,8 +470,8 @@ void SubscriberSet::reapStale()
     for (const QPointer<QObject> &socket : std::as_const(tooOld)) {
         // It reconnects and resumes.
         if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
-            if (subscriber->tcp)
-                subscriber->tcp->disconnectFromHost();
+            if (subscriber->stream)
+                subscriber->stream->closeAfterWriting();
             else if (subscriber->webSocket)
                 subscriber->webSocket->close(QWebSocketProtocol::CloseCodeNormal,
                                              QStringLiteral("stream age limit"));
@@ -532,8 +530,8 @@ int SubscriberSet::drop(const QString &sessionId)
     }
     for (const QPointer<QObject> &socket : std::as_const(sockets)) {
         if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
-            if (subscriber->tcp)
-                subscriber->tcp->abort();
+            if (subscriber->stream)
+                subscriber->stream->abort();
             else if (subscriber->webSocket)
                 subscriber->webSocket->abort();
         }
@@ -555,11 +553,11 @@ void SubscriberSet::closeAll(const QString &reason)
             continue;
         subscriber->catchUp.reset();
         const Event notice {0, subscriber->sessionId, ShutdownEvent {reason}};
-        if (QTcpSocket *tcp = subscriber->tcp.data()) {
-            if (tcp->state() == QAbstractSocket::ConnectedState) {
+        if (StreamSocket *stream = subscriber->stream.data()) {
+            if (stream->isOpen()) {
                 if (subscriber->kind == Kind::Sse)
-                    tcp->write(EventCodec::encodeSse(notice));
-                tcp->disconnectFromHost(); // after the notice is written
+                    stream->write(EventCodec::encodeSse(notice));
+                stream->closeAfterWriting(); // after the notice is written
             }
         } else if (QWebSocket *webSocket = subscriber->webSocket.data()) {
             webSocket->sendTextMessage(QString::fromUtf8(EventCodec::encodeJson(notice)));

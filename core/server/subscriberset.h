@@ -41,16 +41,17 @@ public:
     // Live events of `session` reach its subscribers from now on.
     void attach(Session *session);
 
-    // An SSE stream whose response head is written: sends `retry:`, `connected`, the catch-up
-    // after `lastSequence` (0: from the start) and then the live events.
-    void addSse(QTcpSocket *socket, Session *session, quint64 lastSequence,
+    // An SSE stream on `socket` (taken over: see StreamSocket), whose response head is
+    // `head`: sends the head, `retry:`, `connected`, the catch-up after `lastSequence` (0: from
+    // the start) and then the live events.
+    void addSse(QTcpSocket *socket, const QByteArray &head, Session *session, quint64 lastSequence,
                 const QString &clientId);
     // The same over an accepted WebSocket (owned by the set from now on).
     void addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
                       const QString &clientId);
-    // The NDJSON snapshot: the catch-up from sequence 0 to the session's head, then the
-    // connection closes. The response head (without Content-Length) is written already.
-    void addSnapshotReader(QTcpSocket *socket, Session *session);
+    // The NDJSON snapshot: `head` (without Content-Length), the catch-up from sequence 0 to the
+    // session's head, then the connection closes.
+    void addSnapshotReader(QTcpSocket *socket, const QByteArray &head, Session *session);
 
     void setKeepAliveInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds keepAliveInterval() const { return m_keepAliveInterval; }
