@@ -3,7 +3,6 @@
 #include "core/server/httprequesthandler.h"
 #include "core/server/httprequestparser.h"
 #include "core/server/httpresponse.h"
-#include "core/server/httpserver.h"
 #include "core/server/serverlog.h"
 
 #include <QTcpSocket>
@@ -21,12 +20,11 @@ constexpr qsizetype kMaxAnswersAhead = 256;
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpLimits &limits,
-                               HttpRequestHandler *handler, HttpServer *server)
+                               HttpRequestHandler *handler)
     : QObject(socket)
     , m_socket(socket)
     , m_limits(limits)
     , m_handler(handler)
-    , m_server(server)
 {
     setObjectName(QLatin1String(kObjectName));
     // Qt reads no further ahead than this: TCP pushes back on a client that sends faster
@@ -101,14 +99,11 @@ void HttpConnection::readHead()
     }
     m_request.setRemoteAddress(m_socket->peerAddress());
     if (m_request.isWebSocketUpgrade()) {
-        // The handshake stays in the socket for the WebSocket server to read.
         m_state = State::AwaitingResponse;
-        if (m_handler->handleHead(m_request, m_socket)
-            == HttpRequestHandler::HeadVerdict::Upgrade) {
-            m_server->upgradeToWebSocket(m_socket); // deletes this connection
-        } else {
-            m_socket->skip(parsed.headBytes);
-        }
+        m_socket->skip(parsed.headBytes);
+        // Upgrade: the handler took the connection over (this connection goes with its
+        // socket); otherwise it answered.
+        m_handler->handleHead(m_request, m_socket);
         return;
     }
     m_socket->skip(parsed.headBytes);

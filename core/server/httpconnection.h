@@ -13,7 +13,6 @@ class QTcpSocket;
 namespace inkstream::core {
 
 class HttpRequestHandler;
-class HttpServer;
 
 // One client connection of the publisher, request after request under one policy: every head
 // must arrive within the request timeout and fit the head limit, is decided on by the handler
@@ -28,8 +27,7 @@ class HttpConnection final : public QObject
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    HttpConnection(QTcpSocket *socket, const HttpLimits &limits, HttpRequestHandler *handler,
-                   HttpServer *server);
+    HttpConnection(QTcpSocket *socket, const HttpLimits &limits, HttpRequestHandler *handler);
 
     // The connection of a socket the publisher accepted (nullptr for any other socket).
     static HttpConnection *of(QTcpSocket *socket);
@@ -78,7 +76,6 @@ private:
     QTcpSocket *m_socket;
     HttpLimits m_limits;
     HttpRequestHandler *m_handler;
-    HttpServer *m_server;
     State m_state = State::AwaitingHead;
     HttpRequest m_request;
     QByteArray m_body;

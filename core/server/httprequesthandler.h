@@ -14,7 +14,7 @@ public:
     enum class HeadVerdict {
         ReadBody, // read the body within the limits, then handleRequest()
         Answered, // the handler answered (a refusal): the body is never read
-        Upgrade, // a WebSocket handshake the handler takes (HttpServer::webSocketServer())
+        Upgrade, // a WebSocket handshake: the handler took the connection over
     };
 
     virtual ~HttpRequestHandler() = default;

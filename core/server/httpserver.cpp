@@ -1,12 +1,10 @@
 #include "core/server/httpserver.h"
 
 #include "core/server/httpconnection.h"
-#include "core/server/lingeringclose.h"
 #include "core/server/serverlog.h"
 
 #include <QTcpSocket>
 #include <QTimer>
-#include <QWebSocketServer>
 
 namespace inkstream::core {
 
@@ -18,8 +16,6 @@ constexpr std::chrono::milliseconds kAcceptPause {100};
 HttpServer::HttpServer(HttpRequestHandler *handler, QObject *parent)
     : QTcpServer(parent)
     , m_handler(handler)
-    , m_webSockets(
-          new QWebSocketServer(QStringLiteral("inkstream"), QWebSocketServer::NonSecureMode, this))
 {
     connect(this, &QTcpServer::acceptError, this, &HttpServer::onAcceptError);
 }
@@ -33,27 +29,8 @@ void HttpServer::incomingConnection(qintptr descriptor)
         return;
     }
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    auto *connection = new HttpConnection(socket, m_limits, m_handler, this);
+    auto *connection = new HttpConnection(socket, m_limits, m_handler);
     connect(connection, &HttpConnection::timedOut, this, &HttpServer::connectionTimedOut);
-}
-
-void HttpServer::upgradeToWebSocket(QTcpSocket *socket)
-{
-    // The WebSocket server reads the handshake (still unread in the socket) and owns the
-    // connection from now on; the frame and message limits are set on the QWebSocket.
-    socket->disconnect();
-    if (HttpConnection *connection = HttpConnection::of(socket)) {
-        connection->disconnect();
-        connection->setParent(nullptr);
-        connection->deleteLater();
-    }
-    socket->setReadBufferSize(0);
-    LingeringClose::arm(socket, m_limits.lingerTime, this);
-    m_webSockets->setHandshakeTimeout(m_limits.requestTimeout.count() > 0
-                                          ? m_limits.requestTimeout
-                                          : std::chrono::milliseconds(30000));
-    m_webSockets->handleConnection(socket);
-    Q_EMIT socket->readyRead(); // what arrived before it listened
 }
 
 void HttpServer::onAcceptError(QAbstractSocket::SocketError error)

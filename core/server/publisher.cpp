@@ -6,11 +6,10 @@
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 #include "core/server/streamsocket.h"
+#include "core/server/websocketframes.h"
 
 #include <QTcpSocket>
 #include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketServer>
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -28,6 +27,7 @@ using Method = HttpRequest::Method;
 
 // The child of a connection's socket that holds its place in the connection limiter.
 const char *const kAdmissionName = "inkstream-admission";
+constexpr quint16 kPolicyViolation = 1008; // WebSocket close code (RFC 6455 §7.4.1)
 
 CorsPolicy::Headers allowHeader(const QByteArray &methods)
 {
@@ -55,6 +55,7 @@ Publisher::Publisher(SessionHub *hub, QObject *parent)
     , m_routes(hub)
 {
     Q_ASSERT(hub);
+    m_subscribers.setMaxIncomingMessageBytes(kMaxIncomingWebSocketMessage);
     addRoutes();
     for (Session *session : hub->sessions())
         attachSession(session);
@@ -88,8 +89,6 @@ bool Publisher::listen(const QHostAddress &address, quint16 port)
     server->setLimits(m_limits);
     connect(server, &HttpServer::connectionTimedOut, this,
             [this] { m_metrics.countConnectionTimedOut(); });
-    connect(server->webSocketServer(), &QWebSocketServer::newConnection, this,
-            &Publisher::acceptWebSockets);
     if (!server->listen(address, port)) {
         m_errorString = server->errorString();
         qCWarning(lcServer, "cannot listen on %s port %u: %s", qPrintable(address.toString()),
@@ -178,10 +177,13 @@ Publisher::HeadVerdict Publisher::handleHead(const HttpRequest &request, QTcpSoc
             unsigned(socket->peerPort()));
     if (!checkHead(ReplyWriter(request, socket, &m_cors, &m_metrics)))
         return HeadVerdict::Answered;
-    // The token, route and limits of a WebSocket are checked once it is open (openWebSocket):
-    // a browser sees the reason of a close, never the status of a refused handshake.
-    if (request.isWebSocketUpgrade())
+    // The token, route and limits of a WebSocket are checked on its handshake and refused
+    // after it (openWebSocket): a browser sees the reason of a close, never the status of a
+    // refused handshake.
+    if (request.isWebSocketUpgrade()) {
+        openWebSocket(request, socket);
         return HeadVerdict::Upgrade;
+    }
     return route(request, socket, request.bodyFraming() == HttpRequest::BodyFraming::None);
 }
 
@@ -293,8 +295,7 @@ Publisher::HeadVerdict Publisher::route(const HttpRequest &request, QTcpSocket *
 bool Publisher::admitConnection(const ReplyWriter &reply)
 {
     QTcpSocket *socket = reply.socket();
-    if (m_limiter.isUnlimited()
-        || socket->findChild<QObject *>(QLatin1String(kAdmissionName), Qt::FindDirectChildrenOnly))
+    if (m_limiter.isUnlimited() || holdsPlace(socket))
         return true; // a kept-alive connection, admitted with its first request
     const QHostAddress peer = socket->peerAddress();
     const ConnectionLimiter::Verdict verdict = m_limiter.admit(peer);
@@ -312,6 +313,12 @@ bool Publisher::admitConnection(const ReplyWriter &reply)
                             {QByteArrayLiteral("Connection"), QByteArrayLiteral("close")}});
         return false;
     }
+    holdPlace(socket, peer);
+    return true;
+}
+
+void Publisher::holdPlace(QTcpSocket *socket, const QHostAddress &peer)
+{
     // The connection's place is held by a child of its socket, which moves with the
     // connection when a stream takes it over (StreamSocket) and gives the place back when the
     // connection ends.
@@ -319,7 +326,11 @@ bool Publisher::admitConnection(const ReplyWriter &reply)
     admission->setObjectName(QLatin1String(kAdmissionName));
     StreamSocket::markFollowsConnection(admission);
     connect(admission, &QObject::destroyed, this, [this, peer] { m_limiter.release(peer); });
-    return true;
+}
+
+bool Publisher::holdsPlace(QTcpSocket *socket)
+{
+    return socket->findChild<QObject *>(QLatin1String(kAdmissionName), Qt::FindDirectChildrenOnly);
 }
 
 bool Publisher::authorize(const ReplyWriter &reply, AccessPolicy::Need need,
@@ -357,46 +368,34 @@ void Publisher::respondMetrics(const ReplyWriter &reply)
 
 // ---- WebSocket --------------------------------------------------------------------------
 
-void Publisher::acceptWebSockets()
+void Publisher::openWebSocket(const HttpRequest &request, QTcpSocket *socket)
 {
-    QWebSocketServer *server = m_tcpServer->webSocketServer();
-    while (server->hasPendingConnections()) {
-        if (QWebSocket *socket = server->nextPendingConnection())
-            openWebSocket(socket);
-    }
-}
-
-void Publisher::openWebSocket(QWebSocket *socket)
-{
-    socket->setParent(this); // until the subscriber set takes it
-    // Viewers send nothing large: a bigger frame or message closes the socket with 1009
-    // before its payload is buffered.
-    socket->setMaxAllowedIncomingFrameSize(kMaxIncomingWebSocketMessage);
-    socket->setMaxAllowedIncomingMessageSize(kMaxIncomingWebSocketMessage);
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    const QUrl url = socket->requestUrl();
+    const QUrl url = request.url();
     const QString route = ServerMetrics::routeOf(url.path());
-    // Qt 6.4 upgrades before anyone can look at the request: path, token and limits are
-    // checked now. A refusal closes with 1008 (policy violation) and a reason that starts with
-    // the HTTP status it stands for ("401 authentication required"): QWebSocket can only send
-    // the standard codes, so the status travels in the reason.
+    const QByteArray key = request.value(QByteArrayLiteral("sec-websocket-key"));
+    // The handshake is answered, then closed with 1008 (policy violation) and a reason that
+    // starts with the HTTP status it stands for ("401 authentication required"): a browser's
+    // WebSocket sees the reason of a close, never the status of a refused handshake.
     const auto refuse = [&](int httpStatus, const QString &reason) {
         qCInfo(lcServer, "WebSocket %s from %s refused: %s", qPrintable(url.path()),
-               qPrintable(socket->peerAddress().toString()), qPrintable(reason));
+               qPrintable(request.remoteAddress().toString()), qPrintable(reason));
         m_metrics.countResponse(route, httpStatus);
-        // Closed on the next turn: Qt still reads from the socket right after this signal.
-        const QString text = QString::number(httpStatus) + u' ' + reason;
-        QTimer::singleShot(0, socket, [socket, text] {
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, text);
-        });
+        StreamSocket *stream = StreamSocket::takeOver(socket, this);
+        if (!stream) {
+            socket->abort();
+            return;
+        }
+        connect(stream, &StreamSocket::disconnected, stream, &QObject::deleteLater);
+        stream->write(WebSocketFrames::handshakeAnswer(key));
+        stream->write(WebSocketFrames::close(
+            kPolicyViolation, (QString::number(httpStatus) + u' ' + reason).toUtf8()));
+        stream->closeAfterWriting();
     };
 
     // The token first: without it, no answer may tell which sessions exist.
     const QStringList parts = url.path().split(u'/', Qt::SkipEmptyParts);
-    const QByteArray token = AccessPolicy::presentedToken(
-        socket->request().rawHeader(QByteArrayLiteral("Authorization")),
-        url.query(QUrl::FullyEncoded));
-    switch (m_access.check(token, AccessPolicy::Need::Read, sessionIdOf(parts))) {
+    switch (m_access.check(AccessPolicy::presentedToken(request), AccessPolicy::Need::Read,
+                           sessionIdOf(parts))) {
     case AccessPolicy::Verdict::Allowed:
         break;
     case AccessPolicy::Verdict::MissingToken:
@@ -415,21 +414,22 @@ void Publisher::openWebSocket(QWebSocket *socket)
         refuse(404, QStringLiteral("there is no session with id \"%1\"").arg(parts[2]));
         return;
     }
-    const QHostAddress peer = socket->peerAddress();
-    if (!m_limiter.isUnlimited()) {
+    const QHostAddress peer = request.remoteAddress();
+    if (!m_limiter.isUnlimited() && !holdsPlace(socket)) {
         if (m_limiter.admit(peer) != ConnectionLimiter::Verdict::Allowed) {
             m_metrics.countConnectionRefused();
             refuse(429, QStringLiteral("too many connections from %1").arg(peer.toString()));
             return;
         }
-        connect(socket, &QObject::destroyed, this, [this, peer] { m_limiter.release(peer); });
+        holdPlace(socket, peer);
     }
 
-    QByteArray lastIdText = socket->request().rawHeader(QByteArrayLiteral("Last-Event-ID"));
+    QByteArray lastIdText = request.value(QByteArrayLiteral("last-event-id")).trimmed();
     if (lastIdText.isEmpty())
         lastIdText = QUrlQuery(url).queryItemValue(QStringLiteral("lastEventId")).toLatin1();
     m_metrics.countResponse(route, 101);
-    m_subscribers.addWebSocket(socket, session, SessionRequestHandlers::lastSequenceOf(lastIdText),
+    m_subscribers.addWebSocket(socket, key, session,
+                               SessionRequestHandlers::lastSequenceOf(lastIdText),
                                QStringLiteral("client_") + SessionHub::generateId());
 }
 

@@ -24,7 +24,6 @@
 #include <chrono>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace inkstream::core {
 
@@ -155,11 +154,15 @@ private:
     bool admitConnection(const ReplyWriter &reply);
     bool authorize(const ReplyWriter &reply, AccessPolicy::Need need, const QString &sessionId);
     HeadVerdict route(const HttpRequest &request, QTcpSocket *socket, bool bodyRead);
-    void acceptWebSockets();
     void applyLimits();
     // The refusals decided on a head; false when the request was answered.
     bool checkHead(const ReplyWriter &reply);
-    void openWebSocket(QWebSocket *socket);
+    // Answers the WebSocket handshake in `request` and subscribes it, or refuses it (after the
+    // handshake, with the HTTP status in the close reason).
+    void openWebSocket(const HttpRequest &request, QTcpSocket *socket);
+    // The connection of `socket` counts in the limiter (for `peer`) until it ends.
+    void holdPlace(QTcpSocket *socket, const QHostAddress &peer);
+    static bool holdsPlace(QTcpSocket *socket);
     void respondMetrics(const ReplyWriter &reply);
 
     QPointer<SessionHub> m_hub;

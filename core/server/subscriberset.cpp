@@ -6,9 +6,10 @@
 #include "core/server/servermetrics.h"
 #include "core/server/session.h"
 #include "core/server/streamsocket.h"
+#include "core/server/websocketframereader.h"
+#include "core/server/websocketframes.h"
 
 #include <QTcpSocket>
-#include <QWebSocket>
 
 namespace inkstream::core {
 
@@ -20,6 +21,9 @@ constexpr qint64 kLowWater = 256 * 1024;
 constexpr qint64 kPumpBudget = 1024 * 1024;
 // A live subscriber with more than this waiting in its socket is switched to catch-up.
 constexpr qint64 kCatchUpAbove = 1024 * 1024;
+// WebSocket close codes (RFC 6455 §7.4.1).
+constexpr quint16 kNormalClosure = 1000;
+constexpr quint16 kGoingAway = 1001;
 
 QByteArrayView jsonOfFrame(const QByteArray &frame)
 {
@@ -32,8 +36,8 @@ QByteArrayView jsonOfFrame(const QByteArray &frame)
 struct SubscriberSet::Subscriber
 {
     Kind kind = Kind::Sse;
-    QPointer<StreamSocket> stream; // Sse, Snapshot
-    QPointer<QWebSocket> webSocket;
+    QPointer<StreamSocket> stream;
+    std::unique_ptr<WebSocketFrameReader> frames; // WebSocket: what the viewer sends
     QPointer<Session> session;
     QString sessionId;
     QString clientId;
@@ -45,11 +49,7 @@ struct SubscriberSet::Subscriber
     qint64 lastProgressMs = 0; // when its unsent bytes last went down (or were none)
     qint64 lastUnsent = 0;
 
-    QObject *socket() const
-    {
-        return stream ? static_cast<QObject *>(stream.data())
-                      : static_cast<QObject *>(webSocket.data());
-    }
+    QObject *socket() const { return stream.data(); }
 };
 
 SubscriberSet::SubscriberSet(ServerMetrics *metrics, QObject *parent)
@@ -87,11 +87,7 @@ void SubscriberSet::attach(Session *session)
         // Its viewers would wait forever on a stream that can no longer carry anything.
         for (Subscriber *subscriber : ofSession(id)) {
             subscriber->catchUp.reset();
-            if (subscriber->stream)
-                subscriber->stream->closeAfterWriting();
-            else if (subscriber->webSocket)
-                subscriber->webSocket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                                             QStringLiteral("session deleted"));
+            closeStream(subscriber, kGoingAway, QStringLiteral("session deleted"));
         }
         m_batches.remove(id);
         m_heads.remove(id);
@@ -111,61 +107,72 @@ void SubscriberSet::setKeepAliveInterval(std::chrono::milliseconds interval)
 // ---- joining ---------------------------------------------------------------------------
 
 SubscriberSet::Subscriber *SubscriberSet::add(std::unique_ptr<Subscriber> subscriber,
-                                              QObject *socket)
+                                              StreamSocket *stream)
 {
     const qint64 now = m_clock.elapsed();
     subscriber->openedAtMs = now;
     subscriber->lastProgressMs = now;
     Subscriber *added = subscriber.release();
+    QObject *socket = stream;
     m_subscribers.insert(socket, added);
     const auto removeIt = [this, socket] {
         remove(socket);
     };
-    const auto pumpIt = [this, socket] {
+    connect(stream, &StreamSocket::disconnected, this, removeIt);
+    connect(stream, &StreamSocket::disconnected, stream, &QObject::deleteLater);
+    connect(stream, &StreamSocket::bytesWritten, this, [this, socket] {
         if (Subscriber *found = m_subscribers.value(socket))
             pump(found);
-    };
-    if (auto *stream = qobject_cast<StreamSocket *>(socket)) {
-        connect(stream, &StreamSocket::disconnected, this, removeIt);
-        connect(stream, &StreamSocket::disconnected, stream, &QObject::deleteLater);
-        connect(stream, &StreamSocket::bytesWritten, this, pumpIt);
-    } else if (auto *webSocket = qobject_cast<QWebSocket *>(socket)) {
-        connect(webSocket, &QWebSocket::disconnected, this, removeIt);
-        connect(webSocket, &QWebSocket::bytesWritten, this, pumpIt);
+    });
+    if (added->frames) {
+        connect(stream, &StreamSocket::received, this, [this, socket](const QByteArray &bytes) {
+            if (Subscriber *found = m_subscribers.value(socket))
+                readWebSocket(found, bytes);
+        });
     }
-    connect(socket, &QObject::destroyed, this, removeIt);
+    connect(stream, &QObject::destroyed, this, removeIt);
     return added;
 }
 
-void SubscriberSet::addSse(QTcpSocket *socket, const QByteArray &head, Session *session,
-                           quint64 lastSequence, const QString &clientId)
+StreamSocket *SubscriberSet::takeOver(QTcpSocket *socket, const QByteArray &head)
 {
     StreamSocket *stream = StreamSocket::takeOver(socket, this);
     if (!stream) {
         qCWarning(lcServer, "cannot take over the connection of a stream; closing it");
         socket->abort();
-        return;
+        return nullptr;
     }
     stream->write(head);
+    return stream;
+}
+
+void SubscriberSet::addSse(QTcpSocket *socket, const QByteArray &head, Session *session,
+                           quint64 lastSequence, const QString &clientId)
+{
+    StreamSocket *stream = takeOver(socket, head);
+    if (!stream)
+        return;
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::Sse;
     subscriber->stream = stream;
-    subscribe(std::move(subscriber), stream, session, lastSequence, clientId);
+    subscribe(std::move(subscriber), session, lastSequence, clientId);
 }
 
-void SubscriberSet::addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
-                                 const QString &clientId)
+void SubscriberSet::addWebSocket(QTcpSocket *socket, const QByteArray &key, Session *session,
+                                 quint64 lastSequence, const QString &clientId)
 {
-    socket->setParent(this);
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    StreamSocket *stream = takeOver(socket, WebSocketFrames::handshakeAnswer(key));
+    if (!stream)
+        return;
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::WebSocket;
-    subscriber->webSocket = socket;
-    subscribe(std::move(subscriber), socket, session, lastSequence, clientId);
+    subscriber->stream = stream;
+    subscriber->frames = std::make_unique<WebSocketFrameReader>(m_maxIncomingMessageBytes);
+    subscribe(std::move(subscriber), session, lastSequence, clientId);
 }
 
-void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, QObject *socket,
-                              Session *session, quint64 lastSequence, const QString &clientId)
+void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, Session *session,
+                              quint64 lastSequence, const QString &clientId)
 {
     flush(session->id()); // what is queued belongs to the subscribers already there
     const quint64 head = m_heads.value(session->id());
@@ -182,14 +189,14 @@ void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, QObject *s
     connected.resumeAfter = resumeAfter;
     const Event event {0, session->id(), connected};
     const bool isSse = subscriber->kind == Kind::Sse;
-    Subscriber *added = add(std::move(subscriber), socket);
+    StreamSocket *stream = subscriber->stream.data();
+    Subscriber *added = add(std::move(subscriber), stream);
     if (isSse)
         write(added,
               QByteArrayLiteral("retry: ") + QByteArray::number(qint64(m_retryInterval.count()))
-                  + QByteArrayLiteral("\n\n") + EventCodec::encodeSse(event),
-              {});
+                  + QByteArrayLiteral("\n\n") + EventCodec::encodeSse(event));
     else
-        write(added, {}, {QString::fromUtf8(EventCodec::encodeJson(event))});
+        write(added, WebSocketFrames::text(EventCodec::encodeJson(event)));
     qCInfo(lcServer, "session %s: %s subscribed over %s (after %llu of %llu)",
            qPrintable(session->id()), qPrintable(clientId), isSse ? "SSE" : "WebSocket",
            static_cast<unsigned long long>(resumeAfter), static_cast<unsigned long long>(head));
@@ -200,13 +207,9 @@ void SubscriberSet::subscribe(std::unique_ptr<Subscriber> subscriber, QObject *s
 void SubscriberSet::addSnapshotReader(QTcpSocket *socket, const QByteArray &head, Session *session)
 {
     flush(session->id());
-    StreamSocket *stream = StreamSocket::takeOver(socket, this);
-    if (!stream) {
-        qCWarning(lcServer, "cannot take over the connection of a snapshot; closing it");
-        socket->abort();
+    StreamSocket *stream = takeOver(socket, head);
+    if (!stream)
         return;
-    }
-    stream->write(head);
     auto subscriber = std::make_unique<Subscriber>();
     subscriber->kind = Kind::Snapshot;
     subscriber->stream = stream;
@@ -250,7 +253,7 @@ void SubscriberSet::onEventPublished(const QString &sessionId, const QByteArray 
     // subscriber's socket, so a burst costs each socket one write, not one per event.
     Batch &batch = m_batches[sessionId];
     batch.sseBytes += frame;
-    batch.messages.append(QString::fromUtf8(jsonOfFrame(frame)));
+    batch.webSocketBytes += WebSocketFrames::text(jsonOfFrame(frame));
     if (!m_flushScheduled) {
         m_flushScheduled = true;
         QMetaObject::invokeMethod(this, &SubscriberSet::flushAll, Qt::QueuedConnection);
@@ -290,7 +293,8 @@ void SubscriberSet::flush(const QString &sessionId)
         if (subscriber->catchUp) {
             pump(subscriber);
         } else if (subscriber->kind != Kind::Snapshot && !batch.sseBytes.isEmpty()) {
-            if (write(subscriber, batch.sseBytes, batch.messages))
+            if (write(subscriber,
+                      subscriber->kind == Kind::Sse ? batch.sseBytes : batch.webSocketBytes))
                 subscriber->sentThrough = m_heads.value(sessionId);
             else
                 overflowing.append(subscriber);
@@ -310,8 +314,7 @@ void SubscriberSet::pump(Subscriber *subscriber)
         return;
     const quint64 limit = subscriber->kind == Kind::Snapshot ? subscriber->stopAt
                                                              : m_heads.value(subscriber->sessionId);
-    QByteArray sse;
-    QList<QString> messages;
+    QByteArray bytes;
     qint64 produced = 0;
     bool done = false;
     while (unsent(subscriber) + produced < kLowWater && produced < kPumpBudget) {
@@ -320,29 +323,22 @@ void SubscriberSet::pump(Subscriber *subscriber)
             done = true;
             break;
         }
+        const qsizetype before = bytes.size();
         switch (subscriber->kind) {
-        case Kind::Sse: {
-            const QByteArray frame = EventCodec::encodeSse(*event);
-            produced += frame.size();
-            sse += frame;
+        case Kind::Sse:
+            bytes += EventCodec::encodeSse(*event);
+            break;
+        case Kind::WebSocket:
+            bytes += WebSocketFrames::text(EventCodec::encodeJson(*event));
+            break;
+        case Kind::Snapshot:
+            bytes += EventCodec::encodeJson(*event) + '\n';
             break;
         }
-        case Kind::WebSocket: {
-            QString message = QString::fromUtf8(EventCodec::encodeJson(*event));
-            produced += message.size();
-            messages.append(std::move(message));
-            break;
-        }
-        case Kind::Snapshot: {
-            const QByteArray line = EventCodec::encodeJson(*event) + '\n';
-            produced += line.size();
-            sse += line;
-            break;
-        }
-        }
+        produced += bytes.size() - before;
     }
-    if (!sse.isEmpty() || !messages.isEmpty()) {
-        if (!write(subscriber, sse, messages)) {
+    if (!bytes.isEmpty()) {
+        if (!write(subscriber, bytes)) {
             abort(subscriber);
             return;
         }
@@ -387,15 +383,10 @@ void SubscriberSet::schedulePump(Subscriber *subscriber)
 
 qint64 SubscriberSet::unsent(const Subscriber *subscriber) const
 {
-    if (subscriber->stream)
-        return subscriber->stream->bytesToWrite();
-    if (subscriber->webSocket)
-        return subscriber->webSocket->bytesToWrite();
-    return 0;
+    return subscriber->stream ? subscriber->stream->bytesToWrite() : 0;
 }
 
-bool SubscriberSet::write(Subscriber *subscriber, const QByteArray &sse,
-                          const QList<QString> &messages)
+bool SubscriberSet::write(Subscriber *subscriber, const QByteArray &bytes)
 {
     // The bound is on the backlog, not on what comes next: a reader is judged by what it has
     // not taken yet, so one large batch never drops a reader that keeps up.
@@ -404,19 +395,53 @@ bool SubscriberSet::write(Subscriber *subscriber, const QByteArray &sse,
                   qPrintable(subscriber->clientId), static_cast<long long>(unsent(subscriber)));
         return false;
     }
-    if (QWebSocket *webSocket = subscriber->webSocket.data()) {
-        for (const QString &message : messages) {
-            m_metrics->countBytesSent(message.size());
-            webSocket->sendTextMessage(message);
-        }
-        return true;
-    }
     StreamSocket *stream = subscriber->stream.data();
-    if (!stream || !stream->isOpen() || sse.isEmpty())
+    if (!stream || !stream->isOpen() || bytes.isEmpty())
         return true;
-    m_metrics->countBytesSent(sse.size());
-    stream->write(sse);
+    m_metrics->countBytesSent(bytes.size());
+    stream->write(bytes);
     return true;
+}
+
+void SubscriberSet::closeStream(Subscriber *subscriber, quint16 webSocketCode,
+                                const QString &reason)
+{
+    StreamSocket *stream = subscriber->stream.data();
+    if (!stream || !stream->isOpen())
+        return;
+    if (subscriber->kind == Kind::WebSocket)
+        stream->write(WebSocketFrames::close(webSocketCode, reason.toUtf8()));
+    stream->closeAfterWriting();
+}
+
+void SubscriberSet::readWebSocket(Subscriber *subscriber, const QByteArray &bytes)
+{
+    using Incoming = WebSocketFrameReader::Incoming;
+    const QList<Incoming> incoming = subscriber->frames->feed(bytes);
+    for (const Incoming &said : incoming) {
+        StreamSocket *stream = subscriber->stream.data();
+        if (!stream || !stream->isOpen())
+            return;
+        switch (said.kind) {
+        case Incoming::Kind::Ping:
+            stream->write(WebSocketFrames::pong(said.payload));
+            break;
+        case Incoming::Kind::Pong:
+        case Incoming::Kind::Message:
+            break; // a viewer has nothing to say to a stream
+        case Incoming::Kind::Close:
+            // The closing handshake: the same code back, then the end.
+            stream->write(WebSocketFrames::close(said.code == 1005 ? 1000 : said.code, {}));
+            stream->closeAfterWriting();
+            return;
+        case Incoming::Kind::Violation:
+            qCInfo(lcServer, "%s broke the WebSocket protocol (%s); closing with %u",
+                   qPrintable(subscriber->clientId), said.reason.constData(), unsigned(said.code));
+            stream->write(WebSocketFrames::close(said.code, said.reason));
+            stream->closeAfterWriting();
+            return;
+        }
+    }
 }
 
 void SubscriberSet::abort(Subscriber *subscriber)
@@ -424,21 +449,20 @@ void SubscriberSet::abort(Subscriber *subscriber)
     m_metrics->countSubscriberDropped();
     if (subscriber->stream)
         subscriber->stream->abort();
-    else if (subscriber->webSocket)
-        subscriber->webSocket->abort();
 }
 
 // ---- upkeep ----------------------------------------------------------------------------
 
 void SubscriberSet::sendKeepAlive()
 {
-    static const QByteArray ping = QByteArrayLiteral(": ping\n\n");
+    static const QByteArray ssePing = QByteArrayLiteral(": ping\n\n");
+    static const QByteArray webSocketPing = WebSocketFrames::ping();
     const QList<Subscriber *> all = m_subscribers.values();
     for (Subscriber *subscriber : all) {
         if (subscriber->kind == Kind::Sse)
-            write(subscriber, ping, {});
-        else if (subscriber->kind == Kind::WebSocket && subscriber->webSocket)
-            subscriber->webSocket->ping();
+            write(subscriber, ssePing);
+        else if (subscriber->kind == Kind::WebSocket)
+            write(subscriber, webSocketPing);
     }
 }
 
@@ -469,13 +493,8 @@ void SubscriberSet::reapStale()
     }
     for (const QPointer<QObject> &socket : std::as_const(tooOld)) {
         // It reconnects and resumes.
-        if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
-            if (subscriber->stream)
-                subscriber->stream->closeAfterWriting();
-            else if (subscriber->webSocket)
-                subscriber->webSocket->close(QWebSocketProtocol::CloseCodeNormal,
-                                             QStringLiteral("stream age limit"));
-        }
+        if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr)
+            closeStream(subscriber, kNormalClosure, QStringLiteral("stream age limit"));
     }
 }
 
@@ -532,8 +551,6 @@ int SubscriberSet::drop(const QString &sessionId)
         if (Subscriber *subscriber = socket ? m_subscribers.value(socket.data()) : nullptr) {
             if (subscriber->stream)
                 subscriber->stream->abort();
-            else if (subscriber->webSocket)
-                subscriber->webSocket->abort();
         }
     }
     qCInfo(lcServer, "session %s: dropped %d subscribers", qPrintable(sessionId), dropped);
@@ -553,16 +570,11 @@ void SubscriberSet::closeAll(const QString &reason)
             continue;
         subscriber->catchUp.reset();
         const Event notice {0, subscriber->sessionId, ShutdownEvent {reason}};
-        if (StreamSocket *stream = subscriber->stream.data()) {
-            if (stream->isOpen()) {
-                if (subscriber->kind == Kind::Sse)
-                    stream->write(EventCodec::encodeSse(notice));
-                stream->closeAfterWriting(); // after the notice is written
-            }
-        } else if (QWebSocket *webSocket = subscriber->webSocket.data()) {
-            webSocket->sendTextMessage(QString::fromUtf8(EventCodec::encodeJson(notice)));
-            webSocket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
-        }
+        if (subscriber->kind == Kind::Sse)
+            write(subscriber, EventCodec::encodeSse(notice));
+        else if (subscriber->kind == Kind::WebSocket)
+            write(subscriber, WebSocketFrames::text(EventCodec::encodeJson(notice)));
+        closeStream(subscriber, kGoingAway, reason); // after the notice
     }
     qCInfo(lcServer, "closed every stream: %s", qPrintable(reason));
 }

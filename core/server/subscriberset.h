@@ -15,13 +15,13 @@
 #include <memory>
 
 class QTcpSocket;
-class QWebSocket;
 
 namespace inkstream::core {
 
 class CatchUpReader;
 class ServerMetrics;
 class Session;
+class StreamSocket;
 
 // Every viewer of a publisher's sessions, SSE and WebSocket alike, under one policy: a new
 // subscriber first gets its catch-up from the session log (bounded events, read only as fast as
@@ -46,9 +46,10 @@ public:
     // the start) and then the live events.
     void addSse(QTcpSocket *socket, const QByteArray &head, Session *session, quint64 lastSequence,
                 const QString &clientId);
-    // The same over an accepted WebSocket (owned by the set from now on).
-    void addWebSocket(QWebSocket *socket, Session *session, quint64 lastSequence,
-                      const QString &clientId);
+    // The same over a WebSocket: the opening handshake (whose Sec-WebSocket-Key is `key`) is
+    // answered on `socket`, taken over as for SSE.
+    void addWebSocket(QTcpSocket *socket, const QByteArray &key, Session *session,
+                      quint64 lastSequence, const QString &clientId);
     // The NDJSON snapshot: `head` (without Content-Length), the catch-up from sequence 0 to the
     // session's head, then the connection closes.
     void addSnapshotReader(QTcpSocket *socket, const QByteArray &head, Session *session);
@@ -61,6 +62,8 @@ public:
     qint64 maxPendingBytes() const { return m_maxPendingBytes; }
     void setStallTimeout(std::chrono::milliseconds timeout) { m_stallTimeout = timeout; }
     void setMaxStreamAge(std::chrono::milliseconds age) { m_maxStreamAge = age; }
+    // A WebSocket viewer's message (or frame) larger than this closes it with 1009.
+    void setMaxIncomingMessageBytes(qint64 bytes) { m_maxIncomingMessageBytes = bytes; }
 
     int count() const; // SSE and WebSocket streams (snapshot readers are not subscribers)
     int count(const QString &sessionId) const;
@@ -84,20 +87,27 @@ private:
     struct Batch
     {
         QByteArray sseBytes; // the turn's frames, concatenated
-        QList<QString> messages; // the same events as WebSocket text
+        QByteArray webSocketBytes; // the same events as WebSocket text frames
     };
 
-    Subscriber *add(std::unique_ptr<Subscriber> subscriber, QObject *socket);
+    // The connection of `socket` as a stream that starts with `head`; null if it cannot be
+    // taken (then it is closed).
+    StreamSocket *takeOver(QTcpSocket *socket, const QByteArray &head);
+    Subscriber *add(std::unique_ptr<Subscriber> subscriber, StreamSocket *stream);
     // Sends `connected`, then the catch-up after `lastSequence`, then the live events.
-    void subscribe(std::unique_ptr<Subscriber> subscriber, QObject *socket, Session *session,
-                   quint64 lastSequence, const QString &clientId);
+    void subscribe(std::unique_ptr<Subscriber> subscriber, Session *session, quint64 lastSequence,
+                   const QString &clientId);
     void remove(QObject *socket);
     void onEventPublished(const QString &sessionId, const QByteArray &frame);
     void flushAll();
     void flush(const QString &sessionId);
     void pump(Subscriber *subscriber);
     void schedulePump(Subscriber *subscriber);
-    bool write(Subscriber *subscriber, const QByteArray &sse, const QList<QString> &messages);
+    // Bytes framed for the subscriber's kind; false when it reads too slowly to take more.
+    bool write(Subscriber *subscriber, const QByteArray &bytes);
+    // Ends a stream after what is queued (a WebSocket with a close frame first).
+    void closeStream(Subscriber *subscriber, quint16 webSocketCode, const QString &reason);
+    void readWebSocket(Subscriber *subscriber, const QByteArray &bytes);
     qint64 unsent(const Subscriber *subscriber) const;
     void abort(Subscriber *subscriber);
     void sendKeepAlive();
@@ -106,7 +116,7 @@ private:
 
     ServerMetrics *m_metrics = nullptr;
     QHash<QString, QPointer<Session>> m_sessions; // attached, by id
-    QHash<QObject *, Subscriber *> m_subscribers; // by socket (QTcpSocket or QWebSocket)
+    QHash<QObject *, Subscriber *> m_subscribers; // by stream
     QHash<QString, Batch> m_batches; // by session id: live events of this turn
     QHash<QString, quint64> m_heads; // by session id
     bool m_flushScheduled = false;
@@ -118,6 +128,7 @@ private:
     std::chrono::milliseconds m_stallTimeout {60000};
     std::chrono::milliseconds m_maxStreamAge {3600000};
     qint64 m_maxPendingBytes = 16 * 1024 * 1024;
+    qint64 m_maxIncomingMessageBytes = 64 * 1024;
 };
 
 } // namespace inkstream::core

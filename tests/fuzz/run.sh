@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build-fuzz}
 seconds=${2:-20}
-targets=(sseparser eventcodec snapshot dialects socketio recording publisher httphead)
+targets=(sseparser eventcodec snapshot dialects socketio recording publisher httphead websocketframes)
 clangxx=$(command -v clang++ || command -v clang++-14)
 llvm_suffix=$("$clangxx" --version | sed -n 's/.*clang version \([0-9]*\).*/-\1/p' | head -n 1)
 profdata=$(command -v "llvm-profdata$llvm_suffix" || command -v llvm-profdata)

@@ -221,6 +221,41 @@ private Q_SLOTS:
                  QStringLiteral("shutdown"));
         QCOMPARE(ws.closeCode, int(QWebSocketProtocol::CloseCodeGoingAway));
     }
+
+    // The publisher speaks the protocol's control frames itself: a ping gets its pong back,
+    // and a viewer's close gets the closing handshake and ends the subscription.
+    void pingIsAnswered_andCloseIsHandshaken()
+    {
+        Fixture f;
+        WebSocketClient ws(webSocketUrl(f.publisher, QStringLiteral("/api/sessions/s1/ws")));
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.webSocketSubscriberCount(), 1, 10000);
+        QByteArray pongPayload;
+        QObject::connect(
+            &ws.socket, &QWebSocket::pong, &ws.socket,
+            [&pongPayload](quint64, const QByteArray &payload) { pongPayload = payload; });
+        ws.socket.ping("are you there");
+        QTRY_COMPARE_WITH_TIMEOUT(pongPayload, QByteArray("are you there"), 10000);
+        ws.socket.close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("done"));
+        QTRY_VERIFY_WITH_TIMEOUT(ws.closed, 10000);
+        QCOMPARE(ws.closeCode, int(QWebSocketProtocol::CloseCodeNormal));
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.webSocketSubscriberCount(), 0, 10000);
+    }
+
+    // A message over the limit closes with 1009 (message too big); the others are unaffected.
+    void oversizedMessage_closesWith1009()
+    {
+        Fixture f;
+        WebSocketClient big(webSocketUrl(f.publisher, QStringLiteral("/api/sessions/s1/ws")));
+        WebSocketClient other(webSocketUrl(f.publisher, QStringLiteral("/api/sessions/s1/ws")));
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.webSocketSubscriberCount(), 2, 10000);
+        big.socket.sendBinaryMessage(QByteArray(Publisher::kMaxIncomingWebSocketMessage + 1, 'x'));
+        QTRY_VERIFY_WITH_TIMEOUT(big.closed, 10000);
+        QCOMPARE(big.closeCode, int(QWebSocketProtocol::CloseCodeTooMuchData));
+        QTRY_COMPARE_WITH_TIMEOUT(f.publisher.webSocketSubscriberCount(), 1, 10000);
+        f.session->publish(ProgressEvent {10, QString()});
+        QTRY_VERIFY_WITH_TIMEOUT(other.events().size() >= 2, 10000);
+        QVERIFY(!other.closed);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPublisherWebSocket)
