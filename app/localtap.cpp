@@ -34,13 +34,12 @@ QUrl LocalTap::start(const QUrl &upstream, const QByteArray &key, quint16 port, 
     tap->setOpenAiUpstream(upstream);
     tap->setUpstreamKey(key);
     publisher->setTap(tap);
-    // The first thing the window shows: where to point one's tools.
+    // The first thing the window shows: where to point one's tools (one short line: the chat
+    // shows events unwrapped).
     const QString id = QStringLiteral("tap-ready");
-    session->publish(core::ChatEvent {
-        core::ChatEvent::Type::Start, id, core::ChatRole::Event,
-        tr("Tapping %1. Set your tool's OpenAI base URL to %2 and every reply it gets shows "
-           "here.")
-            .arg(upstream.toString(QUrl::RemoveUserInfo), clientBaseUrl().toString())});
+    session->publish(
+        core::ChatEvent {core::ChatEvent::Type::Start, id, core::ChatRole::Event,
+                         tr("Tap ready: base URL %1").arg(clientBaseUrl().toString())});
     session->publish(
         core::ChatEvent {core::ChatEvent::Type::Complete, id, core::ChatRole::Event, {}});
     return publisher->sessionUrl(session->id());
