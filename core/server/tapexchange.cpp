@@ -12,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QScopedValueRollback>
 #include <QTcpSocket>
 
 namespace inkstream::core {
@@ -91,7 +92,12 @@ void TapExchange::start(QNetworkAccessManager *network)
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     m_reply = network->sendCustomRequest(request, m_method, m_body);
     m_body.clear();
-    connect(m_reply, &QNetworkReply::readyRead, this, &TapExchange::onReadyRead);
+    m_reply->setReadBufferSize(kMaxPendingBytes);
+    connect(m_reply, &QNetworkReply::readyRead, this, [this] { onReadyRead(); });
+    connect(m_caller, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_reply && m_reply->bytesAvailable() > 0)
+            onReadyRead();
+    });
     connect(m_reply, &QNetworkReply::finished, this, &TapExchange::onUpstreamFinished);
 }
 
@@ -128,14 +134,14 @@ void TapExchange::writeHead()
     if (m_closeAfter)
         head += QByteArrayLiteral("Connection: close\r\n");
     head += QByteArrayLiteral("\r\n");
+    if (m_publisher)
+        m_publisher->responseStarted(status, contentType);
     if (m_caller) {
         m_caller->write(head);
         m_caller->flush();
     }
     m_metrics->countResponse(m_route, status);
     m_metrics->countBytesSent(head.size());
-    if (m_publisher)
-        m_publisher->responseStarted(status, contentType);
     qCDebug(lcServer, "tap: %s %s -> %d", m_method.constData(), qPrintable(m_upstreamUrl.path()),
             status);
 }
@@ -154,12 +160,18 @@ void TapExchange::writeBody(const QByteArray &bytes)
     m_metrics->countBytesSent(bytes.size());
 }
 
-void TapExchange::onReadyRead()
+void TapExchange::onReadyRead(bool drain)
 {
-    if (m_done || !m_reply)
+    // flush() may emit bytesWritten at once, which asks for more: one read at a time.
+    if (m_done || !m_reply || m_reading)
         return;
+    const QScopedValueRollback reading(m_reading, true);
     if (!m_headWritten)
         writeHead();
+    if (m_done)
+        return; // the caller went away as the head was written
+    if (!drain && m_caller && m_caller->bytesToWrite() > kMaxPendingBytes)
+        return; // read on once the caller took some (bytesWritten)
     const QByteArray bytes = m_reply->readAll();
     writeBody(bytes); // the caller first: publishing never delays a token
     if (m_publisher)
@@ -176,7 +188,7 @@ void TapExchange::onUpstreamFinished()
         answerBadGateway(m_reply->errorString());
         return;
     }
-    onReadyRead();
+    onReadyRead(true);
     if (error != QNetworkReply::NoError && !isHttpStatusError(error)) {
         // The upstream broke off mid-answer: the caller's answer breaks off the same way.
         qCInfo(lcServer, "tap: the upstream broke off %s: %s", qPrintable(m_upstreamUrl.path()),

@@ -32,6 +32,10 @@ class TapExchange final : public QObject
 
 public:
     using Headers = QList<std::pair<QByteArray, QByteArray>>;
+    // What the tap holds for a caller that reads slower than the upstream writes: beyond it,
+    // the upstream is read no further until the caller has taken some (TCP then slows the
+    // upstream down), so a slow caller never makes the tap buffer a whole reply.
+    static constexpr qint64 kMaxPendingBytes = 1024 * 1024;
 
     // `publisher` may be null (forwarded unpublished). `headers`: what goes to the upstream.
     TapExchange(const HttpRequest &request, QTcpSocket *caller, const QUrl &upstreamUrl,
@@ -48,7 +52,9 @@ Q_SIGNALS:
     void finished(inkstream::core::TapExchange *exchange);
 
 private:
-    void onReadyRead();
+    // `drain`: everything the upstream sent is read, however much the caller has not taken yet
+    // (its answer is over).
+    void onReadyRead(bool drain = false);
     void onUpstreamFinished();
     void onCallerGone();
     void writeHead();
@@ -74,6 +80,7 @@ private:
     bool m_noBody = false; // HEAD, 204, 304
     bool m_closeAfter = false;
     bool m_done = false;
+    bool m_reading = false; // inside onReadyRead()
 };
 
 } // namespace inkstream::core
