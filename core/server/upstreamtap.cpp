@@ -158,9 +158,9 @@ void UpstreamTap::forward(const ReplyWriter &reply, ServerMetrics *metrics,
     if (const std::optional<TapApi> api = publishedApi(request); api && m_session) {
         publisher = std::make_unique<TapReplyPublisher>(m_session, *api, ++m_replies, &m_fileNames,
                                                         m_snippetNumbers);
-        publisher->publishPrompt(request.body());
         ++m_publishing;
     }
+    TapReplyPublisher *published = publisher.get();
     auto *exchange = new TapExchange(request, reply.socket(), upstreamUrl(request),
                                      std::move(headers), std::move(publisher), metrics, this);
     m_exchanges.append(exchange);
@@ -168,6 +168,9 @@ void UpstreamTap::forward(const ReplyWriter &reply, ServerMetrics *metrics,
     m_networkOf.insert(exchange, manager);
     connect(exchange, &TapExchange::finished, this, &UpstreamTap::exchangeFinished);
     exchange->start(manager);
+    // The request is on its way first: the prompt is published while the upstream thinks.
+    if (published && published->outcome() == TapReplyPublisher::Outcome::Streaming)
+        published->publishPrompt(request.body());
 }
 
 void UpstreamTap::exchangeFinished(TapExchange *exchange)
