@@ -272,26 +272,26 @@ int GuiCommand::run(int argc, char *argv[])
     StartupReport::installIfRequested(&window, &model);
     window.show();
     LocalTap tap;
-    if (options.demo) {
+    const auto startTap = [&](const QUrl &upstream) {
+        QString error;
+        const QUrl url = tap.start(upstream, options.tapKey, options.port, &error);
+        if (url.isEmpty()) {
+            QMessageBox::critical(&window, QStringLiteral("Inkstream"), error);
+            return;
+        }
+        // On stderr too: the base URL is what one pastes into a tool.
+        QTextStream(stderr) << "inkstream: tapping " << upstream.toString(QUrl::RemoveUserInfo)
+                            << ": point OpenAI-compatible clients at "
+                            << tap.clientBaseUrl().toString() << '\n';
+        window.showStatusMessage(
+            QObject::tr("Tap ready: base URL %1").arg(tap.clientBaseUrl().toString()));
+        client.connectTo(url);
+    };
+    QObject::connect(&window, &ui::MainWindow::tapRequested, &window, startTap);
+    if (options.demo)
         AfterFirstPaint::run(&window, startDemo);
-    } else if (!options.tap.isEmpty()) {
-        AfterFirstPaint::run(&window, [&] {
-            QString error;
-            const QUrl url = tap.start(options.tap, options.tapKey, options.port, &error);
-            if (url.isEmpty()) {
-                QMessageBox::critical(&window, QStringLiteral("Inkstream"), error);
-                return;
-            }
-            // On stderr too: the base URL is what one pastes into a tool.
-            QTextStream(stderr) << "inkstream: tapping "
-                                << options.tap.toString(QUrl::RemoveUserInfo)
-                                << ": point OpenAI-compatible clients at "
-                                << tap.clientBaseUrl().toString() << '\n';
-            window.showStatusMessage(
-                QObject::tr("Tap ready: base URL %1").arg(tap.clientBaseUrl().toString()));
-            client.connectTo(url);
-        });
-    }
+    else if (!options.tap.isEmpty())
+        AfterFirstPaint::run(&window, [&] { startTap(options.tap); });
     if (options.connect.url.isValid())
         AfterFirstPaint::run(&window, [&] {
             window.connectWith(options.connect);

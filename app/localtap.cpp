@@ -18,13 +18,16 @@ LocalTap::~LocalTap() = default;
 
 QUrl LocalTap::start(const QUrl &upstream, const QByteArray &key, quint16 port, QString *error)
 {
-    auto *publisher = new core::Publisher(m_hub, this);
-    if (!publisher->listen(QHostAddress::LocalHost, port)) {
-        *error = tr("The local publisher could not start: %1").arg(publisher->errorString());
-        delete publisher;
-        return {};
+    if (!m_publisher) {
+        auto *publisher = new core::Publisher(m_hub, this);
+        if (!publisher->listen(QHostAddress::LocalHost, port)) {
+            *error = tr("The local publisher could not start: %1").arg(publisher->errorString());
+            delete publisher;
+            return {};
+        }
+        m_publisher = publisher;
     }
-    m_publisher = publisher;
+    // A new session per upstream; an earlier one stays as it was (its tap no longer answers).
     core::Session *session = m_hub->createSession();
     if (!session) {
         *error = tr("The local publisher could not open a session.");
@@ -33,7 +36,7 @@ QUrl LocalTap::start(const QUrl &upstream, const QByteArray &key, quint16 port, 
     auto *tap = new core::UpstreamTap(session, session);
     tap->setOpenAiUpstream(upstream);
     tap->setUpstreamKey(key);
-    publisher->setTap(tap);
+    m_publisher->setTap(tap);
     // The first thing the window shows: where to point one's tools (one short line: the chat
     // shows events unwrapped).
     const QString id = QStringLiteral("tap-ready");
@@ -42,7 +45,7 @@ QUrl LocalTap::start(const QUrl &upstream, const QByteArray &key, quint16 port, 
                          tr("Tap ready: base URL %1").arg(clientBaseUrl().toString())});
     session->publish(
         core::ChatEvent {core::ChatEvent::Type::Complete, id, core::ChatRole::Event, {}});
-    return publisher->sessionUrl(session->id());
+    return m_publisher->sessionUrl(session->id());
 }
 
 QUrl LocalTap::clientBaseUrl() const

@@ -7,7 +7,6 @@
 namespace inkstream::core {
 class Publisher;
 class SessionHub;
-class UpstreamTap;
 } // namespace inkstream::core
 
 namespace inkstream::app {
@@ -25,8 +24,9 @@ public:
     ~LocalTap() override;
 
     // `upstream`: the OpenAI-compatible base URL; `key`: sent instead of the callers' (empty:
-    // theirs goes through); `port` 0: a free one. Returns the session's URL, or an empty URL
-    // with `error` set.
+    // theirs goes through); `port` 0: a free one (the first call decides). Returns the session's
+    // URL, or an empty URL with `error` set. A later call taps another upstream in a new
+    // session on the same publisher.
     QUrl start(const QUrl &upstream, const QByteArray &key, quint16 port, QString *error);
     // What to paste into a tool: http://127.0.0.1:PORT/v1.
     QUrl clientBaseUrl() const;
