@@ -88,7 +88,7 @@ bool UpstreamTap::handles(const QString &path) const
 
 QByteArray UpstreamTap::presentedToken(const HttpRequest &request)
 {
-    const QByteArray own = request.value(QByteArrayLiteral("x-inkstream-token")).trimmed();
+    QByteArray own = request.value(QByteArrayLiteral("x-inkstream-token")).trimmed();
     if (!own.isEmpty())
         return own;
     const QString query
