@@ -7,6 +7,7 @@
 //   raw         fetch of the streamed request: {status, contentType, body} (the bytes)
 //   abort       a stream aborted after its third chunk: {received}
 //   concurrent  two streams of PROMPT at once: {texts, errors}
+//   many        PROMPT (a number) streams at once: {texts, errors}
 //   models      models.list(): {models}; embeddings: embeddings.create(): {embedding}
 'use strict';
 const path = require('path');
@@ -74,6 +75,11 @@ async function main() {
     // PROMPT names both replies' file ("name:same.js"): the tap must keep them apart.
     const [one, two] = await Promise.all([stream(prompt), stream(prompt)]);
     return {texts: [one.text, two.text], errors: [one.error ?? null, two.error ?? null]};
+  }
+  case 'many': { // PROMPT streams at once: {texts}
+    const count = Number(prompt);
+    const results = await Promise.all(Array.from({length: count}, (_, i) => stream(`Write sum.js, ${i}`)));
+    return {texts: results.map((r) => r.text), errors: results.map((r) => r.error ?? null)};
   }
   case 'models':
     return {models: (await client.models.list()).data};

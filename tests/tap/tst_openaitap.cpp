@@ -168,6 +168,7 @@ private Q_SLOTS:
     void midStreamFailures();
     void callerAbortCancelsUpstream();
     void concurrentCallers();
+    void moreCallersThanConnectionsPerHost();
     void toolCalls();
     void otherRoutesAreForwardedUnpublished();
     void upstreamKeyReplacesTheCallers();
@@ -343,6 +344,24 @@ void TstOpenAiTap::concurrentCallers()
                           QStringLiteral("snippet-1.py"), QStringLiteral("snippet-2.py")}));
     QCOMPARE(watch.file(QStringLiteral("same.js")), kSumJs);
     QCOMPARE(watch.file(QStringLiteral("same-2.js")), kSumJs);
+}
+
+// Qt 6.4 opens at most six connections per host and manager: the tap takes another manager
+// for every six callers, so ten callers at once stream at once (the upstream sees all ten open).
+void TstOpenAiTap::moreCallersThanConnectionsPerHost()
+{
+    Tap tap({}, {}, {QStringLiteral("--slow"), QStringLiteral("20")});
+    QVERIFY(tap.ok());
+    const QJsonObject many = openAi(QStringLiteral("many"), tap.tapped(), QStringLiteral("test-key"),
+                                    QStringLiteral("slow"), QStringLiteral("10"));
+    const QJsonArray texts = many[QStringLiteral("texts")].toArray();
+    QCOMPARE(texts.size(), 10);
+    for (const QJsonValue text : texts)
+        QCOMPARE(text.toString(), kReplyText);
+    QCOMPARE(tap.stats()[QStringLiteral("mostOpen")].toInt(), 10);
+    const Watch watch(tap.sessionUrl);
+    QCOMPARE(watch.status(), QStringLiteral("complete"));
+    QCOMPARE(watch.chat(QStringLiteral("assistant")).size(), 10);
 }
 
 void TstOpenAiTap::toolCalls()

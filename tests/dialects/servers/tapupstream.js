@@ -11,7 +11,8 @@
 //   GET /v1/models, POST /v1/embeddings  plain JSON.
 //   POST /api/chat, /api/generate  Ollama NDJSON (or JSON with stream: false); a prompt with
 //     "fail" gets an {"error"} line after part of the reply. GET /api/tags.
-//   GET /stats  {requests, cancelled, completed, authorizations: [...]}.
+//   GET /stats  {requests, cancelled, completed, authorizations: [...], open, mostOpen}
+//     (mostOpen: the most streamed responses open at once).
 // `--delay MS` paces the frames (default 2); `--reply FILE` answers with FILE's text instead of
 // the shared reply (the screenshot's longer file).
 'use strict';
@@ -30,11 +31,14 @@ const delay = option('--delay', 2);
 const slow = option('--slow', 60);
 const tokens = option('--tokens', 2000);
 
-const stats = {requests: 0, cancelled: 0, completed: 0, authorizations: []};
+const stats = {requests: 0, cancelled: 0, completed: 0, authorizations: [], open: 0, mostOpen: 0};
 
-// Counts a response that ends as meant (completed) or that its client left (cancelled).
+// Counts a response that ends as meant (completed) or that its client left (cancelled), and
+// how many streamed at once.
 function track(res) {
+  stats.mostOpen = Math.max(stats.mostOpen, ++stats.open);
   res.on('close', () => {
+    --stats.open;
     if (res.writableFinished) stats.completed++;
     else stats.cancelled++;
   });
