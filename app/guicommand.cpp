@@ -5,6 +5,7 @@
 #include "app/connectoptions.h"
 #include "app/guiapplication.h"
 #include "app/localdemo.h"
+#include "app/localtap.h"
 #include "app/relayoptions.h"
 #include "app/startupreport.h"
 #include "core/client/chatconversation.h"
@@ -12,6 +13,8 @@
 #include "core/client/sessionclient.h"
 #include "core/model/recordingwriter.h"
 #include "core/model/sessionmodel.h"
+#include "core/server/accesspolicy.h"
+#include "core/server/upstreamtap.h"
 #include "ui/apptheme.h"
 #include "ui/mainwindow.h"
 
@@ -33,6 +36,8 @@ int usageError(const QString &message)
 struct GuiOptions
 {
     bool demo = false;
+    QUrl tap; // --tap: the upstream; empty: none
+    QByteArray tapKey; // OPENAI_API_KEY for the tap; empty: the callers' keys go through
     core::ConnectionSettings connect; // url empty: none
     QString prompt;
     double speed = 1.0;
@@ -71,16 +76,24 @@ int parseOptions(const QStringList &arguments, GuiOptions *options)
         QStringLiteral("theme"),
         QStringLiteral("Colours: system (follow the desktop), light or dark. Remembered."),
         QStringLiteral("THEME"));
+    const QCommandLineOption tapOption(
+        QStringLiteral("tap"),
+        QStringLiteral("Start the embedded publisher on loopback as a tap on the "
+                       "OpenAI-compatible server at URL (e.g. http://127.0.0.1:11434/v1) and "
+                       "watch what passes: point any tool's base URL at the address the window "
+                       "shows (docs/tap.md). OPENAI_API_KEY, when set, replaces the tools' keys."),
+        QStringLiteral("URL"));
     const QCommandLineOption portOption(
         QStringLiteral("port"),
-        QStringLiteral("With --demo: the embedded publisher's port (default: a free one)."),
+        QStringLiteral("With --demo or --tap: the embedded publisher's port (default: a free "
+                       "one)."),
         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption recordOption(
         QStringLiteral("record"),
         QStringLiteral("Record every event of the session as it arrives to FILE, to watch again "
                        "with 'inkstream replay FILE' (docs/recording.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({demoOption, connectOption});
+    parser.addOptions({demoOption, tapOption, connectOption});
     ConnectOptions connectOptions;
     connectOptions.addTo(&parser);
     parser.addOptions({speedOption, themeOption, portOption, recordOption});
@@ -111,6 +124,18 @@ int parseOptions(const QStringList &arguments, GuiOptions *options)
     const bool connecting = !connectValue.isEmpty();
     if (parser.isSet(demoOption) && connecting)
         return usageError(QStringLiteral("--demo and --connect cannot be combined"));
+    if (parser.isSet(tapOption)) {
+        if (parser.isSet(demoOption) || connecting)
+            return usageError(QStringLiteral("--tap cannot be combined with --demo or --connect"));
+        QString error;
+        if (!core::UpstreamTap::checkUpstreamUrl(parser.value(tapOption), QStringLiteral("--tap"),
+                                                 &options->tap, &error))
+            return usageError(error);
+        options->tapKey = qgetenv("OPENAI_API_KEY");
+        if (!core::AccessPolicy::normalizeToken(&options->tapKey, QStringLiteral("OPENAI_API_KEY"),
+                                                &error))
+            return usageError(error);
+    }
     bool speedOk = false;
     options->speed = parser.value(speedOption).toDouble(&speedOk);
     if (!speedOk || options->speed <= 0)
@@ -124,7 +149,9 @@ int parseOptions(const QStringList &arguments, GuiOptions *options)
     options->port = quint16(port);
     if (QString relayError; !options->relay.read(parser, &relayError))
         return usageError(relayError);
-    for (const QString &name : options->relay.names() + QStringList {QStringLiteral("port")}) {
+    if (parser.isSet(portOption) && !options->demo && options->tap.isEmpty())
+        return usageError(QStringLiteral("--port goes with --demo or --tap"));
+    for (const QString &name : options->relay.names()) {
         if (parser.isSet(name) && !options->demo)
             return usageError(QStringLiteral("--%1 goes with --demo").arg(name));
     }
@@ -244,9 +271,28 @@ int GuiCommand::run(int argc, char *argv[])
 
     StartupReport::installIfRequested(&window, &model);
     window.show();
+    LocalTap tap;
+    const auto startTap = [&](const QUrl &upstream) {
+        QString error;
+        const QUrl url = tap.start(upstream, options.tapKey, options.port, &error);
+        if (url.isEmpty()) {
+            QMessageBox::critical(&window, QStringLiteral("Inkstream"), error);
+            return;
+        }
+        // On stderr too: the base URL is what one pastes into a tool.
+        QTextStream(stderr) << "inkstream: tapping " << upstream.toString(QUrl::RemoveUserInfo)
+                            << ": point OpenAI-compatible clients at "
+                            << tap.clientBaseUrl().toString() << '\n';
+        window.showStatusMessage(
+            QObject::tr("Tap ready: base URL %1").arg(tap.clientBaseUrl().toString()));
+        client.connectTo(url);
+    };
+    QObject::connect(&window, &ui::MainWindow::tapRequested, &window, startTap);
     if (options.demo)
         AfterFirstPaint::run(&window, startDemo);
-    else if (options.connect.url.isValid())
+    else if (!options.tap.isEmpty())
+        AfterFirstPaint::run(&window, [&] { startTap(options.tap); });
+    if (options.connect.url.isValid())
         AfterFirstPaint::run(&window, [&] {
             window.connectWith(options.connect);
             QString error;

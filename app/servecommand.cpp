@@ -3,6 +3,7 @@
 #include "app/commandline.h"
 #include "app/publishersecurityoptions.h"
 #include "app/relayoptions.h"
+#include "app/tapoptions.h"
 #include "app/terminationsignals.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
@@ -134,6 +135,8 @@ int ServeCommand::run(const QStringList &arguments)
                        sessionOption});
     RelayOptions relayOptions;
     relayOptions.addTo(&parser);
+    TapOptions tapOptions;
+    tapOptions.addTo(&parser);
     const QCommandLineOption recordOption(
         QStringLiteral("record"),
         QStringLiteral("Record every event of the session to FILE (docs/recording.md)."),
@@ -252,6 +255,10 @@ int ServeCommand::run(const QStringList &arguments)
         err << "inkstream serve: " << relayError << '\n';
         return CommandLine::Usage;
     }
+    if (QString tapError; !tapOptions.read(parser, &tapError)) {
+        err << "inkstream serve: " << tapError << '\n';
+        return CommandLine::Usage;
+    }
     raiseFileDescriptorLimit();
     if (!publisher.listen(address, quint16(port))) {
         err << "inkstream serve: cannot listen on " << address.toString() << " port " << port
@@ -307,6 +314,10 @@ int ServeCommand::run(const QStringList &arguments)
     core::NchanRelay *relay = relayOptions.attachTo(session);
     if (relay)
         err << "inkstream serve: relaying to " << relay->publishUrl().toString() << '\n';
+    if (tapOptions.attachTo(session, &publisher)) {
+        for (const QString &line : tapOptions.describe(publisher.baseUrl()))
+            err << "inkstream serve: " << line << '\n';
+    }
 
     if (parser.isSet(demoOption) && parser.isSet(replayOption)) {
         err << "inkstream serve: --demo and --replay cannot be combined\n";

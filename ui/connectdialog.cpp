@@ -80,6 +80,13 @@ ConnectDialog::ConnectDialog(const QUrl &current, QWidget *parent)
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
+    m_tap = m_buttons->addButton(tr("&Tap this server"), QDialogButtonBox::ActionRole);
+    m_tap->setToolTip(tr("Tap an OpenAI-compatible server: start a local tap in front of the "
+                         "URL (its /v1 base URL) and watch what any tool asks through it"));
+    connect(m_tap, &QPushButton::clicked, this, [this] {
+        m_tapChosen = true;
+        accept();
+    });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_url, &QComboBox::editTextChanged, this, &ConnectDialog::validate);
@@ -136,6 +143,7 @@ void ConnectDialog::validate()
         problem = tr("Name the model the endpoint should run.");
     const bool usable = !chosen.url.isEmpty() && (!openAi || !chosen.model.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(usable);
+    m_tap->setEnabled(!chosen.url.isEmpty());
     m_problem->setText(problem);
 }
 

@@ -10,6 +10,7 @@ class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace inkstream::ui {
 
@@ -17,7 +18,8 @@ namespace inkstream::ui {
 // in QSettings, newest first); the dialect (auto-detected by default) and transport choose how
 // the stream is read; the token goes as a bearer token (a publisher's read token, an API key,
 // a Socket.IO auth token) and is never stored; the model names what an OpenAI-compatible
-// endpoint runs. OK stays disabled until the URL is an http(s) URL with a host.
+// endpoint runs. OK stays disabled until the URL is an http(s) URL with a host. "Tap" asks
+// instead for a local tap in front of the URL as an OpenAI-compatible server (docs/tap.md).
 class ConnectDialog final : public QDialog
 {
     Q_OBJECT
@@ -34,6 +36,9 @@ public:
     QComboBox *urlField() const { return m_url; }
     QLineEdit *tokenField() const { return m_token; }
     QDialogButtonBox *buttons() const { return m_buttons; }
+    QPushButton *tapButton() const { return m_tap; }
+    // The dialog was closed with "Tap": url() is the upstream to tap, not a session to follow.
+    bool tapChosen() const { return m_tapChosen; }
 
     // Recent endpoints, newest first, at most maxRecent().
     static QStringList recentEndpoints();
@@ -52,6 +57,8 @@ private:
     QLineEdit *m_model = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QPushButton *m_tap = nullptr;
+    bool m_tapChosen = false;
 };
 
 } // namespace inkstream::ui

@@ -543,6 +543,10 @@ void MainWindow::connectToUrl()
     ConnectDialog dialog(m_client->sessionUrl(), this);
     if (dialog.exec() != QDialog::Accepted || dialog.url().isEmpty())
         return;
+    if (dialog.tapChosen()) {
+        Q_EMIT tapRequested(dialog.url());
+        return;
+    }
     connectWith(dialog.settings());
 }
 

@@ -113,6 +113,8 @@ public:
 
 Q_SIGNALS:
     void localDemoRequested();
+    // The connect dialog asked for a tap in front of `upstream` (docs/tap.md); the app starts it.
+    void tapRequested(const QUrl &upstream);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

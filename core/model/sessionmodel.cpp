@@ -283,8 +283,13 @@ bool SessionModel::applyStep(const StepEvent &step)
     const auto index = static_cast<std::size_t>(step.step);
     if (index >= m_steps.size())
         return fail(QStringLiteral("step event for an unknown step"));
-    if (m_state == SessionState::Idle)
+    // A step that starts after the session ended begins another round of work (a tap's next
+    // reply, the window's next prompt): the session runs again.
+    const bool ended = m_state == SessionState::Complete || m_state == SessionState::Error;
+    if (m_state == SessionState::Idle || (ended && step.status == StepEvent::Status::Start)) {
+        m_sessionError.clear();
         setState(SessionState::Running);
+    }
     StepInfo &info = m_steps[index];
     switch (step.status) {
     case StepEvent::Status::Start:

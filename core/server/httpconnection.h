@@ -38,6 +38,9 @@ public:
     // The handler answers the current request later (answerReady with the ticket returned).
     quint64 deferAnswer();
     void answerReady(quint64 ticket, const QByteArray &bytes, bool close);
+    // The handler wrote its answer to the socket itself (a relayed stream): on to the next
+    // request, or the end. Such a request never goes ahead of deferred answers (mayGoAhead).
+    void answerWritten(bool close) { answered(close); }
     // The response goes on (an event stream): nothing more is read as a request.
     void streamStarted();
 

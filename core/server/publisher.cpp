@@ -6,6 +6,7 @@
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
 #include "core/server/streamsocket.h"
+#include "core/server/upstreamtap.h"
 #include "core/server/websocketframes.h"
 
 #include <QTcpSocket>
@@ -226,11 +227,20 @@ bool Publisher::checkHead(const ReplyWriter &reply)
         return false;
     }
     const QString path = request.url().path();
-    const AccessPolicy::Need need = path == u"/healthz"
-        ? AccessPolicy::Need::Nothing
-        : (request.isSafeMethod() ? AccessPolicy::Need::Read : AccessPolicy::Need::Publish);
-    if (!authorize(reply, need, sessionIdOf(path.split(u'/', Qt::SkipEmptyParts))))
-        return false;
+    if (isTapRequest(request)) {
+        // Whatever the method, a tap request publishes into the tap's session.
+        const Session *session = m_tap->session();
+        if (!authorize(reply, UpstreamTap::presentedToken(request), AccessPolicy::Need::Publish,
+                       session ? session->id() : QString()))
+            return false;
+    } else {
+        const AccessPolicy::Need need = path == u"/healthz"
+            ? AccessPolicy::Need::Nothing
+            : (request.isSafeMethod() ? AccessPolicy::Need::Read : AccessPolicy::Need::Publish);
+        if (!authorize(reply, AccessPolicy::presentedToken(request), need,
+                       sessionIdOf(path.split(u'/', Qt::SkipEmptyParts))))
+            return false;
+    }
     if (request.contentLength() > m_limits.maxBodyBytes) {
         reply.respondError(Status::PayloadTooLarge, QStringLiteral("request body too large"),
                            QStringLiteral("the body has %1 bytes; the limit is %2 bytes")
@@ -289,7 +299,41 @@ void Publisher::addRoutes()
 Publisher::HeadVerdict Publisher::route(const HttpRequest &request, QTcpSocket *socket,
                                         bool bodyRead)
 {
+    if (isTapRequest(request)) {
+        if (!bodyRead)
+            return HeadVerdict::ReadBody;
+        forwardToTap(ReplyWriter(request, socket, &m_cors, &m_metrics));
+        return HeadVerdict::Answered;
+    }
     return m_routes.route(ReplyWriter(request, socket, &m_cors, &m_metrics), bodyRead);
+}
+
+void Publisher::setTap(UpstreamTap *tap)
+{
+    m_tap = tap;
+}
+
+UpstreamTap *Publisher::tap() const
+{
+    return m_tap;
+}
+
+bool Publisher::isTapRequest(const HttpRequest &request) const
+{
+    return m_tap && m_tap->handles(request.url().path());
+}
+
+void Publisher::forwardToTap(const ReplyWriter &reply)
+{
+    // An Authorization that carries the publisher's own token is the caller's way of presenting
+    // it (an OpenAI client's API key): it is checked here and never goes upstream.
+    const QByteArray bearer = AccessPolicy::presentedToken(
+        reply.request().value(QByteArrayLiteral("authorization")), QString());
+    const Session *session = m_tap->session();
+    const bool ours = m_access.requiresTokens() && !bearer.isEmpty()
+        && m_access.check(bearer, AccessPolicy::Need::Publish, session ? session->id() : QString())
+            == AccessPolicy::Verdict::Allowed;
+    m_tap->forward(reply, &m_metrics, ours);
 }
 
 bool Publisher::admitConnection(const ReplyWriter &reply)
@@ -333,10 +377,10 @@ bool Publisher::holdsPlace(QTcpSocket *socket)
     return socket->findChild<QObject *>(QLatin1String(kAdmissionName), Qt::FindDirectChildrenOnly);
 }
 
-bool Publisher::authorize(const ReplyWriter &reply, AccessPolicy::Need need,
-                          const QString &sessionId)
+bool Publisher::authorize(const ReplyWriter &reply, const QByteArray &token,
+                          AccessPolicy::Need need, const QString &sessionId)
 {
-    switch (m_access.check(AccessPolicy::presentedToken(reply.request()), need, sessionId)) {
+    switch (m_access.check(token, need, sessionId)) {
     case AccessPolicy::Verdict::Allowed:
         return true;
     case AccessPolicy::Verdict::MissingToken:

@@ -30,6 +30,7 @@ namespace inkstream::core {
 class HttpServer;
 class ReplyWriter;
 class Session;
+class UpstreamTap;
 
 // Serves the sessions of a SessionHub over HTTP and WebSocket (docs/protocol.md): listens,
 // admits and authorizes every request on its head, then hands it to its route. The routes are
@@ -136,6 +137,11 @@ public:
     // many. Clients reconnect and resume.
     int dropSubscribers(const QString &sessionId);
 
+    // Answers the tap's routes (/v1/..., Ollama's /api/...) by forwarding them through `tap`
+    // (docs/tap.md); null: none. Tap callers need the publish token when tokens are required.
+    void setTap(UpstreamTap *tap);
+    UpstreamTap *tap() const;
+
     // Sends every subscriber a final `shutdown` notice and closes its stream (SIGINT/SIGTERM).
     void closeAllStreams(const QString &reason);
 
@@ -152,7 +158,10 @@ private:
     void addRoutes();
     void attachSession(Session *session);
     bool admitConnection(const ReplyWriter &reply);
-    bool authorize(const ReplyWriter &reply, AccessPolicy::Need need, const QString &sessionId);
+    bool authorize(const ReplyWriter &reply, const QByteArray &token, AccessPolicy::Need need,
+                   const QString &sessionId);
+    bool isTapRequest(const HttpRequest &request) const;
+    void forwardToTap(const ReplyWriter &reply);
     HeadVerdict route(const HttpRequest &request, QTcpSocket *socket, bool bodyRead);
     void applyLimits();
     // The refusals decided on a head; false when the request was answered.
@@ -179,6 +188,7 @@ private:
     HeapReleaser m_heapReleaser {std::chrono::seconds(1)};
     SessionRequestHandlers m_handlers;
     RouteTable m_routes;
+    QPointer<UpstreamTap> m_tap;
 };
 
 } // namespace inkstream::core

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots again: docs/screenshots/take.sh [BUILD_DIR] [GROUP...]
-# GROUP is demo, conflict, chat, connection, steps, failed, small or focus; all of them when
+# GROUP is demo, conflict, chat, tap, connection, steps, failed, small or focus; all of them when
 # none is named.
 # Each shot runs the real `inkstream` window in a private Xvfb with a fresh configuration;
 # xdotool finds the window, types into it and presses shortcuts where a state needs a user, and
@@ -14,7 +14,7 @@ if [ $# -gt 0 ] && [ -d "$1" ]; then
     shift
 fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat connection steps failed small focus)
+[ ${#groups[@]} -gt 0 ] || groups=(demo conflict chat tap connection steps failed small focus)
 inkstream=$build/app/inkstream
 out=$root/docs/screenshots
 work=$(mktemp -d)
@@ -163,6 +163,32 @@ shoot chat-reply-streaming-dark
 stop_gui
 }
 
+# The window as a tap (docs/tap.md): `inkstream --tap` in front of the test suite's upstream,
+# paced slowly, and a client (the official openai npm client) calling through the base URL the
+# window shows; captured while rate_limiter.py is being written.
+shots_tap()
+{
+node "$root/tests/dialects/servers/tapupstream.js" --slow 45 --reply "$out/tap-reply.md" \
+    >"$work/tapupstream.out" 2>>"$work/tapupstream.log" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/tapupstream.out" ] && break; sleep 0.1; done
+port=$(head -1 "$work/tapupstream.out")
+: >"$work/gui.log"
+start_gui --tap "http://127.0.0.1:$port/v1" --theme dark
+base=
+for _ in $(seq 100); do
+    base=$(sed -n 's/.*point OpenAI-compatible clients at \(http[^ ]*\).*/\1/p' "$work/gui.log" | head -1)
+    [ -n "$base" ] && break
+    sleep 0.1
+done
+node "$root/tests/tap/openaiclient.js" stream "$base" test-key slow \
+    'Write a thread-safe token-bucket rate limiter in Python.' >/dev/null &
+pids+=($!)
+sleep 6
+shoot tap
+stop_gui
+}
+
 # A source's own steps in the tracker: seed 004's autopilot (the test suite's writing-flow
 # server) held after `outline` started, so Search and Strategy are done and Outline runs.
 shots_steps()
@@ -275,9 +301,9 @@ done
 
 for group in "${groups[@]}"; do
     case $group in
-    demo | conflict | chat | connection | steps | failed | small | focus) "shots_$group" ;;
+    demo | conflict | chat | tap | connection | steps | failed | small | focus) "shots_$group" ;;
     *)
-        echo "take.sh: unknown group '$group' (demo, conflict, chat, connection, steps," \
+        echo "take.sh: unknown group '$group' (demo, conflict, chat, tap, connection, steps," \
             "failed, small, focus)" >&2
         exit 2
         ;;

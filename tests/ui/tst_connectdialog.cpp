@@ -47,6 +47,25 @@ private Q_SLOTS:
         QCOMPARE(dialog.settings().dialect, core::Dialect::Auto); // recognised from the stream
     }
 
+    // "Tap this server" asks for a tap in front of the URL (docs/tap.md): it needs a usable URL
+    // only (no model: the tools that call through the tap name theirs).
+    void tap_isOfferedForAnyUsableUrl()
+    {
+        ConnectDialog dialog({});
+        dialog.urlField()->setEditText(QString());
+        QVERIFY(!dialog.tapButton()->isEnabled());
+        dialog.urlField()->setEditText(QStringLiteral("http://127.0.0.1:11434/v1"));
+        dialog.dialectField()->setCurrentIndex(
+            dialog.dialectField()->findData(QStringLiteral("openai")));
+        QVERIFY(!dialog.buttons()->button(QDialogButtonBox::Ok)->isEnabled()); // no model
+        QVERIFY(dialog.tapButton()->isEnabled());
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.tapButton()->click();
+        QCOMPARE(accepted.count(), 1);
+        QVERIFY(dialog.tapChosen());
+        QCOMPARE(dialog.url(), QUrl(QStringLiteral("http://127.0.0.1:11434/v1")));
+    }
+
     // An OpenAI-compatible endpoint needs a model before Connect is offered; chat endpoints
     // are posted to, so the transport choice is off for them.
     void settings_followTheChoices()
