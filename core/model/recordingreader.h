@@ -34,6 +34,10 @@ public:
     // a warning and everything else is kept.
     static bool read(const QString &path, Recording *recording, QString *error);
     static bool parse(const QByteArray &bytes, Recording *recording, QString *error);
+    // Reads the header line (with or without its newline) into `recording`'s header fields;
+    // false with a reason when it is not one this build reads.
+    static bool readHeader(const QString &path, Recording *recording, QString *error);
+    static bool parseHeader(QByteArrayView line, Recording *recording, QString *error);
 };
 
 } // namespace inkstream::core
