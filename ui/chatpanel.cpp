@@ -89,6 +89,7 @@ void ChatPanel::addMessage(int index)
                          message.timestamp, this);
     m_messages->insertWidget(m_messages->count() - 1, bubble); // before the stretch
     m_bubbles.append(bubble);
+    m_bubbleIds.append(message.id);
 }
 
 void ChatPanel::appendToMessage(int index, const QString &delta)
@@ -103,11 +104,35 @@ void ChatPanel::updateMessageState(int index)
         target->setStreaming(m_model->chat().at(index).state == core::ChatState::Streaming);
 }
 
+bool ChatPanel::canKeep(int index) const
+{
+    const core::ChatMessage &message = m_model->chat().at(index);
+    const ChatBubble *kept = m_bubbles.at(index);
+    // Event lines are made anew: whether one is under way depends on the lines after it.
+    return m_bubbleIds.at(index) == message.id && kept->role() == message.role
+        && message.role != core::ChatRole::Event && message.text.startsWith(kept->text());
+}
+
 void ChatPanel::rebuild()
 {
-    qDeleteAll(m_bubbles);
-    m_bubbles.clear();
-    for (int i = 0; i < m_model->chat().size(); ++i)
+    // After a reset the first messages are mostly the ones shown already (a replay's seek, a
+    // re-sync): their bubbles stay and catch up with the text, the rest are made anew — a seek
+    // in a session of a thousand messages does not lay out a thousand bubbles again.
+    const QList<core::ChatMessage> &chat = m_model->chat();
+    int kept = 0;
+    while (kept < m_bubbles.size() && kept < chat.size() && canKeep(kept))
+        ++kept;
+    qDeleteAll(m_bubbles.cbegin() + kept, m_bubbles.cend());
+    m_bubbles.resize(kept);
+    m_bubbleIds.resize(kept);
+    for (int i = 0; i < kept; ++i) {
+        ChatBubble *bubble = m_bubbles.at(i);
+        const core::ChatMessage &message = chat.at(i);
+        if (message.text.size() > bubble->text().size())
+            bubble->appendText(message.text.mid(bubble->text().size()));
+        bubble->setStreaming(message.state == core::ChatState::Streaming);
+    }
+    for (int i = kept; i < chat.size(); ++i)
         addMessage(i);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QStringList>
 #include <QWidget>
 
 class QScrollArea;
@@ -36,11 +37,14 @@ private:
     void appendToMessage(int index, const QString &delta);
     void updateMessageState(int index);
     void rebuild();
+    // Whether the bubble at `index` can go on showing the model's message there.
+    bool canKeep(int index) const;
 
     core::SessionModel *m_model = nullptr;
     QScrollArea *m_scrollArea = nullptr;
     QVBoxLayout *m_messages = nullptr;
     QList<ChatBubble *> m_bubbles;
+    QStringList m_bubbleIds; // the message each bubble shows
     bool m_stickToBottom = true;
 };
 

@@ -143,6 +143,42 @@ private Q_SLOTS:
         QVERIFY(!panel.bubble(2)->isUnderWay());
     }
 
+    void reset_keepsTheBubblesOfMessagesStillThere()
+    {
+        // A replay's seek replaces the model: the messages both states share keep their
+        // bubbles (brought up to the text), the others are made anew, and the panel shows
+        // exactly what a panel built on the new state shows.
+        core::SessionModel later;
+        EventFeeder feedLater(&later);
+        feedLater.chat(ChatEvent::Type::Start, QStringLiteral("m1"), QStringLiteral("First"));
+        feedLater.chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral(" message"));
+        feedLater.chat(ChatEvent::Type::Complete, QStringLiteral("m1"));
+        feedLater.chat(ChatEvent::Type::Start, QStringLiteral("m2"), QStringLiteral("Second"));
+        core::SessionModel earlier;
+        EventFeeder feedEarlier(&earlier);
+        feedEarlier.chat(ChatEvent::Type::Start, QStringLiteral("m1"), QStringLiteral("First"));
+        feedEarlier.chat(ChatEvent::Type::Start, QStringLiteral("x"), QStringLiteral("Other"));
+
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        model.copyFrom(earlier);
+        QCOMPARE(panel.messageCount(), 2);
+        ChatBubble *first = panel.bubble(0);
+        QVERIFY(first->isStreaming());
+        model.copyFrom(later);
+        QCOMPARE(panel.bubble(0), first); // kept, and caught up
+        QCOMPARE(first->text(), QStringLiteral("First message"));
+        QVERIFY(!first->isStreaming());
+        QCOMPARE(panel.bubble(1)->text(), QStringLiteral("Second")); // "x" was not "m2"
+        QCOMPARE(panel.messageCount(), 2);
+        core::SessionModel fresh;
+        fresh.copyFrom(later);
+        ChatPanel built(&fresh);
+        QCOMPARE(panel.transcript(), built.transcript());
+        model.copyFrom(earlier); // and back: "First message" is no prefix of "First"
+        QCOMPARE(panel.transcript(), QStringLiteral("assistant: First\nassistant: Other"));
+    }
+
     void autoScroll_stopsWhenTheReaderScrollsUp()
     {
         core::SessionModel model;
