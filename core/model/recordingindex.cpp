@@ -72,6 +72,8 @@ void RecordingIndex::take(const RecordingIndexBatch &batch)
     if (!batch.error.isEmpty())
         Q_EMIT failed(batch.error);
     if (batch.finished) {
+        m_times.squeeze(); // 8 bytes an event, without the room a growing list keeps
+        m_fileStarts.squeeze();
         m_complete = true;
         Q_EMIT completed();
     }

@@ -179,6 +179,40 @@ private Q_SLOTS:
         QCOMPARE(panel.transcript(), QStringLiteral("assistant: First\nassistant: Other"));
     }
 
+    void reset_showsTheLatestMessages_earlierOnesWhenAsked()
+    {
+        // A seek late in a long recording: the latest messages at once, the others on demand.
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        const int total = ChatPanel::kShownAfterReset + 30;
+        for (int i = 0; i < total; ++i)
+            feedSource.chat(ChatEvent::Type::Start, QStringLiteral("m%1").arg(i),
+                            QStringLiteral("message %1").arg(i));
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        model.copyFrom(source);
+        QCOMPARE(panel.messageCount(), ChatPanel::kShownAfterReset);
+        QCOMPARE(panel.earlierMessageCount(), 30);
+        QVERIFY(!panel.bubble(29));
+        QCOMPARE(panel.bubble(30)->text(), QStringLiteral("message 30"));
+        QVERIFY(panel.earlierMessagesButton()->isVisibleTo(&panel));
+        EventFeeder feed(&model);
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m%1").arg(total - 1),
+                  QStringLiteral("!"));
+        QCOMPARE(panel.bubble(total - 1)->text(), QStringLiteral("message %1!").arg(total - 1));
+        panel.earlierMessagesButton()->click();
+        QCOMPARE(panel.messageCount(), total + 0);
+        QCOMPARE(panel.earlierMessageCount(), 0);
+        QVERIFY(!panel.earlierMessagesButton()->isVisibleTo(&panel));
+        core::SessionModel fresh;
+        fresh.copyFrom(model);
+        ChatPanel all(&fresh);
+        all.earlierMessagesButton()->click();
+        QCOMPARE(panel.transcript(), all.transcript());
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("new"), QStringLiteral("after"));
+        QCOMPARE(panel.bubble(total)->text(), QStringLiteral("after"));
+    }
+
     void autoScroll_stopsWhenTheReaderScrollsUp()
     {
         core::SessionModel model;
