@@ -80,9 +80,11 @@ int parseOptions(const QStringList &commandLineArguments, ReplayOptions *options
 int ReplayCommand::run(int argc, char *argv[])
 {
     ReplayOptions options;
-    // Options and the header are checked before any window, so errors need no display. The
-    // events are read by the replay's index in the background once the window is up.
-    const auto parseAndCheck = [&options](const QStringList &arguments) {
+    QString cutOff;
+    // Options, the header and a cut-off end are checked before any window, so they need no
+    // display. The events are read by the replay's index in the background once the window is
+    // up; the other warnings come from it.
+    const auto parseAndCheck = [&options, &cutOff](const QStringList &arguments) {
         if (const int status = parseOptions(arguments, &options); status >= 0)
             return status;
         QString error;
@@ -91,6 +93,9 @@ int ReplayCommand::run(int argc, char *argv[])
             QTextStream(stderr) << "inkstream replay: " << error << '\n';
             return 1;
         }
+        cutOff = core::RecordingReader::cutOffWarning(options.path);
+        if (!cutOff.isEmpty())
+            QTextStream(stderr) << "inkstream replay: warning: " << cutOff << '\n';
         return -1;
     };
     if (const int status = GuiApplication::parseBeforeWindow(argc, argv, parseAndCheck);
@@ -111,10 +116,11 @@ int ReplayCommand::run(int argc, char *argv[])
     }
     replay.setSpeed(options.speed);
     window.attachReplay(&replay, QFileInfo(options.path).fileName());
-    QObject::connect(&replay, &core::ReplayController::warningFound, &window,
-                     [](const QString &warning) {
-                         QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
-                     });
+    QObject::connect(
+        &replay, &core::ReplayController::warningFound, &window, [&cutOff](const QString &warning) {
+            if (warning != cutOff) // said already
+                QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
+        });
     window.showStatusMessage(QObject::tr("Reading the recording…"));
     QObject::connect(&replay, &core::ReplayController::indexed, &window, [&window, &replay] {
         const QString counted

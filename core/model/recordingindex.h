@@ -36,7 +36,7 @@ class RecordingIndex final : public QObject
     Q_DISABLE_COPY_MOVE(RecordingIndex)
 
 public:
-    static constexpr qint64 kDefaultCheckpointBytes = 4 * 1024 * 1024;
+    static constexpr qint64 kDefaultCheckpointBytes = 2 * 1024 * 1024;
 
     explicit RecordingIndex(QObject *parent = nullptr);
     ~RecordingIndex() override;

@@ -1,6 +1,7 @@
 #include "core/model/recordingindexer.h"
 
 #include "core/model/recordingline.h"
+#include "core/model/recordingreader.h"
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 
@@ -80,10 +81,7 @@ void RecordingIndexer::run()
                                 .arg(bufferOffset)
                                 .arg(file.errorString());
     else if (!buffer.isEmpty())
-        m_batch.warnings << QStringLiteral("line %1 is incomplete (the recording was cut off); "
-                                           "replaying up to line %2")
-                                .arg(m_lineNumber + 1)
-                                .arg(m_lineNumber);
+        m_batch.warnings << RecordingReader::cutOffText(m_lineNumber + 1);
     deliver(true);
 }
 

@@ -45,6 +45,26 @@ bool RecordingReader::readHeader(const QString &path, Recording *recording, QStr
     return true;
 }
 
+QString RecordingReader::cutOffWarning(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() == 0 || !file.seek(file.size() - 1)
+        || file.read(1) == "\n" || !file.seek(0))
+        return {};
+    qint64 lines = 0; // complete ones
+    for (QByteArray block; !(block = file.read(1 << 20)).isEmpty();)
+        lines += block.count('\n');
+    return cutOffText(lines + 1);
+}
+
+QString RecordingReader::cutOffText(qint64 lineNumber)
+{
+    return QStringLiteral("line %1 is incomplete (the recording was cut off); replaying up to "
+                          "line %2")
+        .arg(lineNumber)
+        .arg(lineNumber - 1);
+}
+
 bool RecordingReader::parseHeader(QByteArrayView line, Recording *recording, QString *error)
 {
     QJsonParseError parseError;
@@ -92,11 +112,7 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
         const qsizetype lineNumber = i + 1;
         const bool last = i == lines.size() - 1;
         if (last && cutOff) {
-            recording->warnings << QStringLiteral(
-                                       "line %1 is incomplete (the recording was cut off); "
-                                       "replaying up to line %2")
-                                       .arg(lineNumber)
-                                       .arg(lineNumber - 1);
+            recording->warnings << cutOffText(lineNumber);
             break;
         }
         qint64 at = -1;

@@ -202,7 +202,7 @@ void TestReplayIndex::seek_equalsPlayingFromTheStart_data()
     QTest::newRow("a checkpoint after every line") << qint64(1);
     QTest::newRow("every 3 KiB") << qint64(3 * 1024);
     QTest::newRow("every 40 KiB") << qint64(40 * 1024);
-    QTest::newRow("the default (4 MiB: only the one at the start here)")
+    QTest::newRow("the default (2 MiB: only the one at the start here)")
         << RecordingIndex::kDefaultCheckpointBytes;
 }
 
