@@ -27,6 +27,7 @@ private Q_SLOTS:
     void seekToTime_landsOnTheFirstEventAtOrAfter();
     void playAtTheEnd_startsAgain();
     void analytics_measureTheWholeRecording();
+    void playingWhileIndexing_endsWithTheWholeRecording();
 };
 
 namespace {
@@ -253,6 +254,35 @@ void TestReplayController::analytics_measureTheWholeRecording()
     // Every delta is "x<digit>é\n": four code points.
     QCOMPARE(analytics.codeChars(), kFiles * kDeltas * 4);
     QCOMPARE(analytics.tokens(), kFiles * kDeltas + 1);
+}
+
+void TestReplayController::playingWhileIndexing_endsWithTheWholeRecording()
+{
+    // Playing starts before the index has read the file (as `inkstream replay` does): the
+    // clock waits at the end of what is known instead of finishing there, the size grows, and
+    // the replay ends once, with the state of the whole recording.
+    Recording recording;
+    recording.startedAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0), Qt::UTC);
+    for (const Event &event : sampleSession(120, 400))
+        recording.events.append(RecordedEvent {qint64(recording.events.size()) / 100, event});
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.inkrec"));
+    QVERIFY(writeRecordingFile(path, recordingFileBytes(recording.events, recording.startedAt)));
+    SessionModel model;
+    ReplayController replay(&model);
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    QSignalSpy grew(&replay, &ReplayController::sizeChanged);
+    QString error;
+    QVERIFY2(replay.open(path, &error, 64 * 1024), qPrintable(error));
+    replay.setSpeed(ReplayClock::kInstant);
+    replay.play();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(replay.isIndexed());
+    QVERIFY(!grew.isEmpty());
+    QCOMPARE(replay.size(), recording.events.size());
+    QCOMPARE(replay.position(), replay.size());
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
 }
 
 QTEST_GUILESS_MAIN(TestReplayController)
