@@ -50,7 +50,12 @@ for run in $(seq "$runs"); do
     pid=$!
     for _ in $(seq 300); do grep -q "inkstream-startup: first-event" "$work/replay-$run.err" && break; sleep 0.05; done
     at=$(awk '/inkstream-startup: first-event/ {print $3; exit}' "$work/replay-$run.err")
-    first+=("$(( ${at:-0} - start ))")
+    if [ -z "$at" ]; then
+        echo "run $run: no first event painted within 15 s" >&2
+        cat "$work/replay-$run.err" >&2
+        exit 1
+    fi
+    first+=("$(( at - start ))")
     kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 cat_median=$(printf '%s\n' "${cat_ms[@]}" | median)
