@@ -31,7 +31,16 @@ bool CheckpointStore::open(QString *error)
                      .arg(QDir::tempPath(), m_file.errorString());
         return false;
     }
-    m_path = m_file.fileName();
+    // Both handles stay open and the name goes at once: however the process ends (a crash, a
+    // SIGTERM), the system frees the file and nothing is left in the temporary folder.
+    m_reader.setFileName(m_file.fileName());
+    if (!m_reader.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the replay's checkpoint file %1: %2")
+                     .arg(m_file.fileName(), m_reader.errorString());
+        return false;
+    }
+    m_file.setAutoRemove(false);
+    QFile::remove(m_file.fileName());
     return true;
 }
 
@@ -130,16 +139,13 @@ bool CheckpointStore::restore(const ReplayCheckpoint &checkpoint, SessionModel *
             *error = QStringLiteral("checkpoint at event %1: %2").arg(checkpoint.position).arg(why);
         return false;
     };
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(file.errorString());
-    const QMutexLocker lock(&m_mutex);
+    const QMutexLocker lock(&m_mutex); // also keeps restores from sharing m_reader
     if (checkpoint.storeOffset + checkpoint.storeBytes > m_published)
         return fail(QStringLiteral("not written yet"));
     // Mapped only while restoring: the pages read do not stay in the process.
-    const uchar *base = file.map(0, m_published);
+    uchar *base = m_reader.map(0, m_published);
     if (!base)
-        return fail(file.errorString());
+        return fail(m_reader.errorString());
     const auto text = [this, base](const QJsonArray &reference) {
         const int id = reference.at(0).toInt();
         const qint64 chars = reference.at(1).toInteger();
@@ -172,7 +178,7 @@ bool CheckpointStore::restore(const ReplayCheckpoint &checkpoint, SessionModel *
         entry.insert(QStringLiteral("text"), text(chatTexts.at(i).toArray()));
         chat.replace(i, entry);
     }
-    file.unmap(const_cast<uchar *>(base));
+    m_reader.unmap(base);
     session.insert(kFiles, files);
     session.insert(kChat, chat);
     QString why;

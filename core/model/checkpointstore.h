@@ -12,7 +12,8 @@ namespace inkstream::core {
 
 class SessionModel;
 
-// The sessions at a replay's checkpoints, kept on disk (a temporary file) so that memory stays
+// The sessions at a replay's checkpoints, kept on disk (a temporary file without a name, gone
+// with the process) so that memory stays
 // bounded however long the recording is. Texts only grow between resets, so each checkpoint
 // stores just what every file and chat message gained since the one before (a chunk of that
 // text's stream) plus the session without its texts; restoring one joins a text's chunks up
@@ -57,8 +58,8 @@ private:
     bool storeGrowth(const QString &text, Stream *stream, QByteArray *out);
     bool append(const QByteArray &bytes, qint64 *offset, QString *error);
 
-    QTemporaryFile m_file; // written by the writer only
-    QString m_path; // m_file's, for readers
+    QTemporaryFile m_file; // written by the writer only; its name is removed once open
+    mutable QFile m_reader; // the same file, for restore() (under m_mutex)
     // Writer state.
     QList<Stream> m_fileStreams; // by file index
     QList<Stream> m_chatStreams; // by chat message index

@@ -5,6 +5,8 @@
 #include "core/model/sessionmodel.h"
 #include "tests/support/recordingfile.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void damagedLine_isSkipped_seeksStillExact();
     void sessionLogRecords_areNotEvents();
     void notARecording_isRefused();
+    void checkpointFile_leavesNothingBehind();
 
 private:
     QTemporaryDir m_dir;
@@ -392,6 +395,28 @@ void TestReplayIndex::notARecording_isRefused()
     QVERIFY2(error.contains(u"not an Inkstream recording"), qPrintable(error));
     QVERIFY(!index.open(m_dir.filePath(QStringLiteral("missing.inkrec")), &error));
     QVERIFY2(error.contains(u"cannot read recording"), qPrintable(error));
+}
+
+void TestReplayIndex::checkpointFile_leavesNothingBehind()
+{
+    // The checkpoint file has no name from the moment it is made, so a replay that is killed
+    // (SIGTERM, a crash) leaves nothing in the temporary folder.
+    QTemporaryDir temporary;
+    const QByteArray previous = qgetenv("TMPDIR");
+    qputenv("TMPDIR", QFile::encodeName(temporary.path()));
+    const QList<RecordedEvent> events = generatedSession(400, 37);
+    const QString path = m_dir.filePath(QStringLiteral("unnamed.inkrec"));
+    QVERIFY(writeRecordingFile(path, recordingFileBytes(events, kStartedAt)));
+    Opened opened;
+    const bool indexed = openIndexed(path, 1024, &opened);
+    qputenv("TMPDIR", previous);
+    QVERIFY(indexed);
+    QVERIFY(opened.index.checkpoints().size() > 5);
+    QCOMPARE(QDir(temporary.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries),
+             QStringList());
+    SessionModel model;
+    QVERIFY(opened.timeline->seek(300, &model));
+    QCOMPARE(model.toSnapshot(), playedTo(events, 300));
 }
 
 QTEST_GUILESS_MAIN(TestReplayIndex)
