@@ -3,6 +3,7 @@
 #include "app/afterfirstpaint.h"
 #include "app/commandline.h"
 #include "app/guiapplication.h"
+#include "app/startupreport.h"
 #include "core/client/sessionclient.h"
 #include "core/model/recordingreader.h"
 #include "core/model/replaycontroller.h"
@@ -79,39 +80,57 @@ int parseOptions(const QStringList &commandLineArguments, ReplayOptions *options
 int ReplayCommand::run(int argc, char *argv[])
 {
     ReplayOptions options;
-    core::Recording recording;
-    // Options and the file are checked before any window, so errors need no display.
-    const auto parseAndRead = [&options, &recording](const QStringList &arguments) {
+    QString cutOff;
+    // Options, the header and a cut-off end are checked before any window, so they need no
+    // display. The events are read by the replay's index in the background once the window is
+    // up; the other warnings come from it.
+    const auto parseAndCheck = [&options, &cutOff](const QStringList &arguments) {
         if (const int status = parseOptions(arguments, &options); status >= 0)
             return status;
         QString error;
-        if (!core::RecordingReader::read(options.path, &recording, &error)) {
+        core::Recording header;
+        if (!core::RecordingReader::readHeader(options.path, &header, &error)) {
             QTextStream(stderr) << "inkstream replay: " << error << '\n';
             return 1;
         }
-        for (const QString &warning : std::as_const(recording.warnings))
-            QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
+        cutOff = core::RecordingReader::cutOffWarning(options.path);
+        if (!cutOff.isEmpty())
+            QTextStream(stderr) << "inkstream replay: warning: " << cutOff << '\n';
         return -1;
     };
-    if (const int status = GuiApplication::parseBeforeWindow(argc, argv, parseAndRead); status >= 0)
+    if (const int status = GuiApplication::parseBeforeWindow(argc, argv, parseAndCheck);
+        status >= 0)
         return status;
 
     QApplication app(argc, argv);
     GuiApplication::setUp({});
-    const QStringList warnings = recording.warnings;
-    const qsizetype events = recording.events.size();
 
     core::SessionModel model;
     core::SessionClient idleClient(&model); // the window's; never connects in a replay
     ui::MainWindow window(&model, &idleClient);
-    core::ReplayController replay(std::move(recording), &model);
+    core::ReplayController replay(&model);
+    QString error;
+    if (!replay.open(options.path, &error)) { // changed since it was checked
+        QTextStream(stderr) << "inkstream replay: " << error << '\n';
+        return 1;
+    }
     replay.setSpeed(options.speed);
     window.attachReplay(&replay, QFileInfo(options.path).fileName());
-    const QString counted
-        = ui::CountText::of(events, QObject::tr("1 event"), QObject::tr("%1 events"));
-    window.showStatusMessage(warnings.isEmpty()
-                                 ? QObject::tr("%1 recorded").arg(counted)
-                                 : QObject::tr("%1 (%2 replayable)").arg(warnings.last(), counted));
+    QObject::connect(
+        &replay, &core::ReplayController::warningFound, &window, [&cutOff](const QString &warning) {
+            if (warning != cutOff) // said already
+                QTextStream(stderr) << "inkstream replay: warning: " << warning << '\n';
+        });
+    window.showStatusMessage(QObject::tr("Reading the recording…"));
+    QObject::connect(&replay, &core::ReplayController::indexed, &window, [&window, &replay] {
+        const QString counted
+            = ui::CountText::of(replay.size(), QObject::tr("1 event"), QObject::tr("%1 events"));
+        const QStringList &warnings = replay.recording().warnings;
+        window.showStatusMessage(
+            warnings.isEmpty() ? QObject::tr("%1 recorded").arg(counted)
+                               : QObject::tr("%1 (%2 replayable)").arg(warnings.last(), counted));
+    });
+    StartupReport::installIfRequested(&window, &model);
     window.show();
     if (!options.paused)
         AfterFirstPaint::run(&window, [&replay] { replay.play(); });

@@ -26,6 +26,20 @@ void StartupReport::installIfRequested(QWidget *window, core::SessionModel *mode
                          if (state == core::SessionState::Complete)
                              print("complete");
                      });
+    // The first event shown: applied, then the whole window painted with it (a replay's first
+    // frame, tests/bench/replay).
+    QObject::connect(
+        model, &core::SessionModel::eventApplied, report,
+        [window] {
+            QMetaObject::invokeMethod(
+                window,
+                [window] {
+                    window->repaint();
+                    print("first-event");
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::SingleShotConnection);
 }
 
 bool StartupReport::eventFilter(QObject *watched, QEvent *event)

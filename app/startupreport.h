@@ -12,7 +12,9 @@ namespace inkstream::app {
 
 // For the start-up benchmark (tests/bench/startup): with INKSTREAM_STARTUP_REPORT set, prints
 // "inkstream-startup: first-paint EPOCH_MS" when the window first paints and
-// "inkstream-startup: complete EPOCH_MS" when the followed session completes. Otherwise it
+// "inkstream-startup: first-event EPOCH_MS" once the first event is applied and the window
+// painted with it, and "inkstream-startup: complete EPOCH_MS" when the followed session
+// completes. Otherwise it
 // does nothing at all.
 class StartupReport final : public QObject
 {

@@ -4,9 +4,11 @@
 #include "ui/chatbubble.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace inkstream::ui {
 
@@ -26,6 +28,11 @@ ChatPanel::ChatPanel(core::SessionModel *model, QWidget *parent)
     m_messages = new QVBoxLayout(content);
     m_messages->setContentsMargins(10, 6, 10, 10);
     m_messages->setSpacing(8);
+    m_earlier = new QPushButton(content);
+    m_earlier->setFlat(true);
+    m_earlier->hide();
+    connect(m_earlier, &QPushButton::clicked, this, &ChatPanel::showEarlierMessages);
+    m_messages->addWidget(m_earlier);
     m_messages->addStretch(1); // keeps messages at the top while there are few
     m_scrollArea->setWidget(content);
     m_scrollArea->setWidgetResizable(true);
@@ -74,21 +81,54 @@ QString ChatPanel::transcript() const
 
 void ChatPanel::addMessage(int index)
 {
-    if (index != m_bubbles.size())
+    if (index != m_first + m_bubbles.size())
         return rebuild();
-    const core::ChatMessage &message = m_model->chat().at(index);
     // An event line that follows another means the earlier step is done.
-    if (message.role == core::ChatRole::Event) {
+    if (m_model->chat().at(index).role == core::ChatRole::Event) {
         for (ChatBubble *earlier : std::as_const(m_bubbles)) {
             if (earlier->role() == core::ChatRole::Event)
                 earlier->setUnderWay(false);
         }
     }
-    auto *bubble
-        = new ChatBubble(message.role, message.text, message.state == core::ChatState::Streaming,
-                         message.timestamp, this);
+    ChatBubble *bubble = makeBubble(index);
     m_messages->insertWidget(m_messages->count() - 1, bubble); // before the stretch
     m_bubbles.append(bubble);
+    m_bubbleIds.append(m_model->chat().at(index).id);
+}
+
+ChatBubble *ChatPanel::makeBubble(int index)
+{
+    const core::ChatMessage &message = m_model->chat().at(index);
+    return new ChatBubble(message.role, message.text, message.state == core::ChatState::Streaming,
+                          message.timestamp, this);
+}
+
+void ChatPanel::showEarlierMessages()
+{
+    const QList<core::ChatMessage> &chat = m_model->chat();
+    bool eventAfter = std::any_of(m_bubbles.cbegin(), m_bubbles.cend(), [](const ChatBubble *b) {
+        return b->role() == core::ChatRole::Event;
+    });
+    for (int i = m_first - 1; i >= 0; --i) {
+        ChatBubble *bubble = makeBubble(i);
+        if (bubble->role() == core::ChatRole::Event) {
+            if (eventAfter)
+                bubble->setUnderWay(false); // a later event line says this step is done
+            eventAfter = true;
+        }
+        m_messages->insertWidget(1, bubble); // after the button
+        m_bubbles.prepend(bubble);
+        m_bubbleIds.prepend(chat.at(i).id);
+    }
+    m_first = 0;
+    updateEarlierButton();
+}
+
+void ChatPanel::updateEarlierButton()
+{
+    m_earlier->setVisible(m_first > 0);
+    m_earlier->setText(m_first == 1 ? tr("Show 1 earlier message")
+                                    : tr("Show %1 earlier messages").arg(m_first));
 }
 
 void ChatPanel::appendToMessage(int index, const QString &delta)
@@ -103,12 +143,40 @@ void ChatPanel::updateMessageState(int index)
         target->setStreaming(m_model->chat().at(index).state == core::ChatState::Streaming);
 }
 
+bool ChatPanel::canKeep(int index) const
+{
+    const core::ChatMessage &message = m_model->chat().at(m_first + index);
+    const ChatBubble *kept = m_bubbles.at(index);
+    // Event lines are made anew: whether one is under way depends on the lines after it.
+    return m_bubbleIds.at(index) == message.id && kept->role() == message.role
+        && message.role != core::ChatRole::Event && message.text.startsWith(kept->text());
+}
+
 void ChatPanel::rebuild()
 {
-    qDeleteAll(m_bubbles);
-    m_bubbles.clear();
-    for (int i = 0; i < m_model->chat().size(); ++i)
+    // Only the latest messages get bubbles at once. Those that were shown already (a replay's
+    // seek, a re-sync) keep theirs and catch up with the text; the rest are made anew.
+    const QList<core::ChatMessage> &chat = m_model->chat();
+    const int first = int(qMax<qsizetype>(0, chat.size() - kShownAfterReset));
+    int kept = 0;
+    if (first == m_first) {
+        while (kept < m_bubbles.size() && first + kept < chat.size() && canKeep(kept))
+            ++kept;
+    }
+    qDeleteAll(m_bubbles.cbegin() + kept, m_bubbles.cend());
+    m_bubbles.resize(kept);
+    m_bubbleIds.resize(kept);
+    m_first = first;
+    for (int i = 0; i < kept; ++i) {
+        ChatBubble *bubble = m_bubbles.at(i);
+        const core::ChatMessage &message = chat.at(first + i);
+        if (message.text.size() > bubble->text().size())
+            bubble->appendText(message.text.mid(bubble->text().size()));
+        bubble->setStreaming(message.state == core::ChatState::Streaming);
+    }
+    for (int i = first + kept; i < chat.size(); ++i)
         addMessage(i);
+    updateEarlierButton();
 }
 
 } // namespace inkstream::ui

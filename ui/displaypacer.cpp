@@ -161,9 +161,7 @@ void DisplayPacer::resync()
     m_pendingCharacters = 0;
     m_rejected.clear();
     m_allowance = 0;
-    QString error;
-    if (!m_display->loadSnapshot(m_source->toSnapshot(), &error))
-        m_display->clear();
+    m_display->copyFrom(*m_source); // shares the texts: no copy of a large session
     updateTimer();
     Q_EMIT backlogChanged(0, 0);
 }

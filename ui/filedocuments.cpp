@@ -21,7 +21,8 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
     , m_model(model)
     , m_backend(backend)
 {
-    connect(m_model, &core::SessionModel::fileAdded, this, &FileDocuments::addDocument);
+    connect(m_model, &core::SessionModel::fileAdded, this,
+            [this](int fileIndex) { addDocument(fileIndex); });
     connect(m_model, &core::SessionModel::fileTextAppended, this, &FileDocuments::appendText);
     connect(m_model, &core::SessionModel::fileTextReset, this, &FileDocuments::replaceText);
     connect(m_model, &core::SessionModel::fileStateChanged, this, &FileDocuments::updateUndo);
@@ -39,13 +40,30 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
 
 QTextDocument *FileDocuments::document(int fileIndex) const
 {
+    if (fileIndex < 0 || fileIndex >= m_entries.size())
+        return nullptr;
+    fillIfWaiting(fileIndex);
+    return m_entries.at(fileIndex).document;
+}
+
+QTextDocument *FileDocuments::documentAsItIs(int fileIndex) const
+{
     return fileIndex >= 0 && fileIndex < m_entries.size() ? m_entries.at(fileIndex).document
                                                           : nullptr;
 }
 
+void FileDocuments::fillIfWaiting(int fileIndex) const
+{
+    Entry &entry = m_entries[fileIndex];
+    if (!entry.waiting)
+        return;
+    entry.waiting = false;
+    setText(entry.document, m_model->files().at(fileIndex).content);
+}
+
 bool FileDocuments::isUserEdited(int fileIndex) const
 {
-    return document(fileIndex) && m_entries.at(fileIndex).userEdited;
+    return documentAsItIs(fileIndex) && m_entries.at(fileIndex).userEdited;
 }
 
 int FileDocuments::userEditedCount() const
@@ -56,7 +74,7 @@ int FileDocuments::userEditedCount() const
 
 bool FileDocuments::hasConflict(int fileIndex) const
 {
-    return document(fileIndex) && m_entries.at(fileIndex).mine.has_value();
+    return documentAsItIs(fileIndex) && m_entries.at(fileIndex).mine.has_value();
 }
 
 QString FileDocuments::userText(int fileIndex) const
@@ -82,13 +100,13 @@ void FileDocuments::resolveConflict(int fileIndex, Choice choice)
     Q_EMIT conflictResolved(fileIndex);
 }
 
-void FileDocuments::setText(QTextDocument *document, const QString &text)
+void FileDocuments::setText(QTextDocument *document, const QString &text) const
 {
     const QScopedValueRollback<bool> applying(m_applying, true);
     document->setPlainText(text);
 }
 
-void FileDocuments::addDocument(int fileIndex)
+void FileDocuments::addDocument(int fileIndex, Arrival arrival)
 {
     if (fileIndex != m_entries.size())
         return rebuild(); // the model and the documents got out of step; start over
@@ -97,7 +115,9 @@ void FileDocuments::addDocument(int fileIndex)
     document->setUndoRedoEnabled(false);
     document->setDocumentLayout(new StreamingTextLayout(document));
     document->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    setText(document, file.content);
+    const bool waiting = arrival == Arrival::Reset && !file.content.isEmpty();
+    if (!waiting)
+        setText(document, file.content);
     m_backend->attach(document, file.language, file.name);
     connect(document, &QTextDocument::contentsChange, this, [this, document](int, int, int) {
         if (m_applying)
@@ -113,16 +133,22 @@ void FileDocuments::addDocument(int fileIndex)
     Entry entry;
     entry.document = document;
     entry.fileName = file.name;
+    entry.waiting = waiting;
     m_entries.append(entry);
     updateUndo(fileIndex);
-    Q_EMIT documentAdded(fileIndex);
+    if (arrival == Arrival::Added)
+        Q_EMIT documentAdded(fileIndex);
 }
 
 void FileDocuments::appendText(int fileIndex, const QString &delta)
 {
-    QTextDocument *target = document(fileIndex);
+    QTextDocument *target = documentAsItIs(fileIndex);
     if (!target || m_entries.at(fileIndex).keepingMine || hasConflict(fileIndex))
         return;
+    if (m_entries.at(fileIndex).waiting) { // the whole text goes in when it is asked for
+        Q_EMIT documentAppended(fileIndex);
+        return;
+    }
     const QScopedValueRollback<bool> applying(m_applying, true);
     QTextCursor end(target);
     end.movePosition(QTextCursor::End);
@@ -140,7 +166,7 @@ void FileDocuments::appendText(int fileIndex, const QString &delta)
 
 void FileDocuments::replaceText(int fileIndex)
 {
-    QTextDocument *target = document(fileIndex);
+    QTextDocument *target = documentAsItIs(fileIndex);
     if (!target)
         return;
     Entry &entry = m_entries[fileIndex];
@@ -150,6 +176,10 @@ void FileDocuments::replaceText(int fileIndex)
         entry.keepingMine = false; // the AI writes the file again: ask again
     if (entry.keepingMine)
         return;
+    if (entry.waiting) { // never shown, so never edited: it takes the new text when asked
+        Q_EMIT documentReplaced(fileIndex);
+        return;
+    }
     if (entry.userEdited && !entry.mine) {
         entry.mine = target->toPlainText();
         Q_EMIT conflictDetected(fileIndex);
@@ -162,7 +192,7 @@ void FileDocuments::replaceText(int fileIndex)
 
 void FileDocuments::updateUndo(int fileIndex)
 {
-    QTextDocument *target = document(fileIndex);
+    QTextDocument *target = documentAsItIs(fileIndex);
     if (!target)
         return;
     // Switching undo on or off also empties the stack, so streamed text is never undoable.
@@ -192,7 +222,7 @@ void FileDocuments::rebuild()
         delete entry.document;
     m_entries.clear();
     for (int i = 0; i < m_model->files().size(); ++i)
-        addDocument(i);
+        addDocument(i, Arrival::Reset);
 
     QList<int> conflicts;
     for (int i = 0; i < m_entries.size(); ++i) {
@@ -202,6 +232,7 @@ void FileDocuments::rebuild()
             continue;
         entry.userEdited = true;
         entry.keepingMine = it->keepingMine;
+        fillIfWaiting(i);
         if (it->text == m_model->files().at(i).content)
             continue;
         setText(entry.document, it->text);

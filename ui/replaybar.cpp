@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScopedValueRollback>
 #include <QSlider>
 #include <QTimer>
 #include <QToolButton>
@@ -68,8 +69,7 @@ ReplayBar::ReplayBar(core::ReplayController *replay, QWidget *parent)
             &core::ReplayController::seekToNextFileStart);
 
     m_slider = new QSlider(Qt::Horizontal, this);
-    m_slider->setRange(0, int(qMin<qsizetype>(replay->size(), INT_MAX)));
-    m_slider->setPageStep(qMax(1, m_slider->maximum() / 20));
+    updateRange();
     m_slider->setAccessibleName(tr("Replay position"));
     m_slider->setToolTip(tr("Drag to seek anywhere in the recording"));
     connect(m_slider, &QSlider::valueChanged, this, &ReplayBar::onSliderValueChanged);
@@ -107,6 +107,8 @@ ReplayBar::ReplayBar(core::ReplayController *replay, QWidget *parent)
     m_ticker->setInterval(kTickMs);
     connect(m_ticker, &QTimer::timeout, this, &ReplayBar::updatePosition);
     connect(replay, &core::ReplayController::positionChanged, this, &ReplayBar::updatePosition);
+    // The recording is indexed in the background: the slider reaches further as it goes.
+    connect(replay, &core::ReplayController::sizeChanged, this, &ReplayBar::updateRange);
     connect(replay, &core::ReplayController::playingChanged, this, &ReplayBar::updatePlaying);
     connect(replay, &core::ReplayController::speedChanged, this, [this](double factor) {
         const int index = m_speed->findData(factor);
@@ -127,6 +129,14 @@ ReplayBar::ReplayBar(core::ReplayController *replay, QWidget *parent)
 QString ReplayBar::timeText() const
 {
     return m_time->text();
+}
+
+void ReplayBar::updateRange()
+{
+    const QScopedValueRollback updating(m_updatingSlider, true); // a new range is no seek
+    m_slider->setRange(0, int(qMin<qsizetype>(m_replay->size(), INT_MAX)));
+    m_slider->setPageStep(qMax(1, m_slider->maximum() / 20));
+    m_slider->setValue(int(m_replay->position()));
 }
 
 void ReplayBar::updatePosition()

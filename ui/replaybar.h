@@ -41,6 +41,7 @@ Q_SIGNALS:
     void playheadMoved(qint64 ms);
 
 private:
+    void updateRange();
     void updatePosition();
     void updatePlaying(bool playing);
     void onSliderValueChanged(int value);

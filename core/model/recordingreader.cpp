@@ -1,8 +1,7 @@
 #include "core/model/recordingreader.h"
 
-#include "core/model/logrecord.h"
+#include "core/model/recordingline.h"
 #include "core/model/recordingwriter.h"
-#include "core/protocol/eventcodec.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -10,6 +9,13 @@
 #include <optional>
 
 namespace inkstream::core {
+
+namespace {
+
+// A header is a short line; a foreign file without line breaks is not read whole to find out.
+constexpr qint64 kMaxHeaderBytes = 1024 * 1024;
+
+} // namespace
 
 bool RecordingReader::read(const QString &path, Recording *recording, QString *error)
 {
@@ -25,26 +31,47 @@ bool RecordingReader::read(const QString &path, Recording *recording, QString *e
     return true;
 }
 
-bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QString *error)
+bool RecordingReader::readHeader(const QString &path, Recording *recording, QString *error)
 {
-    *recording = {};
-    // Views into `bytes`, each followed there by its newline (but a cut-off last line).
-    QList<QByteArrayView> lines;
-    for (qsizetype start = 0; start < bytes.size();) {
-        const qsizetype end = bytes.indexOf('\n', start);
-        const qsizetype stop = end < 0 ? bytes.size() : end;
-        lines.append(QByteArrayView(bytes).sliced(start, stop - start));
-        start = stop + 1;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read recording %1: %2").arg(path, file.errorString());
+        return false;
     }
-    // A file that ends without a newline was cut off in the middle of its last line.
-    const bool cutOff = !bytes.isEmpty() && !bytes.endsWith('\n');
-    const auto raw = [](QByteArrayView view) {
-        return QByteArray::fromRawData(view.data(), view.size());
-    };
+    if (!parseHeader(file.readLine(kMaxHeaderBytes), recording, error)) {
+        *error = QStringLiteral("%1: %2").arg(path, *error);
+        return false;
+    }
+    return true;
+}
 
+QString RecordingReader::cutOffWarning(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() == 0 || !file.seek(file.size() - 1)
+        || file.read(1) == "\n" || !file.seek(0))
+        return {};
+    qint64 lines = 0; // complete ones
+    for (QByteArray block; !(block = file.read(1 << 20)).isEmpty();)
+        lines += block.count('\n');
+    return cutOffText(lines + 1);
+}
+
+QString RecordingReader::cutOffText(qint64 lineNumber)
+{
+    return QStringLiteral("line %1 is incomplete (the recording was cut off); replaying up to "
+                          "line %2")
+        .arg(lineNumber)
+        .arg(lineNumber - 1);
+}
+
+bool RecordingReader::parseHeader(QByteArrayView line, Recording *recording, QString *error)
+{
     QJsonParseError parseError;
-    const QJsonObject header = QJsonDocument::fromJson(raw(lines.value(0)), &parseError).object();
-    if (lines.isEmpty() || parseError.error != QJsonParseError::NoError
+    const QJsonObject header
+        = QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &parseError)
+              .object();
+    if (parseError.error != QJsonParseError::NoError
         || header.value(QStringLiteral("format")).toString() != u"inkstream-recording") {
         *error = QStringLiteral("not an Inkstream recording (the first line is not its header)");
         return false;
@@ -61,62 +88,45 @@ bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QStri
     recording->dialect = header.value(QStringLiteral("dialect")).toString();
     recording->startedAt = QDateTime::fromString(
         header.value(QStringLiteral("startedAt")).toString(), Qt::ISODateWithMs);
+    return true;
+}
+
+bool RecordingReader::parse(const QByteArray &bytes, Recording *recording, QString *error)
+{
+    *recording = {};
+    // Views into `bytes`, each followed there by its newline (but a cut-off last line).
+    QList<QByteArrayView> lines;
+    for (qsizetype start = 0; start < bytes.size();) {
+        const qsizetype end = bytes.indexOf('\n', start);
+        const qsizetype stop = end < 0 ? bytes.size() : end;
+        lines.append(QByteArrayView(bytes).sliced(start, stop - start));
+        start = stop + 1;
+    }
+    // A file that ends without a newline was cut off in the middle of its last line.
+    const bool cutOff = !bytes.isEmpty() && !bytes.endsWith('\n');
+
+    if (!parseHeader(lines.value(0), recording, error))
+        return false;
 
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype lineNumber = i + 1;
         const bool last = i == lines.size() - 1;
         if (last && cutOff) {
-            recording->warnings << QStringLiteral(
-                                       "line %1 is incomplete (the recording was cut off); "
-                                       "replaying up to line %2")
-                                       .arg(lineNumber)
-                                       .arg(lineNumber - 1);
+            recording->warnings << cutOffText(lineNumber);
             break;
         }
         qint64 at = -1;
         std::optional<Event> event;
         QString problem;
-        if (recording->version >= 2) {
-            // Checksummed records; a session log also holds records that are not events.
-            QByteArrayView kind;
-            QByteArrayView value;
-            const QByteArrayView line(lines[i].data(), lines[i].size() + 1); // with its newline
-            if (LogRecord::parse(line, &at, &kind, &value) != LogRecord::Parse::Ok) {
-                recording->warnings
-                    << QStringLiteral("line %1 skipped: damaged (its checksum does not match)")
-                           .arg(lineNumber);
-                continue;
-            }
-            if (kind != "event")
-                continue;
-            DecodeResult decoded = EventCodec::decode({}, value);
-            event = std::move(decoded.event);
-            problem = decoded.error;
-        } else {
-            const QJsonObject object = QJsonDocument::fromJson(raw(lines[i]), &parseError).object();
-            if (parseError.error != QJsonParseError::NoError
-                || !object.value(QStringLiteral("event")).isObject()) {
-                recording->warnings
-                    << QStringLiteral("line %1 skipped: not a recorded event").arg(lineNumber);
-                continue;
-            }
-            DecodeResult decoded
-                = EventCodec::decodeObject({}, object.value(QStringLiteral("event")).toObject());
-            event = std::move(decoded.event);
-            problem = decoded.error;
-            at = object.value(QStringLiteral("t")).toInteger(-1);
-        }
-        if (!event) {
+        // With its newline (the cut-off last line was handled above).
+        const QByteArrayView line(lines[i].data(), lines[i].size() + 1);
+        const RecordingLine::Kind kind
+            = RecordingLine::decode(line, recording->version, &at, &event, &problem);
+        if (kind == RecordingLine::Kind::Other)
+            continue;
+        if (kind == RecordingLine::Kind::Skipped) {
             recording->warnings
                 << QStringLiteral("line %1 skipped: %2").arg(lineNumber).arg(problem);
-            continue;
-        }
-        // Arrival times are milliseconds since the start, never negative, never going back:
-        // the replay timeline and seeking rely on that order.
-        if (at < 0) {
-            recording->warnings << QStringLiteral("line %1 skipped: \"t\" must be a "
-                                                  "non-negative integer of milliseconds")
-                                       .arg(lineNumber);
             continue;
         }
         const qint64 previous = recording->events.isEmpty() ? 0 : recording->events.last().atMs;

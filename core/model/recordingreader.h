@@ -34,6 +34,16 @@ public:
     // a warning and everything else is kept.
     static bool read(const QString &path, Recording *recording, QString *error);
     static bool parse(const QByteArray &bytes, Recording *recording, QString *error);
+    // Reads the header line (with or without its newline) into `recording`'s header fields;
+    // false with a reason when it is not one this build reads.
+    static bool readHeader(const QString &path, Recording *recording, QString *error);
+    // The warning for a recording whose last line was cut off ("line N is incomplete ..."), as
+    // read() gives it; empty when it ends with a complete line. Reads one byte of an intact
+    // file, and counts the lines of a cut one.
+    static QString cutOffWarning(const QString &path);
+    // "line N is incomplete (the recording was cut off); replaying up to line N-1"
+    static QString cutOffText(qint64 lineNumber);
+    static bool parseHeader(QByteArrayView line, Recording *recording, QString *error);
 };
 
 } // namespace inkstream::core

@@ -5,9 +5,9 @@
 
 namespace inkstream::core {
 
-ReplayClock::ReplayClock(const QList<RecordedEvent> *events, QObject *parent)
+ReplayClock::ReplayClock(const QList<qint64> *times, QObject *parent)
     : QObject(parent)
-    , m_events(events)
+    , m_times(times)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -24,7 +24,7 @@ qint64 ReplayClock::timeMs() const
 
 qint64 ReplayClock::durationMs() const
 {
-    return m_events->isEmpty() ? 0 : m_events->last().atMs;
+    return m_times->isEmpty() ? 0 : m_times->last();
 }
 
 void ReplayClock::setSpeed(double factor)
@@ -42,7 +42,7 @@ void ReplayClock::play()
 {
     if (m_playing)
         return;
-    if (isAtEnd())
+    if (isAtEnd() && m_complete)
         return; // nothing left; whoever owns the clock decides whether to start again
     m_playing = true;
     anchor(m_anchorMs);
@@ -62,9 +62,22 @@ void ReplayClock::pause()
 
 void ReplayClock::setPosition(qsizetype position)
 {
-    m_next = std::clamp<qsizetype>(position, 0, m_events->size());
-    anchor(m_next > 0 ? m_events->at(m_next - 1).atMs : 0);
+    m_next = std::clamp<qsizetype>(position, 0, m_times->size());
+    anchor(m_next > 0 ? m_times->at(m_next - 1) : 0);
     if (m_playing)
+        releaseDue();
+}
+
+void ReplayClock::setComplete(bool complete)
+{
+    m_complete = complete;
+    if (complete && m_playing)
+        releaseDue(); // finishes when it was waiting at the end
+}
+
+void ReplayClock::timesAppended()
+{
+    if (m_playing && !m_timer.isActive())
         releaseDue();
 }
 
@@ -81,7 +94,7 @@ void ReplayClock::releaseDue()
     const qsizetype from = m_next;
     const bool instant = m_speed <= 0;
     const qint64 now = instant ? durationMs() : timeMs();
-    while (m_next < m_events->size() && m_events->at(m_next).atMs <= now)
+    while (m_next < m_times->size() && m_times->at(m_next) <= now)
         ++m_next;
     if (instant)
         anchor(durationMs());
@@ -89,6 +102,8 @@ void ReplayClock::releaseDue()
         Q_EMIT advanced(from, m_next);
     if (!m_playing)
         return; // a listener paused (or moved and re-ran) the clock
+    if (isAtEnd() && !m_complete)
+        return; // waits for more times (timesAppended)
     if (isAtEnd()) {
         anchor(durationMs());
         m_playing = false;
@@ -96,7 +111,7 @@ void ReplayClock::releaseDue()
         Q_EMIT finished();
         return;
     }
-    const double waitMs = double(m_events->at(m_next).atMs - timeMs()) / m_speed;
+    const double waitMs = double(m_times->at(m_next) - timeMs()) / m_speed;
     m_timer.start(int(std::clamp(std::ceil(waitMs), 0.0, 60.0 * 60 * 1000)));
 }
 

@@ -1,34 +1,49 @@
 #include "core/model/replaycontroller.h"
 
 #include "core/model/sessionmodel.h"
-#include "core/protocol/eventcodec.h"
 
 namespace inkstream::core {
 
 namespace {
 
-constexpr int kCheckpointInterval = 1000;
+// Beyond this many events due at once, a seek (a checkpoint and at most one interval read)
+// costs less than applying them one by one to a model that views watch.
+constexpr qsizetype kPlayOnLimit = 1000;
 
 } // namespace
 
-ReplayController::ReplayController(Recording recording, SessionModel *model, QObject *parent)
+ReplayController::ReplayController(SessionModel *model, QObject *parent)
     : QObject(parent)
-    , m_timeline(std::exchange(recording.events, {}), kCheckpointInterval, recording.startedAt)
+    , m_timeline(&m_index)
     , m_model(model)
-    , m_clock(&m_timeline.events())
+    , m_clock(&m_index.times())
 {
-    m_recording = std::move(recording);
-    for (const RecordedEvent &recorded : m_timeline.events())
-        m_analytics.recordEvent(recorded.event, EventCodec::encodeSse(recorded.event).size(),
-                                recorded.atMs);
+    m_clock.setComplete(false);
     connect(&m_clock, &ReplayClock::advanced, this, &ReplayController::applyDue);
     connect(&m_clock, &ReplayClock::playingChanged, this, &ReplayController::playingChanged);
     connect(&m_clock, &ReplayClock::finished, this, &ReplayController::finished);
+    connect(&m_index, &RecordingIndex::grew, this, [this](qsizetype size) {
+        Q_EMIT sizeChanged(size);
+        m_clock.timesAppended();
+    });
+    connect(&m_index, &RecordingIndex::completed, this, [this] {
+        m_clock.setComplete(true);
+        Q_EMIT indexed();
+    });
+    connect(&m_index, &RecordingIndex::warningFound, this, &ReplayController::warningFound);
+    connect(&m_index, &RecordingIndex::failed, this, [this](const QString &error) {
+        Q_EMIT errorOccurred(tr("Cannot index the recording: %1").arg(error));
+    });
+}
+
+bool ReplayController::open(const QString &path, QString *error, qint64 checkpointBytes)
+{
+    return m_index.open(path, error, checkpointBytes) && m_timeline.open(error);
 }
 
 void ReplayController::play()
 {
-    if (m_clock.isAtEnd() && !seek(0))
+    if (m_clock.isAtEnd() && m_index.isComplete() && !seek(0))
         return;
     m_clock.play();
 }
@@ -84,18 +99,13 @@ bool ReplayController::seekToNextFileStart()
 
 void ReplayController::applyDue(qsizetype from, qsizetype to)
 {
-    if (to - from > kCheckpointInterval) {
-        // A big jump (instant, a long pause at high speed): one snapshot load and at most
-        // kCheckpointInterval events instead of every event in between.
-        QString error;
-        if (!m_timeline.seek(to, m_model, &error)) {
-            m_clock.pause();
-            Q_EMIT errorOccurred(tr("Cannot play on to event %1: %2").arg(to).arg(error));
-            return;
-        }
-    } else {
-        for (qsizetype i = from; i < to; ++i)
-            m_timeline.apply(i, m_model);
+    QString error;
+    const bool applied = to - from > kPlayOnLimit ? m_timeline.seek(to, m_model, &error)
+                                                  : m_timeline.playOn(from, to, m_model, &error);
+    if (!applied) {
+        m_clock.pause();
+        Q_EMIT errorOccurred(tr("Cannot play on to event %1: %2").arg(to).arg(error));
+        return;
     }
     Q_EMIT positionChanged(to);
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/model/recordingreader.h"
+#include "core/model/recordingindex.h"
 #include "core/model/replayclock.h"
 #include "core/model/replaytimeline.h"
 #include "core/model/sessionanalytics.h"
@@ -13,23 +13,34 @@ class SessionModel;
 
 // Watching a recording: plays it into a SessionModel with the recorded timing at a chosen
 // speed, pauses, and seeks anywhere (forwards or backwards, by event, time or file start) by
-// rebuilding the model from the timeline's snapshots. The model is not owned.
+// rebuilding the model from the index's checkpoints. The recording stays on disk: open() reads
+// its header and starts indexing it in the background, and playing can start at once; the
+// events known grow (`sizeChanged`) until the index is complete (`indexed`). The model is not
+// owned.
 class ReplayController final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ReplayController)
 
 public:
-    ReplayController(Recording recording, SessionModel *model, QObject *parent = nullptr);
+    explicit ReplayController(SessionModel *model, QObject *parent = nullptr);
 
-    const Recording &recording() const { return m_recording; }
-    const ReplayTimeline &timeline() const { return m_timeline; }
-    // The whole recording measured as a live session would be (bytes: each event's native
-    // SSE frame, as the publisher sends it).
-    const SessionAnalytics &analytics() const { return m_analytics; }
+    // False with a reason when `path` is not a recording this build reads.
+    bool open(const QString &path, QString *error,
+              qint64 checkpointBytes = RecordingIndex::kDefaultCheckpointBytes);
+
+    // The header, and the warnings the index has found so far.
+    const Recording &recording() const { return m_index.header(); }
+    const RecordingIndex &index() const { return m_index; }
+    RecordingIndex &index() { return m_index; }
+    ReplayTimeline &timeline() { return m_timeline; }
+    // The recording measured as a live session would be (bytes: each event's native SSE frame,
+    // as the publisher sends it); the whole of it once indexed.
+    const SessionAnalytics &analytics() const { return m_index.analytics(); }
 
     qsizetype position() const { return m_clock.position(); }
     qsizetype size() const { return m_timeline.size(); }
+    bool isIndexed() const { return m_index.isComplete(); }
     qint64 timeMs() const { return m_clock.timeMs(); }
     qint64 durationMs() const { return m_timeline.durationMs(); }
     bool isPlaying() const { return m_clock.isPlaying(); }
@@ -41,7 +52,7 @@ public:
     // ReplayClock::kInstant plays everything that is left at once.
     void setSpeed(double factor);
     // The model becomes the state after the first `position` events; false (with
-    // errorOccurred) if a snapshot in the recording cannot be loaded.
+    // errorOccurred) if the recording cannot be read there.
     bool seek(qsizetype position);
     bool seekToTime(qint64 ms);
     bool seekToPreviousFileStart();
@@ -49,6 +60,9 @@ public:
 
 Q_SIGNALS:
     void positionChanged(qsizetype position);
+    void sizeChanged(qsizetype size);
+    void indexed(); // every event of the recording is known
+    void warningFound(const QString &warning);
     void playingChanged(bool playing);
     void speedChanged(double speed);
     void finished();
@@ -57,9 +71,8 @@ Q_SIGNALS:
 private:
     void applyDue(qsizetype from, qsizetype to);
 
-    Recording m_recording; // header fields; the events live in the timeline
+    RecordingIndex m_index;
     ReplayTimeline m_timeline;
-    SessionAnalytics m_analytics;
     SessionModel *m_model;
     ReplayClock m_clock;
 };

@@ -1,71 +1,108 @@
 #include "core/model/replaytimeline.h"
 
-#include "core/model/sessionmodel.h"
+#include "core/model/recordingindex.h"
 
 #include <algorithm>
 
 namespace inkstream::core {
 
-ReplayTimeline::ReplayTimeline(QList<RecordedEvent> events, int checkpointInterval,
-                               const QDateTime &startedAt)
-    : m_events(std::move(events))
-    , m_interval(qMax(1, checkpointInterval))
-    , m_startedAt(startedAt.isValid() ? startedAt.toUTC()
-                                      : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC))
+ReplayTimeline::ReplayTimeline(const RecordingIndex *index)
+    : m_index(index)
+{ }
+
+bool ReplayTimeline::open(QString *error)
 {
-    SessionModel scratch;
-    m_checkpoints.append(scratch.toSnapshot());
-    for (qsizetype i = 0; i < m_events.size(); ++i) {
-        const Event &event = m_events[i].event;
-        if (const auto *code = std::get_if<CodeEvent>(&event.payload);
-            code && code->type == CodeEvent::Type::Start)
-            m_fileStarts.append(i);
-        apply(i, &scratch);
-        if ((i + 1) % m_interval == 0)
-            m_checkpoints.append(scratch.toSnapshot());
-    }
+    const QDateTime startedAt = m_index->header().startedAt;
+    m_startedAt
+        = startedAt.isValid() ? startedAt.toUTC() : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    return m_cursor.open(m_index->path(), m_index->header().version, error);
 }
 
-bool ReplayTimeline::seek(qsizetype position, SessionModel *model, QString *error) const
+qsizetype ReplayTimeline::size() const
 {
-    position = std::clamp<qsizetype>(position, 0, m_events.size());
-    const qsizetype checkpoint = position / m_interval;
-    QString loadError;
-    if (!model->loadSnapshot(m_checkpoints.at(checkpoint), &loadError)) {
-        if (error)
-            *error = loadError;
-        return false;
+    return m_index->size();
+}
+
+qint64 ReplayTimeline::durationMs() const
+{
+    return m_index->times().isEmpty() ? 0 : m_index->times().last();
+}
+
+bool ReplayTimeline::seek(qsizetype position, SessionModel *model, QString *error)
+{
+    position = std::clamp<qsizetype>(position, 0, size());
+    if (m_index->checkpoints().isEmpty()) { // nothing indexed yet: the start
+        model->clear();
+        return true;
     }
-    for (qsizetype i = checkpoint * m_interval; i < position; ++i)
-        apply(i, model);
+    const ReplayCheckpoint &checkpoint = m_index->checkpointFor(position);
+    if (!m_index->store().restore(checkpoint, &m_scratch, error))
+        return false;
+    m_cursor.moveTo(checkpoint.offset, checkpoint.position);
+    if (!readTo(position, &m_scratch, error))
+        return false;
+    model->copyFrom(m_scratch);
+    m_scratch.clear(); // the texts now belong to `model` alone, so its appends copy nothing
     return true;
 }
 
-void ReplayTimeline::apply(qsizetype index, SessionModel *model) const
+bool ReplayTimeline::playOn(qsizetype from, qsizetype to, SessionModel *model, QString *error)
 {
-    const RecordedEvent &recorded = m_events.at(index);
-    model->setMessageTime(m_startedAt.addMSecs(recorded.atMs));
-    model->apply(recorded.event);
+    to = std::min(to, size());
+    if (from >= to)
+        return true;
+    if (m_cursor.position() != from) { // moved by a seek elsewhere: find `from` again
+        const ReplayCheckpoint &checkpoint = m_index->checkpointFor(from);
+        m_cursor.moveTo(checkpoint.offset, checkpoint.position);
+        if (!readTo(from, nullptr, error))
+            return false;
+    }
+    return readTo(to, model, error);
+}
+
+bool ReplayTimeline::readTo(qsizetype position, SessionModel *model, QString *error)
+{
+    const QList<qint64> &times = m_index->times();
+    Event event;
+    while (m_cursor.position() < position) {
+        const qsizetype index = m_cursor.position();
+        if (!m_cursor.next(&event)) {
+            if (error)
+                *error = QStringLiteral("the recording ends before event %1 (changed on disk?)")
+                             .arg(index + 1);
+            return false;
+        }
+        if (!model)
+            continue;
+        model->setMessageTime(m_startedAt.addMSecs(times.at(index)));
+        model->apply(event);
+    }
+    return true;
 }
 
 qsizetype ReplayTimeline::positionAt(qint64 ms) const
 {
-    const auto it = std::lower_bound(
-        m_events.cbegin(), m_events.cend(), ms,
-        [](const RecordedEvent &event, qint64 value) { return event.atMs < value; });
-    return it - m_events.cbegin();
+    const QList<qint64> &times = m_index->times();
+    return std::lower_bound(times.cbegin(), times.cend(), ms) - times.cbegin();
+}
+
+const QList<qsizetype> &ReplayTimeline::fileStarts() const
+{
+    return m_index->fileStarts();
 }
 
 qsizetype ReplayTimeline::previousFileStart(qsizetype position) const
 {
-    const auto it = std::lower_bound(m_fileStarts.cbegin(), m_fileStarts.cend(), position);
-    return it == m_fileStarts.cbegin() ? position : *(it - 1);
+    const QList<qsizetype> &starts = fileStarts();
+    const auto it = std::lower_bound(starts.cbegin(), starts.cend(), position);
+    return it == starts.cbegin() ? position : *(it - 1);
 }
 
 qsizetype ReplayTimeline::nextFileStart(qsizetype position) const
 {
-    const auto it = std::upper_bound(m_fileStarts.cbegin(), m_fileStarts.cend(), position);
-    return it == m_fileStarts.cend() ? position : *it;
+    const QList<qsizetype> &starts = fileStarts();
+    const auto it = std::upper_bound(starts.cbegin(), starts.cend(), position);
+    return it == starts.cend() ? position : *it;
 }
 
 } // namespace inkstream::core

@@ -370,13 +370,33 @@ bool SessionModel::applySession(const SessionEvent &session)
     return true;
 }
 
-QJsonObject SessionModel::toSnapshot() const
+void SessionModel::copyFrom(const SessionModel &other)
 {
+    if (&other == this)
+        return;
+    m_files = other.m_files;
+    m_fileIndex = other.m_fileIndex;
+    m_chat = other.m_chat;
+    m_chatIndex = other.m_chatIndex;
+    m_steps = other.m_steps;
+    m_sourceSteps = other.m_sourceSteps;
+    m_progress = other.m_progress;
+    m_progressDetail = other.m_progressDetail;
+    m_state = other.m_state;
+    m_sessionError = other.m_sessionError;
+    m_sessionId = other.m_sessionId;
+    m_lastSequence = other.m_lastSequence;
+    Q_EMIT modelReset();
+}
+
+QJsonObject SessionModel::toSnapshot(SnapshotText text) const
+{
+    const bool withText = text == SnapshotText::Included;
     QJsonArray files;
     for (const SessionFile &file : m_files) {
         QJsonObject entry {{QStringLiteral("name"), file.name},
                            {QStringLiteral("language"), file.language},
-                           {QStringLiteral("content"), file.content},
+                           {QStringLiteral("content"), withText ? file.content : QString()},
                            {QStringLiteral("state"), fileStateText(file.state)}};
         if (!file.error.isEmpty())
             entry.insert(QStringLiteral("error"), file.error);
@@ -387,7 +407,7 @@ QJsonObject SessionModel::toSnapshot() const
         chat.append(QJsonObject {
             {QStringLiteral("id"), message.id},
             {QStringLiteral("role"), chatRoleText(message.role)},
-            {QStringLiteral("text"), message.text},
+            {QStringLiteral("text"), withText ? message.text : QString()},
             {QStringLiteral("state"), enumText(kChatStates, message.state)},
             {QStringLiteral("timestamp"), message.timestamp.toString(Qt::ISODateWithMs)}});
     }

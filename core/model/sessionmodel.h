@@ -88,10 +88,16 @@ public:
     // the current time. Replays stamp the recorded time instead.
     void setMessageTime(const QDateTime &time) { m_messageTime = time; }
 
+    enum class SnapshotText { Included, Omitted };
     // Full state as JSON (the `snapshot` event and GET .../snapshot); see docs/protocol.md.
-    QJsonObject toSnapshot() const;
+    // Omitted leaves every file's content and chat message's text empty (a replay's
+    // checkpoints keep the text apart, once).
+    QJsonObject toSnapshot(SnapshotText text = SnapshotText::Included) const;
     // Replaces the whole state; on a malformed snapshot returns false and leaves it unchanged.
     bool loadSnapshot(const QJsonObject &snapshot, QString *error = nullptr);
+    // Replaces the whole state with `other`'s (texts are shared until either side appends, so
+    // this costs no copy of them) and emits modelReset.
+    void copyFrom(const SessionModel &other);
 
     static QString fileStateText(FileState state);
     static QString stepStateText(StepState state);

@@ -9,8 +9,11 @@ RecordingPlayer::RecordingPlayer(Recording recording, Session *session, QObject 
     : QObject(parent)
     , m_recording(std::move(recording))
     , m_session(session)
-    , m_clock(&m_recording.events)
+    , m_clock(&m_times)
 {
+    m_times.reserve(m_recording.events.size());
+    for (const RecordedEvent &recorded : std::as_const(m_recording.events))
+        m_times.append(recorded.atMs);
     connect(&m_clock, &ReplayClock::advanced, this, &RecordingPlayer::publish);
     connect(&m_clock, &ReplayClock::finished, this, &RecordingPlayer::finished);
 }

@@ -31,6 +31,7 @@ private:
     void publish(qsizetype from, qsizetype to);
 
     Recording m_recording;
+    QList<qint64> m_times; // the clock's: each event's time
     Session *m_session = nullptr;
     ReplayClock m_clock;
 };

@@ -1,12 +1,8 @@
-#include "comparablesnapshot.h"
 #include "core/model/logrecord.h"
 #include "core/model/recordingreader.h"
 #include "core/model/recordingwriter.h"
-#include "core/model/replaytimeline.h"
-#include "core/model/sessionmodel.h"
 #include "samplesession.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -50,13 +46,6 @@ QByteArray asVersion1(const QByteArray &bytes)
         lines[i] = "{\"t\":" + QByteArray::number(at) + ",\"event\":" + value.toByteArray() + '}';
     }
     return lines.join('\n');
-}
-
-SessionModel *applied(const QList<Event> &events, qsizetype count, SessionModel *model)
-{
-    for (qsizetype i = 0; i < count; ++i)
-        model->apply(events[i]);
-    return model;
 }
 
 } // namespace
@@ -212,72 +201,6 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!RecordingReader::parse(bytes, &recording, &error));
         QVERIFY2(error.contains(message), qPrintable(error));
-    }
-
-    void seek_equalsApplyingFromTheStart_data()
-    {
-        QTest::addColumn<QList<qsizetype>>("positions");
-        // 4 files of 30 deltas (135 events): file starts at 2, 35, 68, 101; checkpoints every 16.
-        QTest::newRow("forward") << QList<qsizetype> {0, 1, 17, 40, 90, 135};
-        QTest::newRow("backwards across a file's start")
-            << QList<qsizetype> {80, 66, 67, 34, 3, 2, 0};
-        QTest::newRow("to the end and back to a checkpoint") << QList<qsizetype> {135, 48, 47, 49};
-    }
-    void seek_equalsApplyingFromTheStart()
-    {
-        QFETCH(QList<qsizetype>, positions);
-        const QList<Event> events = sampleSession(4, 30);
-        QList<RecordedEvent> recorded;
-        for (const Event &event : events)
-            recorded.append(RecordedEvent {qint64(recorded.size()) * 10, event});
-        const ReplayTimeline timeline(recorded, 16);
-        QCOMPARE(timeline.size(), 135);
-        SessionModel seeking;
-        for (qsizetype position : positions) {
-            QVERIFY(timeline.seek(position, &seeking));
-            SessionModel reference;
-            applied(events, position, &reference);
-            QCOMPARE(comparableSnapshot(seeking.toSnapshot()),
-                     comparableSnapshot(reference.toSnapshot()));
-        }
-    }
-
-    void fileStarts_stepBetweenFiles()
-    {
-        QList<RecordedEvent> recorded;
-        for (const Event &event : sampleSession(3, 4))
-            recorded.append(RecordedEvent {qint64(recorded.size()), event});
-        const ReplayTimeline timeline(recorded);
-        QCOMPARE(timeline.fileStarts(), QList<qsizetype>({2, 9, 16}));
-        QCOMPARE(timeline.nextFileStart(0), 2);
-        QCOMPARE(timeline.nextFileStart(2), 9);
-        QCOMPARE(timeline.previousFileStart(9), 2);
-        QCOMPARE(timeline.previousFileStart(12), 9);
-        QCOMPARE(timeline.previousFileStart(1), 1); // nothing before the first file
-        QCOMPARE(timeline.nextFileStart(16), 16); // nothing after the last
-        QCOMPARE(timeline.positionAt(9), 9);
-    }
-
-    void seek_inAHundredThousandEvents_isFast()
-    {
-        // Not a timing assertion (benchmarks measure speed): the figure is printed so a
-        // regression shows in the log; correctness is what is checked.
-        const QList<Event> events = sampleSession(100, 1000); // ~100,000 events
-        QList<RecordedEvent> recorded;
-        recorded.reserve(events.size());
-        for (const Event &event : events)
-            recorded.append(RecordedEvent {qint64(recorded.size()), event});
-        const ReplayTimeline timeline(recorded);
-        SessionModel model;
-        QElapsedTimer clock;
-        clock.start();
-        QVERIFY(timeline.seek(73'456, &model));
-        qInfo("seek to 73,456 of %lld events: %lld ms", static_cast<long long>(timeline.size()),
-              static_cast<long long>(clock.elapsed()));
-        SessionModel reference;
-        applied(events, 73'456, &reference);
-        QCOMPARE(comparableSnapshot(model.toSnapshot()),
-                 comparableSnapshot(reference.toSnapshot()));
     }
 };
 

@@ -1,9 +1,11 @@
 #include "core/model/replaycontroller.h"
 #include "core/model/sessionmodel.h"
 #include "samplesession.h"
+#include "tests/support/recordingfile.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace inkstream::core;
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void seekToTime_landsOnTheFirstEventAtOrAfter();
     void playAtTheEnd_startsAgain();
     void analytics_measureTheWholeRecording();
+    void playingWhileIndexing_endsWithTheWholeRecording();
 };
 
 namespace {
@@ -48,6 +51,22 @@ Recording makeRecording()
     return recording;
 }
 
+// The recording written to a file and opened, its index complete.
+bool openIndexed(ReplayController *replay, const Recording &recording)
+{
+    static QTemporaryDir dir;
+    static int files = 0;
+    const QString path = dir.filePath(QStringLiteral("%1.inkrec").arg(++files));
+    QString error;
+    if (!writeRecordingFile(path, recordingFileBytes(recording.events, recording.startedAt))
+        || !replay->open(path, &error)) {
+        qWarning("cannot open %s: %s", qPrintable(path), qPrintable(error));
+        return false;
+    }
+    replay->index().waitForComplete();
+    return replay->isIndexed() && replay->size() == recording.events.size();
+}
+
 // Applied one by one, stamped with the recorded times.
 QJsonObject stateAfter(const Recording &recording, qsizetype count)
 {
@@ -65,7 +84,8 @@ void TestReplayController::play_reachesTheRecordedFinalState()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     QCOMPARE(replay.size(), recording.events.size());
     QSignalSpy finished(&replay, &ReplayController::finished);
     replay.setSpeed(8);
@@ -85,7 +105,8 @@ void TestReplayController::play_neverFasterThanTheSpeedAllows()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     QSignalSpy finished(&replay, &ReplayController::finished);
     replay.setSpeed(4);
     QElapsedTimer wall;
@@ -103,7 +124,8 @@ void TestReplayController::pause_stopsTheClock_playGoesOn()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     replay.play();
     QTRY_VERIFY_WITH_TIMEOUT(replay.position() >= 10, 5000);
     replay.pause();
@@ -126,7 +148,8 @@ void TestReplayController::instant_appliesTheRestAtOnce()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     QSignalSpy finished(&replay, &ReplayController::finished);
     QSignalSpy speed(&replay, &ReplayController::speedChanged);
     replay.play();
@@ -141,7 +164,8 @@ void TestReplayController::seek_backwardsAcrossAFileStart_equalsPlayingThere()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     const QList<qsizetype> starts = replay.timeline().fileStarts();
     QCOMPARE(starts.size(), kFiles);
     QSignalSpy moved(&replay, &ReplayController::positionChanged);
@@ -176,7 +200,8 @@ void TestReplayController::fileStarts_stepPreviousAndNext()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     const QList<qsizetype> starts = replay.timeline().fileStarts();
     QVERIFY(replay.seekToNextFileStart());
     QCOMPARE(replay.position(), starts.at(0));
@@ -194,7 +219,8 @@ void TestReplayController::seekToTime_landsOnTheFirstEventAtOrAfter()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     QVERIFY(replay.seekToTime(455)); // 250 ms + 10 ms each: the one at 460 ms is index 21
     QCOMPARE(replay.position(), 21);
     QCOMPARE(replay.timeMs(), 450); // the time of the last event applied
@@ -204,7 +230,8 @@ void TestReplayController::playAtTheEnd_startsAgain()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     QVERIFY(replay.seek(replay.size()));
     replay.play();
     QVERIFY(replay.isPlaying());
@@ -216,7 +243,8 @@ void TestReplayController::analytics_measureTheWholeRecording()
 {
     const Recording recording = makeRecording();
     SessionModel model;
-    const ReplayController replay(recording, &model);
+    ReplayController replay(&model);
+    QVERIFY(openIndexed(&replay, recording));
     const SessionAnalytics &analytics = replay.analytics();
     QCOMPARE(analytics.events(), recording.events.size());
     QCOMPARE(*analytics.timeToFirstEventMs(), kFirstMs);
@@ -226,6 +254,35 @@ void TestReplayController::analytics_measureTheWholeRecording()
     // Every delta is "x<digit>é\n": four code points.
     QCOMPARE(analytics.codeChars(), kFiles * kDeltas * 4);
     QCOMPARE(analytics.tokens(), kFiles * kDeltas + 1);
+}
+
+void TestReplayController::playingWhileIndexing_endsWithTheWholeRecording()
+{
+    // Playing starts before the index has read the file (as `inkstream replay` does): the
+    // clock waits at the end of what is known instead of finishing there, the size grows, and
+    // the replay ends once, with the state of the whole recording.
+    Recording recording;
+    recording.startedAt = QDateTime(QDate(2026, 12, 7), QTime(6, 0), Qt::UTC);
+    for (const Event &event : sampleSession(120, 400))
+        recording.events.append(RecordedEvent {qint64(recording.events.size()) / 100, event});
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.inkrec"));
+    QVERIFY(writeRecordingFile(path, recordingFileBytes(recording.events, recording.startedAt)));
+    SessionModel model;
+    ReplayController replay(&model);
+    QSignalSpy finished(&replay, &ReplayController::finished);
+    QSignalSpy grew(&replay, &ReplayController::sizeChanged);
+    QString error;
+    QVERIFY2(replay.open(path, &error, 64 * 1024), qPrintable(error));
+    replay.setSpeed(ReplayClock::kInstant);
+    replay.play();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(replay.isIndexed());
+    QVERIFY(!grew.isEmpty());
+    QCOMPARE(replay.size(), recording.events.size());
+    QCOMPARE(replay.position(), replay.size());
+    QCOMPARE(model.toSnapshot(), stateAfter(recording, recording.events.size()));
 }
 
 QTEST_GUILESS_MAIN(TestReplayController)

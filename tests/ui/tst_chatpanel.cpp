@@ -143,6 +143,76 @@ private Q_SLOTS:
         QVERIFY(!panel.bubble(2)->isUnderWay());
     }
 
+    void reset_keepsTheBubblesOfMessagesStillThere()
+    {
+        // A replay's seek replaces the model: the messages both states share keep their
+        // bubbles (brought up to the text), the others are made anew, and the panel shows
+        // exactly what a panel built on the new state shows.
+        core::SessionModel later;
+        EventFeeder feedLater(&later);
+        feedLater.chat(ChatEvent::Type::Start, QStringLiteral("m1"), QStringLiteral("First"));
+        feedLater.chat(ChatEvent::Type::Delta, QStringLiteral("m1"), QStringLiteral(" message"));
+        feedLater.chat(ChatEvent::Type::Complete, QStringLiteral("m1"));
+        feedLater.chat(ChatEvent::Type::Start, QStringLiteral("m2"), QStringLiteral("Second"));
+        core::SessionModel earlier;
+        EventFeeder feedEarlier(&earlier);
+        feedEarlier.chat(ChatEvent::Type::Start, QStringLiteral("m1"), QStringLiteral("First"));
+        feedEarlier.chat(ChatEvent::Type::Start, QStringLiteral("x"), QStringLiteral("Other"));
+
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        model.copyFrom(earlier);
+        QCOMPARE(panel.messageCount(), 2);
+        ChatBubble *first = panel.bubble(0);
+        QVERIFY(first->isStreaming());
+        model.copyFrom(later);
+        QCOMPARE(panel.bubble(0), first); // kept, and caught up
+        QCOMPARE(first->text(), QStringLiteral("First message"));
+        QVERIFY(!first->isStreaming());
+        QCOMPARE(panel.bubble(1)->text(), QStringLiteral("Second")); // "x" was not "m2"
+        QCOMPARE(panel.messageCount(), 2);
+        core::SessionModel fresh;
+        fresh.copyFrom(later);
+        ChatPanel built(&fresh);
+        QCOMPARE(panel.transcript(), built.transcript());
+        model.copyFrom(earlier); // and back: "First message" is no prefix of "First"
+        QCOMPARE(panel.transcript(), QStringLiteral("assistant: First\nassistant: Other"));
+    }
+
+    void reset_showsTheLatestMessages_earlierOnesWhenAsked()
+    {
+        // A seek late in a long recording: the latest messages at once, the others on demand.
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        const int total = ChatPanel::kShownAfterReset + 30;
+        for (int i = 0; i < total; ++i)
+            feedSource.chat(ChatEvent::Type::Start, QStringLiteral("m%1").arg(i),
+                            QStringLiteral("message %1").arg(i));
+        core::SessionModel model;
+        ChatPanel panel(&model);
+        model.copyFrom(source);
+        QCOMPARE(panel.messageCount(), ChatPanel::kShownAfterReset);
+        QCOMPARE(panel.earlierMessageCount(), 30);
+        QVERIFY(!panel.bubble(29));
+        QCOMPARE(panel.bubble(30)->text(), QStringLiteral("message 30"));
+        QVERIFY(panel.earlierMessagesButton()->isVisibleTo(&panel));
+        EventFeeder feed(&model);
+        feed.chat(ChatEvent::Type::Delta, QStringLiteral("m%1").arg(total - 1),
+                  QStringLiteral("!"));
+        QCOMPARE(panel.bubble(total - 1)->text(), QStringLiteral("message %1!").arg(total - 1));
+        panel.earlierMessagesButton()->click();
+        QCOMPARE(panel.messageCount(), total + 0);
+        QCOMPARE(panel.earlierMessageCount(), 0);
+        QVERIFY(!panel.earlierMessagesButton()->isVisibleTo(&panel));
+        core::SessionModel fresh;
+        fresh.copyFrom(model);
+        ChatPanel all(&fresh);
+        all.earlierMessagesButton()->click();
+        QCOMPARE(panel.transcript(), all.transcript());
+        feed.chat(ChatEvent::Type::Start, QStringLiteral("new"), QStringLiteral("after"));
+        QCOMPARE(panel.bubble(total)->text(), QStringLiteral("after"));
+    }
+
     void autoScroll_stopsWhenTheReaderScrollsUp()
     {
         core::SessionModel model;

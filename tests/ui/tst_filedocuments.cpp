@@ -98,6 +98,36 @@ private Q_SLOTS:
         QCOMPARE(documents.document(0)->toPlainText(), QStringLiteral("int x;\n"));
         QCOMPARE(documents.document(1)->toPlainText(), QStringLiteral("SELECT 1;\n"));
     }
+
+    void afterAReset_aDocumentGetsItsTextWhenAskedFor()
+    {
+        // A replay's seek replaces a model of many files: only the files looked at are laid out
+        // and highlighted, and what streams into the others meanwhile is not lost.
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        for (int i = 0; i < 50; ++i)
+            feedSource.typeFile(QStringLiteral("f%1.py").arg(i), QStringLiteral("x = %1\n").arg(i));
+
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        QSignalSpy added(&documents, &FileDocuments::documentAdded);
+        QSignalSpy appended(&documents, &FileDocuments::documentAppended);
+        model.copyFrom(source);
+        QCOMPARE(documents.count(), 50);
+        QCOMPARE(added.count(), 0); // announced once, by documentsReset
+        EventFeeder feed(&model);
+        feed.appendToFile(QStringLiteral("f7.py"), QStringLiteral("y = 7\n"));
+        QCOMPARE(appended.count(), 1);
+        QCOMPARE(documents.document(7)->toPlainText(), QStringLiteral("x = 7\ny = 7\n"));
+        feed.appendToFile(QStringLiteral("f7.py"), QStringLiteral("z\n")); // now appended as usual
+        QCOMPARE(documents.document(7)->toPlainText(), QStringLiteral("x = 7\ny = 7\nz\n"));
+        feed.completeFile(QStringLiteral("f9.py"), QStringLiteral("corrected\n"));
+        QCOMPARE(documents.document(9)->toPlainText(), QStringLiteral("corrected\n"));
+        for (int i = 0; i < 50; ++i)
+            QCOMPARE(documents.document(i)->toPlainText(), model.files().at(i).content);
+        QCOMPARE(documents.userEditedCount(), 0); // filling is no edit by the reader
+    }
 };
 
 QTEST_MAIN(TestFileDocuments)

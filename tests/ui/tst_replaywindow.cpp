@@ -5,6 +5,7 @@
 #include "core/server/demoscript.h"
 #include "core/server/session.h"
 #include "core/server/sessionhub.h"
+#include "tests/support/recordingfile.h"
 #include "ui/analyticsdock.h"
 #include "ui/analyticspanel.h"
 #include "ui/codeeditor.h"
@@ -23,6 +24,7 @@
 #include <QLocale>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace inkstream;
@@ -54,6 +56,8 @@ private:
     QString editorTextOf(const QString &fileName);
 
     core::Recording m_recording;
+    QTemporaryDir m_dir;
+    QString m_path; // m_recording written as `serve --record` does
     core::SessionModel m_published;
     std::unique_ptr<core::SessionModel> m_model;
     std::unique_ptr<core::SessionClient> m_client;
@@ -82,6 +86,9 @@ void TestReplayWindow::initTestCase()
     m_recording.startedAt = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC);
     QVERIFY(m_published.loadSnapshot(session->model()->toSnapshot()));
     QVERIFY(m_published.files().size() >= 3);
+    m_path = m_dir.filePath(QStringLiteral("demo.inkrec"));
+    QVERIFY(
+        writeRecordingFile(m_path, recordingFileBytes(m_recording.events, m_recording.startedAt)));
 }
 
 void TestReplayWindow::init()
@@ -89,7 +96,11 @@ void TestReplayWindow::init()
     m_model = std::make_unique<core::SessionModel>();
     m_client = std::make_unique<core::SessionClient>(m_model.get());
     m_window = std::make_unique<ui::MainWindow>(m_model.get(), m_client.get());
-    m_replay = std::make_unique<core::ReplayController>(m_recording, m_model.get());
+    m_replay = std::make_unique<core::ReplayController>(m_model.get());
+    QString error;
+    QVERIFY2(m_replay->open(m_path, &error), qPrintable(error));
+    m_replay->index().waitForComplete();
+    QCOMPARE(m_replay->size(), m_recording.events.size());
     m_window->attachReplay(m_replay.get(), QStringLiteral("demo.inkrec"));
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
