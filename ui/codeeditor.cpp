@@ -2,6 +2,7 @@
 
 #include "ui/framethrottle.h"
 #include "ui/highlighting/codetheme.h"
+#include "ui/highlighting/highlightscheduler.h"
 #include "ui/linenumberarea.h"
 #include "ui/themenotifier.h"
 
@@ -247,6 +248,17 @@ void CodeEditor::resizeEvent(QResizeEvent *event)
 
 void CodeEditor::paintEvent(QPaintEvent *event)
 {
+    // What is on screen is highlighted before the rest of a big file (in the next slice), and
+    // a document no longer shown is no longer highlighted.
+    HighlightScheduler *scheduler = HighlightScheduler::of(document());
+    if (m_shownHighlighting && m_shownHighlighting != scheduler)
+        m_shownHighlighting->setShown(false);
+    m_shownHighlighting = scheduler;
+    if (scheduler) {
+        scheduler->setShown(true);
+        scheduler->setVisibleBlocks(firstVisibleBlock().blockNumber(),
+                                    viewport()->height() / qMax(1, fontMetrics().height()) + 2);
+    }
     QPlainTextEdit::paintEvent(event);
     if (!m_writing || !m_caretOn)
         return;

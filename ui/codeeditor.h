@@ -7,6 +7,7 @@
 namespace inkstream::ui {
 
 class FrameThrottle;
+class HighlightScheduler;
 class LineNumberArea;
 
 // The code view for streamed files: a line-number gutter, the current line highlighted, a
@@ -73,6 +74,7 @@ private:
     bool m_readerScrolledAway = false;
     bool m_revealPending = false;
     QPointer<FrameThrottle> m_frames;
+    QPointer<HighlightScheduler> m_shownHighlighting; // the shown document's, as last painted
     int m_gutterWidth = -1;
 };
 
