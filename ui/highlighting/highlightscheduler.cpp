@@ -88,8 +88,7 @@ void HighlightScheduler::rehighlightAll()
 
 void HighlightScheduler::onContentsChange(int from, int removed, int added)
 {
-    Q_UNUSED(removed)
-    if (m_requested >= 0)
+    if (m_requested.isValid())
         return; // the highlighting's own formats
     const int count = m_document->blockCount();
     const int addedBlocks = count - m_blockCount;
@@ -97,7 +96,10 @@ void HighlightScheduler::onContentsChange(int from, int removed, int added)
     QTextBlock block = m_document->findBlock(from);
     if (!block.isValid())
         return;
-    const int first = block.blockNumber();
+    // (A block's number costs a walk up the document's tree: an append at the end, what
+    // streaming does, knows it.)
+    const bool reachesTheEnd = from + added >= m_document->characterCount() - 1;
+    const int first = reachesTheEnd && removed == 0 ? count - 1 - addedBlocks : block.blockNumber();
     if (!m_shown) {
         // Highlighted once shown; the lines after the change keep their colours only if
         // nothing before them changed.
@@ -110,10 +112,7 @@ void HighlightScheduler::onContentsChange(int from, int removed, int added)
         schedule();
         return;
     }
-    QTextBlock lastBlock = m_document->findBlock(from + added);
-    if (!lastBlock.isValid())
-        lastBlock = m_document->lastBlock();
-    const int last = lastBlock.blockNumber();
+    const int last = reachesTheEnd ? count - 1 : m_document->findBlock(from + added).blockNumber();
     // The blocks after the change keep their colours (unless its end state changed: then
     // QSyntaxHighlighter carries on into them).
     int highlighted = qMax(m_highlighted + addedBlocks, last + 1);
@@ -143,7 +142,7 @@ bool HighlightScheduler::turnBudgetLeft()
 
 void HighlightScheduler::highlight(const QTextBlock &block)
 {
-    m_requested = block.blockNumber();
+    m_requested = block;
     m_highlighting.start();
     // What QSyntaxHighlighter does on a change of the block's text. Its rehighlightBlock()
     // would first lay the block out (shape its text) to find the block's end: for a big file,
@@ -155,7 +154,7 @@ void HighlightScheduler::highlight(const QTextBlock &block)
         m_highlighter->rehighlightBlock(block);
     if (!m_sliceTimer.isValid())
         s_turnSpentNs += m_highlighting.nsecsElapsed();
-    m_requested = -1;
+    m_requested = QTextBlock();
 }
 
 qint64 HighlightScheduler::spentNs() const
@@ -166,11 +165,11 @@ qint64 HighlightScheduler::spentNs() const
 
 bool HighlightScheduler::admits(const QTextBlock &block)
 {
-    if (m_requested < 0)
+    if (!m_requested.isValid())
         return true; // not ours (a direct rehighlight()): as QSyntaxHighlighter would
-    const int number = block.blockNumber();
-    if (number == m_requested || spentNs() < kBudgetNs)
+    if (block == m_requested || spentNs() < kBudgetNs)
         return true;
+    const int number = block.blockNumber();
     m_refusedAt = qMin(m_refusedAt, number);
     m_highlighted = qMin(m_highlighted, number); // from here on again, in slices
     schedule();

@@ -3,10 +3,10 @@
 #include <QElapsedTimer>
 #include <QMetaMethod>
 #include <QObject>
+#include <QTextBlock>
 #include <QTimer>
 
 class QSyntaxHighlighter;
-class QTextBlock;
 class QTextDocument;
 
 namespace inkstream::ui {
@@ -80,7 +80,7 @@ private:
     static inline bool s_turnOpen = false;
     QElapsedTimer m_sliceTimer; // valid while a slice runs
     QElapsedTimer m_highlighting; // the highlight() under way
-    int m_requested = -1; // the block highlight() asked for, while it runs
+    QTextBlock m_requested; // the block highlight() asked for, while it runs
     int m_refusedAt = 0; // the first block admits() turned down in a change
     int m_highlighted = 0;
     int m_blockCount = 0;
