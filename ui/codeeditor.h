@@ -44,6 +44,9 @@ public:
     void jumpToLive();
     // 1-based; clamped to the document.
     void goToLine(int line);
+    // Call after setDocument(): the shown document is highlighted (HighlightScheduler), the one
+    // shown before no longer. Painting does it too.
+    void noteShownDocument();
 
 Q_SIGNALS:
     void followingChanged(bool following);

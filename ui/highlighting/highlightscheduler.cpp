@@ -83,7 +83,10 @@ void HighlightScheduler::rehighlightAll()
 {
     m_highlighted = 0;
     m_visibleDone = false;
-    schedule();
+    // What the reader sees changes at once (a small file entirely), the rest of a big one in
+    // slices; a document not shown when it is.
+    if (m_shown)
+        runSlice();
 }
 
 void HighlightScheduler::onContentsChange(int from, int removed, int added)

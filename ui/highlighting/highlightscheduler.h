@@ -43,7 +43,8 @@ public:
     bool isShown() const { return m_shown; }
     // Blocks [first, first + count) are on screen: highlighted before any others.
     void setVisibleBlocks(int first, int count);
-    // Every block again, in slices (after a theme switch).
+    // Every block again (after a theme switch): one slice's worth at once, visible blocks
+    // first, the rest in slices.
     void rehighlightAll();
 
     // Whether the highlighter may highlight `block` now. Asked by RuleHighlighter for every
