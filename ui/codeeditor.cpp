@@ -2,6 +2,7 @@
 
 #include "ui/framethrottle.h"
 #include "ui/highlighting/codetheme.h"
+#include "ui/highlighting/highlightscheduler.h"
 #include "ui/linenumberarea.h"
 #include "ui/themenotifier.h"
 
@@ -245,8 +246,25 @@ void CodeEditor::resizeEvent(QResizeEvent *event)
         QRect(contents.left(), contents.top(), lineNumberAreaWidth(), contents.height()));
 }
 
+void CodeEditor::noteShownDocument()
+{
+    // A document no longer shown is no longer highlighted; the one shown now is.
+    HighlightScheduler *scheduler = HighlightScheduler::of(document());
+    if (m_shownHighlighting && m_shownHighlighting != scheduler)
+        m_shownHighlighting->setShown(false);
+    m_shownHighlighting = scheduler;
+    if (scheduler)
+        scheduler->setShown(true);
+}
+
 void CodeEditor::paintEvent(QPaintEvent *event)
 {
+    // What is on screen is highlighted before the rest of a big file (in the next slice).
+    noteShownDocument();
+    if (m_shownHighlighting)
+        m_shownHighlighting->setVisibleBlocks(firstVisibleBlock().blockNumber(),
+                                              viewport()->height() / qMax(1, fontMetrics().height())
+                                                  + 2);
     QPlainTextEdit::paintEvent(event);
     if (!m_writing || !m_caretOn)
         return;

@@ -7,6 +7,7 @@
 namespace inkstream::ui {
 
 class FrameThrottle;
+class HighlightScheduler;
 class LineNumberArea;
 
 // The code view for streamed files: a line-number gutter, the current line highlighted, a
@@ -43,6 +44,9 @@ public:
     void jumpToLive();
     // 1-based; clamped to the document.
     void goToLine(int line);
+    // Call after setDocument(): the shown document is highlighted (HighlightScheduler), the one
+    // shown before no longer. Painting does it too.
+    void noteShownDocument();
 
 Q_SIGNALS:
     void followingChanged(bool following);
@@ -73,6 +77,7 @@ private:
     bool m_readerScrolledAway = false;
     bool m_revealPending = false;
     QPointer<FrameThrottle> m_frames;
+    QPointer<HighlightScheduler> m_shownHighlighting; // the shown document's, as last painted
     int m_gutterWidth = -1;
 };
 

@@ -3,6 +3,7 @@
 #include "core/model/sessionmodel.h"
 #include "core/protocol/chunker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -92,6 +93,7 @@ void DisplayPacer::setPaused(bool paused)
         return;
     m_paused = paused;
     m_allowance = 0;
+    m_catchUpRate = 0; // what waited during a pause is a new backlog
     Q_EMIT pausedChanged(paused);
     if (!m_paused && m_speed == DisplaySpeed::Instant)
         drain(kUnlimited);
@@ -147,6 +149,8 @@ void DisplayPacer::onSourceEvent(const core::Event &event)
         return; // handled by resync() on modelReset
     m_queue.enqueue(event);
     m_pendingCharacters += cost(event);
+    if (const double lag = maxLagSeconds(m_speed); lag > 0)
+        m_catchUpRate = qMax(m_catchUpRate, double(m_pendingCharacters) / lag);
     // Instant shows at once; paced speeds show what the allowance covers now (events that
     // cost nothing, such as steps, need none) and leave the rest to the frame timer.
     if (!m_paused)
@@ -161,6 +165,7 @@ void DisplayPacer::resync()
     m_pendingCharacters = 0;
     m_rejected.clear();
     m_allowance = 0;
+    m_catchUpRate = 0;
     m_display->copyFrom(*m_source); // shares the texts: no copy of a large session
     updateTimer();
     Q_EMIT backlogChanged(0, 0);
@@ -185,8 +190,10 @@ double DisplayPacer::effectiveRate() const
     const double rate = charactersPerSecond(m_speed);
     const double lag = maxLagSeconds(m_speed);
     // Typing speed, unless that would leave the display further behind live than `lag`: then
-    // just fast enough to get back within it.
-    return lag > 0 ? qMax(rate, double(m_pendingCharacters) / lag) : rate;
+    // fast enough to get back within it. The rate a backlog called for holds until it is shown:
+    // recomputed from what is left, it fell as the backlog did, and the display crept towards
+    // live without reaching it — 17 s for the last of a 50 MB late join.
+    return lag > 0 ? std::max({rate, double(m_pendingCharacters) / lag, m_catchUpRate}) : rate;
 }
 
 double DisplayPacer::refill()
@@ -224,6 +231,8 @@ void DisplayPacer::drain(double budget)
     }
     if (!unlimited)
         m_allowance = budget;
+    if (m_queue.isEmpty())
+        m_catchUpRate = 0; // caught up
     if (m_queue.size() != before)
         Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);
 }

@@ -83,6 +83,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_sinceRefill;
     double m_allowance = 0; // characters that may be shown now
+    double m_catchUpRate = 0; // what the backlog called for, held until it is shown
 };
 
 } // namespace inkstream::ui

@@ -102,6 +102,7 @@ void EditorPane::showDocument(QTextDocument *document, const QString &fileName,
 {
     m_fileName = document ? fileName : QString();
     m_editor->setDocument(document ? document : m_emptyDocument);
+    m_editor->noteShownDocument();
     m_language->setText(language);
     setEdited(false);
     setFileError({});

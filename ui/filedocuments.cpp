@@ -2,6 +2,7 @@
 
 #include "core/model/sessionmodel.h"
 #include "ui/highlighting/highlighterbackend.h"
+#include "ui/highlighting/highlightscheduler.h"
 #include "ui/streamingtextlayout.h"
 #include "ui/themenotifier.h"
 
@@ -31,8 +32,12 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
         // Re-colouring is no edit by the reader.
         const QScopedValueRollback applying(m_applying, true);
         for (const Entry &entry : std::as_const(m_entries)) {
-            if (auto *highlighter = entry.document->findChild<QSyntaxHighlighter *>())
-                m_backend->applyTheme(highlighter);
+            auto *highlighter = entry.document->findChild<QSyntaxHighlighter *>();
+            if (!highlighter)
+                continue;
+            // Recoloured in slices: at once, a big session held the window for seconds.
+            m_backend->prepareTheme(highlighter);
+            HighlightScheduler::of(entry.document)->rehighlightAll();
         }
     });
     rebuild();
@@ -115,10 +120,13 @@ void FileDocuments::addDocument(int fileIndex, Arrival arrival)
     document->setUndoRedoEnabled(false);
     document->setDocumentLayout(new StreamingTextLayout(document));
     document->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // The highlighter before the text: its scheduler then highlights the text in slices, where
+    // a highlighter attached to a document with text highlights all of it at once.
+    auto *scheduler = new HighlightScheduler(m_backend->attach(document, file.language, file.name));
+    scheduler->setShown(false); // until an editor paints it
     const bool waiting = arrival == Arrival::Reset && !file.content.isEmpty();
     if (!waiting)
         setText(document, file.content);
-    m_backend->attach(document, file.language, file.name);
     connect(document, &QTextDocument::contentsChange, this, [this, document](int, int, int) {
         if (m_applying)
             return;
@@ -152,6 +160,14 @@ void FileDocuments::appendText(int fileIndex, const QString &delta)
     const QScopedValueRollback<bool> applying(m_applying, true);
     QTextCursor end(target);
     end.movePosition(QTextCursor::End);
+    // A delta of many lines (a late join's catch-up, a paste) goes in at once: line by line, the
+    // plain-text layout lays out and shapes every line as it comes, shown or not (seconds and
+    // hundreds of MB for a big session), where one insertion lets it lay out what is painted.
+    if (delta.count(u'\n') > 2) {
+        end.insertText(delta);
+        Q_EMIT documentAppended(fileIndex);
+        return;
+    }
     // One line break per insertion: the plain-text layout then repaints just the changed lines;
     // an insertion that adds two or more blocks makes it repaint the whole view.
     qsizetype from = 0;

@@ -14,6 +14,21 @@ namespace {
 constexpr int kIconSize = 14;
 constexpr int kFrameMs = 80;
 
+// What toUtf8().size() says, without building the bytes.
+qsizetype utf8Length(QStringView text)
+{
+    qsizetype bytes = 0;
+    for (const QChar c : text) {
+        const char16_t unit = c.unicode();
+        bytes += unit < 0x80      ? 1
+            : unit < 0x800        ? 2
+            : c.isHighSurrogate() ? 4
+            : c.isLowSurrogate()  ? 0
+                                  : 3;
+    }
+    return bytes;
+}
+
 int lineCount(const core::SessionFile &file)
 {
     if (file.content.isEmpty())
@@ -33,9 +48,30 @@ FileListModel::FileListModel(core::SessionModel *model, QObject *parent)
     connect(m_model, &core::SessionModel::fileAdded, this, &FileListModel::onFileAdded);
     connect(m_model, &core::SessionModel::fileStateChanged, this,
             &FileListModel::onFileStateChanged);
-    connect(m_model, &core::SessionModel::fileTextReset, this, &FileListModel::onFileStateChanged);
+    connect(m_model, &core::SessionModel::fileTextReset, this, [this](int fileIndex) {
+        m_utf8Bytes.remove(fileIndex);
+        onFileStateChanged(fileIndex);
+    });
+    connect(m_model, &core::SessionModel::fileTextAppended, this,
+            [this](int fileIndex, const QString &delta) {
+                const auto known = m_utf8Bytes.find(fileIndex);
+                if (known != m_utf8Bytes.end())
+                    *known += utf8Length(delta);
+            });
     connect(m_model, &core::SessionModel::modelReset, this, &FileListModel::onModelReset);
     updateAnimation();
+}
+
+qsizetype FileListModel::utf8Bytes(int row) const
+{
+    // Counted once, then kept up with the deltas: the list repaints a file being written
+    // several times a second, and converting a 20 MB file each time was most of a stream's cost.
+    const auto known = m_utf8Bytes.constFind(row);
+    if (known != m_utf8Bytes.constEnd())
+        return *known;
+    const qsizetype bytes = utf8Length(m_model->files().at(row).content);
+    m_utf8Bytes.insert(row, bytes);
+    return bytes;
 }
 
 QString FileListModel::sizeText(qsizetype utf8Bytes, int lines)
@@ -75,14 +111,14 @@ QVariant FileListModel::data(const QModelIndex &index, int role) const
     }
     case SizeRole:
         return m_edited.contains(index.row())
-            ? tr("%1 · edited").arg(sizeText(file.content.toUtf8().size(), lineCount(file)))
-            : sizeText(file.content.toUtf8().size(), lineCount(file));
+            ? tr("%1 · edited").arg(sizeText(utf8Bytes(index.row()), lineCount(file)))
+            : sizeText(utf8Bytes(index.row()), lineCount(file));
     case EditedRole:
         return m_edited.contains(index.row());
     case Qt::ToolTipRole: {
         QStringList parts;
         parts << (file.language.isEmpty() ? tr("Plain text") : file.language);
-        parts << sizeText(file.content.toUtf8().size(), lineCount(file));
+        parts << sizeText(utf8Bytes(index.row()), lineCount(file));
         parts << core::SessionModel::fileStateText(file.state);
         if (m_edited.contains(index.row()))
             parts << tr("edited by you");
@@ -124,6 +160,7 @@ void FileListModel::onFileStateChanged(int fileIndex)
 void FileListModel::onModelReset()
 {
     beginResetModel();
+    m_utf8Bytes.clear();
     m_rows = int(m_model->files().size());
     endResetModel();
     updateAnimation();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QHash>
 #include <QIcon>
 #include <QSet>
 #include <QTimer>
@@ -41,6 +42,7 @@ public:
     static QString sizeText(qsizetype utf8Bytes, int lines);
 
 private:
+    qsizetype utf8Bytes(int row) const;
     void onFileAdded(int fileIndex);
     void onFileStateChanged(int fileIndex);
     void onModelReset();
@@ -53,6 +55,7 @@ private:
     qreal m_phase = 0;
     bool m_interrupted = false;
     QSet<int> m_edited; // file indexes
+    mutable QHash<int, qsizetype> m_utf8Bytes; // file index -> its text's size in UTF-8
 };
 
 } // namespace inkstream::ui

@@ -1,10 +1,13 @@
 #include "ui/findbar.h"
 
+#include "ui/searchabletext.h"
+
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTextCursor>
 #include <QToolButton>
 
 namespace inkstream::ui {
@@ -14,6 +17,7 @@ FindBar::FindBar(QPlainTextEdit *editor, QWidget *parent)
     , m_editor(editor)
     , m_field(new QLineEdit(this))
     , m_status(new QLabel(this))
+    , m_text(new SearchableText(this))
 {
     m_field->setPlaceholderText(tr("Find in file"));
     m_field->setAccessibleName(tr("Find in file"));
@@ -69,24 +73,40 @@ QString FindBar::status() const
 
 bool FindBar::findNext(bool backwards)
 {
-    const QString text = m_field->text();
+    const QString needle = m_field->text();
     m_status->clear();
-    if (text.isEmpty())
+    if (needle.isEmpty())
         return false;
-    const QTextDocument::FindFlags flags
-        = backwards ? QTextDocument::FindBackward : QTextDocument::FindFlags();
-    if (m_editor->find(text, flags))
-        return true;
-    // Wrap around.
-    QTextCursor cursor = m_editor->textCursor();
-    cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
-    const QTextCursor before = m_editor->textCursor();
-    m_editor->setTextCursor(cursor);
-    if (m_editor->find(text, flags))
-        return true;
-    m_editor->setTextCursor(before);
-    m_status->setText(tr("Not found"));
-    return false;
+    // As QPlainTextEdit::find() does, case-insensitively: forward from the end of the current
+    // match, backward from before its start; then around from the other end.
+    const QString &text = m_text->of(m_editor->document());
+    const QTextCursor current = m_editor->textCursor();
+    qsizetype at = -1;
+    if (backwards) {
+        if (current.selectionStart() > 0)
+            at = text.lastIndexOf(needle, current.selectionStart() - 1, Qt::CaseInsensitive);
+        if (at < 0)
+            at = text.lastIndexOf(needle, -1, Qt::CaseInsensitive);
+    } else {
+        at = text.indexOf(needle, current.selectionEnd(), Qt::CaseInsensitive);
+        if (at < 0)
+            at = text.indexOf(needle, 0, Qt::CaseInsensitive);
+    }
+    if (at < 0) {
+        m_status->setText(tr("Not found"));
+        return false;
+    }
+    QTextCursor match(m_editor->document());
+    match.setPosition(int(at));
+    match.setPosition(int(at + needle.size()), QTextCursor::KeepAnchor);
+    m_editor->setTextCursor(match);
+    return true;
+}
+
+void FindBar::hideEvent(QHideEvent *event)
+{
+    m_text->release(); // a copy of the file is no use once the bar is closed
+    QWidget::hideEvent(event);
 }
 
 bool FindBar::eventFilter(QObject *watched, QEvent *event)

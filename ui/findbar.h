@@ -8,6 +8,8 @@ class QPlainTextEdit;
 
 namespace inkstream::ui {
 
+class SearchableText;
+
 // Ctrl+F under the editor: find as you type, Enter / Shift+Enter for next / previous (wrapping
 // around), Escape to close.
 class FindBar final : public QWidget
@@ -25,11 +27,13 @@ public:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     QPlainTextEdit *m_editor = nullptr;
     QLineEdit *m_field = nullptr;
     QLabel *m_status = nullptr;
+    SearchableText *m_text = nullptr; // the shown document's text, while the bar is open
 };
 
 } // namespace inkstream::ui

@@ -14,6 +14,11 @@ namespace inkstream::ui {
 // a line leaves the rest of it in the block after, which Qt does not count as changed, so every
 // line break repainted the whole view too. This layout names the changed range in the new
 // document, [from, from + added), plus that following block.
+//
+// A change of many lines at once (a late join's catch-up: kilobytes per delta, file after file)
+// tells the views once per event-loop turn instead of once per change: each time it is told,
+// QPlainTextEdit adjusts its scroll bar by laying out (shaping) the last screenful of lines,
+// which for a big session came to every line of every file shown while it was written.
 class StreamingTextLayout final : public QPlainTextDocumentLayout
 {
     Q_OBJECT
@@ -24,6 +29,12 @@ public:
 
 protected:
     void documentChanged(int from, int charsRemoved, int charsAdded) override;
+
+private:
+    void notifyViews();
+
+    int m_blockCount = 1;
+    bool m_notifyPending = false;
 };
 
 } // namespace inkstream::ui

@@ -251,6 +251,30 @@ private Q_SLOTS:
         QVERIFY(!files.data(files.index(0), Qt::DecorationRole).value<QPixmap>().isNull());
     }
 
+    // The size is counted once and then kept up with the deltas (every repaint of a 20 MB file
+    // being written converted all of it to UTF-8): it must stay what toUtf8() says.
+    void fileList_sizeFollowsAppendsAndRewrites()
+    {
+        core::SessionModel model;
+        FileListModel files(&model);
+        EventFeeder feed(&model);
+        const auto size = [&files] {
+            return files.data(files.index(0), FileListModel::SizeRole).toString();
+        };
+        feed.startFile(QStringLiteral("a.py"));
+        QCOMPARE(size(), FileListModel::sizeText(0, 0));
+        QString text;
+        for (const QString &delta : {QStringLiteral("x = 'é'\n"), QStringLiteral("漢字 \U0001F600"),
+                                     QStringLiteral("\n# ok\n")}) {
+            feed.appendToFile(QStringLiteral("a.py"), delta);
+            text += delta;
+            const int lines = int(text.count(u'\n')) + (text.endsWith(u'\n') ? 0 : 1);
+            QCOMPARE(size(), FileListModel::sizeText(text.toUtf8().size(), lines));
+        }
+        feed.completeFile(QStringLiteral("a.py"), QStringLiteral("short\n")); // corrected
+        QCOMPARE(size(), FileListModel::sizeText(6, 1));
+    }
+
     void tracker_countsElapsedTime_andFreezesAtTheEnd()
     {
         core::SessionModel model;

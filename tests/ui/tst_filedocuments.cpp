@@ -1,11 +1,14 @@
 #include "core/model/sessionmodel.h"
 #include "eventfeeder.h"
 #include "ui/filedocuments.h"
+#include "ui/highlighting/highlightscheduler.h"
 #include "ui/highlighting/rulebackend.h"
 
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextDocument>
+#include <QTextLayout>
 
 using namespace inkstream;
 using namespace inkstream::ui;
@@ -45,6 +48,44 @@ private Q_SLOTS:
         QCOMPARE(document->toPlainText(), content);
         QCOMPARE(removedCharacters, 0); // appends only: O(delta), never a reset of the text
         QCOMPARE(changes, insertions);
+    }
+
+    // A late join's catch-up comes in deltas of kilobytes: one insertion each, so the layout
+    // lays out only what is painted instead of every line as it arrives.
+    void aDeltaOfManyLines_isInsertedAtOnce()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        feed.startFile(QStringLiteral("a.py"));
+        int changes = 0;
+        connect(documents.document(0), &QTextDocument::contentsChange, this,
+                [&changes](int, int, int) { ++changes; });
+        const QString delta = QStringLiteral("x = 1\n").repeated(40);
+        feed.appendToFile(QStringLiteral("a.py"), delta);
+        QCOMPARE(changes, 1);
+        QCOMPARE(documents.document(0)->toPlainText(), delta);
+    }
+
+    // Highlighting is lazy (HighlightScheduler), and a document no editor shows waits for one.
+    void documents_areHighlightedOnceShown()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        feed.typeFile(QStringLiteral("a.py"), QStringLiteral("import os\n"));
+        QTextDocument *document = documents.document(0);
+        HighlightScheduler *scheduler = HighlightScheduler::of(document);
+        QVERIFY(scheduler);
+        QVERIFY(!scheduler->isShown());
+        for (int turn = 0; turn < 3; ++turn) // a slice would run in any of them
+            QCoreApplication::processEvents();
+        QVERIFY(document->firstBlock().layout()->formats().isEmpty());
+        scheduler->setShown(true);
+        QTRY_VERIFY(scheduler->isDone());
+        QVERIFY(!document->firstBlock().layout()->formats().isEmpty());
     }
 
     void eachFile_hasItsOwnDocument()

@@ -26,6 +26,8 @@ public:
         = 0;
     // Colours `highlighter` (one attach() made) for the theme now current, after a switch.
     virtual void applyTheme(QSyntaxHighlighter *highlighter) = 0;
+    // The same without highlighting again: the caller does, in slices (HighlightScheduler).
+    virtual void prepareTheme(QSyntaxHighlighter *highlighter) = 0;
 };
 
 // The best backend this build has.

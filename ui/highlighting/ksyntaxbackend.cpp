@@ -31,9 +31,13 @@ QSyntaxHighlighter *KSyntaxBackend::attach(QTextDocument *document, const QStrin
 
 void KSyntaxBackend::applyTheme(QSyntaxHighlighter *highlighter)
 {
-    auto *syntax = static_cast<KSyntaxHighlighting::SyntaxHighlighter *>(highlighter);
-    syntax->setTheme(currentTheme());
-    syntax->rehighlight();
+    prepareTheme(highlighter);
+    highlighter->rehighlight();
+}
+
+void KSyntaxBackend::prepareTheme(QSyntaxHighlighter *highlighter)
+{
+    static_cast<KSyntaxHighlighting::SyntaxHighlighter *>(highlighter)->setTheme(currentTheme());
 }
 
 KSyntaxHighlighting::Theme KSyntaxBackend::currentTheme() const

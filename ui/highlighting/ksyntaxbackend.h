@@ -19,6 +19,7 @@ public:
     QSyntaxHighlighter *attach(QTextDocument *document, const QString &language,
                                const QString &fileName) override;
     void applyTheme(QSyntaxHighlighter *highlighter) override;
+    void prepareTheme(QSyntaxHighlighter *highlighter) override;
 
 private:
     KSyntaxHighlighting::Theme currentTheme() const;

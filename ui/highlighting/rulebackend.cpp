@@ -24,4 +24,9 @@ void RuleBackend::applyTheme(QSyntaxHighlighter *highlighter)
     highlighter->rehighlight(); // the rules take their formats from CodeTheme::current()
 }
 
+void RuleBackend::prepareTheme(QSyntaxHighlighter *highlighter)
+{
+    Q_UNUSED(highlighter) // nothing to set: the next highlight reads CodeTheme::current()
+}
+
 } // namespace inkstream::ui

@@ -12,6 +12,7 @@ public:
     QSyntaxHighlighter *attach(QTextDocument *document, const QString &language,
                                const QString &fileName) override;
     void applyTheme(QSyntaxHighlighter *highlighter) override;
+    void prepareTheme(QSyntaxHighlighter *highlighter) override;
 };
 
 } // namespace inkstream::ui

@@ -1,5 +1,6 @@
 #include "ui/highlighting/rulehighlighter.h"
 
+#include "ui/highlighting/highlightscheduler.h"
 #include "ui/highlighting/languagerules.h"
 
 namespace inkstream::ui {
@@ -26,6 +27,11 @@ RuleHighlighter::RuleHighlighter(const LanguageRules *rules, QTextDocument *docu
     , m_rules(rules)
 { }
 
+void RuleHighlighter::setScheduler(HighlightScheduler *scheduler)
+{
+    m_scheduler = scheduler;
+}
+
 void RuleHighlighter::apply(qsizetype from, qsizetype length, CodeTheme::Token token)
 {
     setFormat(int(from), int(length), CodeTheme::current().format(token));
@@ -33,6 +39,11 @@ void RuleHighlighter::apply(qsizetype from, qsizetype length, CodeTheme::Token t
 
 void RuleHighlighter::highlightBlock(const QString &text)
 {
+    if (m_scheduler && !m_scheduler->admits(currentBlock())) {
+        // Left for a later slice; its old state stops QSyntaxHighlighter carrying on.
+        setCurrentBlockState(currentBlockState());
+        return;
+    }
     setCurrentBlockState(Normal);
     if (!m_rules)
         return;

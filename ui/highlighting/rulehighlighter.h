@@ -2,10 +2,12 @@
 
 #include "ui/highlighting/codetheme.h"
 
+#include <QPointer>
 #include <QSyntaxHighlighter>
 
 namespace inkstream::ui {
 
+class HighlightScheduler;
 struct LanguageRules;
 
 // The built-in highlighter: one left-to-right scan per line driven by LanguageRules, with the
@@ -19,6 +21,10 @@ class RuleHighlighter final : public QSyntaxHighlighter
 public:
     // `rules` may be nullptr (plain text); it must outlive the highlighter.
     RuleHighlighter(const LanguageRules *rules, QTextDocument *document);
+
+    // Blocks are highlighted only when `scheduler` admits them (it stops a change carrying on
+    // through a big file at once). Set by the scheduler itself.
+    void setScheduler(HighlightScheduler *scheduler);
 
 protected:
     void highlightBlock(const QString &text) override;
@@ -37,6 +43,7 @@ private:
     void apply(qsizetype from, qsizetype length, CodeTheme::Token token);
 
     const LanguageRules *m_rules = nullptr;
+    QPointer<HighlightScheduler> m_scheduler;
 };
 
 } // namespace inkstream::ui
