@@ -1,52 +1,18 @@
 #include "core/server/httprequestparser.h"
 
+#include "core/server/httpsyntax.h"
+
 #include <QList>
 #include <algorithm>
 
 namespace inkstream::core {
 
+using httpsyntax::isFieldValue;
+using httpsyntax::isToken;
+using httpsyntax::parseContentLength;
+using httpsyntax::trimmedWhitespace;
+
 namespace {
-
-// RFC 9110 §5.6.2: the characters of a token (method and field names).
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isToken(QByteArrayView text)
-{
-    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
-}
-
-// Field values hold visible characters, spaces, tabs and obs-text; never other controls.
-bool isFieldValue(QByteArrayView value)
-{
-    return std::none_of(value.begin(), value.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
-}
 
 // A request target has no spaces or controls (non-ASCII bytes are let through to the router,
 // which finds no route for them).
@@ -56,44 +22,6 @@ bool isTargetText(QByteArrayView target)
         const auto u = static_cast<unsigned char>(c);
         return u <= 0x20 || u == 0x7f;
     });
-}
-
-QByteArrayView trimmedWhitespace(QByteArrayView text)
-{
-    while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t'))
-        text = text.sliced(1);
-    while (!text.isEmpty() && (text.back() == ' ' || text.back() == '\t'))
-        text.chop(1);
-    return text;
-}
-
-// Content-Length: one or more comma-separated lists of digits, all the same number.
-bool parseContentLength(const QList<QByteArray> &values, qint64 *length, QString *reason)
-{
-    bool seen = false;
-    for (const QByteArray &value : values) {
-        for (const QByteArray &item : value.split(',')) {
-            const QByteArray digits = item.trimmed();
-            const bool allDigits = !digits.isEmpty() && digits.size() <= 18
-                && std::all_of(digits.begin(), digits.end(),
-                               [](char c) { return c >= '0' && c <= '9'; });
-            if (!allDigits) {
-                *reason = QStringLiteral("Content-Length \"%1\" is not a number of bytes")
-                              .arg(QString::fromLatin1(digits.left(40)));
-                return false;
-            }
-            const qint64 number = digits.toLongLong();
-            if (seen && number != *length) {
-                *reason = QStringLiteral("conflicting Content-Length values %1 and %2")
-                              .arg(*length)
-                              .arg(number);
-                return false;
-            }
-            *length = number;
-            seen = true;
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -293,11 +221,7 @@ bool HttpRequestParser::decideFraming(HttpRequest *request, Result *error)
             *error = invalid(400, QStringLiteral("Transfer-Encoding in an HTTP/1.0 request"));
             return false;
         }
-        QList<QByteArray> codings;
-        for (const QByteArray &value : std::as_const(encodings)) {
-            for (const QByteArray &coding : value.split(','))
-                codings.append(coding.trimmed().toLower());
-        }
+        const QList<QByteArray> codings = httpsyntax::listItems(encodings);
         if (codings.constLast() != "chunked") {
             *error = invalid(400, QStringLiteral("the last transfer coding is not chunked"));
             return false;

@@ -6,12 +6,10 @@
 #include "core/server/serverlog.h"
 #include "core/server/servermetrics.h"
 #include "core/server/tapreplypublisher.h"
+#include "core/server/upstreamrequest.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QScopedValueRollback>
 #include <QTcpSocket>
 
@@ -36,13 +34,6 @@ bool isHopByHop(const QByteArray &name)
     return names.contains(name.toLower());
 }
 
-// QNetworkReply's errors that are the upstream's HTTP status, not a broken transfer.
-bool isHttpStatusError(QNetworkReply::NetworkError error)
-{
-    const int code = int(error);
-    return (code >= 201 && code <= 299) || (code >= 401 && code <= 499);
-}
-
 } // namespace
 
 TapExchange::TapExchange(const HttpRequest &request, QTcpSocket *caller, const QUrl &upstreamUrl,
@@ -65,11 +56,11 @@ TapExchange::TapExchange(const HttpRequest &request, QTcpSocket *caller, const Q
 
 TapExchange::~TapExchange()
 {
-    if (m_reply)
-        m_reply->abort();
+    if (m_upstream)
+        m_upstream->abort();
 }
 
-void TapExchange::start(QNetworkAccessManager *network)
+void TapExchange::start(UpstreamConnections *connections)
 {
     if (!m_caller || m_caller->state() != QAbstractSocket::ConnectedState) {
         onCallerGone();
@@ -79,57 +70,55 @@ void TapExchange::start(QNetworkAccessManager *network)
     m_caller->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_caller, &QTcpSocket::disconnected, this, &TapExchange::onCallerGone);
 
-    QNetworkRequest request(m_upstreamUrl);
-    for (const auto &[name, value] : std::as_const(m_headers))
-        request.setRawHeader(name, value);
-    // The bytes as the upstream sends them (nothing to undo before they are passed on), and its
-    // redirects are the caller's to follow.
-    request.setRawHeader(QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("identity"));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    m_reply = network->sendCustomRequest(request, m_method, m_body);
-    m_body.clear();
-    m_reply->setReadBufferSize(kMaxPendingBytes);
-    connect(m_reply, &QNetworkReply::readyRead, this, [this] { onReadyRead(); });
+    // The bytes as the upstream sends them (nothing to undo before they are passed on).
+    m_headers.append({QByteArrayLiteral("accept-encoding"), QByteArrayLiteral("identity")});
+    m_upstream = new UpstreamRequest(connections, this);
+    connect(m_upstream, &UpstreamRequest::headReceived, this, [this] { onReadyRead(); });
+    connect(m_upstream, &UpstreamRequest::readyRead, this, [this] { onReadyRead(); });
     connect(m_caller, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_reply && m_reply->bytesAvailable() > 0)
+        if (m_upstream && m_upstream->hasPendingBody())
             onReadyRead();
     });
-    connect(m_reply, &QNetworkReply::finished, this, &TapExchange::onUpstreamFinished);
+    connect(m_upstream, &UpstreamRequest::finished, this, &TapExchange::onUpstreamFinished);
+    m_upstream->start(m_method, m_upstreamUrl, m_headers, m_body);
+    m_body.clear();
 }
 
 void TapExchange::writeHead()
 {
     m_headWritten = true;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QByteArray reason
-        = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    const HttpResponseParser::Head &answer = m_upstream->head();
+    const int status = answer.status;
+    QByteArray reason = answer.reason;
     if (reason.isEmpty())
         reason = HttpResponse::reasonPhrase(status);
-    m_noBody = m_noBody || status == 204 || status == 304 || (status >= 100 && status < 200);
+    m_noBody = m_noBody || answer.framing == HttpResponseParser::Framing::None;
     QByteArray head = QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' + reason
         + QByteArrayLiteral("\r\n");
     QByteArray contentType;
-    for (const auto &[name, value] : m_reply->rawHeaderPairs()) {
+    QByteArray declaredLength;
+    for (const auto &[name, value] : answer.headers) {
         if (name.compare("content-type", Qt::CaseInsensitive) == 0)
             contentType = value;
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0 && declaredLength.isEmpty())
+            declaredLength = value;
         if (!isHopByHop(name))
             head += name + QByteArrayLiteral(": ") + value + QByteArrayLiteral("\r\n");
     }
-    const QByteArray length = m_reply->rawHeader(QByteArrayLiteral("Content-Length"));
     m_closeAfter = !m_callerKeepsAlive;
-    if (!length.isEmpty()) {
-        head += QByteArrayLiteral("Content-Length: ") + length + QByteArrayLiteral("\r\n");
-    } else if (!m_noBody) {
-        if (m_callerHttp11) {
-            m_chunked = true;
-            head += QByteArrayLiteral("Transfer-Encoding: chunked\r\n");
-        } else {
-            m_closeAfter = true; // HTTP/1.0: the end of the body is the end of the connection
-        }
+    if (answer.framing == HttpResponseParser::Framing::Length) {
+        head += QByteArrayLiteral("Content-Length: ") + QByteArray::number(answer.contentLength)
+            + QByteArrayLiteral("\r\n");
+    } else if (m_noBody) {
+        // A HEAD answer declares the length its GET would have.
+        if (!declaredLength.isEmpty() && status >= 200 && status != 204)
+            head += QByteArrayLiteral("Content-Length: ") + declaredLength
+                + QByteArrayLiteral("\r\n");
+    } else if (m_callerHttp11) {
+        m_chunked = true;
+        head += QByteArrayLiteral("Transfer-Encoding: chunked\r\n");
+    } else {
+        m_closeAfter = true; // HTTP/1.0: the end of the body is the end of the connection
     }
     if (m_closeAfter)
         head += QByteArrayLiteral("Connection: close\r\n");
@@ -163,7 +152,7 @@ void TapExchange::writeBody(const QByteArray &bytes)
 void TapExchange::onReadyRead(bool drain)
 {
     // flush() may emit bytesWritten at once, which asks for more: one read at a time.
-    if (m_done || !m_reply || m_reading)
+    if (m_done || !m_upstream || !m_upstream->hasHead() || m_reading)
         return;
     const QScopedValueRollback reading(m_reading, true);
     if (!m_headWritten)
@@ -172,7 +161,7 @@ void TapExchange::onReadyRead(bool drain)
         return; // the caller went away as the head was written
     if (!drain && m_caller && m_caller->bytesToWrite() > kMaxPendingBytes)
         return; // read on once the caller took some (bytesWritten)
-    const QByteArray bytes = m_reply->readAll();
+    const QByteArray bytes = m_upstream->readAll();
     writeBody(bytes); // the caller first: publishing never delays a token
     if (m_publisher)
         m_publisher->feed(bytes);
@@ -180,22 +169,20 @@ void TapExchange::onReadyRead(bool drain)
 
 void TapExchange::onUpstreamFinished()
 {
-    if (m_done || !m_reply)
+    if (m_done || !m_upstream)
         return;
-    const QNetworkReply::NetworkError error = m_reply->error();
-    const bool answered = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid();
-    if (!answered) {
-        answerBadGateway(m_reply->errorString());
+    if (!m_upstream->hasHead()) {
+        answerBadGateway(m_upstream->errorString());
         return;
     }
     onReadyRead(true);
-    if (error != QNetworkReply::NoError && !isHttpStatusError(error)) {
+    if (m_upstream->failure() == UpstreamRequest::Failure::Cut) {
         // The upstream broke off mid-answer: the caller's answer breaks off the same way.
         qCInfo(lcServer, "tap: the upstream broke off %s: %s", qPrintable(m_upstreamUrl.path()),
-               qPrintable(m_reply->errorString()));
+               qPrintable(m_upstream->errorString()));
         if (m_publisher)
-            m_publisher->fail(
-                QStringLiteral("the upstream broke off the reply: %1").arg(m_reply->errorString()));
+            m_publisher->fail(QStringLiteral("the upstream broke off the reply: %1")
+                                  .arg(m_upstream->errorString()));
         end(Ending::Cut);
         return;
     }
@@ -244,11 +231,11 @@ void TapExchange::onCallerGone()
 {
     if (m_done)
         return;
-    if (m_reply && m_reply->isRunning()) {
+    if (m_upstream && m_upstream->isRunning()) {
         qCInfo(lcServer, "tap: the caller went away; cancelling %s %s", m_method.constData(),
                qPrintable(m_upstreamUrl.path()));
-        m_reply->disconnect(this);
-        m_reply->abort();
+        m_upstream->disconnect(this);
+        m_upstream->abort();
     }
     if (m_publisher)
         m_publisher->stop();
@@ -258,9 +245,9 @@ void TapExchange::onCallerGone()
 void TapExchange::end(Ending ending)
 {
     m_done = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->deleteLater();
+    if (m_upstream) {
+        m_upstream->disconnect(this);
+        m_upstream->deleteLater();
     }
     if (m_caller) {
         disconnect(m_caller, nullptr, this, nullptr);

@@ -9,8 +9,6 @@
 #include <memory>
 #include <utility>
 
-class QNetworkAccessManager;
-class QNetworkReply;
 class QTcpSocket;
 
 namespace inkstream::core {
@@ -18,6 +16,8 @@ namespace inkstream::core {
 class HttpRequest;
 class ServerMetrics;
 class TapReplyPublisher;
+class UpstreamConnections;
+class UpstreamRequest;
 
 // One request passing through the tap: sends it to the upstream and streams the upstream's
 // answer back to the caller as it arrives — its status, headers and body bytes unchanged, only
@@ -43,7 +43,7 @@ public:
                 ServerMetrics *metrics, QObject *parent);
     ~TapExchange() override;
 
-    void start(QNetworkAccessManager *network);
+    void start(UpstreamConnections *connections);
     TapReplyPublisher *publisher() const { return m_publisher.get(); }
 
 Q_SIGNALS:
@@ -74,7 +74,7 @@ private:
     bool m_callerHttp11 = true;
     std::unique_ptr<TapReplyPublisher> m_publisher;
     ServerMetrics *m_metrics;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<UpstreamRequest> m_upstream;
     bool m_headWritten = false;
     bool m_chunked = false; // the caller's body is framed in chunks
     bool m_noBody = false; // HEAD, 204, 304

@@ -7,15 +7,13 @@
 #include "core/server/session.h"
 #include "core/server/tapexchange.h"
 #include "core/server/tapreplypublisher.h"
+#include "core/server/upstreamconnections.h"
 
-#include <QNetworkAccessManager>
 #include <QUrlQuery>
 
 namespace inkstream::core {
 
 namespace {
-
-constexpr int kConnectionsPerManager = 6; // QHttpNetworkConnection's per-host default
 
 // Request headers that stay with the caller's connection (or are the tap's own business).
 bool staysHere(const QByteArray &name)
@@ -49,6 +47,7 @@ QString joinedPath(const QUrl &base, QStringView rest)
 UpstreamTap::UpstreamTap(Session *session, QObject *parent)
     : QObject(parent)
     , m_session(session)
+    , m_connections(new UpstreamConnections(this))
 { }
 
 UpstreamTap::~UpstreamTap()
@@ -126,20 +125,6 @@ std::optional<TapApi> UpstreamTap::publishedApi(const HttpRequest &request) cons
     return std::nullopt;
 }
 
-QNetworkAccessManager *UpstreamTap::network()
-{
-    for (Network &network : m_networks) {
-        if (network.active < kConnectionsPerManager) {
-            ++network.active;
-            return network.manager;
-        }
-    }
-    auto *manager = new QNetworkAccessManager(this);
-    manager->setAutoDeleteReplies(false);
-    m_networks.append(Network {manager, 1});
-    return manager;
-}
-
 void UpstreamTap::forward(const ReplyWriter &reply, ServerMetrics *metrics,
                           bool authorizationIsOurs)
 {
@@ -164,10 +149,8 @@ void UpstreamTap::forward(const ReplyWriter &reply, ServerMetrics *metrics,
     auto *exchange = new TapExchange(request, reply.socket(), upstreamUrl(request),
                                      std::move(headers), std::move(publisher), metrics, this);
     m_exchanges.append(exchange);
-    QNetworkAccessManager *manager = network();
-    m_networkOf.insert(exchange, manager);
     connect(exchange, &TapExchange::finished, this, &UpstreamTap::exchangeFinished);
-    exchange->start(manager);
+    exchange->start(m_connections);
     // The request is on its way first: the prompt is published while the upstream thinks.
     if (published && published->outcome() == TapReplyPublisher::Outcome::Streaming)
         published->publishPrompt(request.body());
@@ -176,11 +159,6 @@ void UpstreamTap::forward(const ReplyWriter &reply, ServerMetrics *metrics,
 void UpstreamTap::exchangeFinished(TapExchange *exchange)
 {
     m_exchanges.removeOne(exchange);
-    QNetworkAccessManager *manager = m_networkOf.take(exchange);
-    for (Network &network : m_networks) {
-        if (network.manager == manager)
-            --network.active;
-    }
     const TapReplyPublisher *publisher = exchange->publisher();
     if (!publisher)
         return;

@@ -3,7 +3,6 @@
 #include "core/server/tapfilenames.h"
 
 #include <QByteArray>
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -12,8 +11,6 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace inkstream::core {
 
 class HttpRequest;
@@ -21,6 +18,7 @@ class ReplyWriter;
 class ServerMetrics;
 class Session;
 class TapExchange;
+class UpstreamConnections;
 enum class TapApi;
 
 // The tap (docs/tap.md): the publisher answers the OpenAI-compatible API under /v1/ (and
@@ -76,23 +74,16 @@ Q_SIGNALS:
 private:
     QUrl upstreamUrl(const HttpRequest &request) const;
     std::optional<TapApi> publishedApi(const HttpRequest &request) const;
-    QNetworkAccessManager *network();
     void exchangeFinished(TapExchange *exchange);
 
     QPointer<Session> m_session;
     QUrl m_openAi;
     QUrl m_ollama;
     QByteArray m_key;
-    // Qt 6.4 opens at most six connections per host and manager: a seventh caller would wait
-    // for one of the six. A further manager per six callers keeps every caller streaming.
-    struct Network
-    {
-        QNetworkAccessManager *manager;
-        int active = 0;
-    };
-    QList<Network> m_networks;
+    // Kept-alive upstream connections, as many as callers at once (no per-host cap: a caller
+    // never waits for another's reply to end).
+    UpstreamConnections *m_connections;
     QList<TapExchange *> m_exchanges;
-    QHash<TapExchange *, QNetworkAccessManager *> m_networkOf;
     TapFileNames m_fileNames;
     std::shared_ptr<int> m_snippetNumbers = std::make_shared<int>(0);
     int m_replies = 0;

@@ -3,9 +3,12 @@
 // pieces would: a prefix is never Complete with a different head, a refusal never turns into
 // acceptance when more bytes arrive, and a complete head's framing is consistent. What follows
 // a complete chunked head is fed to the chunked decoder in pieces; the body it decodes never
-// exceeds the limit, and the same bytes fed whole decode to the same body.
+// exceeds the limit, and the same bytes fed whole decode to the same body. The same bytes are
+// read as an upstream's response head (HttpResponseParser, the tap's client) under the same
+// prefix rules.
 #include "core/server/chunkedbodydecoder.h"
 #include "core/server/httprequestparser.h"
+#include "core/server/httpresponseparser.h"
 
 #include <QLoggingCategory>
 #include <cstdint>
@@ -43,6 +46,45 @@ ChunkedBodyDecoder::Status decode(QByteArrayView bytes, qsizetype piece, qint64 
     return status;
 }
 
+void checkResponseHead(QByteArrayView bytes, qsizetype piece, QByteArrayView method)
+{
+    using Parser = HttpResponseParser;
+    Parser::Head whole;
+    const Parser::Result result = Parser::parseHead(bytes, method, &whole);
+    switch (result.status) {
+    case Parser::Status::Complete:
+        if (result.headBytes <= 0 || result.headBytes > bytes.size()
+            || result.headBytes > Parser::kMaxHeadBytes || whole.status < 100 || whole.status > 999
+            || whole.contentLength < 0 || whole.headers.size() > Parser::kMaxHeaders)
+            std::abort();
+        if (method == "HEAD" && whole.framing != Parser::Framing::None)
+            std::abort();
+        if (whole.framing == Parser::Framing::UntilClose && whole.keepAlive)
+            std::abort(); // a body ended by the close cannot leave the connection reusable
+        break;
+    case Parser::Status::Invalid:
+        if (result.reason.isEmpty())
+            std::abort();
+        break;
+    case Parser::Status::Incomplete:
+        if (bytes.size() > Parser::kMaxHeadBytes)
+            std::abort();
+        break;
+    }
+    for (qsizetype end = piece; end < bytes.size(); end += piece) {
+        Parser::Head partial;
+        const auto early = Parser::parseHead(bytes.first(end), method, &partial);
+        if (early.status == Parser::Status::Complete
+            && (result.status != Parser::Status::Complete || early.headBytes != result.headBytes
+                || partial.status != whole.status || partial.framing != whole.framing))
+            std::abort();
+        if (early.status == Parser::Status::Invalid && result.status != Parser::Status::Invalid)
+            std::abort();
+        if (early.status != Parser::Status::Incomplete)
+            break;
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,6 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qsizetype piece = 1 + data[0] % 64;
     const HttpHeadLimits limits {qsizetype(64 + data[1] * 64), 1 + data[1] % 100};
     const QByteArrayView bytes(reinterpret_cast<const char *>(data) + 2, qsizetype(size - 2));
+
+    checkResponseHead(bytes, piece, data[1] & 1 ? "HEAD" : "POST");
 
     HttpRequest whole;
     const HttpRequestParser::Result result = HttpRequestParser::parseHead(bytes, &whole, limits);

@@ -346,8 +346,8 @@ void TstOpenAiTap::concurrentCallers()
     QCOMPARE(watch.file(QStringLiteral("same-2.js")), kSumJs);
 }
 
-// Qt 6.4 opens at most six connections per host and manager: the tap takes another manager
-// for every six callers, so ten callers at once stream at once (the upstream sees all ten open).
+// Ten callers at once stream at once (the upstream sees all ten open): no caller waits for a
+// connection another's reply holds (as behind a client's per-host cap, such as Qt's six).
 void TstOpenAiTap::moreCallersThanConnectionsPerHost()
 {
     Tap tap({}, {}, {QStringLiteral("--slow"), QStringLiteral("20")});
