@@ -69,6 +69,8 @@ void UpstreamRequest::sendRequest()
     // Every token counts: the upstream's pieces and ours go out as they are written.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket->write(m_requestBytes);
+    // Now, not when the event loop next looks: the caller publishes the prompt meanwhile.
+    m_socket->flush();
 }
 
 void UpstreamRequest::abort()

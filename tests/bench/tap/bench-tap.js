@@ -2,7 +2,7 @@
 // directly of the upstream and RUNS times through `inkstream serve --openai-upstream`,
 // alternating, each over a kept-alive connection as SDKs keep them. Measures time to first
 // token (request sent -> first content delta parsed) and total time (-> [DONE]), and prints the
-// medians as JSON.   node bench-tap.js DIRECT_BASE TAP_BASE [RUNS]
+// medians as JSON, with the median of the per-pair differences of the first token.   node bench-tap.js DIRECT_BASE TAP_BASE [RUNS]
 'use strict';
 const http = require('http');
 
@@ -66,6 +66,9 @@ async function main() {
                      tokens: list[0].tokens};
   }
   summary.addedTtftMs = summary.tap.ttftMs - summary.direct.ttftMs;
+  // Each tapped request against the direct one just before it: drift in the machine's speed
+  // over the run cancels out of the pair.
+  summary.addedTtftMsPaired = median(results.tap.map((r, i) => r.ttftMs - results.direct[i].ttftMs));
   summary.addedTotalPercent = 100 * (summary.tap.totalMs / summary.direct.totalMs - 1);
   summary.runs = runs;
   process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
