@@ -1,6 +1,7 @@
 #include "ui/highlighting/highlightscheduler.h"
 
 #include "ui/highlighting/rulehighlighter.h"
+#include "ui/threadclock.h"
 
 #include <QCoreApplication>
 #include <QMetaMethod>
@@ -193,6 +194,7 @@ int HighlightScheduler::highlightVisible()
 void HighlightScheduler::runSlice()
 {
     m_sliceTimer.start();
+    const qint64 runningBefore = ThreadClock::runningNs();
     int blocks = m_visibleDone ? 0 : highlightVisible();
     QTextBlock block = m_document->findBlockByNumber(m_highlighted);
     while (block.isValid() && m_sliceTimer.nsecsElapsed() < kBudgetNs) {
@@ -204,8 +206,10 @@ void HighlightScheduler::runSlice()
         block = block.next();
     }
     const qint64 elapsedNs = m_sliceTimer.nsecsElapsed();
+    const qint64 runningAfter = ThreadClock::runningNs();
     m_sliceTimer.invalidate();
-    Q_EMIT sliceRan(blocks, elapsedNs);
+    Q_EMIT sliceRan(blocks, elapsedNs,
+                    runningBefore < 0 || runningAfter < 0 ? -1 : runningAfter - runningBefore);
     if (isDone() && m_visibleDone)
         Q_EMIT finished();
     else

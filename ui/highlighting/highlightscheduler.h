@@ -57,8 +57,10 @@ public:
     bool isDone() const;
 
 Q_SIGNALS:
-    // A slice from the event loop highlighted `blocks` blocks in `elapsedNs`.
-    void sliceRan(int blocks, qint64 elapsedNs);
+    // A slice from the event loop highlighted `blocks` blocks in `elapsedNs`, of which the GUI
+    // thread ran `runningNs` (-1 where the system has no thread clock); the rest it waited for
+    // a CPU.
+    void sliceRan(int blocks, qint64 elapsedNs, qint64 runningNs);
     // Every block is highlighted in order.
     void finished();
 
