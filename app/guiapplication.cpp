@@ -2,6 +2,7 @@
 
 #include "app/qtguiarguments.h"
 #include "ui/apptheme.h"
+#include "ui/heapupkeep.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -46,6 +47,7 @@ int GuiApplication::parseBeforeWindow(int argc, char *argv[],
 
 void GuiApplication::setUp(const QString &themeOverride)
 {
+    ui::HeapUpkeep::install(QCoreApplication::instance());
     setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("Inkstream"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.inkstream.Inkstream"));

@@ -57,33 +57,43 @@ DebugConsole::DebugConsole(core::SessionClient *client, QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_table, 1);
 
-    auto updateCount = [this] {
-        m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_log->totalEvents()));
-    };
-    connect(m_filter, &QLineEdit::textChanged, this, [this, updateCount](const QString &text) {
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
         updateCount();
     });
     connect(copy, &QPushButton::clicked, this, &DebugConsole::copyRows);
     connect(clear, &QPushButton::clicked, m_log, &EventLogModel::clear);
-    connect(clear, &QPushButton::clicked, this, updateCount);
-    connect(client, &core::SessionClient::sessionOpened, this,
-            [this, updateCount](const QUrl &url) {
-                if (m_log->rowCount() == 0 && m_log->totalEvents() == 0)
-                    return; // the first session needs no divider
-                m_log->appendDivider(tr("New session: %1").arg(core::LoggableUrl::toString(url)));
-                updateCount();
-            });
+    connect(clear, &QPushButton::clicked, this, &DebugConsole::updateCount);
+    connect(client, &core::SessionClient::sessionOpened, this, [this](const QUrl &url) {
+        if (m_log->rowCount() == 0 && m_log->totalEvents() == 0)
+            return; // the first session needs no divider
+        m_log->appendDivider(tr("New session: %1").arg(core::LoggableUrl::toString(url)));
+        updateCountSoon();
+    });
     connect(client, &core::SessionClient::eventReceived, this,
-            [this, updateCount](const core::Event &event, qsizetype wireBytes) {
+            [this](const core::Event &event, qsizetype wireBytes) {
                 const QScrollBar *scroll = m_table->verticalScrollBar();
                 const bool atEnd = scroll->value() >= scroll->maximum();
                 m_log->append(event, wireBytes);
                 if (atEnd && isVisible())
                     m_table->scrollToBottom();
-                updateCount();
+                updateCountSoon();
             });
     updateCount();
+}
+
+void DebugConsole::updateCount()
+{
+    m_countPending = false;
+    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_log->totalEvents()));
+}
+
+void DebugConsole::updateCountSoon()
+{
+    if (m_countPending)
+        return;
+    m_countPending = true;
+    QMetaObject::invokeMethod(this, &DebugConsole::updateCount, Qt::QueuedConnection);
 }
 
 void DebugConsole::showEvent(QShowEvent *event)

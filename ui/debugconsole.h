@@ -36,11 +36,15 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    void updateCount();
+    void updateCountSoon(); // once per event-loop turn: a catch-up brings thousands a turn
+
     EventLogModel *m_log = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QLineEdit *m_filter = nullptr;
     QLabel *m_count = nullptr;
+    bool m_countPending = false;
 };
 
 } // namespace inkstream::ui

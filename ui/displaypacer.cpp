@@ -311,6 +311,10 @@ void DisplayPacer::display(const core::Event &event)
         m_display->setMessageTime(index >= 0 ? m_source->chat().at(index).timestamp : QDateTime());
     }
     m_display->apply(event);
+    // Once a file is shown complete, the display holds its text in the source's storage.
+    if (const auto *code = std::get_if<core::CodeEvent>(&event.payload);
+        code && code->type == core::CodeEvent::Type::Complete)
+        m_display->shareTextWith(code->fileName, *m_source);
 }
 
 void DisplayPacer::updateTimer()

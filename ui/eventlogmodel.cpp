@@ -15,36 +15,56 @@ EventLogModel::EventLogModel(QObject *parent)
 
 void EventLogModel::append(const core::Event &event, qsizetype wireBytes)
 {
-    if (m_rows.size() >= m_capacity) {
-        const int drop = int(m_rows.size() - m_capacity + 1);
-        beginRemoveRows({}, 0, drop - 1);
-        m_rows.remove(0, drop);
-        endRemoveRows();
-    }
+    makeRoomFor(wireBytes);
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.append(Row {event.sequence, QDateTime::currentDateTime(), core::eventName(event.payload),
-                       wireBytes, QString::fromUtf8(core::EventCodec::encodeJson(event))});
+    m_rows.append(Row {QDateTime::currentDateTime(), wireBytes, event, {}, false});
     endInsertRows();
+    m_heldBytes += wireBytes;
     ++m_total;
 }
 
 void EventLogModel::appendDivider(const QString &label)
 {
-    if (m_rows.size() >= m_capacity) {
-        beginRemoveRows({}, 0, 0);
-        m_rows.removeFirst();
-        endRemoveRows();
-    }
+    makeRoomFor(0);
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    Row divider;
-    divider.time = QDateTime::currentDateTime();
-    divider.name = label;
-    divider.divider = true;
-    m_rows.append(divider);
+    m_rows.append(Row {QDateTime::currentDateTime(), 0, {}, label, true});
     endInsertRows();
     m_total = 0;
+}
+
+// Drops the oldest rows until one more of `bytes` fits; when any go, enough go that the next
+// eighth of either limit fits too.
+void EventLogModel::makeRoomFor(qsizetype bytes)
+{
+    if (m_rows.size() < m_capacity && m_heldBytes + bytes <= kMaxHeldBytes)
+        return;
+    const qsizetype rowsAllowed = m_capacity - 1 - m_capacity / 8;
+    const qsizetype bytesAllowed = kMaxHeldBytes - bytes - kMaxHeldBytes / 8;
+    qsizetype drop = qMax<qsizetype>(0, m_rows.size() - rowsAllowed);
+    qsizetype held = m_heldBytes;
+    for (qsizetype i = 0; i < drop; ++i)
+        held -= m_rows.at(i).bytes;
+    while (drop < m_rows.size() && held > bytesAllowed)
+        held -= m_rows.at(drop++).bytes;
+    dropOldest(drop);
+}
+
+void EventLogModel::dropOldest(qsizetype rows)
+{
+    if (rows <= 0)
+        return;
+    beginRemoveRows({}, 0, int(rows) - 1);
+    for (qsizetype i = 0; i < rows; ++i)
+        m_heldBytes -= m_rows.at(i).bytes;
+    m_rows.remove(0, rows);
+    endRemoveRows();
+}
+
+QString EventLogModel::json(const Row &row)
+{
+    return QString::fromUtf8(core::EventCodec::encodeJson(row.event));
 }
 
 bool EventLogModel::isDivider(int row) const
@@ -56,17 +76,14 @@ void EventLogModel::clear()
 {
     beginResetModel();
     m_rows.clear();
+    m_heldBytes = 0;
     endResetModel();
 }
 
 void EventLogModel::setCapacity(qsizetype rows)
 {
     m_capacity = qMax<qsizetype>(1, rows);
-    if (m_rows.size() > m_capacity) {
-        beginResetModel();
-        m_rows.remove(0, m_rows.size() - m_capacity);
-        endResetModel();
-    }
+    dropOldest(m_rows.size() - m_capacity);
 }
 
 QString EventLogModel::rowsAsJsonLines(const QList<int> &rows) const
@@ -79,11 +96,12 @@ QString EventLogModel::rowsAsJsonLines(const QList<int> &rows) const
         if (r.divider)
             continue;
         QJsonObject object;
-        object.insert(QStringLiteral("seq"), double(r.sequence));
+        object.insert(QStringLiteral("seq"), double(r.event.sequence));
         object.insert(QStringLiteral("time"), r.time.toString(Qt::ISODateWithMs));
-        object.insert(QStringLiteral("event"), r.name);
+        object.insert(QStringLiteral("event"), core::eventName(r.event.payload));
         object.insert(QStringLiteral("bytes"), double(r.bytes));
-        object.insert(QStringLiteral("data"), QJsonDocument::fromJson(r.json.toUtf8()).object());
+        object.insert(QStringLiteral("data"),
+                      QJsonDocument::fromJson(core::EventCodec::encodeJson(r.event)).object());
         lines << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
     }
     return lines.join(u'\n');
@@ -108,7 +126,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
             if (index.column() == TimeColumn)
                 return row.time.toString(QStringLiteral("HH:mm:ss.zzz"));
-            return index.column() == JsonColumn ? row.name : QStringLiteral("———");
+            return index.column() == JsonColumn ? row.label : QStringLiteral("———");
         }
         if (role == Qt::FontRole) {
             QFont bold;
@@ -120,15 +138,15 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case SequenceColumn:
-            return QString::number(row.sequence);
+            return QString::number(row.event.sequence);
         case TimeColumn:
             return row.time.toString(QStringLiteral("HH:mm:ss.zzz"));
         case NameColumn:
-            return row.name;
+            return core::eventName(row.event.payload);
         case SizeColumn:
             return QLocale().formattedDataSize(row.bytes);
         case JsonColumn:
-            return role == Qt::DisplayRole ? row.json.left(400) : row.json;
+            return role == Qt::DisplayRole ? json(row).left(400) : json(row);
         default:
             return {};
         }

@@ -1,11 +1,14 @@
 #include "ui/filedocuments.h"
 
 #include "core/model/sessionmodel.h"
+#include "ui/documentdrain.h"
 #include "ui/highlighting/highlighterbackend.h"
 #include "ui/highlighting/highlightscheduler.h"
 #include "ui/streamingtextlayout.h"
 #include "ui/themenotifier.h"
+#include "ui/turnbudget.h"
 
+#include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QHash>
 #include <QScopedValueRollback>
@@ -21,7 +24,11 @@ FileDocuments::FileDocuments(core::SessionModel *model, HighlighterBackend *back
     : QObject(parent)
     , m_model(model)
     , m_backend(backend)
+    , m_drain(new DocumentDrain(this))
 {
+    m_fillTimer.setSingleShot(true);
+    m_fillTimer.setInterval(0);
+    connect(&m_fillTimer, &QTimer::timeout, this, &FileDocuments::fillSlices);
     connect(m_model, &core::SessionModel::fileAdded, this,
             [this](int fileIndex) { addDocument(fileIndex); });
     connect(m_model, &core::SessionModel::fileTextAppended, this, &FileDocuments::appendText);
@@ -47,8 +54,85 @@ QTextDocument *FileDocuments::document(int fileIndex) const
 {
     if (fileIndex < 0 || fileIndex >= m_entries.size())
         return nullptr;
+    m_entries[fileIndex].lastAsked = ++m_asked;
     fillIfWaiting(fileIndex);
+    if (isFilling(fileIndex))
+        fillSoon(); // (again, if it was switched away from half filled)
+    releaseIdleDocuments();
     return m_entries.at(fileIndex).document;
+}
+
+QString FileDocuments::text(int fileIndex) const
+{
+    if (fileIndex < 0 || fileIndex >= m_entries.size())
+        return {};
+    finishFilling(fileIndex);
+    const Entry &entry = m_entries.at(fileIndex);
+    return entry.waiting ? m_model->files().at(fileIndex).content : entry.document->toPlainText();
+}
+
+bool FileDocuments::holdsText(int fileIndex) const
+{
+    return fileIndex >= 0 && fileIndex < m_entries.size() && !m_entries.at(fileIndex).waiting
+        && m_entries.at(fileIndex).filledTo < 0;
+}
+
+int FileDocuments::pendingReleases() const
+{
+    return m_drain->pendingDocuments();
+}
+
+bool FileDocuments::mayRelease(const Entry &entry) const
+{
+    if (entry.waiting || entry.userEdited || entry.keepingMine || entry.mine)
+        return false;
+    return !isShown(entry);
+}
+
+bool FileDocuments::isShown(const Entry &entry)
+{
+    const HighlightScheduler *scheduler = HighlightScheduler::of(entry.document);
+    return scheduler && scheduler->isShown(); // an editor paints it
+}
+
+// The documents holding text that no editor shows, most recently asked for first, keep it while
+// their characters add up to kIdleCharacters; the least recently asked of the rest give it back
+// (the model still has it).
+void FileDocuments::releaseIdleDocuments() const
+{
+    QList<int> holding;
+    for (int i = 0; i < m_entries.size(); ++i) {
+        if (m_entries.at(i).lastAsked != m_asked && mayRelease(m_entries.at(i)))
+            holding << i;
+    }
+    std::sort(holding.begin(), holding.end(), [this](int a, int b) {
+        return m_entries.at(a).lastAsked > m_entries.at(b).lastAsked;
+    });
+    qsizetype kept = 0;
+    for (int index : std::as_const(holding)) {
+        kept += m_entries.at(index).document->characterCount();
+        if (kept > kIdleCharacters)
+            release(index);
+    }
+}
+
+// A big document goes to the drain, which deletes it in slices, and a new empty one takes its
+// place; a small one, or any while the drain is behind (a catch-up showing file after file),
+// is emptied at once: the memory then serves the next text.
+void FileDocuments::release(int fileIndex) const
+{
+    Entry &entry = m_entries[fileIndex];
+    if (entry.document->characterCount() > 2 * DocumentDrain::kChunkCharacters
+        && m_drain->pendingCharacters() < kIdleCharacters) {
+        QTextDocument *old = entry.document;
+        entry.document = const_cast<FileDocuments *>(this)->createDocument(fileIndex);
+        m_drain->take(old);
+    } else {
+        setText(entry.document, QString());
+    }
+    entry.waiting = true;
+    entry.filledTo = -1;
+    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
 }
 
 QTextDocument *FileDocuments::documentAsItIs(int fileIndex) const
@@ -63,7 +147,97 @@ void FileDocuments::fillIfWaiting(int fileIndex) const
     if (!entry.waiting)
         return;
     entry.waiting = false;
-    setText(entry.document, m_model->files().at(fileIndex).content);
+    const QString &content = m_model->files().at(fileIndex).content;
+    const qsizetype first = sliceLength(content, 0);
+    setText(entry.document, first == content.size() ? content : content.left(first));
+    entry.filledTo = first == content.size() ? -1 : first;
+    if (entry.filledTo >= 0)
+        fillSoon();
+    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
+}
+
+// The documents filling, most recently asked for first.
+void FileDocuments::fillSlices() const
+{
+    // Only what an editor shows: a document switched away from half filled waits, holding what
+    // it has, until it is shown again or gives its text back.
+    QList<int> filling;
+    for (int i = 0; i < m_entries.size(); ++i) {
+        if (isFilling(i) && isShown(m_entries.at(i)))
+            filling << i;
+    }
+    std::sort(filling.begin(), filling.end(), [this](int a, int b) {
+        return m_entries.at(a).lastAsked > m_entries.at(b).lastAsked;
+    });
+    // Within what is left of the turn's budget for background work, and at least its floor.
+    QElapsedTimer spent;
+    spent.start();
+    for (int index : std::as_const(filling)) {
+        while (TurnBudget::hasLeft() || spent.nsecsElapsed() < TurnBudget::kFloorNs) {
+            QElapsedTimer slice;
+            slice.start();
+            const bool more = fillOnce(index);
+            TurnBudget::spend(slice.nsecsElapsed());
+            if (!more)
+                break;
+        }
+    }
+    if (std::any_of(filling.cbegin(), filling.cend(), [this](int i) { return isFilling(i); }))
+        m_fillTimer.start();
+}
+
+void FileDocuments::fillSoon() const
+{
+    if (!m_fillTimer.isActive())
+        m_fillTimer.start();
+}
+
+bool FileDocuments::fillOnce(int fileIndex) const
+{
+    Entry &entry = m_entries[fileIndex];
+    const QString &content = m_model->files().at(fileIndex).content;
+    const qsizetype length = sliceLength(content, entry.filledTo);
+    {
+        const QScopedValueRollback applying(m_applying, true);
+        QTextCursor end(entry.document);
+        end.movePosition(QTextCursor::End);
+        end.insertText(content.mid(entry.filledTo, length));
+    }
+    entry.filledTo += length;
+    if (entry.filledTo < content.size())
+        return true;
+    entry.filledTo = -1;
+    auto *self = const_cast<FileDocuments *>(this);
+    self->updateUndo(fileIndex);
+    Q_EMIT self->documentAppended(fileIndex); // the view follows its end again
+    return false;
+}
+
+void FileDocuments::finishFilling(int fileIndex) const
+{
+    while (isFilling(fileIndex) && fillOnce(fileIndex)) { }
+}
+
+// kFillCharacters from `from`, to the end of the line there (at most twice as many), or the rest
+// when little more is left.
+qsizetype FileDocuments::sliceLength(const QString &text, qsizetype from) const
+{
+    const qsizetype rest = text.size() - from;
+    if (rest <= 2 * kFillCharacters)
+        return rest;
+    const qsizetype lineEnd = text.indexOf(u'\n', from + kFillCharacters);
+    if (lineEnd >= 0 && lineEnd < from + 2 * kFillCharacters)
+        return lineEnd + 1 - from;
+    qsizetype length = kFillCharacters;
+    if (text.at(from + length - 1).isHighSurrogate())
+        ++length; // never half a surrogate pair
+    return length;
+}
+
+bool FileDocuments::isFilling(int fileIndex) const
+{
+    return fileIndex >= 0 && fileIndex < m_entries.size() && !m_entries.at(fileIndex).waiting
+        && m_entries.at(fileIndex).filledTo >= 0;
 }
 
 bool FileDocuments::isUserEdited(int fileIndex) const
@@ -115,6 +289,17 @@ void FileDocuments::addDocument(int fileIndex, Arrival arrival)
 {
     if (fileIndex != m_entries.size())
         return rebuild(); // the model and the documents got out of step; start over
+    Entry entry;
+    entry.document = createDocument(fileIndex);
+    entry.fileName = m_model->files().at(fileIndex).name; // the text waits until asked for
+    m_entries.append(entry);
+    updateUndo(fileIndex);
+    if (arrival == Arrival::Added)
+        Q_EMIT documentAdded(fileIndex);
+}
+
+QTextDocument *FileDocuments::createDocument(int fileIndex)
+{
     const core::SessionFile &file = m_model->files().at(fileIndex);
     auto *document = new QTextDocument(this);
     document->setUndoRedoEnabled(false);
@@ -124,9 +309,6 @@ void FileDocuments::addDocument(int fileIndex, Arrival arrival)
     // a highlighter attached to a document with text highlights all of it at once.
     auto *scheduler = new HighlightScheduler(m_backend->attach(document, file.language, file.name));
     scheduler->setShown(false); // until an editor paints it
-    const bool waiting = arrival == Arrival::Reset && !file.content.isEmpty();
-    if (!waiting)
-        setText(document, file.content);
     connect(document, &QTextDocument::contentsChange, this, [this, document](int, int, int) {
         if (m_applying)
             return;
@@ -138,14 +320,7 @@ void FileDocuments::addDocument(int fileIndex, Arrival arrival)
             Q_EMIT userEditedChanged(i);
         }
     });
-    Entry entry;
-    entry.document = document;
-    entry.fileName = file.name;
-    entry.waiting = waiting;
-    m_entries.append(entry);
-    updateUndo(fileIndex);
-    if (arrival == Arrival::Added)
-        Q_EMIT documentAdded(fileIndex);
+    return document;
 }
 
 void FileDocuments::appendText(int fileIndex, const QString &delta)
@@ -153,7 +328,9 @@ void FileDocuments::appendText(int fileIndex, const QString &delta)
     QTextDocument *target = documentAsItIs(fileIndex);
     if (!target || m_entries.at(fileIndex).keepingMine || hasConflict(fileIndex))
         return;
-    if (m_entries.at(fileIndex).waiting) { // the whole text goes in when it is asked for
+    // The whole text goes in when it is asked for; while it goes in, the slices take the model's
+    // text as it grows.
+    if (m_entries.at(fileIndex).waiting || isFilling(fileIndex)) {
         Q_EMIT documentAppended(fileIndex);
         return;
     }
@@ -196,6 +373,12 @@ void FileDocuments::replaceText(int fileIndex)
         Q_EMIT documentReplaced(fileIndex);
         return;
     }
+    if (isFilling(fileIndex) && !entry.userEdited) { // what went in so far is the old text
+        entry.waiting = true;
+        fillIfWaiting(fileIndex);
+        Q_EMIT documentReplaced(fileIndex);
+        return;
+    }
     if (entry.userEdited && !entry.mine) {
         entry.mine = target->toPlainText();
         Q_EMIT conflictDetected(fileIndex);
@@ -211,8 +394,10 @@ void FileDocuments::updateUndo(int fileIndex)
     QTextDocument *target = documentAsItIs(fileIndex);
     if (!target)
         return;
-    // Switching undo on or off also empties the stack, so streamed text is never undoable.
-    const bool editable = m_model->files().at(fileIndex).state != core::FileState::Writing;
+    // Switching undo on or off also empties the stack, so streamed text is never undoable, nor is
+    // text still going in in slices.
+    const bool editable
+        = m_model->files().at(fileIndex).state != core::FileState::Writing && !isFilling(fileIndex);
     if (target->isUndoRedoEnabled() != editable)
         target->setUndoRedoEnabled(editable);
 }

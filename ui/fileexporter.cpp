@@ -13,7 +13,6 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTextDocument>
 
 namespace inkstream::ui {
 
@@ -103,9 +102,7 @@ int FileExporter::saveAllTo(const QString &directory, QStringList *errors)
         const core::SessionFile &file = m_model->files().at(i);
         if (m_pacer->isRejected(file.name))
             continue;
-        const QTextDocument *document = m_documents->document(i);
-        const QString text = document ? document->toPlainText() : file.content;
-        if (output.write(file.name, text.toUtf8(), &error))
+        if (output.write(file.name, m_documents->text(i).toUtf8(), &error))
             ++saved;
         else
             *errors << file.name + QStringLiteral(": ") + error;
@@ -131,7 +128,7 @@ void FileExporter::saveFile(int fileIndex)
     if (path.isEmpty())
         return;
     QSaveFile out(path);
-    const QByteArray bytes = m_documents->document(fileIndex)->toPlainText().toUtf8();
+    const QByteArray bytes = m_documents->text(fileIndex).toUtf8();
     if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
         QMessageBox::warning(m_window, tr("Save"),
                              tr("Could not save %1: %2").arg(path, out.errorString()));

@@ -238,6 +238,10 @@ bool SessionModel::applyCode(const CodeEvent &code)
         }
         file.state = FileState::Complete;
         file.error.clear();
+        // Appends reserved room to grow (up to the text's size again); a finished file needs
+        // none. Text shared with another model stays shared instead.
+        if (file.content.isDetached())
+            file.content.squeeze();
         Q_EMIT fileStateChanged(index);
         return true;
     }
@@ -387,6 +391,22 @@ void SessionModel::copyFrom(const SessionModel &other)
     m_sessionId = other.m_sessionId;
     m_lastSequence = other.m_lastSequence;
     Q_EMIT modelReset();
+}
+
+void SessionModel::shareTextWith(const QString &fileName, const SessionModel &source)
+{
+    const int index = fileIndex(fileName);
+    const int sourceIndex = source.fileIndex(fileName);
+    if (index < 0 || sourceIndex < 0)
+        return;
+    SessionFile &file = m_files[index];
+    const SessionFile &sourceFile = source.m_files.at(sourceIndex);
+    if (file.state != FileState::Complete || sourceFile.state != FileState::Complete)
+        return;
+    if (file.content == sourceFile.content)
+        file.content = sourceFile.content;
+    if (file.previousContent == sourceFile.previousContent)
+        file.previousContent = sourceFile.previousContent;
 }
 
 QJsonObject SessionModel::toSnapshot(SnapshotText text) const

@@ -333,6 +333,55 @@ private Q_SLOTS:
         QCOMPARE(model.toSnapshot(), before);
     }
 
+    // A model that has caught up with another (the display with the client's) holds a finished
+    // file's text in the other's storage: the same text, held once.
+    void shareTextWith_sharesEqualFinishedTexts_only()
+    {
+        const QString text = QStringLiteral("x = '\u6f22\u5b57'\n").repeated(100);
+        SessionModel source;
+        SessionModel display;
+        for (SessionModel *model : {&source, &display}) {
+            model->apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.py"))));
+            for (qsizetype i = 0; i < text.size(); i += 64)
+                model->apply(makeEvent(
+                    2, code(CodeEvent::Type::Delta, QStringLiteral("a.py"), text.mid(i, 64))));
+            model->apply(makeEvent(3, code(CodeEvent::Type::Start, QStringLiteral("b.py"))));
+            model->apply(makeEvent( // (a text of its own in each model, not a shared literal)
+                4, code(CodeEvent::Type::Delta, QStringLiteral("b.py"), QString::number(42))));
+        }
+        display.shareTextWith(QStringLiteral("a.py"), source); // still being written: no
+        QVERIFY(display.files().at(0).content.constData()
+                != source.files().at(0).content.constData());
+        for (SessionModel *model : {&source, &display})
+            model->apply(makeEvent(5, code(CodeEvent::Type::Complete, QStringLiteral("a.py"))));
+        // A finished file gives back the room its appends reserved.
+        QCOMPARE(source.files().at(0).content.capacity(), text.size());
+        QSignalSpy changed(&display, &SessionModel::fileTextReset);
+        display.shareTextWith(QStringLiteral("a.py"), source);
+        QCOMPARE(display.files().at(0).content.constData(),
+                 source.files().at(0).content.constData());
+        QCOMPARE(display.files().at(0).content, text);
+        QCOMPARE(changed.count(), 0); // nothing anyone could see changed
+        display.shareTextWith(QStringLiteral("b.py"), source); // b.py is not finished
+        display.shareTextWith(QStringLiteral("nowhere.py"), source);
+        QVERIFY(display.files().at(1).content.constData()
+                != source.files().at(1).content.constData());
+        // Different texts stay apart.
+        source.apply(makeEvent(6, code(CodeEvent::Type::Start, QStringLiteral("c.py"))));
+        source.apply(makeEvent(
+            7, code(CodeEvent::Type::Complete, QStringLiteral("c.py"), QStringLiteral("one\n"))));
+        display.apply(makeEvent(6, code(CodeEvent::Type::Start, QStringLiteral("c.py"))));
+        display.apply(makeEvent(
+            7, code(CodeEvent::Type::Complete, QStringLiteral("c.py"), QStringLiteral("two\n"))));
+        display.shareTextWith(QStringLiteral("c.py"), source);
+        QCOMPARE(display.files().at(2).content, QStringLiteral("two\n"));
+        // Appending to a shared text leaves the other model's as it was.
+        source.apply(makeEvent(
+            8, code(CodeEvent::Type::Delta, QStringLiteral("a.py"), QStringLiteral("more\n"))));
+        QCOMPARE(display.files().at(0).content, text);
+        QCOMPARE(source.files().at(0).content, text + QStringLiteral("more\n"));
+    }
+
     void advancePosition_countsLines()
     {
         QCOMPARE(advancePosition({}, u"abc"), (TextPosition {0, 3}));

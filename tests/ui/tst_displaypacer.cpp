@@ -295,6 +295,24 @@ private Q_SLOTS:
         QCOMPARE(display.files().at(0).content, QStringLiteral("echo safe\n"));
     }
 
+    // Once a file is shown complete, the display holds its text in the source's storage: a big
+    // session's text is held once, not twice.
+    void aFileShownComplete_sharesTheSourcesText()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Fast);
+        EventFeeder feed(&source);
+        playSession(feed);
+        QTRY_COMPARE_WITH_TIMEOUT(pacer.pendingEvents(), 0, 10000);
+        compareShown(display, source);
+        QCOMPARE(display.files().at(0).content.constData(),
+                 source.files().at(0).content.constData()); // a.py completed
+        QVERIFY(display.files().at(1).content.constData()
+                != source.files().at(1).content.constData()); // b.rs is still being written
+    }
+
     void speedNames_roundTrip()
     {
         for (DisplaySpeed speed :

@@ -169,6 +169,151 @@ private Q_SLOTS:
             QCOMPARE(documents.document(i)->toPlainText(), model.files().at(i).content);
         QCOMPARE(documents.userEditedCount(), 0); // filling is no edit by the reader
     }
+
+    // A session of many files holds a document's text only while it is looked at: the files
+    // asked for longest ago give theirs back once the others exceed kIdleCharacters, and get it
+    // again, the model's, when asked for again.
+    void documents_giveTheirTextBack_whenNotLookedAt()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        const int files = 14;
+        const qsizetype fileCharacters = FileDocuments::kIdleCharacters / 10;
+        for (int i = 0; i < files; ++i) {
+            const QString line = QStringLiteral("x_%1 = '\u6f22\u5b57 \U0001F600'\n").arg(i);
+            feed.startFile(QStringLiteral("f%1.py").arg(i));
+            feed.appendToFile(QStringLiteral("f%1.py").arg(i),
+                              line.repeated(fileCharacters / line.size() + 1));
+            feed.completeFile(QStringLiteral("f%1.py").arg(i), model.files().at(i).content);
+        }
+        QCOMPARE(documents.count(), files);
+        for (int i = 0; i < files; ++i)
+            QVERIFY(!documents.holdsText(i)); // none asked for yet: none laid out
+        for (int i = 0; i < files; ++i) {
+            QTextDocument *document = documents.document(i);
+            documents.text(i); // (the whole text in, as a reader who waited would have it)
+            QCOMPARE(document->toPlainText(), model.files().at(i).content);
+        }
+        QTRY_COMPARE(documents.pendingReleases(), 0);
+        qsizetype held = 0;
+        int holding = 0;
+        for (int i = 0; i < files; ++i) {
+            if (!documents.holdsText(i))
+                continue;
+            ++holding;
+            held += model.files().at(i).content.size();
+        }
+        QVERIFY2(held <= FileDocuments::kIdleCharacters + fileCharacters + 64,
+                 qPrintable(QString::number(held)));
+        QVERIFY(holding >= 9); // the most recent ones
+        QVERIFY(holding < files);
+        QVERIFY(documents.holdsText(files - 1));
+        QVERIFY(!documents.holdsText(0)); // the one asked for first
+        // What was given back is the model's again, once asked for, and saved as it is.
+        QCOMPARE(documents.text(0), model.files().at(0).content);
+        QTextDocument *again = documents.document(0);
+        QVERIFY(documents.isFilling(0)); // its first screens, the rest while shown (below)
+        QCOMPARE(documents.text(0), model.files().at(0).content);
+        QCOMPARE(again->toPlainText(), model.files().at(0).content);
+        QCOMPARE(documents.userEditedCount(), 0);
+    }
+
+    // The user's edits are never given back, however long ago the file was looked at.
+    void anEditedDocument_keepsItsText()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        const QString big = QStringLiteral("y = 1\n").repeated(FileDocuments::kIdleCharacters / 6);
+        for (int i = 0; i < 4; ++i) {
+            feed.startFile(QStringLiteral("f%1.py").arg(i));
+            feed.appendToFile(QStringLiteral("f%1.py").arg(i), big);
+            feed.completeFile(QStringLiteral("f%1.py").arg(i), big);
+        }
+        QTextDocument *first = documents.document(0);
+        documents.text(0);
+        QTextCursor(first).insertText(QStringLiteral("# mine\n"));
+        QVERIFY(documents.isUserEdited(0));
+        for (int i = 1; i < 4; ++i) {
+            documents.document(i);
+            documents.text(i);
+        }
+        QTRY_COMPARE(documents.pendingReleases(), 0);
+        QVERIFY(documents.holdsText(0));
+        QCOMPARE(documents.text(0), QStringLiteral("# mine\n") + big);
+        QVERIFY(!documents.holdsText(1)); // unedited, asked for before the others
+    }
+
+    // A big text goes in in slices while an editor shows it, the first screens at once; the
+    // deltas that arrive meanwhile are not lost, and saving has the whole text at any time.
+    void aBigText_goesInInSlices_whileShown()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        const QString line = QStringLiteral("value = compute('caf\u00e9 \U0001F600')\n");
+        const QString text = line.repeated(20 * FileDocuments::kFillCharacters / line.size());
+        feed.startFile(QStringLiteral("big.py"));
+        feed.appendToFile(QStringLiteral("big.py"), text);
+
+        QTextDocument *document = documents.document(0);
+        QVERIFY(documents.isFilling(0));
+        QVERIFY(document->characterCount() <= 2 * FileDocuments::kFillCharacters + 1);
+        QVERIFY(document->characterCount() > FileDocuments::kFillCharacters);
+        QVERIFY(document->toPlainText().endsWith(u'\n')); // whole lines
+        QVERIFY(text.startsWith(document->toPlainText()));
+        QVERIFY(!document->isUndoRedoEnabled());
+
+        // Not shown: it waits as it is.
+        const int before = document->characterCount();
+        QTest::qWait(50);
+        QCOMPARE(document->characterCount(), before);
+
+        HighlightScheduler::of(document)->setShown(true); // as an editor painting it does
+        documents.document(0);
+        QSignalSpy appended(&documents, &FileDocuments::documentAppended);
+        feed.appendToFile(QStringLiteral("big.py"), QStringLiteral("tail = 1\n"));
+        QTRY_VERIFY(documents.holdsText(0));
+        QVERIFY(!documents.isFilling(0));
+        QCOMPARE(document->toPlainText(), text + QStringLiteral("tail = 1\n"));
+        QVERIFY(appended.count() >= 2); // the delta, then the end of the filling (the view follows)
+        feed.appendToFile(QStringLiteral("big.py"), QStringLiteral("more = 2\n"));
+        QCOMPARE(document->toPlainText(), text + QStringLiteral("tail = 1\nmore = 2\n"));
+
+        // Saving never gets half a text.
+        feed.startFile(QStringLiteral("second.py"));
+        feed.appendToFile(QStringLiteral("second.py"), text);
+        QTextDocument *second = documents.document(1);
+        QVERIFY(documents.isFilling(1));
+        QCOMPARE(documents.text(1), text);
+        QCOMPARE(second->toPlainText(), text);
+        QVERIFY(!documents.isFilling(1));
+        QCOMPARE(documents.userEditedCount(), 0); // filling is no edit by the reader
+    }
+
+    // A text replaced while it goes in starts over with the new one.
+    void aTextReplacedWhileFilling_startsOver()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        const QString old = QStringLiteral("old = 1\n").repeated(FileDocuments::kFillCharacters);
+        const QString corrected
+            = QStringLiteral("new = 2\n").repeated(FileDocuments::kFillCharacters / 2);
+        feed.startFile(QStringLiteral("a.py"));
+        feed.appendToFile(QStringLiteral("a.py"), old);
+        QTextDocument *document = documents.document(0);
+        QVERIFY(documents.isFilling(0));
+        HighlightScheduler::of(document)->setShown(true);
+        feed.completeFile(QStringLiteral("a.py"), corrected);
+        QTRY_VERIFY(documents.holdsText(0));
+        QCOMPARE(document->toPlainText(), corrected);
+    }
 };
 
 QTEST_MAIN(TestFileDocuments)

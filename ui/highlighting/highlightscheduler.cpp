@@ -2,6 +2,7 @@
 
 #include "ui/highlighting/rulehighlighter.h"
 #include "ui/threadclock.h"
+#include "ui/turnbudget.h"
 
 #include <QCoreApplication>
 #include <QMetaMethod>
@@ -12,10 +13,6 @@
 #include <limits>
 
 namespace inkstream::ui {
-
-namespace {
-constexpr qint64 kBudgetNs = qint64(HighlightScheduler::kBudgetMs) * 1000 * 1000;
-} // namespace
 
 HighlightScheduler::HighlightScheduler(QSyntaxHighlighter *highlighter)
     : QObject(highlighter)
@@ -122,7 +119,7 @@ void HighlightScheduler::onContentsChange(int from, int removed, int added)
     int highlighted = qMax(m_highlighted + addedBlocks, last + 1);
     m_refusedAt = std::numeric_limits<int>::max();
     for (int number = first; number <= last && block.isValid(); ++number, block = block.next()) {
-        if (!turnBudgetLeft()) {
+        if (!TurnBudget::hasLeft()) {
             highlighted = number; // the rest in slices
             break;
         }
@@ -131,17 +128,6 @@ void HighlightScheduler::onContentsChange(int from, int removed, int added)
     m_highlighted = std::min({highlighted, count, m_refusedAt});
     if (!isDone() || !m_visibleDone)
         schedule();
-}
-
-bool HighlightScheduler::turnBudgetLeft()
-{
-    if (!s_turnOpen) {
-        s_turnOpen = true;
-        s_turnSpentNs = 0;
-        // Closed on the next turn of the event loop (whichever scheduler opened it).
-        QTimer::singleShot(0, QCoreApplication::instance(), [] { s_turnOpen = false; });
-    }
-    return s_turnSpentNs < kBudgetNs;
 }
 
 void HighlightScheduler::highlight(const QTextBlock &block)
@@ -156,22 +142,24 @@ void HighlightScheduler::highlight(const QTextBlock &block)
                                 Q_ARG(int, 0), Q_ARG(int, block.length() - 1));
     else
         m_highlighter->rehighlightBlock(block);
-    if (!m_sliceTimer.isValid())
-        s_turnSpentNs += m_highlighting.nsecsElapsed();
+    TurnBudget::spend(m_highlighting.nsecsElapsed());
     m_requested = QTextBlock();
 }
 
-qint64 HighlightScheduler::spentNs() const
+bool HighlightScheduler::hasTimeLeft() const
 {
-    return m_sliceTimer.isValid() ? m_sliceTimer.nsecsElapsed()
-                                  : s_turnSpentNs + m_highlighting.nsecsElapsed();
+    // A slice has at least the budget's floor, so that highlighting moves on while a stream
+    // spends every turn's budget on its changes.
+    if (m_sliceTimer.isValid() && m_sliceTimer.nsecsElapsed() < TurnBudget::kFloorNs)
+        return true;
+    return TurnBudget::leftNs() - (m_requested.isValid() ? m_highlighting.nsecsElapsed() : 0) > 0;
 }
 
 bool HighlightScheduler::admits(const QTextBlock &block)
 {
     if (!m_requested.isValid())
         return true; // not ours (a direct rehighlight()): as QSyntaxHighlighter would
-    if (block == m_requested || spentNs() < kBudgetNs)
+    if (block == m_requested || hasTimeLeft())
         return true;
     const int number = block.blockNumber();
     m_refusedAt = qMin(m_refusedAt, number);
@@ -197,7 +185,7 @@ void HighlightScheduler::runSlice()
     const qint64 runningBefore = ThreadClock::runningNs();
     int blocks = m_visibleDone ? 0 : highlightVisible();
     QTextBlock block = m_document->findBlockByNumber(m_highlighted);
-    while (block.isValid() && m_sliceTimer.nsecsElapsed() < kBudgetNs) {
+    while (block.isValid() && hasTimeLeft()) {
         const int number = m_highlighted;
         highlight(block);
         // (A block the highlighter carried on into past the budget moved m_highlighted back.)

@@ -14,10 +14,11 @@ namespace inkstream::ui {
 // Keeps a QSyntaxHighlighter from blocking the GUI thread on a big document. On its own,
 // QSyntaxHighlighter highlights every changed block synchronously, and a whole document when
 // it is attached or recoloured: seconds for a file of megabytes. The scheduler takes the
-// document's changes from it and spends at most kBudgetMs of an event-loop turn on them; the
-// rest is highlighted in slices of kBudgetMs from the event loop, the blocks the editor shows
-// first, then the others in order from the top (a block's highlighting depends on the one
-// before it: open comments and strings). The result equals a synchronous highlight.
+// document's changes from it and spends on them what is left of the event-loop turn's budget
+// for background work (TurnBudget, shared with the other schedulers and the documents' filling);
+// the rest is highlighted in slices from the event loop within the same budget, the blocks the
+// editor shows first, then the others in order from the top (a block's highlighting depends on the
+// one before it: open comments and strings). The result equals a synchronous highlight.
 //
 // What is highlighted in order is blocks [0, highlightedBlocks()); blocks past that may show
 // provisional colours (highlighted as they came into view) or none yet.
@@ -27,8 +28,6 @@ class HighlightScheduler final : public QObject
     Q_DISABLE_COPY_MOVE(HighlightScheduler)
 
 public:
-    static constexpr int kBudgetMs = 4;
-
     // Takes over the changes of `highlighter`'s document (set before, and not replaced
     // after); a child of the highlighter, so attach it right after the highlighter.
     explicit HighlightScheduler(QSyntaxHighlighter *highlighter);
@@ -69,18 +68,13 @@ private:
     void runSlice();
     int highlightVisible(); // the blocks it highlighted
     void highlight(const QTextBlock &block);
-    bool turnBudgetLeft();
-    qint64 spentNs() const; // of the budget in force: this turn's, or this slice's
+    bool hasTimeLeft() const; // for the block after the one under way
     void schedule();
 
     QSyntaxHighlighter *m_highlighter = nullptr;
     QTextDocument *m_document = nullptr;
     QMetaMethod m_reformatBlocks; // QSyntaxHighlighter's private slot for a changed range
     QTimer m_slice;
-    // The synchronous work done in this event-loop turn, by all schedulers of the thread
-    // together: in a late join, hundreds of documents change in the same turn.
-    static inline qint64 s_turnSpentNs = 0;
-    static inline bool s_turnOpen = false;
     QElapsedTimer m_sliceTimer; // valid while a slice runs
     QElapsedTimer m_highlighting; // the highlight() under way
     QTextBlock m_requested; // the block highlight() asked for, while it runs

@@ -18,6 +18,7 @@
 #include "ui/editorpane.h"
 #include "ui/filedocuments.h"
 #include "ui/framethrottle.h"
+#include "ui/heapupkeep.h"
 #include "ui/mainwindow.h"
 #include "ui/sessionview.h"
 #include "ui/threadclock.h"
@@ -325,6 +326,7 @@ LatencyResult measureLatency(ui::DisplaySpeed speed, int deltas)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    ui::HeapUpkeep::install(&app); // as the application does
     QApplication::setOrganizationName(QStringLiteral("InkstreamBench"));
     ui::AppTheme::apply(ui::AppTheme::Mode::Dark);
     QTextStream out(stdout);

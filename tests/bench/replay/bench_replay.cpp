@@ -17,6 +17,7 @@
 #include "core/model/sessionmodel.h"
 #include "core/protocol/eventcodec.h"
 #include "ui/apptheme.h"
+#include "ui/heapupkeep.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -305,6 +306,7 @@ int main(int argc, char *argv[])
         return fullRead(QString::fromLocal8Bit(argv[2]));
     if (mode == "window") {
         QApplication app(argc, argv);
+        ui::HeapUpkeep::install(&app); // as the application does
         QApplication::setOrganizationName(QStringLiteral("InkstreamBench"));
         return window(QString::fromLocal8Bit(argv[2]),
                       argc > 3 ? QByteArray(argv[3]).toInt() : 200);
