@@ -152,8 +152,12 @@ void DisplayPacer::onSourceEvent(const core::Event &event)
     if (const double lag = maxLagSeconds(m_speed); lag > 0)
         m_catchUpRate = qMax(m_catchUpRate, double(m_pendingCharacters) / lag);
     // Instant shows at once; paced speeds show what the allowance covers now (events that
-    // cost nothing, such as steps, need none) and leave the rest to the frame timer.
-    if (!m_paused)
+    // cost nothing, such as steps, need none) and leave the rest to the frame timer. Behind (a
+    // backlog waits before this event: a catch-up, a burst) the frame timer shows it, a frame's
+    // worth at a time: drained on every arriving event, a late join's text went in in pieces of
+    // a few hundred characters, each laid out and shaped on insertion.
+    const bool behind = m_queue.size() > 1;
+    if (!m_paused && (m_speed == DisplaySpeed::Instant || !behind))
         drain(m_speed == DisplaySpeed::Instant ? kUnlimited : refill());
     updateTimer();
     Q_EMIT backlogChanged(m_queue.size(), m_pendingCharacters);

@@ -79,18 +79,18 @@ bool FindBar::findNext(bool backwards)
         return false;
     // As QPlainTextEdit::find() does, case-insensitively: forward from the end of the current
     // match, backward from before its start; then around from the other end.
-    const QString &text = m_text->of(m_editor->document());
+    QTextDocument *document = m_editor->document();
     const QTextCursor current = m_editor->textCursor();
     qsizetype at = -1;
     if (backwards) {
         if (current.selectionStart() > 0)
-            at = text.lastIndexOf(needle, current.selectionStart() - 1, Qt::CaseInsensitive);
+            at = m_text->find(document, needle, current.selectionStart() - 1, true);
         if (at < 0)
-            at = text.lastIndexOf(needle, -1, Qt::CaseInsensitive);
+            at = m_text->find(document, needle, -1, true);
     } else {
-        at = text.indexOf(needle, current.selectionEnd(), Qt::CaseInsensitive);
+        at = m_text->find(document, needle, current.selectionEnd(), false);
         if (at < 0)
-            at = text.indexOf(needle, 0, Qt::CaseInsensitive);
+            at = m_text->find(document, needle, 0, false);
     }
     if (at < 0) {
         m_status->setText(tr("Not found"));

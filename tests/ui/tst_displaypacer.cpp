@@ -313,6 +313,36 @@ private Q_SLOTS:
                 != source.files().at(1).content.constData()); // b.rs is still being written
     }
 
+    // Behind (a catch-up), what arrives is shown by the frame timer, a frame's worth at a time,
+    // not a sliver on every arriving event (the allowance of the microseconds since the last):
+    // each piece is an insertion the editor lays out and shapes.
+    void behind_showsAFramesWorthAtATime()
+    {
+        core::SessionModel source;
+        core::SessionModel display;
+        DisplayPacer pacer(&source, &display);
+        pacer.setSpeed(DisplaySpeed::Fast);
+        EventFeeder feed(&source);
+        feed.startFile(QStringLiteral("a.py"));
+        QSignalSpy pieces(&display, &core::SessionModel::fileTextAppended);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        const QString delta = QStringLiteral("x = 1\n");
+        for (int i = 0; i < 2000; ++i) {
+            feed.appendToFile(QStringLiteral("a.py"), delta);
+            if (i % 100 == 99)
+                QCoreApplication::processEvents(); // the network's reads come in turns
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(pacer.pendingEvents(), 0, 20000);
+        compareShown(display, source);
+        const qint64 frames = elapsed.elapsed() / 16 + 1;
+        // At most one piece per event, and one more per frame for the event cut where a frame's
+        // allowance ended (on every arriving event: 3,483 pieces for these 2,000 events).
+        QVERIFY2(
+            pieces.count() <= 2000 + frames,
+            qPrintable(QStringLiteral("%1 pieces in %2 frames").arg(pieces.count()).arg(frames)));
+    }
+
     void speedNames_roundTrip()
     {
         for (DisplaySpeed speed :

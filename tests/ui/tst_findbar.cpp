@@ -1,10 +1,12 @@
 #include "ui/findbar.h"
+#include "ui/searchabletext.h"
 
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTest>
 #include <QTextCursor>
+#include <QTextDocument>
 
 using namespace inkstream::ui;
 
@@ -81,6 +83,41 @@ private Q_SLOTS:
         e.editor.setPlainText(QStringLiteral("x two"));
         QVERIFY(e.bar.findNext());
         QCOMPARE(e.at(), 2);
+    }
+
+    // The folded copy finds what a case-insensitive search of the text finds, at the same
+    // positions, forwards and backwards from everywhere, in scripts with case and without.
+    void foldedSearch_findsWhatACaseInsensitiveSearchFinds()
+    {
+        const QString text = QStringLiteral(
+            "Caf\u00c9 caf\u00e9 \u03a3\u03bf\u03c6\u03af\u03b1 \u03c3\u03bf\u03c6\u03b9\u03c2 "
+            "\u041c\u0418\u0420 \u043c\u0438\u0440 Stra\u00dfe STRASSE \u6f22\u5b57 \U0001F600 "
+            "\U00010400\U00010428 \u0130stanbul istanbul KELVIN \u212a\n");
+        QTextDocument document;
+        document.setPlainText(text);
+        SearchableText searchable;
+        searchable.of(&document);
+        QVERIFY(searchable.isFolded());
+        const QStringList needles {QStringLiteral("caf\u00e9"),
+                                   QStringLiteral("CAF\u00c9"),
+                                   QStringLiteral("\u03c3\u03bf\u03c6"),
+                                   QStringLiteral("\u043c\u0438\u0440"),
+                                   QStringLiteral("stra"),
+                                   QStringLiteral("\u00df"),
+                                   QStringLiteral("\u6f22"),
+                                   QStringLiteral("\U0001F600"),
+                                   QStringLiteral("\U00010400"),
+                                   QStringLiteral("k"),
+                                   QStringLiteral("istanbul"),
+                                   QStringLiteral("nowhere")};
+        for (const QString &needle : needles) {
+            for (qsizetype from = 0; from <= text.size(); ++from) {
+                QCOMPARE(searchable.find(&document, needle, from, false),
+                         text.indexOf(needle, from, Qt::CaseInsensitive));
+                QCOMPARE(searchable.find(&document, needle, from - 1, true),
+                         text.lastIndexOf(needle, from - 1, Qt::CaseInsensitive));
+            }
+        }
     }
 };
 
