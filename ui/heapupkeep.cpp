@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QPointer>
 #include <QThreadPool>
 #include <cstdlib> // defines __GLIBC__ with glibc
@@ -20,6 +21,22 @@ HeapUpkeep::HeapUpkeep(QObject *parent)
     m_check.setInterval(kCheckMs);
     connect(&m_check, &QTimer::timeout, this, &HeapUpkeep::check);
     m_check.start();
+    if (QCoreApplication::instance())
+        QCoreApplication::instance()->installEventFilter(this);
+}
+
+bool HeapUpkeep::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::Wheel:
+        m_sinceInput.start();
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 void HeapUpkeep::install(QObject *parent)
@@ -46,8 +63,8 @@ qsizetype HeapUpkeep::freeBytes()
 void HeapUpkeep::check()
 {
 #if defined(__GLIBC__)
-    if (m_trimming)
-        return;
+    if (m_trimming || (m_sinceInput.isValid() && m_sinceInput.elapsed() < kQuietMs))
+        return; // (the next check)
     m_trimming = true;
     // Both on a pool thread: they walk the heap (mallinfo2 1–2 ms, malloc_trim up to ~20 ms for
     // a 200 MiB heap the first time), and the GUI thread waits only if it allocates meanwhile.
