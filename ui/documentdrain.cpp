@@ -37,11 +37,12 @@ qsizetype DocumentDrain::pendingCharacters() const
 
 void DocumentDrain::drainSlice()
 {
-    // Within what is left of the turn's budget, and at least its floor, so the drain moves on.
+    // The floor of the turn's budget, no more: deleting what nobody sees comes after everything
+    // else done in slices (taking the whole budget, it left the line being typed to be
+    // highlighted in a later slice instead of on insertion).
     QElapsedTimer spent;
     spent.start();
-    while (!m_documents.isEmpty()
-           && (TurnBudget::hasLeft() || spent.nsecsElapsed() < TurnBudget::kFloorNs)) {
+    while (!m_documents.isEmpty() && spent.nsecsElapsed() < TurnBudget::kFloorNs) {
         QElapsedTimer cut;
         cut.start();
         if (!cutOnce(m_documents.constFirst()))

@@ -10,8 +10,9 @@ namespace inkstream::ui {
 
 // Deletes documents in slices. Deleting a document of a few hundred thousand characters at once
 // takes 4–8 ms (its blocks with their layouts and formats), more than a file switch that gives
-// one back can afford. A document taken is cut from its end, kChunkCharacters at a time, within
-// the turn's budget for background work (TurnBudget), and deleted once little is left.
+// one back can afford. A document taken is cut from its end, kChunkCharacters at a time, for the
+// floor of the turn's budget for background work (TurnBudget::kFloorNs, counted in it), and
+// deleted once little is left.
 class DocumentDrain final : public QObject
 {
     Q_OBJECT
