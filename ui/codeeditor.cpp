@@ -116,6 +116,12 @@ int CodeEditor::lineNumberAreaWidth() const
     return kGutterPadding * 2 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
 }
 
+void CodeEditor::setFilling(bool filling)
+{
+    m_filling = filling;
+    setReadOnly(m_writing || m_filling);
+}
+
 void CodeEditor::setWriting(bool writing)
 {
     if (m_writing == writing)
@@ -123,7 +129,7 @@ void CodeEditor::setWriting(bool writing)
     m_writing = writing;
     m_caretOn = true;
     // The AI's file is read-only while it writes; afterwards the user may edit it.
-    setReadOnly(writing);
+    setReadOnly(writing || m_filling);
     setTabChangesFocus(writing); // nothing to indent while the AI writes
     if (writing)
         m_caretBlink.start();

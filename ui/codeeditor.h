@@ -26,6 +26,9 @@ public:
     // Shows the blinking insertion caret at the end of the document.
     void setWriting(bool writing);
     bool isWriting() const { return m_writing; }
+    // The document is still getting its text in slices (FileDocuments): read-only until it is
+    // whole, so the reader's typing never lands between two slices.
+    void setFilling(bool filling);
     // Whether appends scroll the view; off while the reader looks elsewhere.
     bool followsInsertion() const { return !m_readerScrolledAway; }
     // Call after text was appended to the shown document.
@@ -73,6 +76,7 @@ private:
     LineNumberArea *m_lineNumberArea = nullptr;
     QTimer m_caretBlink;
     bool m_writing = false;
+    bool m_filling = false;
     bool m_caretOn = true;
     bool m_readerScrolledAway = false;
     bool m_revealPending = false;

@@ -18,7 +18,7 @@ void EventLogModel::append(const core::Event &event, qsizetype wireBytes)
     makeRoomFor(wireBytes);
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.append(Row {QDateTime::currentDateTime(), wireBytes, event, {}, false});
+    m_rows.append(Row {QDateTime::currentDateTime(), wireBytes, event, {}, false, {}});
     endInsertRows();
     m_heldBytes += wireBytes;
     ++m_total;
@@ -29,7 +29,7 @@ void EventLogModel::appendDivider(const QString &label)
     makeRoomFor(0);
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.append(Row {QDateTime::currentDateTime(), 0, {}, label, true});
+    m_rows.append(Row {QDateTime::currentDateTime(), 0, {}, label, true, {}});
     endInsertRows();
     m_total = 0;
 }
@@ -65,6 +65,14 @@ void EventLogModel::dropOldest(qsizetype rows)
 QString EventLogModel::json(const Row &row)
 {
     return QString::fromUtf8(core::EventCodec::encodeJson(row.event));
+}
+
+// Written once: a row is painted again and again, and a filter reads every row.
+const QString &EventLogModel::preview(const Row &row)
+{
+    if (row.preview.isNull())
+        row.preview = json(row).left(kPreviewCharacters);
+    return row.preview;
 }
 
 bool EventLogModel::isDivider(int row) const
@@ -146,7 +154,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return QLocale().formattedDataSize(row.bytes);
         case JsonColumn:
-            return role == Qt::DisplayRole ? json(row).left(400) : json(row);
+            return role == Qt::DisplayRole ? preview(row) : json(row);
         default:
             return {};
         }

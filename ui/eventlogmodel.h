@@ -23,6 +23,7 @@ public:
     enum Column { SequenceColumn, TimeColumn, NameColumn, SizeColumn, JsonColumn, ColumnCount };
 
     static constexpr qsizetype kMaxHeldBytes = 4 * 1024 * 1024;
+    static constexpr qsizetype kPreviewCharacters = 400; // of the JSON, in the table
 
     explicit EventLogModel(QObject *parent = nullptr);
 
@@ -53,11 +54,13 @@ private:
         core::Event event;
         QString label; // a divider's
         bool divider = false; // a session's start, not an event
+        mutable QString preview; // the JSON's start, once shown (painted, filtered)
     };
 
     void makeRoomFor(qsizetype bytes);
     void dropOldest(qsizetype rows);
     static QString json(const Row &row);
+    static const QString &preview(const Row &row);
 
     QList<Row> m_rows;
     qsizetype m_capacity = 10000;

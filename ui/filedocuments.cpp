@@ -176,8 +176,11 @@ void FileDocuments::fillSlices() const
         while (TurnBudget::hasLeft() || spent.nsecsElapsed() < TurnBudget::kFloorNs) {
             QElapsedTimer slice;
             slice.start();
+            const qint64 leftBefore = TurnBudget::leftNs();
             const bool more = fillOnce(index);
-            TurnBudget::spend(slice.nsecsElapsed());
+            // (The highlighting of what went in charged its own time already.)
+            const qint64 charged = leftBefore - TurnBudget::leftNs();
+            TurnBudget::spend(qMax<qint64>(0, slice.nsecsElapsed() - charged));
             if (!more)
                 break;
         }
@@ -209,7 +212,7 @@ bool FileDocuments::fillOnce(int fileIndex) const
     entry.filledTo = -1;
     auto *self = const_cast<FileDocuments *>(this);
     self->updateUndo(fileIndex);
-    Q_EMIT self->documentAppended(fileIndex); // the view follows its end again
+    Q_EMIT self->documentFilled(fileIndex);
     return false;
 }
 
@@ -218,20 +221,16 @@ void FileDocuments::finishFilling(int fileIndex) const
     while (isFilling(fileIndex) && fillOnce(fileIndex)) { }
 }
 
-// kFillCharacters from `from`, to the end of the line there (at most twice as many), or the rest
-// when little more is left.
+// kFillCharacters from `from`, to the end of the line there, or the rest when little more is
+// left. A line goes in whole however long (a minified file's one line, cut in slices, would be
+// laid out and highlighted again for each).
 qsizetype FileDocuments::sliceLength(const QString &text, qsizetype from) const
 {
     const qsizetype rest = text.size() - from;
     if (rest <= 2 * kFillCharacters)
         return rest;
-    const qsizetype lineEnd = text.indexOf(u'\n', from + kFillCharacters);
-    if (lineEnd >= 0 && lineEnd < from + 2 * kFillCharacters)
-        return lineEnd + 1 - from;
-    qsizetype length = kFillCharacters;
-    if (text.at(from + length - 1).isHighSurrogate())
-        ++length; // never half a surrogate pair
-    return length;
+    const qsizetype lineEnd = text.indexOf(u'\n', from + kFillCharacters - 1);
+    return lineEnd < 0 ? rest : lineEnd + 1 - from;
 }
 
 bool FileDocuments::isFilling(int fileIndex) const
@@ -267,16 +266,27 @@ void FileDocuments::resolveConflict(int fileIndex, Choice choice)
         return;
     Entry &entry = m_entries[fileIndex];
     if (choice == Choice::KeepMine) {
-        setText(entry.document, *entry.mine);
+        setWholeText(fileIndex, *entry.mine);
         entry.keepingMine = true;
     } else {
-        setText(entry.document, m_model->files().at(fileIndex).content);
+        setWholeText(fileIndex, m_model->files().at(fileIndex).content);
         entry.userEdited = false;
         entry.keepingMine = false;
     }
     entry.mine.reset();
     Q_EMIT documentReplaced(fileIndex);
     Q_EMIT conflictResolved(fileIndex);
+}
+
+// The document's whole text at once, not the model's in slices: the user's, or the model's for
+// a document in use (what was still to go in in slices no longer does).
+void FileDocuments::setWholeText(int fileIndex, const QString &text) const
+{
+    Entry &entry = m_entries[fileIndex];
+    setText(entry.document, text);
+    entry.waiting = false;
+    entry.filledTo = -1;
+    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
 }
 
 void FileDocuments::setText(QTextDocument *document, const QString &text) const
@@ -385,7 +395,7 @@ void FileDocuments::replaceText(int fileIndex)
     }
     if (entry.mine)
         return; // the user's text stays on screen until they choose
-    setText(target, file.content);
+    setWholeText(fileIndex, file.content);
     Q_EMIT documentReplaced(fileIndex);
 }
 
@@ -433,10 +443,9 @@ void FileDocuments::rebuild()
             continue;
         entry.userEdited = true;
         entry.keepingMine = it->keepingMine;
-        fillIfWaiting(i);
+        setWholeText(i, it->text); // the user's text, whole: nothing of the model's goes after it
         if (it->text == m_model->files().at(i).content)
             continue;
-        setText(entry.document, it->text);
         if (!entry.keepingMine) {
             entry.mine = it->text;
             conflicts << i;

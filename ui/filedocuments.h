@@ -77,6 +77,8 @@ Q_SIGNALS:
     void documentAdded(int fileIndex);
     void documentAppended(int fileIndex);
     void documentReplaced(int fileIndex); // whole text replaced (snapshot, correction)
+    // The last slice of the model's text went in: the document is whole (and editable).
+    void documentFilled(int fileIndex);
     void documentsAboutToBeReset();
     void documentsReset();
     void conflictDetected(int fileIndex);
@@ -117,6 +119,7 @@ private:
     void updateUndo(int fileIndex);
     void rebuild();
     void setText(QTextDocument *document, const QString &text) const;
+    void setWholeText(int fileIndex, const QString &text) const;
 
     core::SessionModel *m_model = nullptr;
     HighlighterBackend *m_backend = nullptr;

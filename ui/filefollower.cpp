@@ -22,8 +22,16 @@ FileFollower::FileFollower(core::SessionModel *model, FileDocuments *documents, 
     connect(m_documents, &FileDocuments::documentAdded, this, &FileFollower::onDocumentAdded);
     connect(m_documents, &FileDocuments::documentAppended, this, &FileFollower::onDocumentAppended);
     connect(m_documents, &FileDocuments::documentReplaced, this, [this](int fileIndex) {
-        if (fileIndex == m_currentFile)
-            m_view->editorPane()->editor()->revealInsertionPoint();
+        if (fileIndex != m_currentFile)
+            return;
+        m_view->editorPane()->editor()->setFilling(m_documents->isFilling(fileIndex));
+        m_view->editorPane()->editor()->revealInsertionPoint();
+    });
+    connect(m_documents, &FileDocuments::documentFilled, this, [this](int fileIndex) {
+        if (fileIndex != m_currentFile)
+            return;
+        m_view->editorPane()->editor()->setFilling(false);
+        m_view->editorPane()->editor()->revealInsertionPointSoon(); // its end, now the file's
     });
     connect(m_documents, &FileDocuments::documentsAboutToBeReset, this,
             &FileFollower::onDocumentsAboutToBeReset);
@@ -59,6 +67,7 @@ void FileFollower::showFile(int fileIndex)
         m_currentFile = fileIndex;
         m_currentFileName = file.name;
         m_view->editorPane()->showDocument(document, file.name, file.language);
+        m_view->editorPane()->editor()->setFilling(m_documents->isFilling(fileIndex));
         m_selectingProgrammatically = true;
         m_view->fileList()->setCurrentIndex(m_view->fileListModel()->index(fileIndex));
         m_selectingProgrammatically = false;
@@ -106,6 +115,7 @@ void FileFollower::onDocumentAppended(int fileIndex)
 void FileFollower::onDocumentsAboutToBeReset()
 {
     m_view->editorPane()->showDocument(nullptr, {}, {});
+    m_view->editorPane()->editor()->setFilling(false);
     m_currentFile = -1;
 }
 

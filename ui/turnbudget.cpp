@@ -11,8 +11,9 @@ void TurnBudget::open()
         return;
     s_open = true;
     s_spentNs = 0;
-    // A zero timer started now fires in the event loop's next pass over its timers, not in this
-    // one (Qt fires only the timers that were due when the pass began).
+    // Closed by a queued call (what QTimer::singleShot(0) is in Qt 6): the event loop delivers
+    // it with its posted events, after the zero timers that are due with this one (the slices of
+    // every kind); tst_documentdrain checks that two such timers see one budget between them.
     QTimer::singleShot(0, QCoreApplication::instance(), [] { s_open = false; });
 }
 

@@ -276,11 +276,13 @@ private Q_SLOTS:
         HighlightScheduler::of(document)->setShown(true); // as an editor painting it does
         documents.document(0);
         QSignalSpy appended(&documents, &FileDocuments::documentAppended);
+        QSignalSpy filled(&documents, &FileDocuments::documentFilled);
         feed.appendToFile(QStringLiteral("big.py"), QStringLiteral("tail = 1\n"));
         QTRY_VERIFY(documents.holdsText(0));
         QVERIFY(!documents.isFilling(0));
         QCOMPARE(document->toPlainText(), text + QStringLiteral("tail = 1\n"));
-        QVERIFY(appended.count() >= 2); // the delta, then the end of the filling (the view follows)
+        QCOMPARE(appended.count(), 1); // the delta
+        QCOMPARE(filled.count(), 1); // then the end of the filling (the view follows its end)
         feed.appendToFile(QStringLiteral("big.py"), QStringLiteral("more = 2\n"));
         QCOMPARE(document->toPlainText(), text + QStringLiteral("tail = 1\nmore = 2\n"));
 
@@ -313,6 +315,59 @@ private Q_SLOTS:
         feed.completeFile(QStringLiteral("a.py"), corrected);
         QTRY_VERIFY(documents.holdsText(0));
         QCOMPARE(document->toPlainText(), corrected);
+    }
+
+    // The user's text put back after a snapshot is whole, however big, and nothing of the
+    // model's goes in after it; taking the AI's text back gives exactly the AI's.
+    void aSnapshot_putsTheUsersBigTextBackWhole()
+    {
+        const QString line = QStringLiteral("value = compute('caf\u00e9')\n");
+        const QString text = line.repeated(10 * FileDocuments::kFillCharacters / line.size());
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        feedSource.typeFile(QStringLiteral("big.py"), text, 4096);
+        feedSource.completeFile(QStringLiteral("big.py"), text);
+
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        model.copyFrom(source);
+        QTextDocument *document = documents.document(0);
+        HighlightScheduler::of(document)->setShown(true);
+        QTRY_VERIFY(documents.holdsText(0));
+        QTextCursor(document).insertText(QStringLiteral("# mine\n"));
+        const QString mine = QStringLiteral("# mine\n") + text;
+        QCOMPARE(documents.text(0), mine);
+
+        // A snapshot with another text of the file: the user's comes back whole, in conflict.
+        feedSource.completeFile(QStringLiteral("big.py"), text + QStringLiteral("more = 1\n"));
+        model.copyFrom(source);
+        document = documents.document(0);
+        HighlightScheduler::of(document)->setShown(true);
+        QVERIFY(documents.hasConflict(0));
+        QVERIFY(!documents.isFilling(0));
+        QTest::qWait(100); // slices would have gone in by now
+        QCOMPARE(document->toPlainText(), mine);
+        QCOMPARE(documents.text(0), mine);
+        documents.resolveConflict(0, FileDocuments::Choice::TakeTheirs);
+        QTest::qWait(100);
+        QCOMPARE(document->toPlainText(), text + QStringLiteral("more = 1\n"));
+        QVERIFY(!documents.isUserEdited(0));
+    }
+
+    // A minified file's one long line goes in whole, not in slices that would each lay the
+    // line out again.
+    void aLongLine_goesInWhole()
+    {
+        core::SessionModel model;
+        RuleBackend backend;
+        FileDocuments documents(&model, &backend);
+        EventFeeder feed(&model);
+        const QString line = QStringLiteral("var a=1;").repeated(FileDocuments::kFillCharacters);
+        feed.startFile(QStringLiteral("min.js"));
+        feed.appendToFile(QStringLiteral("min.js"), line + QStringLiteral("\nshort\n"));
+        QTextDocument *document = documents.document(0);
+        QCOMPARE(document->firstBlock().text(), line);
     }
 };
 

@@ -759,6 +759,27 @@ private Q_SLOTS:
                  qPrintable(f.window.windowTitle()));
     }
 
+    // A big file shown after a snapshot gets its text in slices; until it is whole the editor
+    // is read-only, so nothing the reader types lands between two slices.
+    void aFileStillFilling_isReadOnlyUntilWhole()
+    {
+        Fixture f;
+        core::SessionModel source;
+        EventFeeder feedSource(&source);
+        const QString text = QStringLiteral("x = 'caf\u00e9'\n").repeated(60000);
+        feedSource.typeFile(QStringLiteral("big.py"), text, 65536);
+        feedSource.completeFile(QStringLiteral("big.py"), text);
+        f.model.copyFrom(source);
+        f.window.show();
+        CodeEditor *editor = f.window.sessionView()->editorPane()->editor();
+        QCOMPARE(f.window.sessionView()->editorPane()->fileName(), QStringLiteral("big.py"));
+        QVERIFY(f.window.documents()->isFilling(0));
+        QVERIFY(editor->isReadOnly());
+        QTRY_VERIFY_WITH_TIMEOUT(!f.window.documents()->isFilling(0), 20000);
+        QVERIFY(!editor->isReadOnly()); // complete: the user may edit it now
+        QCOMPARE(editor->toPlainText(), text);
+    }
+
     void streamedText_neverEntersTheUndoStack_userEditsDo()
     {
         Fixture f;
