@@ -105,15 +105,20 @@ void FileDocuments::releaseIdleDocuments() const
         if (m_entries.at(i).lastAsked != m_asked && mayRelease(m_entries.at(i)))
             holding << i;
     }
-    std::sort(holding.begin(), holding.end(), [this](int a, int b) {
-        return m_entries.at(a).lastAsked > m_entries.at(b).lastAsked;
-    });
+    sortByLastAsked(&holding);
     qsizetype kept = 0;
     for (int index : std::as_const(holding)) {
         kept += m_entries.at(index).document->characterCount();
         if (kept > kIdleCharacters)
             release(index);
     }
+}
+
+void FileDocuments::sortByLastAsked(QList<int> *indexes) const
+{
+    std::sort(indexes->begin(), indexes->end(), [this](int a, int b) {
+        return m_entries.at(a).lastAsked > m_entries.at(b).lastAsked;
+    });
 }
 
 // A big document goes to the drain, which deletes it in slices, and a new empty one takes its
@@ -132,7 +137,7 @@ void FileDocuments::release(int fileIndex) const
     }
     entry.waiting = true;
     entry.filledTo = -1;
-    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
+    updateUndo(fileIndex);
 }
 
 QTextDocument *FileDocuments::documentAsItIs(int fileIndex) const
@@ -153,7 +158,7 @@ void FileDocuments::fillIfWaiting(int fileIndex) const
     entry.filledTo = first == content.size() ? -1 : first;
     if (entry.filledTo >= 0)
         fillSoon();
-    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
+    updateUndo(fileIndex);
 }
 
 // The documents filling, most recently asked for first.
@@ -166,9 +171,7 @@ void FileDocuments::fillSlices() const
         if (isFilling(i) && isShown(m_entries.at(i)))
             filling << i;
     }
-    std::sort(filling.begin(), filling.end(), [this](int a, int b) {
-        return m_entries.at(a).lastAsked > m_entries.at(b).lastAsked;
-    });
+    sortByLastAsked(&filling);
     // Within what is left of the turn's budget for background work, and at least its floor.
     QElapsedTimer spent;
     spent.start();
@@ -210,9 +213,8 @@ bool FileDocuments::fillOnce(int fileIndex) const
     if (entry.filledTo < content.size())
         return true;
     entry.filledTo = -1;
-    auto *self = const_cast<FileDocuments *>(this);
-    self->updateUndo(fileIndex);
-    Q_EMIT self->documentFilled(fileIndex);
+    updateUndo(fileIndex);
+    Q_EMIT const_cast<FileDocuments *>(this)->documentFilled(fileIndex);
     return false;
 }
 
@@ -286,7 +288,7 @@ void FileDocuments::setWholeText(int fileIndex, const QString &text) const
     setText(entry.document, text);
     entry.waiting = false;
     entry.filledTo = -1;
-    const_cast<FileDocuments *>(this)->updateUndo(fileIndex);
+    updateUndo(fileIndex);
 }
 
 void FileDocuments::setText(QTextDocument *document, const QString &text) const
@@ -399,7 +401,7 @@ void FileDocuments::replaceText(int fileIndex)
     Q_EMIT documentReplaced(fileIndex);
 }
 
-void FileDocuments::updateUndo(int fileIndex)
+void FileDocuments::updateUndo(int fileIndex) const
 {
     QTextDocument *target = documentAsItIs(fileIndex);
     if (!target)

@@ -109,6 +109,7 @@ private:
     void finishFilling(int fileIndex) const;
     qsizetype sliceLength(const QString &text, qsizetype from) const;
     void releaseIdleDocuments() const;
+    void sortByLastAsked(QList<int> *indexes) const; // most recently asked for first
     void release(int fileIndex) const;
     bool mayRelease(const Entry &entry) const;
     static bool isShown(const Entry &entry);
@@ -116,7 +117,7 @@ private:
     QTextDocument *documentAsItIs(int fileIndex) const; // without filling it
     void appendText(int fileIndex, const QString &delta);
     void replaceText(int fileIndex);
-    void updateUndo(int fileIndex);
+    void updateUndo(int fileIndex) const;
     void rebuild();
     void setText(QTextDocument *document, const QString &text) const;
     void setWholeText(int fileIndex, const QString &text) const;
