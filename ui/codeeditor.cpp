@@ -146,7 +146,14 @@ void CodeEditor::revealInsertionPoint()
     QTextCursor end(document());
     end.movePosition(QTextCursor::End);
     setTextCursor(end);
-    ensureCursorVisible(); // horizontally, for a long line being written
+    // Sideways: a line that fits the view is shown from its start (Qt's ensureCursorVisible
+    // leaves the view where it was while the caret is in it, a few pixels off after a line that
+    // just passed the edge); a longer one follows its insertion point.
+    QScrollBar *sideways = horizontalScrollBar();
+    if (cursorRect().right() + sideways->value() < viewport()->width())
+        sideways->setValue(0);
+    else
+        ensureCursorVisible();
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 

@@ -138,6 +138,37 @@ private Q_SLOTS:
         QVERIFY(editor.followsInsertion());
     }
 
+    // A line longer than the view scrolls it sideways to the insertion point; the short lines
+    // written after it bring it back to their start (it stayed a few pixels to the right after
+    // a line that just passed the edge).
+    void view_scrollsBackToTheLeftAfterALongLine()
+    {
+        CodeEditor editor;
+        editor.setLineWrapMode(QPlainTextEdit::NoWrap);
+        editor.resize(400, 200);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QScrollBar *bar = editor.horizontalScrollBar();
+        const int columns = editor.viewport()->width() / editor.fontMetrics().horizontalAdvance('x');
+        for (int extra : {1, 2, 3, 5, 40}) {
+            editor.clear();
+            QTextCursor end(editor.document());
+            for (int length = 1; length <= columns + extra; ++length) {
+                end.movePosition(QTextCursor::End);
+                end.insertText(QStringLiteral("x"));
+                editor.revealInsertionPoint();
+            }
+            if (extra > 1) // the line passed the edge
+                QVERIFY2(bar->value() > 0, qPrintable(QStringLiteral("extra %1").arg(extra)));
+            end.movePosition(QTextCursor::End);
+            end.insertText(QStringLiteral("\nshort"));
+            editor.revealInsertionPoint();
+            QVERIFY2(bar->value() == 0, qPrintable(QStringLiteral("extra %1: scrolled %2 px")
+                                                       .arg(extra)
+                                                       .arg(bar->value())));
+        }
+    }
+
     void revealSoon_scrollsOncePerEventLoopTurn()
     {
         CodeEditor editor;
