@@ -1,5 +1,7 @@
 #include "core/model/logrecord.h"
 
+#include "core/model/crc32.h"
+
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -13,35 +15,13 @@ constexpr qsizetype kCrcDigits = 8;
 // `{"c":"` + 8 hex digits + `",`: where the checksummed part starts.
 constexpr qsizetype kBodyStart = 6 + kCrcDigits + 2;
 
-using CrcTables = std::array<std::array<quint32, 256>, 8>;
-
-constexpr CrcTables makeTables()
-{
-    CrcTables tables {};
-    for (quint32 i = 0; i < 256; ++i) {
-        quint32 crc = i;
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        tables[0][i] = crc;
-    }
-    for (quint32 i = 0; i < 256; ++i) {
-        for (std::size_t t = 1; t < tables.size(); ++t)
-            tables[t][i] = (tables[t - 1][i] >> 8) ^ tables[0][tables[t - 1][i] & 0xFF];
-    }
-    return tables;
-}
-
-constexpr CrcTables kTables = makeTables();
-
-void appendHex(QByteArray *out, quint32 value)
+void writeHex(char *text, quint32 value)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    char text[kCrcDigits];
     for (int i = kCrcDigits - 1; i >= 0; --i) {
         text[i] = digits[value & 0xF];
         value >>= 4;
     }
-    out->append(text, kCrcDigits);
 }
 
 bool readHex(QByteArrayView text, quint32 *value)
@@ -63,48 +43,33 @@ bool readHex(QByteArrayView text, quint32 *value)
 
 } // namespace
 
-quint32 LogRecord::crc32(QByteArrayView bytes, quint32 crc)
-{
-    crc = ~crc;
-    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
-    qsizetype left = bytes.size();
-    while (left >= 8) {
-        quint32 low = 0;
-        quint32 high = 0;
-        std::memcpy(&low, p, 4);
-        std::memcpy(&high, p + 4, 4);
-        low ^= crc; // little-endian, as every machine this builds for
-        crc = kTables[7][low & 0xFF] ^ kTables[6][(low >> 8) & 0xFF]
-            ^ kTables[5][(low >> 16) & 0xFF] ^ kTables[4][low >> 24] ^ kTables[3][high & 0xFF]
-            ^ kTables[2][(high >> 8) & 0xFF] ^ kTables[1][(high >> 16) & 0xFF]
-            ^ kTables[0][high >> 24];
-        p += 8;
-        left -= 8;
-    }
-    while (left-- > 0)
-        crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFF];
-    return ~crc;
-}
-
 void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteArrayView value)
 {
-    const qsizetype lineStart = out->size();
-    out->append(kPrefix);
-    out->append(kCrcDigits, '0'); // filled in below
-    out->append("\",\"t\":");
+    // Sized once and written in place: a log appends one of these per event.
     char digits[24];
     const auto written = std::to_chars(digits, digits + sizeof digits, std::max<qint64>(0, atMs));
-    out->append(digits, written.ptr - digits);
-    out->append(",\"");
-    out->append(kind);
-    out->append("\":");
-    out->append(value);
-    out->append('}');
-    const quint32 crc = crc32(QByteArrayView(*out).sliced(lineStart + kBodyStart));
-    QByteArray hex;
-    appendHex(&hex, crc);
-    std::memcpy(out->data() + lineStart + kPrefix.size(), hex.constData(), kCrcDigits);
-    out->append('\n');
+    const QByteArrayView time(digits, written.ptr - digits);
+    constexpr QByteArrayView timeKey = "\",\"t\":";
+    const qsizetype lineStart = out->size();
+    out->resize(lineStart + kBodyStart + 4 + time.size() + 2 + kind.size() + 2 + value.size() + 2);
+    char *line = out->data() + lineStart;
+    char *p = line;
+    const auto put = [&p](QByteArrayView bytes) {
+        std::memcpy(p, bytes.data(), size_t(bytes.size()));
+        p += bytes.size();
+    };
+    put(kPrefix);
+    p += kCrcDigits; // filled in below
+    put(timeKey);
+    put(time);
+    put(",\"");
+    put(kind);
+    put("\":");
+    put(value);
+    put("}\n");
+    const quint32 crc
+        = Crc32::compute(QByteArrayView(line + kBodyStart, p - 1 - (line + kBodyStart)));
+    writeHex(line + kPrefix.size(), crc);
 }
 
 QByteArray LogRecord::encode(qint64 atMs, QByteArrayView kind, QByteArrayView value)
@@ -133,7 +98,7 @@ LogRecord::Parse LogRecord::parse(QByteArrayView line, qint64 *atMs, QByteArrayV
     if (!readHex(body.sliced(kPrefix.size(), kCrcDigits), &expected))
         return Parse::Damaged;
     const QByteArrayView checked = body.sliced(kBodyStart);
-    if (crc32(checked) != expected)
+    if (Crc32::compute(checked) != expected)
         return Parse::Damaged;
     // "t":<digits>,"<kind>":<value>}
     if (!checked.startsWith("\"t\":") || !checked.endsWith('}'))

@@ -9,10 +9,10 @@ namespace inkstream::core {
 //
 //     {"c":"1a2b3c4d","t":168,"event":{...}}\n
 //
-// `c` is the CRC-32 of everything after `"c":"........",` up to (not including) the newline,
-// so a line that was cut off or damaged is recognised; `t` is milliseconds since the start;
-// the last member's name is the record's kind ("event", "accept", ...) and its value is JSON.
-// Every line is itself a JSON object, so line-oriented tools read a log as NDJSON.
+// `c` is the CRC-32 (Crc32) of everything after `"c":"........",` up to (not including) the
+// newline, so a line that was cut off or damaged is recognised; `t` is milliseconds since the
+// start; the last member's name is the record's kind ("event", "accept", ...) and its value is
+// JSON. Every line is itself a JSON object, so line-oriented tools read a log as NDJSON.
 class LogRecord final
 {
 public:
@@ -32,9 +32,6 @@ public:
                        QByteArrayView *value);
     // Whether `line` looks like a checksummed record at all (versus a version 1 recording line).
     static bool isChecksummed(QByteArrayView line);
-
-    // CRC-32 (IEEE 802.3, as zlib and PNG), slicing by eight bytes.
-    static quint32 crc32(QByteArrayView bytes, quint32 crc = 0);
 };
 
 } // namespace inkstream::core

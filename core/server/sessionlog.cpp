@@ -170,8 +170,8 @@ bool SessionLog::fsyncFromText(QStringView text, Fsync *policy)
 void SessionLog::setCacheSize(int events)
 {
     m_cacheSize = qMax(1, events);
-    if (!isInMemory() && m_cache.size() > m_cacheSize)
-        m_cache.remove(0, m_cache.size() - m_cacheSize);
+    if (!isInMemory() && m_cache.size() > std::size_t(m_cacheSize))
+        m_cache.erase(m_cache.begin(), m_cache.end() - m_cacheSize);
 }
 
 void SessionLog::openInMemory(const QString &sessionId, const QString &epoch)
@@ -397,9 +397,9 @@ void SessionLog::remember(const Event &event, qint64 lineOffset)
 {
     if ((event.sequence - 1) % kIndexStride == 0)
         m_index.append(lineOffset);
-    m_cache.append(event);
-    if (!isInMemory() && m_cache.size() > m_cacheSize)
-        m_cache.removeFirst();
+    m_cache.push_back(event);
+    if (!isInMemory() && m_cache.size() > std::size_t(m_cacheSize))
+        m_cache.pop_front();
 }
 
 void SessionLog::appendEvent(const Event &event, QByteArrayView json)
@@ -408,7 +408,7 @@ void SessionLog::appendEvent(const Event &event, QByteArrayView json)
     Q_ASSERT(event.sequence == m_lastSequence + 1);
     m_lastSequence = event.sequence;
     if (isInMemory()) {
-        m_cache.append(event);
+        m_cache.push_back(event);
         return;
     }
     const qint64 lineOffset = m_writtenBytes + m_buffer.size();
@@ -460,7 +460,10 @@ bool SessionLog::flush()
     m_bufferedEnds.remove(0, sequencesWritten);
     for (qint64 &end : m_bufferedEnds)
         end -= wholeLines;
-    m_buffer.remove(0, wholeLines);
+    if (wholeLines == m_buffer.size() && m_buffer.capacity() <= kKeptBufferCapacity)
+        m_buffer.resize(0); // its memory serves the next turn's records
+    else
+        m_buffer.remove(0, wholeLines);
     m_writtenBytes += wholeLines;
 
     if (!ok) {

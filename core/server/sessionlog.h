@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -131,6 +132,8 @@ private:
 
     // Bytes read from the file at a time (recovery, readers).
     static constexpr qsizetype kReadBlock = 1 << 20;
+    // The write buffer keeps its memory between flushes up to this size.
+    static constexpr qsizetype kKeptBufferCapacity = 1 << 20;
 
     struct Waiter
     {
@@ -167,7 +170,9 @@ private:
     QList<Waiter> m_waiters;
 
     int m_cacheSize = kDefaultCacheSize;
-    QList<Event> m_cache; // ascending, gap-free sequences ending at lastSequence()
+    // Ascending, gap-free sequences ending at lastSequence(). A deque: a memory-only log grows it
+    // by every event without moving the ones it holds, a file-backed one drops the oldest.
+    std::deque<Event> m_cache;
     // File offset of the record of sequence 1 + k * kIndexStride (sparse index).
     static constexpr quint64 kIndexStride = 256;
     QList<qint64> m_index;

@@ -34,9 +34,9 @@ std::optional<Event> SessionLogReader::next()
     const SessionLog *log = m_log.data();
     if (!log || !m_error.isEmpty() || m_next > log->m_writtenSequence)
         return std::nullopt;
-    if (!log->m_cache.isEmpty() && m_next >= log->m_cache.constFirst().sequence) {
+    if (!log->m_cache.empty() && m_next >= log->m_cache.front().sequence) {
         m_file.reset(); // the cache holds the rest
-        return log->m_cache.at(qsizetype(m_next++ - log->m_cache.constFirst().sequence));
+        return log->m_cache[std::size_t(m_next++ - log->m_cache.front().sequence)];
     }
     return fromFile(log);
 }
