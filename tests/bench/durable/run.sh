@@ -7,7 +7,8 @@
 #      and started again on the same --session and --data-dir, until it prints its URL (the
 #      session restored); RUNS times;
 #   3. publishing rate: RATE_MB MB typed at --delay-ms 0 in 5-character deltas, the log on disk
-#      (--fsync batch) against --ephemeral, alternating, RUNS times each.
+#      (--fsync batch) against --ephemeral, alternating, RUNS times each, with the publisher's
+#      CPU time (a figure less disturbed by other work on the machine than the wall clock).
 #
 #   tests/bench/durable/run.sh [BUILD_DIR]
 #   environment: FILES, KB, LOG_MB, RATE_MB, RUNS
@@ -42,6 +43,8 @@ serve() {
     until [ -s "$work/url" ]; do sleep 0.01; done
     url=$(head -n1 "$work/url")
 }
+# cpu_seconds PID: time on a CPU of all the process's threads so far (the log's fsync thread too)
+cpu_seconds() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%.3f", ns / 1e9}'; }
 wait_complete() {
     until curl -s "$1" | grep -q '"state":"complete"'; do sleep 0.05; done
 }
@@ -148,8 +151,8 @@ echo
 make_files "$work/ratesrc" 1 $((rate_mb * 1000))
 echo "### Publishing rate ($rate_mb MB in 5-character deltas at --delay-ms 0)"
 echo
-echo "| run | storage | seconds until typed | events/s |"
-echo "|---|---|---|---|"
+echo "| run | storage | seconds until typed | events/s | publisher CPU seconds (all threads) |"
+echo "|---|---|---|---|---|"
 for run in $(seq "$runs"); do
     for mode in log ephemeral; do
         if [ "$mode" = log ]; then
@@ -157,12 +160,14 @@ for run in $(seq "$runs"); do
         else
             serve --port 0 --ephemeral
         fi
+        cpu_start=$(cpu_seconds "$serve_pid")
         start=$(now)
         "$inkstream" publish "$url" "$work/ratesrc"/*.py --delay-ms 0 --complete > "$work/publish.out"
         wait_complete "$url"
         end=$(now)
+        cpu_end=$(cpu_seconds "$serve_pid")
         events=$(curl -s "$url" | python3 -c "import json,sys;print(json.load(sys.stdin)['lastSequence'])")
-        python3 -c "print(f'| $run | $mode | {$end-$start:.2f} | {$events/($end-$start):,.0f} |')"
+        python3 -c "print(f'| $run | $mode | {$end-$start:.2f} | {$events/($end-$start):,.0f} | {$cpu_end-$cpu_start:.3f} |')"
         kill -9 "$serve_pid"
         wait "$serve_pid" 2>/dev/null || true
         rm -rf "$work/data3-$run"
