@@ -314,11 +314,12 @@ void DisplayPacer::display(const core::Event &event)
         const int index = m_source->chatIndex(chat->messageId);
         m_display->setMessageTime(index >= 0 ? m_source->chat().at(index).timestamp : QDateTime());
     }
-    m_display->apply(event);
-    // Once a file is shown complete, the display holds its text in the source's storage.
+    // A file shown complete holds its text in the source's storage: shared before the display
+    // applies the `complete`, which then has no text of its own to squeeze.
     if (const auto *code = std::get_if<core::CodeEvent>(&event.payload);
         code && code->type == core::CodeEvent::Type::Complete)
         m_display->shareTextWith(code->fileName, *m_source);
+    m_display->apply(event);
 }
 
 void DisplayPacer::updateTimer()

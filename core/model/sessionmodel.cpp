@@ -401,8 +401,8 @@ void SessionModel::shareTextWith(const QString &fileName, const SessionModel &so
         return;
     SessionFile &file = m_files[index];
     const SessionFile &sourceFile = source.m_files.at(sourceIndex);
-    if (file.state != FileState::Complete || sourceFile.state != FileState::Complete)
-        return;
+    if (sourceFile.state != FileState::Complete)
+        return; // its text may still grow
     if (file.content == sourceFile.content)
         file.content = sourceFile.content;
     if (file.previousContent == sourceFile.previousContent)

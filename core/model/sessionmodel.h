@@ -98,9 +98,11 @@ public:
     // Replaces the whole state with `other`'s (texts are shared until either side appends, so
     // this costs no copy of them) and emits modelReset.
     void copyFrom(const SessionModel &other);
-    // Lets the text of the file named `fileName` share `source`'s storage when both hold the file
-    // complete with the same text (a display model that has caught up with the model it
+    // Lets the text of the file named `fileName` share `source`'s storage when `source` holds the
+    // file complete and both the same text (a display model that has caught up with the model it
     // follows): nothing changes that anyone could see, and the text is held once, not twice.
+    // Done before this model applies the file's `complete`, its text is not squeezed (copied)
+    // only to be dropped for the shared one.
     void shareTextWith(const QString &fileName, const SessionModel &source);
 
     static QString fileStateText(FileState state);

@@ -382,6 +382,31 @@ private Q_SLOTS:
         QCOMPARE(source.files().at(0).content, text + QStringLiteral("more\n"));
     }
 
+    // The display shares a text the source finished before it applies the `complete` itself:
+    // its own copy is not squeezed (copied once more) only to be dropped.
+    void shareTextWith_beforeTheDisplaysComplete_keepsTheSharedText()
+    {
+        const QString text = QStringLiteral("y = 1\n").repeated(500);
+        SessionModel source;
+        SessionModel display;
+        for (SessionModel *model : {&source, &display}) {
+            model->apply(makeEvent(1, code(CodeEvent::Type::Start, QStringLiteral("a.py"))));
+            for (qsizetype i = 0; i < text.size(); i += 100)
+                model->apply(makeEvent(
+                    2, code(CodeEvent::Type::Delta, QStringLiteral("a.py"), text.mid(i, 100))));
+        }
+        source.apply(makeEvent(3, code(CodeEvent::Type::Complete, QStringLiteral("a.py"))));
+        display.shareTextWith(QStringLiteral("a.py"), source);
+        QCOMPARE(display.files().at(0).content.constData(),
+                 source.files().at(0).content.constData());
+        QCOMPARE(display.files().at(0).state, FileState::Writing);
+        display.apply(makeEvent(3, code(CodeEvent::Type::Complete, QStringLiteral("a.py"))));
+        QCOMPARE(display.files().at(0).state, FileState::Complete);
+        QCOMPARE(display.files().at(0).content.constData(),
+                 source.files().at(0).content.constData());
+        QCOMPARE(display.files().at(0).content, text);
+    }
+
     void advancePosition_countsLines()
     {
         QCOMPARE(advancePosition({}, u"abc"), (TextPosition {0, 3}));
