@@ -55,6 +55,7 @@ CodeEditor::CodeEditor(QWidget *parent)
     , m_lineNumberArea(new LineNumberArea(this))
 {
     setLineWrapMode(QPlainTextEdit::NoWrap);
+    setLayoutDirection(Qt::LeftToRight); // code reads left to right in any interface language
     setFrameShape(QFrame::NoFrame);
     // Shown from the start: a scroll bar that appears once a streamed file outgrows the view
     // narrows the viewport mid-stream, which re-lays out and repaints the whole view (the
@@ -82,6 +83,9 @@ CodeEditor::CodeEditor(QWidget *parent)
     connect(verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] {
         QMetaObject::invokeMethod(this, &CodeEditor::noteReaderScroll, Qt::QueuedConnection);
     });
+    // Only the reader triggers the bar's actions; the reveals set its value.
+    connect(horizontalScrollBar(), &QScrollBar::actionTriggered, this,
+            [this] { m_readerScrolledSideways = true; });
     m_caretBlink.setInterval(kCaretBlinkMs);
     connect(&m_caretBlink, &QTimer::timeout, this, [this] {
         m_caretOn = !m_caretOn;
@@ -148,12 +152,18 @@ void CodeEditor::revealInsertionPoint()
     setTextCursor(end);
     // Sideways: a line that fits the view is shown from its start (Qt's ensureCursorVisible
     // leaves the view where it was while the caret is in it, a few pixels off after a line that
-    // just passed the edge); a longer one follows its insertion point.
+    // just passed the edge); a longer one follows its insertion point. Where the reader scrolled
+    // sideways themselves, the view stays while the caret is in it.
     QScrollBar *sideways = horizontalScrollBar();
-    if (cursorRect().right() + sideways->value() < viewport()->width())
+    if (!m_readerScrolledSideways
+        && cursorRect().right() + sideways->value() < viewport()->width()) {
         sideways->setValue(0);
-    else
+    } else {
+        const int before = sideways->value();
         ensureCursorVisible();
+        if (sideways->value() != before)
+            m_readerScrolledSideways = false; // the caret left the reader's view: followed
+    }
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 
@@ -209,6 +219,7 @@ void CodeEditor::noteReaderScroll()
 
 void CodeEditor::jumpToLive()
 {
+    m_readerScrolledSideways = false;
     if (m_readerScrolledAway) {
         m_readerScrolledAway = false;
         Q_EMIT followingChanged(true);
@@ -268,6 +279,8 @@ void CodeEditor::noteShownDocument()
     m_shownHighlighting = scheduler;
     if (scheduler)
         scheduler->setShown(true);
+    // Another document's sideways scroll is not the reader's choice for this one.
+    m_readerScrolledSideways = false;
 }
 
 void CodeEditor::paintEvent(QPaintEvent *event)

@@ -83,6 +83,9 @@ private:
     QPointer<FrameThrottle> m_frames;
     QPointer<HighlightScheduler> m_shownHighlighting; // the shown document's, as last painted
     int m_gutterWidth = -1;
+    // The reader moved the horizontal scroll bar (dragged, clicked, wheeled): reveals leave the
+    // view there while the caret is in it.
+    bool m_readerScrolledSideways = false;
 };
 
 } // namespace inkstream::ui

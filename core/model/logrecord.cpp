@@ -55,6 +55,8 @@ void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteA
     char *line = out->data() + lineStart;
     char *p = line;
     const auto put = [&p](QByteArrayView bytes) {
+        if (bytes.isEmpty())
+            return; // (a null view's data() is null, which memcpy may not be given)
         std::memcpy(p, bytes.data(), size_t(bytes.size()));
         p += bytes.size();
     };

@@ -24,7 +24,8 @@ public:
 
     // The line for one record, newline included. `value` is one JSON value without newline.
     static QByteArray encode(qint64 atMs, QByteArrayView kind, QByteArrayView value);
-    // Appends the line to `out` (one allocation for a whole batch of records).
+    // Appends the line to `out` (one allocation for a whole batch of records). `kind` and
+    // `value` must not point into `out`, which may move.
     static void append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteArrayView value);
 
     // Parses one line (with its newline). On Ok, `kind` and `value` point into `line`.

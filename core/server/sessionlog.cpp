@@ -460,10 +460,12 @@ bool SessionLog::flush()
     m_bufferedEnds.remove(0, sequencesWritten);
     for (qint64 &end : m_bufferedEnds)
         end -= wholeLines;
-    if (wholeLines == m_buffer.size() && m_buffer.capacity() <= kKeptBufferCapacity)
+    if (wholeLines < m_buffer.size())
+        m_buffer.remove(0, wholeLines);
+    else if (m_buffer.capacity() <= kKeptBufferCapacity)
         m_buffer.resize(0); // its memory serves the next turn's records
     else
-        m_buffer.remove(0, wholeLines);
+        m_buffer = QByteArray(); // a burst's (or a full disk's backlog) is given back
     m_writtenBytes += wholeLines;
 
     if (!ok) {

@@ -169,6 +169,37 @@ private Q_SLOTS:
         }
     }
 
+    // A reader who scrolled sideways (to read a long line above) keeps that view while the
+    // AI writes short lines, as long as the caret stays in it.
+    void readerScrolledSideways_isNotScrolledBack()
+    {
+        CodeEditor editor;
+        editor.resize(400, 200);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QTextCursor end(editor.document());
+        end.insertText(QString(200, QLatin1Char('x')));
+        editor.revealInsertionPoint();
+        QScrollBar *bar = editor.horizontalScrollBar();
+        QVERIFY(bar->maximum() > 40);
+        bar->setSliderPosition(20); // the reader's drag (an action of the bar), a little right
+        for (int i = 0; i < 5; ++i) {
+            end.movePosition(QTextCursor::End);
+            end.insertText(QStringLiteral("\n    call(%1);").arg(i));
+            editor.revealInsertionPoint();
+            QCOMPARE(bar->value(), 20);
+        }
+        // Back at the start, the reader gets the view that follows again.
+        bar->setSliderPosition(0);
+        end.movePosition(QTextCursor::End);
+        end.insertText(QStringLiteral("\n") + QString(100, QLatin1Char('y')));
+        editor.revealInsertionPoint();
+        QVERIFY(bar->value() > 0);
+        end.insertText(QStringLiteral("\nz"));
+        editor.revealInsertionPoint();
+        QCOMPARE(bar->value(), 0);
+    }
+
     void revealSoon_scrollsOncePerEventLoopTurn()
     {
         CodeEditor editor;

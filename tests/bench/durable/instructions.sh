@@ -14,6 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 build=${1:-$root/build}
 inkstream=$build/app/inkstream
 kb=${KB:-500}
+[ -x "$inkstream" ] || { echo "no $inkstream (build it first)" >&2; exit 1; }
 
 if ! command -v valgrind >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get install -y --no-install-recommends valgrind >&2
@@ -37,33 +38,44 @@ text = "def f():\n" + line * (kb * 1000 // len(line.encode()) + 1)
 open(path, "wb").write(text.encode()[: kb * 1000].decode("utf-8", "ignore").encode())
 PY
 
-# count MODE: prints "events instructions"
+# wait_for DESCRIPTION COMMAND...: until COMMAND succeeds, while the publisher lives, at most 10 min
+wait_for() {
+    local what=$1 deadline=$((SECONDS + 600))
+    shift
+    until "$@"; do
+        kill -0 "$serve_pid" 2>/dev/null || { echo "the publisher exited before $what" >&2; exit 1; }
+        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for $what" >&2; exit 1; }
+        sleep 0.2
+    done
+}
+url_printed() { [ -s "$work/url" ]; }
+session_complete() { curl -s "$url" | grep -q '"state":"complete"'; }
+
+# count MODE: sets $events and $instructions
 count() {
     local args=(--ephemeral)
     [ "$1" = log ] && args=(--data-dir "$work/data" --fsync batch)
     rm -rf "$work/data" "$work/url"
     valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.$1" \
         --toggle-collect='*FileStreamer::step*' --toggle-collect='*Session::flushLog*' \
-        "$inkstream" serve --port 0 "${args[@]}" > "$work/url" 2> /dev/null &
+        "$inkstream" serve --port 0 "${args[@]}" > "$work/url" 2> "$work/serve.log" &
     serve_pid=$!
-    until [ -s "$work/url" ]; do sleep 0.1; done
-    local url
+    wait_for "printing its URL" url_printed
     url=$(head -n1 "$work/url")
     "$inkstream" publish "$url" "$work/typed.py" --delay-ms 0 --complete > /dev/null
-    until curl -s "$url" | grep -q '"state":"complete"'; do sleep 0.2; done
-    local events
+    wait_for "the session completed" session_complete
     events=$(curl -s "$url" | python3 -c "import json,sys;print(json.load(sys.stdin)['lastSequence'])")
     kill -INT "$serve_pid"
     wait "$serve_pid" 2>/dev/null || true
     serve_pid=
-    local total
-    total=$(callgrind_annotate "$work/callgrind.$1" 2>/dev/null \
+    instructions=$(callgrind_annotate "$work/callgrind.$1" 2>/dev/null \
         | awk '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); print $1; done = 1}')
-    echo "$events $total"
 }
 
-read -r log_events log_ir < <(count log)
-read -r eph_events eph_ir < <(count ephemeral)
+count log
+log_events=$events log_ir=$instructions
+count ephemeral
+eph_events=$events eph_ir=$instructions
 python3 - "$kb" "$log_events" "$log_ir" "$eph_events" "$eph_ir" <<'PY'
 import sys
 kb, le, li, ee, ei = map(int, sys.argv[1:])

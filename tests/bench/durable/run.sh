@@ -43,8 +43,9 @@ serve() {
     until [ -s "$work/url" ]; do sleep 0.01; done
     url=$(head -n1 "$work/url")
 }
-# cpu_seconds PID: time on a CPU of all the process's threads so far (the log's fsync thread too)
-cpu_seconds() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%.3f", ns / 1e9}'; }
+# cpu_seconds PID: user + system time of all the process's threads so far (the log's fsync
+# thread too), in clock ticks of 10 ms
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' /proc/"$1"/stat; }
 wait_complete() {
     until curl -s "$1" | grep -q '"state":"complete"'; do sleep 0.05; done
 }
@@ -167,7 +168,7 @@ for run in $(seq "$runs"); do
         end=$(now)
         cpu_end=$(cpu_seconds "$serve_pid")
         events=$(curl -s "$url" | python3 -c "import json,sys;print(json.load(sys.stdin)['lastSequence'])")
-        python3 -c "print(f'| $run | $mode | {$end-$start:.2f} | {$events/($end-$start):,.0f} | {$cpu_end-$cpu_start:.3f} |')"
+        python3 -c "print(f'| $run | $mode | {$end-$start:.2f} | {$events/($end-$start):,.0f} | {$cpu_end-$cpu_start:.2f} |')"
         kill -9 "$serve_pid"
         wait "$serve_pid" 2>/dev/null || true
         rm -rf "$work/data3-$run"
