@@ -2,7 +2,7 @@
 
 #include "core/model/crc32.h"
 
-#include <array>
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -10,10 +10,15 @@ namespace inkstream::core {
 
 namespace {
 
+// The fixed pieces of a line: {"c":"<crc>","t":<time>,"<kind>":<value>}\n
 constexpr QByteArrayView kPrefix = "{\"c\":\"";
 constexpr qsizetype kCrcDigits = 8;
+constexpr QByteArrayView kTimeKey = "\",\"t\":"; // closes the checksum's string
+constexpr QByteArrayView kKindOpen = ",\"";
+constexpr QByteArrayView kKindClose = "\":";
+constexpr QByteArrayView kLineEnd = "}\n";
 // `{"c":"` + 8 hex digits + `",`: where the checksummed part starts.
-constexpr qsizetype kBodyStart = 6 + kCrcDigits + 2;
+constexpr qsizetype kBodyStart = kPrefix.size() + kCrcDigits + 2;
 
 void writeHex(char *text, quint32 value)
 {
@@ -49,9 +54,10 @@ void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteA
     char digits[24];
     const auto written = std::to_chars(digits, digits + sizeof digits, std::max<qint64>(0, atMs));
     const QByteArrayView time(digits, written.ptr - digits);
-    constexpr QByteArrayView timeKey = "\",\"t\":";
     const qsizetype lineStart = out->size();
-    out->resize(lineStart + kBodyStart + 4 + time.size() + 2 + kind.size() + 2 + value.size() + 2);
+    out->resize(lineStart + kPrefix.size() + kCrcDigits + kTimeKey.size() + time.size()
+                + kKindOpen.size() + kind.size() + kKindClose.size() + value.size()
+                + kLineEnd.size());
     char *line = out->data() + lineStart;
     char *p = line;
     const auto put = [&p](QByteArrayView bytes) {
@@ -62,13 +68,13 @@ void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteA
     };
     put(kPrefix);
     p += kCrcDigits; // filled in below
-    put(timeKey);
+    put(kTimeKey);
     put(time);
-    put(",\"");
+    put(kKindOpen);
     put(kind);
-    put("\":");
+    put(kKindClose);
     put(value);
-    put("}\n");
+    put(kLineEnd);
     const quint32 crc
         = Crc32::compute(QByteArrayView(line + kBodyStart, p - 1 - (line + kBodyStart)));
     writeHex(line + kPrefix.size(), crc);
