@@ -183,9 +183,10 @@ void TestDurableSession::lateJoin_largeSession_byteIdenticalInBoundedMessages_da
     QTest::addColumn<int>("files");
     QTest::addColumn<int>("kilobytesEach");
     QTest::addColumn<QString>("chunkSize");
-    // The first report: three 1 MB files typed 5 characters at a time.
-    QTest::newRow("3 MB, 5-character deltas") << 3 << 1000 << QStringLiteral("5");
-    // The sanitizer build runs the same logic on 200 smaller files (CMakePresets.json).
+    // The first report: three 1 MB files typed 5 characters at a time. The sanitizer
+    // build runs the same logic on smaller files and 200 smaller ones (CMakePresets.json).
+    const int typedKilobytes = envInt("INKSTREAM_DURABLE_TYPED_KB", 1000);
+    QTest::newRow("3 MB, 5-character deltas") << 3 << typedKilobytes << QStringLiteral("5");
     QTest::newRow("50 MB, 200 files")
         << 200 << envInt("INKSTREAM_DURABLE_FILE_KB", 250) << QStringLiteral("2048");
 }
@@ -414,8 +415,10 @@ void TestDurableSession::publisherKilledWhileTyping_viewerNeverLosesAnything()
 // after a SIGKILL too.
 void TestDurableSession::viewerKilledAndRestarted_receivesOnlyWhatItLacks()
 {
-    const Files first = writeFiles(QStringLiteral("half1"), 1, 1'000'000);
-    const Files second = writeFiles(QStringLiteral("half2"), 1, 1'000'000);
+    // The sanitizer build runs the same logic on smaller halves (CMakePresets.json).
+    const qint64 halfBytes = qint64(envInt("INKSTREAM_DURABLE_HALF_KB", 1000)) * 1000;
+    const Files first = writeFiles(QStringLiteral("half1"), 1, halfBytes);
+    const Files second = writeFiles(QStringLiteral("half2"), 1, halfBytes);
     ChildProcess serve;
     const QString url
         = startServe(&serve,
