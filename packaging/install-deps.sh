@@ -6,6 +6,7 @@ set -euo pipefail
 mode=${1:-test}
 build_packages=(
     cmake ninja-build g++ ccache pkg-config libxcb1-dev
+    lld                          # the dev presets link with it (much faster than GNU ld)
     qt6-base-dev qt6-websockets-dev qt6-svg-dev
     libgl-dev libvulkan-dev
     libkf5syntaxhighlighting-dev # type-checks the KSyntaxHighlighting backend (DESIGN.md)
