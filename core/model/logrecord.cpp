@@ -13,12 +13,13 @@ namespace {
 // The fixed pieces of a line: {"c":"<crc>","t":<time>,"<kind>":<value>}\n
 constexpr QByteArrayView kPrefix = "{\"c\":\"";
 constexpr qsizetype kCrcDigits = 8;
-constexpr QByteArrayView kTimeKey = "\",\"t\":"; // closes the checksum's string
+constexpr QByteArrayView kCrcClose = "\",";
+constexpr QByteArrayView kTimeKey = "\"t\":";
 constexpr QByteArrayView kKindOpen = ",\"";
 constexpr QByteArrayView kKindClose = "\":";
 constexpr QByteArrayView kLineEnd = "}\n";
-// `{"c":"` + 8 hex digits + `",`: where the checksummed part starts.
-constexpr qsizetype kBodyStart = kPrefix.size() + kCrcDigits + 2;
+// Where the checksummed part starts: at the time's key.
+constexpr qsizetype kBodyStart = kPrefix.size() + kCrcDigits + kCrcClose.size();
 
 void writeHex(char *text, quint32 value)
 {
@@ -55,9 +56,8 @@ void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteA
     const auto written = std::to_chars(digits, digits + sizeof digits, std::max<qint64>(0, atMs));
     const QByteArrayView time(digits, written.ptr - digits);
     const qsizetype lineStart = out->size();
-    out->resize(lineStart + kPrefix.size() + kCrcDigits + kTimeKey.size() + time.size()
-                + kKindOpen.size() + kind.size() + kKindClose.size() + value.size()
-                + kLineEnd.size());
+    out->resize(lineStart + kBodyStart + kTimeKey.size() + time.size() + kKindOpen.size()
+                + kind.size() + kKindClose.size() + value.size() + kLineEnd.size());
     char *line = out->data() + lineStart;
     char *p = line;
     const auto put = [&p](QByteArrayView bytes) {
@@ -68,6 +68,7 @@ void LogRecord::append(QByteArray *out, qint64 atMs, QByteArrayView kind, QByteA
     };
     put(kPrefix);
     p += kCrcDigits; // filled in below
+    put(kCrcClose);
     put(kTimeKey);
     put(time);
     put(kKindOpen);
@@ -100,7 +101,7 @@ LogRecord::Parse LogRecord::parse(QByteArrayView line, qint64 *atMs, QByteArrayV
         return Parse::Incomplete;
     const QByteArrayView body = line.chopped(1);
     if (body.size() < kBodyStart + 8 || !body.startsWith(kPrefix)
-        || body.sliced(kPrefix.size() + kCrcDigits, 2) != "\",")
+        || body.sliced(kPrefix.size() + kCrcDigits, kCrcClose.size()) != kCrcClose)
         return Parse::Damaged;
     quint32 expected = 0;
     if (!readHex(body.sliced(kPrefix.size(), kCrcDigits), &expected))
@@ -109,9 +110,9 @@ LogRecord::Parse LogRecord::parse(QByteArrayView line, qint64 *atMs, QByteArrayV
     if (Crc32::compute(checked) != expected)
         return Parse::Damaged;
     // "t":<digits>,"<kind>":<value>}
-    if (!checked.startsWith("\"t\":") || !checked.endsWith('}'))
+    if (!checked.startsWith(kTimeKey) || !checked.endsWith('}'))
         return Parse::Damaged;
-    const char *p = checked.data() + 4;
+    const char *p = checked.data() + kTimeKey.size();
     const char *end = checked.data() + checked.size() - 1; // before the closing brace
     qint64 at = 0;
     const auto [afterNumber, ec] = std::from_chars(p, end, at);
